@@ -1,0 +1,99 @@
+#include "common/output.h"
+
+namespace nsearch {
+
+Result<OutputFormat> ParseOutputFormat(const std::string& name) {
+  if (name == "text") return OutputFormat::kText;
+  if (name == "json") return OutputFormat::kJson;
+  if (name == "jsonl") return OutputFormat::kJsonl;
+  return InvalidArgument("unknown format '" + name +
+                         "' (expected text, json or jsonl)");
+}
+
+std::string DumpJson(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+namespace {
+
+class JsonPrinter : public Printer {
+ public:
+  JsonPrinter(const PrinterOptions& options, std::ostream& out,
+              std::ostream& err)
+      : options_(options), out_(out), err_(err) {}
+
+  void Print(const Json& result) override {
+    if (options_.format == OutputFormat::kJsonl && !options_.lines_key.empty() &&
+        result.contains(options_.lines_key)) {
+      for (const auto& item : result[options_.lines_key])
+        out_ << DumpJson(item) << '\n';
+    } else {
+      out_ << DumpJson(result) << '\n';
+    }
+    out_.flush();
+  }
+
+  void Error(const Status& status) override {
+    Json error = {{"version", kOutputVersion},
+                  {"error",
+                   {{"code", StatusCodeName(status.code())},
+                    {"message", status.message()}}}};
+    err_ << DumpJson(error) << '\n';
+    err_.flush();
+  }
+
+  void Note(const std::string& message) override {
+    err_ << "nsearch: " << message << '\n';
+  }
+
+ private:
+  PrinterOptions options_;
+  std::ostream& out_;
+  std::ostream& err_;
+};
+
+class TextPrinter : public Printer {
+ public:
+  TextPrinter(const PrinterOptions& options, std::ostream& out,
+              std::ostream& err)
+      : options_(options), out_(out), err_(err) {}
+
+  void Print(const Json& result) override {
+    if (options_.text_renderer) {
+      options_.text_renderer(result, options_.color, out_);
+    } else {
+      out_ << result.dump(2, ' ', false, Json::error_handler_t::replace)
+           << '\n';
+    }
+    out_.flush();
+  }
+
+  void Error(const Status& status) override {
+    if (options_.color) {
+      err_ << "\x1b[1;31mnsearch: error:\x1b[0m " << status.message() << '\n';
+    } else {
+      err_ << "nsearch: error: " << status.message() << '\n';
+    }
+    err_.flush();
+  }
+
+  void Note(const std::string& message) override {
+    err_ << "nsearch: " << message << '\n';
+  }
+
+ private:
+  PrinterOptions options_;
+  std::ostream& out_;
+  std::ostream& err_;
+};
+
+}  // namespace
+
+std::unique_ptr<Printer> MakePrinter(const PrinterOptions& options,
+                                     std::ostream& out, std::ostream& err) {
+  if (options.format == OutputFormat::kText)
+    return std::make_unique<TextPrinter>(options, out, err);
+  return std::make_unique<JsonPrinter>(options, out, err);
+}
+
+}  // namespace nsearch

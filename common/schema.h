@@ -1,0 +1,102 @@
+// The schema: which front-matter keys feed which document field, and which
+// document field feeds which index role (term prefix, weight, boolean filter,
+// value slot). Loaded from YAML (schema/news.yaml is built in as the default).
+//
+// The indexer and the searcher build everything field-related from one Schema
+// object: term prefixes, query field names, slots, ranking prior weights.
+// Thread-safety: immutable after loading; safe to share between threads.
+
+#ifndef NSEARCH_COMMON_SCHEMA_H_
+#define NSEARCH_COMMON_SCHEMA_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace nsearch {
+
+// How a field's values are turned into terms or values.
+enum class FieldKind {
+  kText,    // Free text and/or exact filter terms.
+  kHost,    // URL or domain: filter terms for the host and its parent domains.
+  kUrl,     // URL: one exact filter term for the normalized URL.
+  kNumber,  // Integer in a value slot (ranges, sorting, prior).
+  kDate,    // Timestamp in a value slot (ranges, sorting).
+};
+
+struct FieldSpec {
+  std::string name;               // Query field name, e.g. "title".
+  std::vector<std::string> from;  // Document fields, e.g. {"title"}.
+  FieldKind kind = FieldKind::kText;
+  bool text = false;        // Tokenized free text under `prefix`.
+  std::string prefix;       // Term prefix for free text.
+  double weight = 1.0;      // BM25 scale for this field's free text.
+  bool search = false;      // Searched when a query word has no field.
+  bool filter = false;      // Exact boolean terms under `filter_prefix`.
+  std::string filter_prefix;
+  std::optional<unsigned> slot;  // Value slot (kNumber, kDate).
+};
+
+struct PriorSpec {
+  double weight = 0.0;  // Added score at value >= cap.
+  double cap = 100.0;
+};
+
+class Schema {
+ public:
+  // Parses and validates schema YAML. Returns kInvalidArgument with the
+  // offending key (and line, for YAML syntax errors) when it is not valid.
+  static Result<Schema> Parse(std::string_view yaml_text);
+  static Result<Schema> LoadFile(const std::string& path);
+  // The schema compiled into the binary (schema/news.yaml).
+  static std::string_view DefaultText();
+
+  const std::string& name() const { return name_; }
+  int version() const { return version_; }
+  const std::string& stemmer() const { return stemmer_; }
+  const std::string& stopwords() const { return stopwords_; }
+  const std::string& text() const { return text_; }
+  // Hex FNV-1a of the schema text; recorded in the index.
+  const std::string& hash() const { return hash_; }
+
+  // Front-matter keys (dotted paths or "$body") for a document field, in
+  // order of preference. Empty when the schema does not read the field.
+  const std::vector<std::string>& KeysFor(const std::string& doc_field) const;
+  // Top-level front-matter keys any document field reads.
+  const std::set<std::string>& top_level_keys() const {
+    return top_level_keys_;
+  }
+
+  const std::vector<FieldSpec>& fields() const { return fields_; }
+  // Looks up a query field by name or alias; nullptr when unknown.
+  const FieldSpec* FindField(std::string_view name) const;
+
+  const PriorSpec& quality_prior() const { return quality_prior_; }
+  const PriorSpec& heat_prior() const { return heat_prior_; }
+
+  // The names of all document fields the model knows.
+  static const std::vector<std::string>& DocumentFieldNames();
+
+ private:
+  std::string name_;
+  int version_ = 0;
+  std::string stemmer_ = "english";
+  std::string stopwords_ = "english";
+  std::string text_;
+  std::string hash_;
+  std::map<std::string, std::vector<std::string>> document_keys_;
+  std::set<std::string> top_level_keys_;
+  std::vector<FieldSpec> fields_;
+  std::map<std::string, std::string, std::less<>> aliases_;
+  PriorSpec quality_prior_;
+  PriorSpec heat_prior_;
+};
+
+}  // namespace nsearch
+
+#endif  // NSEARCH_COMMON_SCHEMA_H_

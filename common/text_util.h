@@ -1,0 +1,33 @@
+// Byte-level text helpers shared by the reader, indexer and searcher. No ICU
+// here: Unicode-aware work belongs to the analyzer (common/analyzer.h).
+
+#ifndef NSEARCH_COMMON_TEXT_UTIL_H_
+#define NSEARCH_COMMON_TEXT_UTIL_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace nsearch {
+
+// Decodes HTML character references (&amp; &#8216; &#x2019; and the common
+// named entities). Unknown or malformed references are left as they are.
+std::string DecodeHtmlEntities(std::string_view text);
+
+// Trims ASCII whitespace (and literal "\n" escapes left in real excerpts are
+// already newlines by then) from both ends.
+std::string_view Trim(std::string_view text);
+
+// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
+// Rejects overlong forms, surrogates and code points above U+10FFFF.
+size_t FindInvalidUtf8(std::string_view text);
+
+// Collapses runs of whitespace to one space and trims.
+std::string CollapseWhitespace(std::string_view text);
+
+// Lower-cases ASCII letters only.
+std::string AsciiLower(std::string_view text);
+
+}  // namespace nsearch
+
+#endif  // NSEARCH_COMMON_TEXT_UTIL_H_
