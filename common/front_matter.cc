@@ -92,7 +92,7 @@ YAML::Node Lookup(const YAML::Node& root, const std::string& path) {
     if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
     YAML::Node next = node[part];
     if (!next) return YAML::Node(YAML::NodeType::Undefined);
-    node = next;
+    node.reset(next);  // Not operator=, which would overwrite the node.
     if (dot == std::string::npos) return node;
     start = dot + 1;
   }
@@ -248,6 +248,15 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
 
   // Keep only the top-level keys the schema reads; blank the others so
   // line numbers in YAML errors stay those of the file.
+  // A top level that is a list, not a mapping, is a file format error.
+  for (size_t i = 1; i < close; ++i) {
+    std::string_view line = lines[i];
+    if (Trim(line).empty() || line[0] == '#') continue;
+    if (line[0] == '-')
+      return Reject("front matter is a list, not a mapping of keys",
+                    static_cast<int>(i) + 1);
+    break;
+  }
   const auto& wanted = schema.top_level_keys();
   std::string yaml;
   yaml.reserve(1024);
@@ -271,6 +280,11 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
   if (max_depth > kMaxNesting)
     return Reject("front matter nests deeper than " +
                   std::to_string(kMaxNesting) + " levels");
+
+  // yaml-cpp accepts a quoted scalar left open at the end of its input; a
+  // document-end marker after the last line makes that an error.
+  const int sentinel_line = static_cast<int>(close) + 1;
+  yaml += "...\n";
 
   constexpr int kFirstLine = 2;  // The YAML text starts on line 2.
   ParseOutcome out;
@@ -312,6 +326,8 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
     reader.Text("web_url", &doc.web_url);
     reader.Text("original_url", &doc.original_url);
   } catch (const YAML::ParserException& e) {
+    if (e.mark.line + kFirstLine == sentinel_line)
+      return Reject("invalid YAML: a quoted value is never closed", sentinel_line);
     return Reject("invalid YAML: " + e.msg, e.mark.line + kFirstLine,
                   e.mark.column + 1);
   } catch (const YAML::Exception& e) {

@@ -1,0 +1,64 @@
+#include "cli/cli.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace nsearch::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kLimitExceeded:
+      return kExitUsage;
+    case StatusCode::kNotFound:
+    case StatusCode::kCorruption:
+    case StatusCode::kSchemaMismatch:
+      return kExitIndex;
+    case StatusCode::kBusy:
+      return kExitBusy;
+    case StatusCode::kRejected:
+      return kExitRejected;
+    case StatusCode::kIOError:
+    case StatusCode::kInternal:
+    case StatusCode::kTimeout:
+      return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kCommands = {
+      {"index", RunIndexCommand, "index a tree of Markdown files (PATH...)"},
+      {"query", RunQueryCommand, "search the index (QUERY)"},
+      {"stats", RunStatsCommand, "documents, terms, size and schema of the index"},
+      {"show", RunShowCommand, "print one stored document (ID or PATH)"},
+  };
+  return kCommands;
+}
+
+bool UseColor() {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+Result<OutputFormat> ChooseFormat(const std::string& format_flag, bool json_flag) {
+  if (json_flag) return OutputFormat::kJson;
+  if (format_flag.empty()) return OutputFormat::kText;
+  return ParseOutputFormat(format_flag);
+}
+
+int Fail(OutputFormat format, const Status& status) {
+  PrinterOptions options;
+  options.format = format;
+  options.color = format == OutputFormat::kText && UseColor() &&
+                  ::isatty(STDERR_FILENO) == 1;
+  MakePrinter(options, std::cout, std::cerr)->Error(status);
+  return ExitCodeFor(status);
+}
+
+}  // namespace nsearch::cli

@@ -1,0 +1,54 @@
+// Shared pieces of the nsearch command-line front end: the command table,
+// exit codes, and output set-up. Boost.Program_options lives only in cli/.
+
+#ifndef NSEARCH_CLI_CLI_H_
+#define NSEARCH_CLI_CLI_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/output.h"
+#include "common/status.h"
+
+namespace nsearch::cli {
+
+// Process exit codes (SPEC §5; README "Exit codes"). Stable: callers rely
+// on them.
+enum ExitCode : int {
+  kExitOk = 0,           // Success (zero hits is success).
+  kExitFailure = 1,      // Runtime failure: I/O, disk full, internal.
+  kExitUsage = 2,        // Usage error or invalid query.
+  kExitIndex = 3,        // Index missing, not nsearch, incompatible, corrupt.
+  kExitBusy = 4,         // Another writer holds the index.
+  kExitRejected = 5,     // Indexing finished, files rejected, --strict.
+};
+
+int ExitCodeFor(const Status& status);
+
+struct Command {
+  const char* name;
+  int (*run)(const std::vector<std::string>& args);
+  const char* summary;
+};
+
+// The command table, in the order `nsearch --help` lists it.
+const std::vector<Command>& Commands();
+
+int RunIndexCommand(const std::vector<std::string>& args);
+int RunQueryCommand(const std::vector<std::string>& args);
+int RunStatsCommand(const std::vector<std::string>& args);
+int RunShowCommand(const std::vector<std::string>& args);
+
+// True when colour should be used on stdout: a terminal and no NO_COLOR.
+bool UseColor();
+
+// The format from --format/--json, with text as the default.
+Result<OutputFormat> ChooseFormat(const std::string& format_flag, bool json_flag);
+
+// Reports `status` through a printer for `format` and returns its exit code.
+int Fail(OutputFormat format, const Status& status);
+
+}  // namespace nsearch::cli
+
+#endif  // NSEARCH_CLI_CLI_H_

@@ -1,0 +1,205 @@
+// nsearch query QUERY
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "common/index_meta.h"
+#include "common/text_util.h"
+#include "searcher/searcher.h"
+
+namespace nsearch::cli {
+
+namespace {
+
+constexpr const char* kBold = "\x1b[1m";
+constexpr const char* kDim = "\x1b[2m";
+constexpr const char* kMatch = "\x1b[1;31m";
+constexpr const char* kReset = "\x1b[0m";
+
+// Snippet markup (<mark>, HTML-escaped text) to terminal text.
+std::string SnippetToText(const std::string& snippet, bool color) {
+  std::string out;
+  size_t i = 0;
+  while (i < snippet.size()) {
+    if (snippet.compare(i, 6, "<mark>") == 0) {
+      if (color) out += kMatch;
+      i += 6;
+    } else if (snippet.compare(i, 7, "</mark>") == 0) {
+      if (color) out += kReset;
+      i += 7;
+    } else {
+      out.push_back(snippet[i++]);
+    }
+  }
+  return DecodeHtmlEntities(out);
+}
+
+std::string Str(const Json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+void RenderHits(const Json& r, bool color, std::ostream& out) {
+  for (const auto& hit : r["hits"]) {
+    out << hit["rank"].get<size_t>() << ". " << (color ? kBold : "")
+        << Str(hit, "title") << (color ? kReset : "") << "\n";
+    std::string meta;
+    auto add = [&meta](const std::string& part) {
+      if (part.empty()) return;
+      meta += (meta.empty() ? "" : " · ") + part;
+    };
+    add(Str(hit["provider"], "name"));
+    add(Str(hit, "type"));
+    add(Str(hit, "published").substr(0, 10));
+    if (hit["quality"].is_number()) add("quality " + hit["quality"].dump());
+    if (hit["heat"].is_number()) add("heat " + hit["heat"].dump());
+    std::ostringstream score;
+    score.precision(3);
+    score << "score " << hit["score"].get<double>();
+    add(score.str());
+    out << "   " << (color ? kDim : "") << meta << (color ? kReset : "") << "\n";
+    if (!Str(hit, "url").empty()) out << "   " << Str(hit, "url") << "\n";
+    const std::string snippet = SnippetToText(Str(hit, "snippet"), color);
+    if (!snippet.empty()) out << "   " << snippet << "\n";
+    out << "   " << (color ? kDim : "") << Str(hit, "path") << (color ? kReset : "")
+        << "\n\n";
+  }
+  const auto& total = r["total"];
+  const size_t shown = r["hits"].size();
+  const size_t offset = r["offset"].get<size_t>();
+  const size_t estimated = total["estimated"].get<size_t>();
+  const bool exact = total["lower"] == total["upper"];
+  if (shown == 0) {
+    out << "No results";
+    if (estimated > 0) out << " on this page (" << estimated << " in all)";
+    out << ".\n";
+  } else {
+    out << "Results " << offset + 1 << "–" << offset + shown << " of "
+        << (exact ? "" : "about ") << estimated << ".\n";
+  }
+  if (!r["dropped_stopwords"].empty()) {
+    out << "Ignored common words:";
+    for (const auto& w : r["dropped_stopwords"]) out << " " << w.get<std::string>();
+    out << " (quote them to search for them).\n";
+  }
+}
+
+Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
+  std::istringstream in(spec);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    const size_t eq = part.find('=');
+    if (eq == std::string::npos)
+      return InvalidArgument("--boost takes name=weight pairs, e.g. quality=0.3,heat=0.2");
+    const std::string name = part.substr(0, eq);
+    const std::string value = part.substr(eq + 1);
+    char* end = nullptr;
+    const double w = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || w < 0 || w > 1000)
+      return InvalidArgument("--boost " + name + ": '" + value +
+                             "' is not a weight from 0 to 1000");
+    if (name == "quality") {
+      request->quality_boost = w;
+    } else if (name == "heat") {
+      request->heat_boost = w;
+    } else {
+      return InvalidArgument("--boost: unknown prior '" + name + "' (quality or heat)");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunQueryCommand(const std::vector<std::string>& args) {
+  po::options_description options("Options");
+  std::string index_flag, format_flag = "", sort = "relevance", boost, since, until;
+  std::vector<std::string> words, topics, providers, types;
+  size_t limit = 10, offset = 0;
+  double min_quality = -1, min_heat = -1;
+  options.add_options()
+      ("help,h", "show this help")
+      ("index", po::value(&index_flag), "index folder (default: $NSEARCH_INDEX, "
+                                        "else ${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")
+      ("format", po::value(&format_flag), "text (default), json or jsonl (one hit per line)")
+      ("json", "same as --format json")
+      ("any", "rank documents matching any word (default: all words required)")
+      ("no-prior", "pure BM25: do not blend in the quality and heat priors")
+      ("boost", po::value(&boost), "prior weights for this query, e.g. quality=0.3,heat=0.2")
+      ("sort", po::value(&sort), "relevance (default), date, quality or heat")
+      ("limit,n", po::value(&limit), "hits to return (default 10)")
+      ("offset", po::value(&offset), "hits to skip (default 0)")
+      ("topic", po::value(&topics), "only this topic (exact; repeat for any of several)")
+      ("provider", po::value(&providers), "only this provider (exact; repeatable)")
+      ("type", po::value(&types), "only this type: article, course, video, ... (repeatable)")
+      ("since", po::value(&since), "published on or after DATE (YYYY[-MM[-DD]])")
+      ("until", po::value(&until), "published on or before DATE (YYYY[-MM[-DD]])")
+      ("min-quality", po::value(&min_quality), "quality at least N")
+      ("min-heat", po::value(&min_heat), "heat at least N")
+      ("parse-only", "print the parsed query instead of searching")
+      ("query", po::value(&words)->multitoken(), "the query");
+  po::positional_options_description positional;
+  positional.add("query", -1);
+  po::variables_map vm;
+  const Status parsed = ParseArgs(args, options, positional, &vm);
+  const auto format = ChooseFormat(format_flag, vm.count("json") > 0);
+  const OutputFormat fmt = format.ok() ? *format : OutputFormat::kText;
+  if (!parsed.ok()) return Fail(fmt, parsed);
+  if (!format.ok()) return Fail(fmt, format.error());
+  if (vm.count("help")) {
+    PrintHelp("Usage: nsearch query [OPTIONS] QUERY\n\n"
+              "Query language (see README): words (all required), AND OR NOT,\n"
+              "+word -word, (groups), \"exact phrase\", a NEAR b, NEAR/n, pyto*,\n"
+              "=exact, title: excerpt: body: topic: provider: type: category:\n"
+              "site: url:, topic:\"Exact Topic\", date:2022-05-01..2022-05-31,\n"
+              "quality:80.. heat:..50",
+              options);
+    return kExitOk;
+  }
+
+  searcher::SearchRequest request;
+  for (const auto& w : words) request.query += (request.query.empty() ? "" : " ") + w;
+  request.any = vm.count("any") > 0;
+  request.prior = vm.count("no-prior") == 0;
+  auto order = searcher::ParseSortOrder(sort);
+  if (!order.ok()) return Fail(fmt, order.error());
+  request.sort = *order;
+  request.limit = limit;
+  request.offset = offset;
+  request.topics = topics;
+  request.providers = providers;
+  request.types = types;
+  request.since = since;
+  request.until = until;
+  if (vm.count("min-quality")) request.min_quality = min_quality;
+  if (vm.count("min-heat")) request.min_heat = min_heat;
+  if (!boost.empty()) {
+    const Status s = ParseBoost(boost, &request);
+    if (!s.ok()) return Fail(fmt, s);
+  }
+
+  auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
+  if (!searcher.ok()) return Fail(fmt, searcher.error());
+
+  PrinterOptions popts;
+  popts.format = fmt;
+  popts.color = UseColor();
+  popts.lines_key = "hits";
+  popts.text_renderer = RenderHits;
+  if (vm.count("parse-only")) {
+    auto tree = (*searcher)->ParseOnly(request);
+    if (!tree.ok()) return Fail(fmt, tree.error());
+    popts.text_renderer = nullptr;
+    popts.lines_key.clear();
+    MakePrinter(popts, std::cout, std::cerr)->Print(*tree);
+    return kExitOk;
+  }
+  auto result = (*searcher)->Search(request);
+  if (!result.ok()) return Fail(fmt, result.error());
+  MakePrinter(popts, std::cout, std::cerr)->Print(*result);
+  return kExitOk;
+}
+
+}  // namespace nsearch::cli

@@ -1,0 +1,65 @@
+// nsearch show ID|PATH
+
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "common/index_meta.h"
+#include "searcher/searcher.h"
+
+namespace nsearch::cli {
+
+namespace {
+
+void RenderDocument(const Json& r, bool color, std::ostream& out) {
+  const Json& d = r["document"];
+  for (const auto& [key, value] : d.items()) {
+    if (key == "body" || key == "excerpt") continue;
+    std::string name = key + ":";
+    name.resize(14, ' ');
+    out << (color ? "\x1b[1m" : "") << name << (color ? "\x1b[0m" : "")
+        << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+  }
+  for (const char* key : {"excerpt", "body"}) {
+    if (d.contains(key) && d[key].is_string() && !d[key].get<std::string>().empty())
+      out << "\n" << d[key].get<std::string>() << "\n";
+  }
+}
+
+}  // namespace
+
+int RunShowCommand(const std::vector<std::string>& args) {
+  po::options_description options("Options");
+  std::string index_flag, format_flag, target;
+  options.add_options()
+      ("help,h", "show this help")
+      ("index", po::value(&index_flag), "index folder")
+      ("format", po::value(&format_flag), "text (default) or json")
+      ("json", "same as --format json")
+      ("target", po::value(&target), "document id (16 hex digits) or file path");
+  po::positional_options_description positional;
+  positional.add("target", 1);
+  po::variables_map vm;
+  const Status parsed = ParseArgs(args, options, positional, &vm);
+  const auto format = ChooseFormat(format_flag, vm.count("json") > 0);
+  const OutputFormat fmt = format.ok() ? *format : OutputFormat::kText;
+  if (!parsed.ok()) return Fail(fmt, parsed);
+  if (!format.ok()) return Fail(fmt, format.error());
+  if (vm.count("help")) {
+    PrintHelp("Usage: nsearch show [OPTIONS] ID|PATH", options);
+    return kExitOk;
+  }
+  if (target.empty()) return Fail(fmt, InvalidArgument("give a document ID or PATH"));
+  auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
+  if (!searcher.ok()) return Fail(fmt, searcher.error());
+  auto doc = (*searcher)->Show(target);
+  if (!doc.ok()) return Fail(fmt, doc.error());
+  PrinterOptions popts;
+  popts.format = fmt;
+  popts.color = UseColor();
+  popts.text_renderer = RenderDocument;
+  MakePrinter(popts, std::cout, std::cerr)->Print(*doc);
+  return kExitOk;
+}
+
+}  // namespace nsearch::cli

@@ -1,0 +1,62 @@
+// nsearch stats
+
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "common/index_meta.h"
+#include "searcher/searcher.h"
+
+namespace nsearch::cli {
+
+namespace {
+
+void RenderStats(const Json& s, bool /*color*/, std::ostream& out) {
+  const Json& index = s["index"];
+  out << "index:       " << index["path"].get<std::string>() << "\n"
+      << "documents:   " << s["documents"].get<size_t>() << "\n"
+      << "terms:       " << s["terms"].get<size_t>() << "\n"
+      << "size:        " << s["size_bytes"].get<uint64_t>() << " bytes\n"
+      << "last update: "
+      << (index["last_update"].is_string() ? index["last_update"].get<std::string>()
+                                           : "never")
+      << "\n"
+      << "schema:      " << s["schema"]["name"].get<std::string>() << " v"
+      << s["schema"]["version"].get<int>() << " ("
+      << s["schema"]["hash"].get<std::string>() << ")\n"
+      << "uuid:        " << index["uuid"].get<std::string>() << "\n"
+      << "revision:    " << index["revision"].get<uint64_t>() << "\n";
+}
+
+}  // namespace
+
+int RunStatsCommand(const std::vector<std::string>& args) {
+  po::options_description options("Options");
+  std::string index_flag, format_flag;
+  options.add_options()
+      ("help,h", "show this help")
+      ("index", po::value(&index_flag), "index folder")
+      ("format", po::value(&format_flag), "text (default) or json")
+      ("json", "same as --format json");
+  po::variables_map vm;
+  const Status parsed = ParseArgs(args, options, {}, &vm);
+  const auto format = ChooseFormat(format_flag, vm.count("json") > 0);
+  const OutputFormat fmt = format.ok() ? *format : OutputFormat::kText;
+  if (!parsed.ok()) return Fail(fmt, parsed);
+  if (!format.ok()) return Fail(fmt, format.error());
+  if (vm.count("help")) {
+    PrintHelp("Usage: nsearch stats [OPTIONS]", options);
+    return kExitOk;
+  }
+  auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
+  if (!searcher.ok()) return Fail(fmt, searcher.error());
+  auto stats = (*searcher)->Stats();
+  if (!stats.ok()) return Fail(fmt, stats.error());
+  PrinterOptions popts;
+  popts.format = fmt;
+  popts.text_renderer = RenderStats;
+  MakePrinter(popts, std::cout, std::cerr)->Print(*stats);
+  return kExitOk;
+}
+
+}  // namespace nsearch::cli

@@ -1,0 +1,91 @@
+#include "common/index_meta.h"
+
+#include <cstdlib>
+
+#include "common/analyzer.h"
+#include "common/hash.h"
+
+namespace nsearch {
+
+std::string DocumentIdForPath(const std::string& absolute_path) {
+  return Hex64(Fnv1a64(absolute_path));
+}
+
+std::string FilterTerm(const std::string& prefix, const std::string& value) {
+  constexpr size_t kMax = 200;
+  if (prefix.size() + value.size() <= kMax) return prefix + value;
+  std::string cut = value.substr(0, kMax - prefix.size() - 17);
+  // Do not end inside a UTF-8 sequence.
+  while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
+    cut.pop_back();
+  if (!cut.empty() && static_cast<unsigned char>(cut.back()) >= 0xC0)
+    cut.pop_back();
+  return prefix + cut + "#" + Hex64(Fnv1a64(value));
+}
+
+Result<Schema> ReadIndexSchema(const Xapian::Database& db) {
+  const std::string format = db.get_metadata(kMetaFormat);
+  if (format.empty())
+    return Corruption("not an nsearch index (no nsearch metadata)");
+  if (format != std::to_string(kIndexFormat))
+    return SchemaMismatch("index format " + format + " but this nsearch reads " +
+                          std::to_string(kIndexFormat) +
+                          "; rebuild the index (nsearch index --rebuild)");
+  const std::string analyzer = db.get_metadata(kMetaAnalyzer);
+  if (analyzer != std::to_string(Analyzer::kVersion))
+    return SchemaMismatch("index built with analyzer version " + analyzer +
+                          " but this nsearch has version " +
+                          std::to_string(Analyzer::kVersion) +
+                          "; rebuild the index");
+  auto schema = Schema::Parse(db.get_metadata(kMetaSchemaText));
+  if (!schema.ok())
+    return Corruption("the schema stored in the index is invalid: " +
+                      schema.error().message());
+  return schema;
+}
+
+void WriteIndexStamps(Xapian::WritableDatabase& db, const Schema& schema) {
+  db.set_metadata(kMetaFormat, std::to_string(kIndexFormat));
+  db.set_metadata(kMetaAnalyzer, std::to_string(Analyzer::kVersion));
+  db.set_metadata(kMetaSchemaText, schema.text());
+  db.set_metadata(kMetaSchemaName, schema.name());
+  db.set_metadata(kMetaSchemaVersion, std::to_string(schema.version()));
+  db.set_metadata(kMetaSchemaHash, schema.hash());
+}
+
+std::string ResolveIndexPath(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("NSEARCH_INDEX"); env && *env) return env;
+  std::string base;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    base = std::string(home) + "/.local/share";
+  } else {
+    base = ".";
+  }
+  return base + "/nsearch/index";
+}
+
+Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
+  const std::string type = e.get_type();
+  const std::string what = index_path + ": " + e.get_msg();
+  if (type == "DatabaseLockError")
+    return Busy("index is busy: another nsearch is writing to " + index_path);
+  if (type == "DatabaseNotFoundError")
+    return NotFound("no index at " + index_path +
+                    " (create one with: nsearch index PATH)");
+  if (type == "DatabaseOpeningError" || type == "DatabaseVersionError")
+    return Corruption("cannot open index " + what);
+  if (type == "DatabaseCorruptError" || type == "DatabaseFormatError")
+    return Corruption("index is corrupt: " + what);
+  if (type == "DatabaseModifiedError")
+    return IOError("index changed while reading, try again: " + what);
+  if (type == "WildcardError")
+    return LimitExceeded("a wildcard matches too many words: " + e.get_msg());
+  if (type == "QueryParserError" || type == "InvalidArgumentError")
+    return InvalidArgument(e.get_msg());
+  return IOError(type + ": " + what);
+}
+
+}  // namespace nsearch

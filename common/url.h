@@ -1,0 +1,26 @@
+// URL helpers for the `url:` and `site:` fields, shared by indexer and
+// searcher so both normalize the same way.
+
+#ifndef NSEARCH_COMMON_URL_H_
+#define NSEARCH_COMMON_URL_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nsearch {
+
+// Lower-cases the scheme and host, drops a "#fragment" and a trailing "/".
+std::string NormalizeUrl(std::string_view url);
+
+// The host of a URL ("https://www.Example.com:8080/a" -> "www.example.com"),
+// or the value itself, lower-cased, when it is a bare domain. Empty if none.
+std::string UrlHost(std::string_view url_or_domain);
+
+// A host and its parent domains down to two labels:
+// "learn.microsoft.com" -> {"learn.microsoft.com", "microsoft.com"}.
+std::vector<std::string> HostAndParents(std::string_view host);
+
+}  // namespace nsearch
+
+#endif  // NSEARCH_COMMON_URL_H_

@@ -1,0 +1,59 @@
+// Turns a parsed Document into a Xapian::Document following the schema:
+// free-text terms with positions (plus stemmed "Z" terms), exact filter
+// terms, value slots, the stable id term and the stored display data.
+//
+// Thread-safety: one DocumentBuilder per thread (it owns an Analyzer).
+
+#ifndef NSEARCH_INDEXER_DOCUMENT_BUILDER_H_
+#define NSEARCH_INDEXER_DOCUMENT_BUILDER_H_
+
+#include <memory>
+#include <string>
+
+#include <xapian.h>
+
+#include "common/analyzer.h"
+#include "common/document.h"
+#include "common/schema.h"
+
+namespace nsearch::indexer {
+
+// Where a document came from, stored with it.
+struct SourceFile {
+  std::string path;  // Absolute.
+  std::string root;  // The indexed root it was found under.
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+// Bytes of body kept in the stored data (for snippets and `show`).
+inline constexpr size_t kStoredBodyBytes = 2000;
+// Position gap between the values of a multi-valued field (topics), so a
+// phrase never spans two of them.
+inline constexpr unsigned kValueGap = 100;
+
+class DocumentBuilder {
+ public:
+  // REQUIRES: `schema` outlives the builder.
+  DocumentBuilder(const Schema& schema, std::unique_ptr<Analyzer> analyzer);
+
+  // The id term for a document ("Q" + id).
+  static std::string IdTerm(const std::string& id);
+
+  Xapian::Document Build(const Document& doc, const SourceFile& source);
+
+ private:
+  void AddText(const std::string& prefix, const std::string& text,
+               unsigned* position, Xapian::Document* out);
+
+  const Schema& schema_;
+  std::unique_ptr<Analyzer> analyzer_;
+};
+
+// The stored data of a document as JSON (what `show` and hits display).
+std::string StoredData(const Document& doc, const SourceFile& source,
+                       const std::string& id);
+
+}  // namespace nsearch::indexer
+
+#endif  // NSEARCH_INDEXER_DOCUMENT_BUILDER_H_

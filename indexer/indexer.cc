@@ -1,0 +1,282 @@
+#include "indexer/indexer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <xapian.h>
+
+#include "common/analyzer.h"
+#include "common/document.h"
+#include "common/front_matter.h"
+#include "common/index_meta.h"
+#include "indexer/document_builder.h"
+#include "indexer/walker.h"
+
+namespace nsearch::indexer {
+
+namespace {
+
+// What a worker hands to the writer for one file.
+struct Parsed {
+  size_t index = 0;  // Position in the file list.
+  std::optional<Xapian::Document> doc;
+  std::string id;
+  std::optional<RejectedFile> rejected;
+  std::vector<FileWarning> warnings;
+};
+
+Result<std::string> ReadFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IOError(std::string("cannot open: ") + std::strerror(errno));
+  std::string data;
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0)
+    data.reserve(static_cast<size_t>(st.st_size));
+  char buf[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string err = std::strerror(errno);
+      ::close(fd);
+      return IOError("cannot read: " + err);
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return data;
+}
+
+// A bounded single-consumer queue: workers block when the writer lags, so
+// memory stays bounded whatever the corpus size.
+class ParsedQueue {
+ public:
+  explicit ParsedQueue(size_t capacity) : capacity_(capacity) {}
+
+  void Push(Parsed item) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+  }
+
+  // Returns nullopt when all producers are done and the queue is empty.
+  std::optional<Parsed> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || producers_ == 0; });
+    if (items_.empty()) return std::nullopt;
+    Parsed item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
+  void SetProducers(size_t n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    producers_ = n;
+  }
+
+  void ProducerDone() {
+    std::lock_guard<std::mutex> lock(mu_);
+    --producers_;
+    not_empty_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
+  std::deque<Parsed> items_;
+  size_t capacity_;
+  size_t producers_ = 0;
+};
+
+Parsed ParseOne(const SourceFile& file, size_t index, const Schema& schema,
+                DocumentBuilder& builder) {
+  Parsed out;
+  out.index = index;
+  auto bytes = ReadFile(file.path);
+  if (!bytes.ok()) {
+    out.rejected = RejectedFile{file.path, bytes.error().message(), 0, 0, {}};
+    return out;
+  }
+  ParseOutcome parsed = ParseDocument(*bytes, schema);
+  if (!parsed.ok()) {
+    const Rejection& r = *parsed.rejection;
+    out.rejected = RejectedFile{file.path, r.ToString(), r.line, r.column, r.field};
+    return out;
+  }
+  for (const FieldWarning& w : parsed.doc.warnings)
+    out.warnings.push_back({file.path, w.field, w.line, w.reason});
+  out.id = DocumentIdForPath(file.path);
+  out.doc = builder.Build(parsed.doc, file);
+  return out;
+}
+
+Result<Schema> ChooseSchema(const IndexOptions& options) {
+  if (options.schema_path.empty()) return Schema::Parse(Schema::DefaultText());
+  return Schema::LoadFile(options.schema_path);
+}
+
+std::string NowIso() {
+  const auto now = std::chrono::system_clock::now();
+  return FormatIsoTime(std::chrono::duration_cast<std::chrono::seconds>(
+                           now.time_since_epoch())
+                           .count());
+}
+
+}  // namespace
+
+Json IndexSummary::ToJson() const {
+  Json rejected_json = Json::array();
+  for (const auto& r : rejected_files) {
+    rejected_json.push_back({{"path", r.path},
+                             {"reason", r.reason},
+                             {"line", r.line ? Json(r.line) : Json(nullptr)},
+                             {"column", r.column ? Json(r.column) : Json(nullptr)},
+                             {"field", r.field.empty() ? Json(nullptr) : Json(r.field)}});
+  }
+  Json warnings_json = Json::array();
+  for (const auto& w : warnings) {
+    warnings_json.push_back({{"path", w.path},
+                             {"field", w.field},
+                             {"line", w.line ? Json(w.line) : Json(nullptr)},
+                             {"reason", w.reason}});
+  }
+  const size_t indexed = added + updated;
+  return {{"version", kOutputVersion},
+          {"files", files},
+          {"added", added},
+          {"updated", updated},
+          {"deleted", deleted},
+          {"unchanged", unchanged},
+          {"rejected", rejected},
+          {"seconds", seconds},
+          {"docs_per_second", seconds > 0 ? indexed / seconds : 0.0},
+          {"documents", documents},
+          {"rejected_files", rejected_json},
+          {"warnings", warnings_json}};
+}
+
+Result<IndexSummary> RunIndex(const IndexOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  NSEARCH_ASSIGN_OR_RETURN(const Schema schema, ChooseSchema(options));
+
+  std::vector<std::pair<std::string, std::string>> problems;
+  NSEARCH_ASSIGN_OR_RETURN(const std::vector<SourceFile> files,
+                           ListContentFiles(options.roots, &problems));
+
+  IndexSummary summary;
+  summary.files = files.size();
+  for (const auto& [path, reason] : problems) {
+    summary.rejected_files.push_back({path, reason, 0, 0, {}});
+    ++summary.rejected;
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.index_path, ec);
+  if (ec)
+    return IOError("cannot create index folder " + options.index_path + ": " +
+                   ec.message());
+
+  try {
+    Xapian::WritableDatabase db(options.index_path, Xapian::DB_CREATE_OR_OPEN);
+    if (db.get_doccount() > 0 || !db.get_metadata(kMetaFormat).empty()) {
+      NSEARCH_ASSIGN_OR_RETURN(const Schema existing, ReadIndexSchema(db));
+      if (existing.hash() != schema.hash())
+        return SchemaMismatch(
+            "index " + options.index_path + " was built with schema " +
+            existing.name() + " v" + std::to_string(existing.version()) +
+            " (" + existing.hash() + "), not " + schema.name() + " v" +
+            std::to_string(schema.version()) + " (" + schema.hash() +
+            "); index into a new folder or remove this one");
+    }
+    WriteIndexStamps(db, schema);
+
+    const unsigned jobs =
+        options.jobs ? options.jobs
+                     : std::max(1u, std::thread::hardware_concurrency());
+    ParsedQueue queue(256);
+    queue.SetProducers(jobs);
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> workers;
+    std::mutex error_mu;
+    Status worker_error;
+    for (unsigned j = 0; j < jobs; ++j) {
+      workers.emplace_back([&] {
+        auto analyzer = Analyzer::Create({schema.stemmer(), schema.stopwords()});
+        if (!analyzer.ok()) {
+          std::lock_guard<std::mutex> lock(error_mu);
+          worker_error = analyzer.error();
+          queue.ProducerDone();
+          return;
+        }
+        DocumentBuilder builder(schema, std::move(analyzer).value());
+        for (size_t i = next++; i < files.size(); i = next++)
+          queue.Push(ParseOne(files[i], i, schema, builder));
+        queue.ProducerDone();
+      });
+    }
+
+    size_t since_commit = 0;
+    Status write_error;
+    while (std::optional<Parsed> item = queue.Pop()) {
+      for (auto& w : item->warnings) summary.warnings.push_back(std::move(w));
+      if (item->rejected) {
+        ++summary.rejected;
+        summary.rejected_files.push_back(std::move(*item->rejected));
+        continue;
+      }
+      if (!write_error.ok()) continue;  // Drain so workers can finish.
+      try {
+        const std::string id_term = DocumentBuilder::IdTerm(item->id);
+        if (db.term_exists(id_term)) {
+          ++summary.updated;
+        } else {
+          ++summary.added;
+        }
+        db.replace_document(id_term, *item->doc);
+        if (++since_commit >= options.batch_size) {
+          db.commit();
+          since_commit = 0;
+        }
+      } catch (const Xapian::Error& e) {
+        write_error = StatusFromXapian(e, options.index_path);
+      }
+    }
+    for (auto& t : workers) t.join();
+    NSEARCH_RETURN_IF_ERROR(worker_error);
+    NSEARCH_RETURN_IF_ERROR(write_error);
+
+    db.set_metadata(kMetaLastUpdate, NowIso());
+    db.commit();
+    summary.documents = db.get_doccount();
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, options.index_path);
+  }
+
+  std::sort(summary.rejected_files.begin(), summary.rejected_files.end(),
+            [](const RejectedFile& a, const RejectedFile& b) { return a.path < b.path; });
+  std::sort(summary.warnings.begin(), summary.warnings.end(),
+            [](const FileWarning& a, const FileWarning& b) {
+              return a.path != b.path ? a.path < b.path : a.field < b.field;
+            });
+  summary.seconds = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+  return summary;
+}
+
+}  // namespace nsearch::indexer

@@ -1,0 +1,742 @@
+#include "searcher/query_parser.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include "common/document.h"
+#include "common/index_meta.h"
+#include "common/text_util.h"
+#include "common/url.h"
+
+namespace nsearch::searcher {
+
+namespace {
+
+struct Lexeme {
+  enum class Type { kWord, kPhrase, kLParen, kRParen, kAnd, kOr, kNot, kNear, kEnd };
+  Type type = Type::kEnd;
+  std::string text;     // Word or phrase text (value, for a field).
+  std::string field;    // "title" for title:..., empty otherwise.
+  char sign = 0;        // '+' or '-'.
+  bool exact = false;   // =word
+  unsigned distance = 10;  // NEAR/n
+  size_t pos = 0;       // Byte offset, for messages.
+};
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+// Curly double quotes count as quotes.
+std::string StraightenQuotes(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 3, "\xE2\x80\x9C") == 0 ||
+        text.compare(i, 3, "\xE2\x80\x9D") == 0) {
+      out.push_back('"');
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+class Lexer {
+ public:
+  Lexer(const std::string& text, const Schema& schema)
+      : text_(text), schema_(schema) {}
+
+  Result<std::vector<Lexeme>> Run() {
+    std::vector<Lexeme> out;
+    while (true) {
+      while (i_ < text_.size() && IsSpace(text_[i_])) ++i_;
+      Lexeme lex;
+      lex.pos = i_;
+      if (i_ >= text_.size()) {
+        out.push_back(lex);
+        return out;
+      }
+      const char c = text_[i_];
+      if (c == '(') {
+        lex.type = Lexeme::Type::kLParen;
+        ++i_;
+      } else if (c == ')') {
+        lex.type = Lexeme::Type::kRParen;
+        ++i_;
+      } else {
+        const bool at_boundary =
+            i_ == 0 || IsSpace(text_[i_ - 1]) || text_[i_ - 1] == '(';
+        if ((c == '+' || c == '-') && at_boundary && i_ + 1 < text_.size() &&
+            !IsSpace(text_[i_ + 1]) && text_[i_ + 1] != ')') {
+          lex.sign = c;
+          ++i_;
+        }
+        if (i_ < text_.size() && text_[i_] == '"') {
+          lex.type = Lexeme::Type::kPhrase;
+          lex.text = ReadQuoted();
+        } else {
+          NSEARCH_RETURN_IF_ERROR(ReadChunk(&lex));
+        }
+      }
+      out.push_back(std::move(lex));
+    }
+  }
+
+ private:
+  std::string ReadQuoted() {
+    ++i_;  // Opening quote.
+    const size_t close = text_.find('"', i_);
+    std::string out = text_.substr(i_, close == std::string::npos
+                                           ? std::string::npos
+                                           : close - i_);
+    i_ = close == std::string::npos ? text_.size() : close + 1;
+    return out;
+  }
+
+  Status ReadChunk(Lexeme* lex) {
+    const size_t start = i_;
+    while (i_ < text_.size() && !IsSpace(text_[i_]) && text_[i_] != '(' &&
+           text_[i_] != ')' && text_[i_] != '"')
+      ++i_;
+    std::string chunk = text_.substr(start, i_ - start);
+    if (lex->sign == 0) {
+      if (chunk == "AND") return Set(lex, Lexeme::Type::kAnd);
+      if (chunk == "OR") return Set(lex, Lexeme::Type::kOr);
+      if (chunk == "NOT") return Set(lex, Lexeme::Type::kNot);
+      if (chunk == "NEAR" || chunk.rfind("NEAR/", 0) == 0) {
+        if (chunk.size() > 5) {
+          const std::string n = chunk.substr(5);
+          char* end = nullptr;
+          const long v = std::strtol(n.c_str(), &end, 10);
+          if (n.empty() || *end != '\0' || v < 1 || v > 1000)
+            return InvalidArgument("NEAR/n needs a number from 1 to 1000 at position " +
+                                   std::to_string(start + 1));
+          lex->distance = static_cast<unsigned>(v);
+        }
+        return Set(lex, Lexeme::Type::kNear);
+      }
+    }
+    // field:value, for known fields only (so "https://x" stays text).
+    const size_t colon = chunk.find(':');
+    if (colon != std::string::npos && colon > 0) {
+      const std::string name = AsciiLower(chunk.substr(0, colon));
+      if (schema_.FindField(name)) {
+        lex->field = schema_.FindField(name)->name;
+        std::string value = chunk.substr(colon + 1);
+        if (value.empty() && i_ < text_.size() && text_[i_] == '"') {
+          lex->type = Lexeme::Type::kPhrase;
+          lex->text = ReadQuoted();
+          return Status::Ok();
+        }
+        if (value.empty() && i_ < text_.size() && text_[i_] == '(')
+          return InvalidArgument("'" + name +
+                                 ":(...)' is not supported: put the field before each word");
+        if (value.empty())
+          return InvalidArgument("'" + name + ":' needs a value");
+        chunk = value;
+      }
+    }
+    if (chunk.size() > 1 && chunk[0] == '=') {
+      lex->exact = true;
+      chunk.erase(0, 1);
+    }
+    lex->type = Lexeme::Type::kWord;
+    lex->text = chunk;
+    return Status::Ok();
+  }
+
+  static Status Set(Lexeme* lex, Lexeme::Type type) {
+    lex->type = type;
+    return Status::Ok();
+  }
+
+  const std::string& text_;
+  const Schema& schema_;
+  size_t i_ = 0;
+};
+
+// Turns a date bound ("2022", "2022-05", "2022-05-31", or a full ISO time)
+// into seconds: the start of the period for a low bound, its last second
+// for a high bound.
+std::optional<int64_t> DateBound(const std::string& text, bool high) {
+  std::string s(Trim(text));
+  auto digits = [](const std::string& v) {
+    return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (s.size() == 4 && digits(s)) {
+    if (!high) return ParseIsoTime(s + "-01-01");
+    auto next = ParseIsoTime(std::to_string(std::atoi(s.c_str()) + 1) + "-01-01");
+    return next ? std::optional<int64_t>(*next - 1) : std::nullopt;
+  }
+  if (s.size() == 7 && s[4] == '-' && digits(s.substr(0, 4)) &&
+      digits(s.substr(5))) {
+    const int year = std::atoi(s.substr(0, 4).c_str());
+    const int month = std::atoi(s.substr(5).c_str());
+    if (month < 1 || month > 12) return std::nullopt;
+    if (!high) return ParseIsoTime(s + "-01");
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-01", month == 12 ? year + 1 : year,
+                  month == 12 ? 1 : month + 1);
+    auto next = ParseIsoTime(buf);
+    return next ? std::optional<int64_t>(*next - 1) : std::nullopt;
+  }
+  auto t = ParseIsoTime(s);
+  if (t && high && s.size() == 10) return *t + 86399;  // Whole day.
+  return t;
+}
+
+std::optional<double> NumberBound(const std::string& text) {
+  const std::string s(Trim(text));
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (*end != '\0' || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+class Parser {
+ public:
+  Parser(std::vector<Lexeme> lexemes, QueryParser* owner, const Schema& schema,
+         Analyzer* analyzer, const QueryOptions& options, ParsedQuery* out)
+      : lex_(std::move(lexemes)),
+        owner_(owner),
+        schema_(schema),
+        analyzer_(analyzer),
+        options_(options),
+        out_(out) {}
+
+  Result<QueryNode> Run() {
+    NSEARCH_ASSIGN_OR_RETURN(auto node, ParseOr(0));
+    if (Peek().type == Lexeme::Type::kRParen)
+      return InvalidArgument("unmatched ')' at position " +
+                             std::to_string(Peek().pos + 1));
+    if (!node) return QueryNode{};  // Empty query: everything.
+    return std::move(*node);
+  }
+
+ private:
+  using MaybeNode = std::optional<QueryNode>;
+
+  const Lexeme& Peek() const { return lex_[pos_]; }
+  const Lexeme& Next() { return lex_[pos_ < lex_.size() - 1 ? pos_++ : pos_]; }
+
+  Result<MaybeNode> ParseOr(unsigned depth) {
+    if (depth > options_.limits.max_depth)
+      return LimitExceeded("query nests deeper than " +
+                           std::to_string(options_.limits.max_depth) + " levels");
+    std::vector<QueryNode> alternatives;
+    while (true) {
+      NSEARCH_ASSIGN_OR_RETURN(MaybeNode seq, ParseSequence(depth));
+      if (seq) alternatives.push_back(std::move(*seq));
+      if (Peek().type != Lexeme::Type::kOr) break;
+      const size_t at = Next().pos;
+      if (Peek().type == Lexeme::Type::kEnd || Peek().type == Lexeme::Type::kRParen)
+        return InvalidArgument("OR at position " + std::to_string(at + 1) +
+                               " needs something after it");
+    }
+    if (alternatives.empty()) return MaybeNode{};
+    if (alternatives.size() == 1) return MaybeNode{std::move(alternatives[0])};
+    QueryNode node;
+    node.kind = QueryNode::Kind::kOr;
+    node.children = std::move(alternatives);
+    return MaybeNode{std::move(node)};
+  }
+
+  struct Item {
+    QueryNode node;
+    char sign = 0;  // '+', '-' (or NOT), 0.
+    bool stopword = false;
+    std::string text;
+  };
+
+  Result<MaybeNode> ParseSequence(unsigned depth) {
+    std::vector<Item> items;
+    while (true) {
+      const Lexeme::Type t = Peek().type;
+      if (t == Lexeme::Type::kEnd || t == Lexeme::Type::kOr ||
+          t == Lexeme::Type::kRParen)
+        break;
+      if (t == Lexeme::Type::kAnd || t == Lexeme::Type::kNear)
+        return InvalidArgument(std::string(t == Lexeme::Type::kAnd ? "AND" : "NEAR") +
+                               " at position " + std::to_string(Peek().pos + 1) +
+                               " needs something before it");
+      char sign = Peek().sign;
+      if (t == Lexeme::Type::kNot) {
+        const size_t at = Next().pos;
+        const Lexeme::Type after = Peek().type;
+        if (after == Lexeme::Type::kEnd || after == Lexeme::Type::kRParen ||
+            after == Lexeme::Type::kOr || after == Lexeme::Type::kAnd)
+          return InvalidArgument("NOT at position " + std::to_string(at + 1) +
+                                 " needs something after it");
+        sign = '-';
+      }
+      Item item;
+      item.sign = sign;
+      NSEARCH_ASSIGN_OR_RETURN(MaybeNode node, ParseAnd(depth, &item));
+      if (!node) continue;
+      item.node = std::move(*node);
+      items.push_back(std::move(item));
+    }
+    // Stopwords are dropped unless they are all the query has.
+    const bool all_stop = std::all_of(items.begin(), items.end(),
+                                      [](const Item& i) { return i.stopword; });
+    std::vector<QueryNode> required, optional, excluded;
+    for (auto& item : items) {
+      if (item.stopword && !all_stop) {
+        out_->dropped_stopwords.push_back(item.text);
+        continue;
+      }
+      if (item.stopword) item.node.exact = true;  // No stemmed term exists.
+      if (item.sign == '-') {
+        excluded.push_back(std::move(item.node));
+      } else if (item.sign == '+' || !options_.any) {
+        required.push_back(std::move(item.node));
+      } else {
+        optional.push_back(std::move(item.node));
+      }
+    }
+    auto combine = [](QueryNode::Kind kind, std::vector<QueryNode> nodes) {
+      if (nodes.size() == 1) return std::move(nodes[0]);
+      QueryNode node;
+      node.kind = kind;
+      node.children = std::move(nodes);
+      return node;
+    };
+    MaybeNode positive;
+    if (!required.empty()) {
+      positive = combine(QueryNode::Kind::kAnd, std::move(required));
+      if (!optional.empty()) {
+        QueryNode maybe;
+        maybe.kind = QueryNode::Kind::kAndMaybe;
+        maybe.children.push_back(std::move(*positive));
+        maybe.children.push_back(combine(QueryNode::Kind::kOr, std::move(optional)));
+        positive = std::move(maybe);
+      }
+    } else if (!optional.empty()) {
+      positive = combine(QueryNode::Kind::kOr, std::move(optional));
+    }
+    if (excluded.empty()) return positive;
+    QueryNode node;
+    node.kind = QueryNode::Kind::kAndNot;
+    node.children.push_back(positive ? std::move(*positive) : QueryNode{});
+    node.children.push_back(combine(QueryNode::Kind::kOr, std::move(excluded)));
+    return MaybeNode{std::move(node)};
+  }
+
+  // near_expr (AND [NOT] near_expr)*
+  Result<MaybeNode> ParseAnd(unsigned depth, Item* item) {
+    NSEARCH_ASSIGN_OR_RETURN(MaybeNode left, ParseNear(depth, item));
+    if (Peek().type != Lexeme::Type::kAnd) return left;
+    std::vector<QueryNode> all, excluded;
+    if (left) all.push_back(std::move(*left));
+    item->stopword = false;
+    while (Peek().type == Lexeme::Type::kAnd) {
+      const size_t at = Next().pos;
+      bool negate = false;
+      if (Peek().type == Lexeme::Type::kNot) {
+        Next();
+        negate = true;
+      }
+      const Lexeme::Type t = Peek().type;
+      if (t == Lexeme::Type::kEnd || t == Lexeme::Type::kRParen ||
+          t == Lexeme::Type::kOr || t == Lexeme::Type::kAnd)
+        return InvalidArgument("AND at position " + std::to_string(at + 1) +
+                               " needs something after it");
+      Item sub;
+      NSEARCH_ASSIGN_OR_RETURN(MaybeNode right, ParseNear(depth, &sub));
+      if (sub.stopword) {
+        out_->dropped_stopwords.push_back(sub.text);
+        continue;
+      }
+      if (right) (negate ? excluded : all).push_back(std::move(*right));
+    }
+    QueryNode node;
+    if (all.empty()) {
+      node.kind = QueryNode::Kind::kAll;
+    } else if (all.size() == 1) {
+      node = std::move(all[0]);
+    } else {
+      node.kind = QueryNode::Kind::kAnd;
+      node.children = std::move(all);
+    }
+    if (!excluded.empty()) {
+      QueryNode minus;
+      minus.kind = QueryNode::Kind::kAndNot;
+      minus.children.push_back(std::move(node));
+      if (excluded.size() == 1) {
+        minus.children.push_back(std::move(excluded[0]));
+      } else {
+        QueryNode any;
+        any.kind = QueryNode::Kind::kOr;
+        any.children = std::move(excluded);
+        minus.children.push_back(std::move(any));
+      }
+      node = std::move(minus);
+    }
+    return MaybeNode{std::move(node)};
+  }
+
+  // primary (NEAR primary)*
+  Result<MaybeNode> ParseNear(unsigned depth, Item* item) {
+    NSEARCH_ASSIGN_OR_RETURN(MaybeNode left, ParsePrimary(depth, item));
+    if (Peek().type != Lexeme::Type::kNear) return left;
+    QueryNode near;
+    near.kind = QueryNode::Kind::kNear;
+    auto add = [&near](QueryNode node, size_t at) -> Status {
+      if (node.kind == QueryNode::Kind::kWord) {
+        node.exact = true;  // NEAR works on positions, which have no stems.
+        near.children.push_back(std::move(node));
+        return Status::Ok();
+      }
+      if (node.kind == QueryNode::Kind::kPhrase) {  // "GPT-4" NEAR x
+        for (auto& t : node.terms) {
+          QueryNode word;
+          word.kind = QueryNode::Kind::kWord;
+          word.field = node.field;
+          word.exact = true;
+          word.terms = {t};
+          near.children.push_back(std::move(word));
+        }
+        return Status::Ok();
+      }
+      return InvalidArgument("NEAR at position " + std::to_string(at + 1) +
+                             " joins words, not groups or filters");
+    };
+    const size_t first_at = Peek().pos;
+    if (!left) return InvalidArgument("NEAR at position " + std::to_string(first_at + 1) +
+                                      " needs a word before it");
+    NSEARCH_RETURN_IF_ERROR(add(std::move(*left), first_at));
+    item->stopword = false;
+    unsigned distance = 0;
+    while (Peek().type == Lexeme::Type::kNear) {
+      const Lexeme& op = Next();
+      distance = std::max(distance, op.distance);
+      const size_t at = op.pos;
+      Item sub;
+      NSEARCH_ASSIGN_OR_RETURN(MaybeNode right, ParsePrimary(depth, &sub));
+      if (!right) return InvalidArgument("NEAR at position " + std::to_string(at + 1) +
+                                         " needs a word after it");
+      NSEARCH_RETURN_IF_ERROR(add(std::move(*right), at));
+    }
+    near.distance = distance;
+    std::string field = near.children[0].field;
+    for (const auto& c : near.children) {
+      if (c.field != field)
+        return InvalidArgument("NEAR joins words of one field");
+    }
+    near.field = field;
+    return MaybeNode{std::move(near)};
+  }
+
+  Result<MaybeNode> ParsePrimary(unsigned depth, Item* item) {
+    const Lexeme lex = Next();
+    item->text = lex.text;
+    switch (lex.type) {
+      case Lexeme::Type::kLParen: {
+        NSEARCH_ASSIGN_OR_RETURN(MaybeNode inner, ParseOr(depth + 1));
+        if (Peek().type != Lexeme::Type::kRParen)
+          return InvalidArgument("'(' at position " + std::to_string(lex.pos + 1) +
+                                 " is not closed");
+        Next();
+        return inner;
+      }
+      case Lexeme::Type::kPhrase:
+      case Lexeme::Type::kWord:
+        return Leaf(lex, item);
+      default:
+        return InvalidArgument("unexpected operator at position " +
+                               std::to_string(lex.pos + 1));
+    }
+  }
+
+  Status CountClause() {
+    if (++clauses_ > options_.limits.max_clauses)
+      return LimitExceeded("query has more than " +
+                           std::to_string(options_.limits.max_clauses) + " clauses");
+    return Status::Ok();
+  }
+
+  Result<MaybeNode> Leaf(const Lexeme& lex, Item* item) {
+    NSEARCH_RETURN_IF_ERROR(CountClause());
+    const FieldSpec* field = lex.field.empty() ? nullptr : schema_.FindField(lex.field);
+    const bool quoted = lex.type == Lexeme::Type::kPhrase;
+    if (field && field->slot) {
+      NSEARCH_ASSIGN_OR_RETURN(QueryNode node, owner_->RangeNode(*field, lex.text));
+      return MaybeNode{std::move(node)};
+    }
+    if (field && field->filter && (quoted || !field->text)) {
+      NSEARCH_ASSIGN_OR_RETURN(QueryNode node, owner_->FilterNode(*field, lex.text));
+      return MaybeNode{std::move(node)};
+    }
+    std::string text = lex.text;
+    bool wildcard = false;
+    if (!quoted && text.size() > 1 && text.back() == '*') {
+      while (!text.empty() && text.back() == '*') text.pop_back();
+      wildcard = true;
+    }
+    std::vector<std::string> terms;
+    analyzer_->Tokenize(text, [&terms](const Token& t) { terms.push_back(t.term); });
+    if (terms.empty()) return MaybeNode{};  // Only punctuation.
+    QueryNode node;
+    node.field = field ? field->name : "";
+    if (wildcard) {
+      if (terms.size() != 1)
+        return InvalidArgument("wildcard '" + lex.text + "' must be one word");
+      node.kind = QueryNode::Kind::kWildcard;
+      node.terms = std::move(terms);
+      out_->highlight_prefixes.push_back(node.terms[0]);
+      return MaybeNode{std::move(node)};
+    }
+    if (terms.size() == 1 && !quoted) {
+      node.kind = QueryNode::Kind::kWord;
+      node.exact = lex.exact;
+      item->stopword = !lex.exact && lex.sign != '+' &&
+                       analyzer_->IsStopword(terms[0]);
+    } else if (terms.size() == 1) {
+      node.kind = QueryNode::Kind::kWord;  // "word": exact form.
+      node.exact = true;
+    } else {
+      node.kind = QueryNode::Kind::kPhrase;
+      node.exact = true;
+    }
+    node.terms = std::move(terms);
+    if (lex.sign != '-') {
+      for (const auto& t : node.terms) {
+        out_->highlight_terms.insert(t);
+        if (!node.exact) out_->highlight_stems.insert(analyzer_->Stem(t));
+      }
+    }
+    return MaybeNode{std::move(node)};
+  }
+
+  std::vector<Lexeme> lex_;
+  size_t pos_ = 0;
+  QueryParser* owner_;
+  const Schema& schema_;
+  Analyzer* analyzer_;
+  const QueryOptions& options_;
+  ParsedQuery* out_;
+  size_t clauses_ = 0;
+};
+
+const char* KindName(QueryNode::Kind kind) {
+  switch (kind) {
+    case QueryNode::Kind::kWord: return "word";
+    case QueryNode::Kind::kPhrase: return "phrase";
+    case QueryNode::Kind::kNear: return "near";
+    case QueryNode::Kind::kWildcard: return "wildcard";
+    case QueryNode::Kind::kFilter: return "filter";
+    case QueryNode::Kind::kRange: return "range";
+    case QueryNode::Kind::kAnd: return "and";
+    case QueryNode::Kind::kOr: return "or";
+    case QueryNode::Kind::kAndNot: return "and_not";
+    case QueryNode::Kind::kAndMaybe: return "and_maybe";
+    case QueryNode::Kind::kAll: return "all";
+  }
+  return "?";
+}
+
+}  // namespace
+
+Json QueryNode::ToJson() const {
+  Json j = {{"op", KindName(kind)}};
+  if (!field.empty()) j["field"] = field;
+  switch (kind) {
+    case Kind::kWord:
+    case Kind::kPhrase:
+    case Kind::kWildcard:
+      j["terms"] = terms;
+      if (kind == Kind::kWord) j["exact"] = exact;
+      break;
+    case Kind::kNear:
+      j["distance"] = distance;
+      break;
+    case Kind::kFilter:
+      j["term"] = term;
+      break;
+    case Kind::kRange:
+      j["slot"] = slot;
+      j["from"] = low_text.empty() ? Json(nullptr) : Json(low_text);
+      j["to"] = high_text.empty() ? Json(nullptr) : Json(high_text);
+      break;
+    default:
+      break;
+  }
+  if (!children.empty()) {
+    Json kids = Json::array();
+    for (const auto& c : children) kids.push_back(c.ToJson());
+    j["children"] = kids;
+  }
+  return j;
+}
+
+QueryParser::QueryParser(const Schema& schema, Analyzer* analyzer)
+    : schema_(schema), analyzer_(analyzer) {}
+
+Result<ParsedQuery> QueryParser::Parse(const std::string& text,
+                                       const QueryOptions& options) {
+  if (text.size() > options.limits.max_length)
+    return LimitExceeded("query is " + std::to_string(text.size()) +
+                         " bytes long; the limit is " +
+                         std::to_string(options.limits.max_length));
+  if (FindInvalidUtf8(text) != std::string::npos)
+    return InvalidArgument("query is not valid UTF-8");
+  const std::string straight = StraightenQuotes(text);
+  NSEARCH_ASSIGN_OR_RETURN(auto lexemes, Lexer(straight, schema_).Run());
+  ParsedQuery parsed;
+  Parser parser(std::move(lexemes), this, schema_, analyzer_, options, &parsed);
+  NSEARCH_ASSIGN_OR_RETURN(parsed.root, parser.Run());
+  return parsed;
+}
+
+Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
+                                         const std::string& value) const {
+  QueryNode node;
+  node.kind = QueryNode::Kind::kRange;
+  node.field = field.name;
+  node.slot = *field.slot;
+  const size_t dots = value.find("..");
+  const std::string low = dots == std::string::npos ? value : value.substr(0, dots);
+  const std::string high = dots == std::string::npos ? value : value.substr(dots + 2);
+  if (Trim(low).empty() && Trim(high).empty())
+    return InvalidArgument(field.name + ": range needs at least one bound");
+  double lo = -HUGE_VAL, hi = HUGE_VAL;
+  auto bad = [&](const std::string& bound) {
+    return InvalidArgument(
+        field.name + ":" + value + ": '" + bound + "' is not " +
+        (field.kind == FieldKind::kDate ? "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+                                        : "a number"));
+  };
+  if (!Trim(low).empty()) {
+    if (field.kind == FieldKind::kDate) {
+      auto t = DateBound(low, false);
+      if (!t) return bad(low);
+      lo = static_cast<double>(*t);
+      node.low_text = FormatIsoTime(*t);
+    } else {
+      auto v = NumberBound(low);
+      if (!v) return bad(low);
+      lo = *v;
+      node.low_text = std::string(Trim(low));
+    }
+    node.low = Xapian::sortable_serialise(lo);
+  }
+  if (!Trim(high).empty()) {
+    if (field.kind == FieldKind::kDate) {
+      auto t = DateBound(high, true);
+      if (!t) return bad(high);
+      hi = static_cast<double>(*t);
+      node.high_text = FormatIsoTime(*t);
+    } else {
+      auto v = NumberBound(high);
+      if (!v) return bad(high);
+      hi = *v;
+      node.high_text = std::string(Trim(high));
+    }
+    node.high = Xapian::sortable_serialise(hi);
+  }
+  if (lo > hi)
+    return InvalidArgument(field.name + ":" + value + ": the range is empty (from > to)");
+  return node;
+}
+
+Result<QueryNode> QueryParser::FilterNode(const FieldSpec& field,
+                                          const std::string& value) {
+  if (!field.filter)
+    return InvalidArgument("field '" + field.name + "' has no exact values");
+  std::string normalized;
+  switch (field.kind) {
+    case FieldKind::kHost:
+      normalized = UrlHost(value);
+      if (normalized.empty()) normalized = AsciiLower(Trim(value));
+      break;
+    case FieldKind::kUrl:
+      normalized = NormalizeUrl(value);
+      break;
+    default:
+      normalized = analyzer_->NormalizeValue(value);
+  }
+  if (normalized.empty())
+    return InvalidArgument("'" + field.name + ":' needs a value");
+  QueryNode node;
+  node.kind = QueryNode::Kind::kFilter;
+  node.field = field.name;
+  node.term = FilterTerm(field.filter_prefix, normalized);
+  return node;
+}
+
+Xapian::Query QueryParser::ToXapian(const QueryNode& node,
+                                    const QueryLimits& limits) const {
+  using Q = Xapian::Query;
+  // The text fields a word searches, with their weights.
+  std::vector<const FieldSpec*> fields;
+  if (!node.field.empty()) {
+    if (const FieldSpec* f = schema_.FindField(node.field); f && f->text)
+      fields.push_back(f);
+  } else {
+    for (const auto& f : schema_.fields())
+      if (f.text && f.search) fields.push_back(&f);
+  }
+  auto per_field = [&](const std::function<Q(const FieldSpec&)>& make) {
+    std::vector<Q> parts;
+    for (const FieldSpec* f : fields) {
+      Q q = make(*f);
+      if (f->weight != 1.0) q = Q(Q::OP_SCALE_WEIGHT, q, f->weight);
+      parts.push_back(q);
+    }
+    return parts.size() == 1 ? parts[0] : Q(Q::OP_OR, parts.begin(), parts.end());
+  };
+  auto children = [&](Q::op op) {
+    std::vector<Q> parts;
+    for (const auto& c : node.children) parts.push_back(ToXapian(c, limits));
+    return Q(op, parts.begin(), parts.end());
+  };
+  switch (node.kind) {
+    case QueryNode::Kind::kAll:
+      return Q::MatchAll;
+    case QueryNode::Kind::kWord:
+      return per_field([&](const FieldSpec& f) {
+        const std::string& t = node.terms[0];
+        if (node.exact || !analyzer_->stemming()) return Q(f.prefix + t);
+        return Q("Z" + f.prefix + analyzer_->Stem(t));
+      });
+    case QueryNode::Kind::kPhrase:
+      return per_field([&](const FieldSpec& f) {
+        std::vector<Q> terms;
+        for (const auto& t : node.terms) terms.emplace_back(f.prefix + t);
+        return Q(Q::OP_PHRASE, terms.begin(), terms.end(), terms.size());
+      });
+    case QueryNode::Kind::kNear:
+      return per_field([&](const FieldSpec& f) {
+        std::vector<Q> terms;
+        for (const auto& c : node.children) terms.emplace_back(f.prefix + c.terms[0]);
+        return Q(Q::OP_NEAR, terms.begin(), terms.end(),
+                 node.distance + static_cast<unsigned>(terms.size()) - 1);
+      });
+    case QueryNode::Kind::kWildcard:
+      return per_field([&](const FieldSpec& f) {
+        return Q(Q::OP_WILDCARD, f.prefix + node.terms[0], limits.max_wildcard,
+                 Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
+      });
+    case QueryNode::Kind::kFilter:
+      return Q(Q::OP_SCALE_WEIGHT, Q(node.term), 0.0);
+    case QueryNode::Kind::kRange:
+      if (node.low.empty()) return Q(Q::OP_VALUE_LE, node.slot, node.high);
+      if (node.high.empty()) return Q(Q::OP_VALUE_GE, node.slot, node.low);
+      return Q(Q::OP_VALUE_RANGE, node.slot, node.low, node.high);
+    case QueryNode::Kind::kAnd:
+      return children(Q::OP_AND);
+    case QueryNode::Kind::kOr:
+      return children(Q::OP_OR);
+    case QueryNode::Kind::kAndNot:
+      return children(Q::OP_AND_NOT);
+    case QueryNode::Kind::kAndMaybe:
+      return children(Q::OP_AND_MAYBE);
+  }
+  return Q::MatchNothing;
+}
+
+}  // namespace nsearch::searcher

@@ -1,0 +1,115 @@
+// The nsearch query language (SPEC §4, README "Query language"), parsed with
+// the same Analyzer that built the index, so a query term is always spelled
+// the way the indexer spelled it.
+//
+//   words           all required by default (QueryOptions::any: any word)
+//   AND OR NOT      upper-case operators; NOT and a leading - exclude;
+//   + -             + requires a word in --any mode
+//   ( )             grouping
+//   "a phrase"      exact words in order (stopwords kept, no stemming)
+//   a NEAR b        within 10 words (NEAR/n for n words), any order
+//   pyto*           trailing wildcard
+//   =word           exact form, no stemming
+//   field:value     title: excerpt: body: topic: provider: type: category:
+//                   site: url:, with a quoted value for an exact topic or
+//                   provider ("topic:\"Machine Learning\"")
+//   date:A..B       ranges on slot fields (date, quality, heat); either end
+//                   may be left open; dates are YYYY, YYYY-MM or YYYY-MM-DD
+//
+// Thread-safety: a QueryParser borrows an Analyzer and is not thread-safe.
+
+#ifndef NSEARCH_SEARCHER_QUERY_PARSER_H_
+#define NSEARCH_SEARCHER_QUERY_PARSER_H_
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "common/analyzer.h"
+#include "common/output.h"
+#include "common/schema.h"
+#include "common/status.h"
+
+namespace nsearch::searcher {
+
+struct QueryLimits {
+  size_t max_length = 4096;       // Bytes of query text.
+  unsigned max_depth = 32;        // Nested parentheses.
+  unsigned max_wildcard = 1000;   // Terms one wildcard may expand to.
+  size_t max_clauses = 256;       // Words, phrases and filters in total.
+};
+
+struct QueryOptions {
+  bool any = false;  // Any word may match (ranked), instead of all words.
+  QueryLimits limits;
+};
+
+// One node of the parsed query.
+struct QueryNode {
+  enum class Kind {
+    kWord,      // terms[0]; stemmed unless exact.
+    kPhrase,    // terms, in order.
+    kNear,      // children (kWord), within `distance` words.
+    kWildcard,  // terms[0] is the normalized prefix.
+    kFilter,    // An exact boolean term (term), no weight.
+    kRange,     // slot, low/high (serialised), either may be empty.
+    kAnd,
+    kOr,
+    kAndNot,    // children[0] minus children[1].
+    kAndMaybe,  // children[0], ranked up by children[1].
+    kAll,       // Matches every document.
+  };
+  Kind kind = Kind::kAll;
+  std::string field;  // Query field name; empty = the default text fields.
+  std::vector<std::string> terms;
+  bool exact = false;
+  std::string term;  // kFilter
+  unsigned slot = 0;  // kRange
+  std::string low, high;
+  std::string low_text, high_text;  // As resolved, for display.
+  unsigned distance = 10;
+  std::vector<QueryNode> children;
+
+  Json ToJson() const;
+};
+
+struct ParsedQuery {
+  QueryNode root;
+  std::vector<std::string> dropped_stopwords;
+  // For highlighting: unstemmed terms, their stems, and wildcard prefixes
+  // from the positive part of the query.
+  std::set<std::string> highlight_terms;
+  std::set<std::string> highlight_stems;
+  std::vector<std::string> highlight_prefixes;
+};
+
+class QueryParser {
+ public:
+  // REQUIRES: `schema` and `analyzer` outlive the parser.
+  QueryParser(const Schema& schema, Analyzer* analyzer);
+
+  // Parses `text`. Returns kInvalidArgument with a message naming the
+  // problem (and its position) for a syntax error, kLimitExceeded when a
+  // limit in options.limits is exceeded.
+  Result<ParsedQuery> Parse(const std::string& text, const QueryOptions& options);
+
+  // Builds a range node for a slot field from "A..B", "A..", "..B" or "A".
+  Result<QueryNode> RangeNode(const FieldSpec& field, const std::string& value) const;
+  // Builds an exact filter node for a filter field (topic, provider, ...).
+  Result<QueryNode> FilterNode(const FieldSpec& field, const std::string& value);
+
+  // Compiles a parsed query to Xapian. Field weights come from the schema.
+  Xapian::Query ToXapian(const QueryNode& node, const QueryLimits& limits) const;
+
+ private:
+  const Schema& schema_;
+  Analyzer* analyzer_;
+};
+
+}  // namespace nsearch::searcher
+
+#endif  // NSEARCH_SEARCHER_QUERY_PARSER_H_

@@ -1,0 +1,295 @@
+#include "searcher/searcher.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include "common/document.h"
+#include "common/index_meta.h"
+#include "searcher/prior.h"
+#include "searcher/snippet.h"
+
+namespace nsearch::searcher {
+
+namespace {
+
+const FieldSpec* RequireField(const Schema& schema, const char* name) {
+  return schema.FindField(name);
+}
+
+std::string AbsolutePathOf(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(path, ec);
+  if (ec) return path;
+  std::string out = abs.lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+uint64_t FolderSize(const std::string& path) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(path, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
+}  // namespace
+
+Result<SortOrder> ParseSortOrder(const std::string& name) {
+  if (name == "relevance") return SortOrder::kRelevance;
+  if (name == "date") return SortOrder::kDate;
+  if (name == "quality") return SortOrder::kQuality;
+  if (name == "heat") return SortOrder::kHeat;
+  return InvalidArgument("unknown sort '" + name +
+                         "' (expected relevance, date, quality or heat)");
+}
+
+Searcher::Searcher(std::string path, Xapian::Database db, Schema schema,
+                   std::unique_ptr<Analyzer> analyzer)
+    : path_(std::move(path)),
+      db_(std::move(db)),
+      schema_(std::move(schema)),
+      analyzer_(std::move(analyzer)),
+      parser_(schema_, analyzer_.get()) {}
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    return NotFound("no index at " + path +
+                    " (create one with: nsearch index PATH)");
+  try {
+    Xapian::Database db(path);
+    auto schema = ReadIndexSchema(db);
+    if (!schema.ok()) return schema.error().WithContext(path);
+    NSEARCH_ASSIGN_OR_RETURN(
+        auto analyzer, Analyzer::Create({schema->stemmer(), schema->stopwords()}));
+    return std::unique_ptr<Searcher>(new Searcher(
+        path, std::move(db), std::move(schema).value(), std::move(analyzer)));
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, path);
+  }
+}
+
+Json Searcher::Freshness() {
+  const std::string last = db_.get_metadata(kMetaLastUpdate);
+  return {{"path", path_},
+          {"uuid", db_.get_uuid()},
+          {"revision", db_.get_revision()},
+          {"documents", db_.get_doccount()},
+          {"last_update", last.empty() ? Json(nullptr) : Json(last)}};
+}
+
+Result<std::pair<ParsedQuery, Xapian::Query>> Searcher::Build(
+    const SearchRequest& request) {
+  QueryOptions options;
+  options.any = request.any;
+  options.limits = request.limits;
+  NSEARCH_ASSIGN_OR_RETURN(ParsedQuery parsed, parser_.Parse(request.query, options));
+
+  // Flag filters become nodes too, so --parse-only shows them.
+  std::vector<QueryNode> filters;
+  auto add_any_of = [&](const char* field_name,
+                        const std::vector<std::string>& values) -> Status {
+    if (values.empty()) return Status::Ok();
+    const FieldSpec* field = RequireField(schema_, field_name);
+    if (!field) return InvalidArgument(std::string("the index has no field ") + field_name);
+    QueryNode any;
+    any.kind = QueryNode::Kind::kOr;
+    for (const auto& v : values) {
+      NSEARCH_ASSIGN_OR_RETURN(QueryNode node, parser_.FilterNode(*field, v));
+      any.children.push_back(std::move(node));
+    }
+    filters.push_back(any.children.size() == 1 ? std::move(any.children[0])
+                                               : std::move(any));
+    return Status::Ok();
+  };
+  NSEARCH_RETURN_IF_ERROR(add_any_of("topic", request.topics));
+  NSEARCH_RETURN_IF_ERROR(add_any_of("provider", request.providers));
+  NSEARCH_RETURN_IF_ERROR(add_any_of("type", request.types));
+  auto add_range = [&](const char* field_name, const std::string& range) -> Status {
+    const FieldSpec* field = RequireField(schema_, field_name);
+    if (!field || !field->slot)
+      return InvalidArgument(std::string("the index has no range field ") + field_name);
+    NSEARCH_ASSIGN_OR_RETURN(QueryNode node, parser_.RangeNode(*field, range));
+    filters.push_back(std::move(node));
+    return Status::Ok();
+  };
+  if (!request.since.empty() || !request.until.empty())
+    NSEARCH_RETURN_IF_ERROR(add_range("date", request.since + ".." + request.until));
+  auto number = [](double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  };
+  if (request.min_quality)
+    NSEARCH_RETURN_IF_ERROR(add_range("quality", number(*request.min_quality) + ".."));
+  if (request.min_heat)
+    NSEARCH_RETURN_IF_ERROR(add_range("heat", number(*request.min_heat) + ".."));
+
+  if (parsed.root.kind == QueryNode::Kind::kAll && filters.empty() &&
+      parsed.dropped_stopwords.empty() &&
+      request.query.find_first_not_of(" \t\r\n") == std::string::npos)
+    return InvalidArgument("empty query (give words, or filters such as --topic)");
+
+  Xapian::Query query = parser_.ToXapian(parsed.root, request.limits);
+  if (!filters.empty()) {
+    QueryNode all;
+    all.kind = QueryNode::Kind::kAnd;
+    for (auto& f : filters) all.children.push_back(std::move(f));
+    Xapian::Query filter = parser_.ToXapian(all, request.limits);
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    // Show the filters in the parsed tree.
+    QueryNode root;
+    root.kind = QueryNode::Kind::kAnd;
+    root.children.push_back(std::move(parsed.root));
+    for (auto& c : all.children) root.children.push_back(std::move(c));
+    parsed.root = std::move(root);
+  }
+
+  if (request.prior && request.sort == SortOrder::kRelevance) {
+    std::vector<Xapian::Query> priors;
+    auto add_prior = [&](const char* field_name, const PriorSpec& spec,
+                         std::optional<double> boost) {
+      const double weight = boost ? *boost : spec.weight;
+      const FieldSpec* field = RequireField(schema_, field_name);
+      if (weight <= 0 || !field || !field->slot) return;
+      priors.emplace_back(
+          (new PriorPostingSource(*field->slot, weight, spec.cap))->release());
+    };
+    add_prior("quality", schema_.quality_prior(), request.quality_boost);
+    add_prior("heat", schema_.heat_prior(), request.heat_boost);
+    if (!priors.empty()) {
+      query = Xapian::Query(
+          Xapian::Query::OP_AND_MAYBE, query,
+          Xapian::Query(Xapian::Query::OP_OR, priors.begin(), priors.end()));
+    }
+  }
+  return std::make_pair(std::move(parsed), std::move(query));
+}
+
+Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
+  NSEARCH_ASSIGN_OR_RETURN(auto built, Build(request));
+  return Json{{"version", kOutputVersion},
+              {"query", request.query},
+              {"parsed", built.first.root.ToJson()},
+              {"dropped_stopwords", built.first.dropped_stopwords},
+              {"xapian", built.second.get_description()}};
+}
+
+Result<Json> Searcher::Search(const SearchRequest& request) {
+  if (request.limit > 10000)
+    return InvalidArgument("--limit must be at most 10000");
+  NSEARCH_ASSIGN_OR_RETURN(auto built, Build(request));
+  const ParsedQuery& parsed = built.first;
+  try {
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(built.second);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    const char* sort_field = nullptr;
+    switch (request.sort) {
+      case SortOrder::kDate: sort_field = "date"; break;
+      case SortOrder::kQuality: sort_field = "quality"; break;
+      case SortOrder::kHeat: sort_field = "heat"; break;
+      case SortOrder::kRelevance: break;
+    }
+    if (sort_field) {
+      const FieldSpec* field = RequireField(schema_, sort_field);
+      if (!field || !field->slot)
+        return InvalidArgument(std::string("the index has no slot for ") + sort_field);
+      enquire.set_sort_by_value_then_relevance(*field->slot, true);
+    }
+    const Xapian::doccount check_at_least =
+        static_cast<Xapian::doccount>(std::max<size_t>(100, request.offset + request.limit));
+    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                         static_cast<Xapian::doccount>(request.limit),
+                                         check_at_least);
+    Json hits = Json::array();
+    size_t rank = request.offset;
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+      Json data = Json::parse(it.get_document().get_data(), nullptr, false);
+      if (data.is_discarded()) data = Json::object();
+      std::string snippet_source = data.value("excerpt", "");
+      const std::string body = data.value("body", "");
+      // Prefer the body when the excerpt has no match but the body does.
+      std::string snippet = MakeSnippet(snippet_source, parsed, analyzer_.get());
+      if (snippet.find(kMarkOpen) == std::string::npos && !body.empty()) {
+        std::string from_body = MakeSnippet(body, parsed, analyzer_.get());
+        if (from_body.find(kMarkOpen) != std::string::npos || snippet.empty())
+          snippet = from_body;
+      }
+      hits.push_back({{"rank", ++rank},
+                      {"id", data.value("id", "")},
+                      {"score", it.get_weight()},
+                      {"title", data.value("title", "")},
+                      {"url", data.value("url", "")},
+                      {"excerpt", data.value("excerpt", "")},
+                      {"snippet", snippet},
+                      {"topics", data.value("topics", Json::array())},
+                      {"provider", data.value("provider", Json::object())},
+                      {"type", data.value("type", "")},
+                      {"category", data.value("category", "")},
+                      {"published", data.value("published", Json(nullptr))},
+                      {"quality", data.value("quality", Json(nullptr))},
+                      {"heat", data.value("heat", Json(nullptr))},
+                      {"path", data.value("path", "")}});
+    }
+    const char* sort_names[] = {"relevance", "date", "quality", "heat"};
+    return Json{{"version", kOutputVersion},
+                {"query", request.query},
+                {"total",
+                 {{"estimated", mset.get_matches_estimated()},
+                  {"lower", mset.get_matches_lower_bound()},
+                  {"upper", mset.get_matches_upper_bound()}}},
+                {"offset", request.offset},
+                {"limit", request.limit},
+                {"sort", sort_names[static_cast<int>(request.sort)]},
+                {"prior", request.prior},
+                {"dropped_stopwords", parsed.dropped_stopwords},
+                {"index", Freshness()},
+                {"hits", hits}};
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, path_);
+  }
+}
+
+Result<Json> Searcher::Stats() {
+  try {
+    size_t terms = 0;
+    for (auto t = db_.allterms_begin(); t != db_.allterms_end(); ++t) ++terms;
+    return Json{{"version", kOutputVersion},
+                {"documents", db_.get_doccount()},
+                {"terms", terms},
+                {"size_bytes", FolderSize(path_)},
+                {"average_length", db_.get_avlength()},
+                {"schema",
+                 {{"name", schema_.name()},
+                  {"version", schema_.version()},
+                  {"hash", schema_.hash()}}},
+                {"analyzer_version", Analyzer::kVersion},
+                {"index", Freshness()}};
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, path_);
+  }
+}
+
+Result<Json> Searcher::Show(const std::string& id_or_path) {
+  const bool is_id = id_or_path.size() == 16 &&
+                     id_or_path.find_first_not_of("0123456789abcdef") == std::string::npos;
+  const std::string id = is_id ? id_or_path : DocumentIdForPath(AbsolutePathOf(id_or_path));
+  try {
+    const std::string term = kIdPrefix + id;
+    Xapian::PostingIterator p = db_.postlist_begin(term);
+    if (p == db_.postlist_end(term))
+      return NotFound("no document " + id_or_path + " in the index");
+    Json data = Json::parse(db_.get_document(*p).get_data(), nullptr, false);
+    if (data.is_discarded()) return Corruption("stored data of " + id_or_path + " is not JSON");
+    data.erase("root");
+    return Json{{"version", kOutputVersion}, {"document", data}};
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, path_);
+  }
+}
+
+}  // namespace nsearch::searcher

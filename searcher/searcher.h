@@ -1,0 +1,88 @@
+// Opens an nsearch index for reading and answers `query`, `stats` and
+// `show` with the JSON shapes of SPEC §5 (docs/output-format.md).
+//
+// Thread-safety: a Searcher is not thread-safe; open one per thread.
+
+#ifndef NSEARCH_SEARCHER_SEARCHER_H_
+#define NSEARCH_SEARCHER_SEARCHER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "common/analyzer.h"
+#include "common/output.h"
+#include "common/schema.h"
+#include "common/status.h"
+#include "searcher/query_parser.h"
+
+namespace nsearch::searcher {
+
+enum class SortOrder { kRelevance, kDate, kQuality, kHeat };
+
+// Parses "relevance", "date", "quality" or "heat".
+Result<SortOrder> ParseSortOrder(const std::string& name);
+
+struct SearchRequest {
+  std::string query;
+  bool any = false;    // Any word instead of all words.
+  bool prior = true;   // Blend the quality/heat prior into the score.
+  // Per-query prior weights; the schema's when unset.
+  std::optional<double> quality_boost;
+  std::optional<double> heat_boost;
+  SortOrder sort = SortOrder::kRelevance;
+  size_t limit = 10;
+  size_t offset = 0;
+  // Exact filters; values of one kind are alternatives (OR), kinds combine
+  // with AND.
+  std::vector<std::string> topics;
+  std::vector<std::string> providers;
+  std::vector<std::string> types;
+  std::string since;  // Date bounds as in date:A..B.
+  std::string until;
+  std::optional<double> min_quality;
+  std::optional<double> min_heat;
+  QueryLimits limits;
+};
+
+class Searcher {
+ public:
+  // Opens the index at `path`.
+  //   kNotFound        no index there
+  //   kCorruption      not an nsearch index, or unreadable
+  //   kSchemaMismatch  built by an incompatible nsearch
+  static Result<std::unique_ptr<Searcher>> Open(const std::string& path);
+
+  // Runs a query. kInvalidArgument for a bad query or option,
+  // kLimitExceeded for a query over a limit.
+  Result<Json> Search(const SearchRequest& request);
+  // Parses a query without running it (the parsed tree as JSON).
+  Result<Json> ParseOnly(const SearchRequest& request);
+  // Index statistics.
+  Result<Json> Stats();
+  // One stored document, by id (16 hex digits) or by file path.
+  Result<Json> Show(const std::string& id_or_path);
+
+  const Schema& schema() const { return schema_; }
+
+ private:
+  Searcher(std::string path, Xapian::Database db, Schema schema,
+           std::unique_ptr<Analyzer> analyzer);
+
+  // The query (text + filters) as a parsed tree and as Xapian.
+  Result<std::pair<ParsedQuery, Xapian::Query>> Build(const SearchRequest& request);
+  Json Freshness();
+
+  std::string path_;
+  Xapian::Database db_;
+  Schema schema_;
+  std::unique_ptr<Analyzer> analyzer_;
+  QueryParser parser_;
+};
+
+}  // namespace nsearch::searcher
+
+#endif  // NSEARCH_SEARCHER_SEARCHER_H_
