@@ -79,6 +79,15 @@ Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
     return Corruption("cannot open index " + what);
   if (type == "DatabaseCorruptError" || type == "DatabaseFormatError")
     return Corruption("index is corrupt: " + what);
+  if (type == "DatabaseError") {
+    // Failing writes (disk full, permissions) are runtime failures; failing
+    // reads of an existing table mean the index is damaged.
+    const bool write = e.get_msg().find("writ") != std::string::npos ||
+                       e.get_msg().find("sync") != std::string::npos ||
+                       e.get_error_string() != nullptr;
+    if (write) return IOError("cannot write index " + what);
+    return Corruption("index is corrupt: " + what);
+  }
   if (type == "DatabaseModifiedError")
     return IOError("index changed while reading, try again: " + what);
   if (type == "WildcardError")

@@ -8,7 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
+#include <map>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -59,48 +59,47 @@ Result<std::string> ReadFile(const std::string& path) {
   return data;
 }
 
-// A bounded single-consumer queue: workers block when the writer lags, so
-// memory stays bounded whatever the corpus size.
-class ParsedQueue {
+// Hands parsed files to the single writer in file-list order, so document
+// ids (and so tie order in results) are the same on every run whatever the
+// thread timing. Workers may run at most `window` files ahead of the writer,
+// which bounds memory whatever the corpus size.
+class OrderedQueue {
  public:
-  explicit ParsedQueue(size_t capacity) : capacity_(capacity) {}
+  explicit OrderedQueue(size_t window) : window_(window) {}
+
+  // Blocks until file `index` is within the window.
+  void WaitForTurn(size_t index) {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [&] { return index < next_ + window_; });
+  }
 
   void Push(Parsed item) {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
-    items_.push_back(std::move(item));
-    not_empty_.notify_one();
+    std::lock_guard<std::mutex> lock(mu_);
+    const size_t index = item.index;
+    pending_.emplace(index, std::move(item));
+    if (index == next_) ready_.notify_one();
   }
 
-  // Returns nullopt when all producers are done and the queue is empty.
-  std::optional<Parsed> Pop() {
+  // The item for the next file in order; nullopt after the last one.
+  std::optional<Parsed> Pop(size_t total) {
     std::unique_lock<std::mutex> lock(mu_);
-    not_empty_.wait(lock, [&] { return !items_.empty() || producers_ == 0; });
-    if (items_.empty()) return std::nullopt;
-    Parsed item = std::move(items_.front());
-    items_.pop_front();
-    not_full_.notify_one();
+    if (next_ >= total) return std::nullopt;
+    ready_.wait(lock, [&] { return pending_.count(next_) > 0; });
+    auto it = pending_.find(next_);
+    Parsed item = std::move(it->second);
+    pending_.erase(it);
+    ++next_;
+    room_.notify_all();
     return item;
-  }
-
-  void SetProducers(size_t n) {
-    std::lock_guard<std::mutex> lock(mu_);
-    producers_ = n;
-  }
-
-  void ProducerDone() {
-    std::lock_guard<std::mutex> lock(mu_);
-    --producers_;
-    not_empty_.notify_all();
   }
 
  private:
   std::mutex mu_;
-  std::condition_variable not_full_;
-  std::condition_variable not_empty_;
-  std::deque<Parsed> items_;
-  size_t capacity_;
-  size_t producers_ = 0;
+  std::condition_variable ready_;
+  std::condition_variable room_;
+  std::map<size_t, Parsed> pending_;
+  size_t next_ = 0;
+  size_t window_;
 };
 
 Parsed ParseOne(const SourceFile& file, size_t index, const Schema& schema,
@@ -208,31 +207,29 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
     const unsigned jobs =
         options.jobs ? options.jobs
                      : std::max(1u, std::thread::hardware_concurrency());
-    ParsedQueue queue(256);
-    queue.SetProducers(jobs);
+    OrderedQueue queue(512);
     std::atomic<size_t> next{0};
     std::vector<std::thread> workers;
-    std::mutex error_mu;
-    Status worker_error;
+    // Analyzers are created up front so a failure is reported before any
+    // work starts.
+    std::vector<std::unique_ptr<DocumentBuilder>> builders;
     for (unsigned j = 0; j < jobs; ++j) {
-      workers.emplace_back([&] {
-        auto analyzer = Analyzer::Create({schema.stemmer(), schema.stopwords()});
-        if (!analyzer.ok()) {
-          std::lock_guard<std::mutex> lock(error_mu);
-          worker_error = analyzer.error();
-          queue.ProducerDone();
-          return;
+      NSEARCH_ASSIGN_OR_RETURN(
+          auto analyzer, Analyzer::Create({schema.stemmer(), schema.stopwords()}));
+      builders.push_back(std::make_unique<DocumentBuilder>(schema, std::move(analyzer)));
+    }
+    for (unsigned j = 0; j < jobs; ++j) {
+      workers.emplace_back([&, builder = builders[j].get()] {
+        for (size_t i = next++; i < files.size(); i = next++) {
+          queue.WaitForTurn(i);
+          queue.Push(ParseOne(files[i], i, schema, *builder));
         }
-        DocumentBuilder builder(schema, std::move(analyzer).value());
-        for (size_t i = next++; i < files.size(); i = next++)
-          queue.Push(ParseOne(files[i], i, schema, builder));
-        queue.ProducerDone();
       });
     }
 
     size_t since_commit = 0;
     Status write_error;
-    while (std::optional<Parsed> item = queue.Pop()) {
+    while (std::optional<Parsed> item = queue.Pop(files.size())) {
       for (auto& w : item->warnings) summary.warnings.push_back(std::move(w));
       if (item->rejected) {
         ++summary.rejected;
@@ -257,7 +254,6 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
       }
     }
     for (auto& t : workers) t.join();
-    NSEARCH_RETURN_IF_ERROR(worker_error);
     NSEARCH_RETURN_IF_ERROR(write_error);
 
     db.set_metadata(kMetaLastUpdate, NowIso());

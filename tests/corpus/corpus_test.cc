@@ -1,0 +1,102 @@
+// Indexes the real corpora in ../shared/corpus/ (skipped when absent): every
+// file is either indexed or rejected with a reason, and documents are found
+// at rank 1-3 by a phrase query of their own title.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include "common/index_meta.h"
+#include "indexer/indexer.h"
+#include "indexer/walker.h"
+#include "searcher/searcher.h"
+#include "tests/support/test_support.h"
+
+namespace nsearch {
+namespace {
+
+class CorpusTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    corpus_ = testing::SharedCorpusDir();
+    if (corpus_.empty()) GTEST_SKIP() << "../shared/corpus/ is absent; skipping";
+    root_ = corpus_ + "/" + GetParam();
+    if (!std::filesystem::is_directory(root_))
+      GTEST_SKIP() << root_ << " is absent; skipping";
+  }
+
+  std::string corpus_;
+  std::string root_;
+};
+
+TEST_P(CorpusTest, EveryFileIsIndexedOrRejectedWithAReason) {
+  testing::TempDir dir;
+  indexer::IndexOptions options;
+  options.index_path = dir.path() + "/ix";
+  options.roots = {root_};
+  auto summary = indexer::RunIndex(options);
+  ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+
+  std::vector<std::pair<std::string, std::string>> problems;
+  auto files = indexer::ListContentFiles({root_}, &problems);
+  ASSERT_TRUE(files.ok());
+  EXPECT_EQ(summary->files, files->size());
+  EXPECT_EQ(summary->added + summary->rejected, files->size());
+  EXPECT_EQ(summary->documents, summary->added);
+  for (const auto& r : summary->rejected_files) {
+    EXPECT_FALSE(r.reason.empty()) << r.path;
+    std::cout << "[ rejected ] " << r.path << ": " << r.reason << "\n";
+  }
+  std::cout << "[ corpus   ] " << GetParam() << ": " << summary->files << " files, "
+            << summary->added << " indexed, " << summary->rejected << " rejected, "
+            << summary->seconds << " s\n";
+}
+
+TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
+  testing::TempDir dir;
+  indexer::IndexOptions options;
+  options.index_path = dir.path() + "/ix";
+  options.roots = {root_};
+  ASSERT_TRUE(indexer::RunIndex(options).ok());
+  auto searcher = searcher::Searcher::Open(options.index_path);
+  ASSERT_TRUE(searcher.ok()) << searcher.error().ToString();
+
+  Xapian::Database db(options.index_path);
+  size_t checked = 0;
+  // Every 20th document, in docid order: deterministic and spread out.
+  for (Xapian::docid id = 1; id <= db.get_lastdocid(); id += 20) {
+    const auto data = Json::parse(db.get_document(id).get_data());
+    std::string title = data["title"];
+    std::string phrase;
+    for (char c : title) phrase += (c == '"' ? ' ' : c);
+    searcher::SearchRequest request;
+    request.query = "\"" + phrase + "\"";
+    request.limit = 3;
+    auto result = (*searcher)->Search(request);
+    ASSERT_TRUE(result.ok()) << request.query << ": " << result.error().ToString();
+    bool found = false;
+    bool all_same_title = !(*result)["hits"].empty();
+    for (const auto& hit : (*result)["hits"]) {
+      found = found || hit["id"] == data["id"];
+      all_same_title = all_same_title && hit["title"] == title;
+    }
+    // Several copies of one story may share a title and fill the top 3.
+    EXPECT_TRUE(found || (all_same_title && (*result)["total"]["estimated"] > 3))
+        << "not in the top 3: " << request.query << " (" << data["path"] << ")";
+    ++checked;
+  }
+  EXPECT_GT(checked, 20u);
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedCorpus, CorpusTest,
+                         ::testing::Values("powerapps", "azure-sample"),
+                         [](const auto& param_info) {
+                           return param_info.param == "powerapps" ? std::string("PowerApps")
+                                                            : std::string("AzureSample");
+                         });
+
+}  // namespace
+}  // namespace nsearch

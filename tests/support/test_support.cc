@@ -1,0 +1,90 @@
+#include "tests/support/test_support.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace nsearch::testing {
+
+namespace fs = std::filesystem;
+
+std::string SourceDir() { return NSEARCH_SOURCE_DIR; }
+std::string BinaryPath() { return NSEARCH_BINARY; }
+
+std::string SharedCorpusDir() {
+  const fs::path dir = fs::path(SourceDir()) / ".." / "shared" / "corpus";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return "";
+  return fs::canonical(dir, ec).string();
+}
+
+TempDir::TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "nsearch-test-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string TempDir::Write(const std::string& relative,
+                           const std::string& content) const {
+  const fs::path p = fs::path(path_) / relative;
+  fs::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary);
+  out << content;
+  return p.string();
+}
+
+std::string ReadFileOrDie(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+RunResult RunNsearch(const std::vector<std::string>& args,
+                     const std::vector<std::string>& env,
+                     const std::string& stdin_text) {
+  TempDir io;
+  const std::string out_path = io.path() + "/out";
+  const std::string err_path = io.path() + "/err";
+  const std::string in_path = io.Write("in", stdin_text);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int in = ::open(in_path.c_str(), O_RDONLY);
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> argv;
+    const std::string bin = BinaryPath();
+    argv.push_back(const_cast<char*>(bin.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = ReadFileOrDie(out_path);
+  r.err = ReadFileOrDie(err_path);
+  return r;
+}
+
+}  // namespace nsearch::testing

@@ -1,0 +1,49 @@
+// Helpers shared by the tests: temporary folders, file writing, and running
+// the real nsearch binary.
+
+#ifndef NSEARCH_TESTS_SUPPORT_TEST_SUPPORT_H_
+#define NSEARCH_TESTS_SUPPORT_TEST_SUPPORT_H_
+
+#include <string>
+#include <vector>
+
+namespace nsearch::testing {
+
+// The repository root and the built binary (set by CMake).
+std::string SourceDir();
+std::string BinaryPath();
+// ../shared/corpus relative to the repository root ("" when absent).
+std::string SharedCorpusDir();
+
+// A fresh temporary folder, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes `content` to path()/relative, creating folders.
+  std::string Write(const std::string& relative, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the nsearch binary with `args` (no shell), with extra environment
+// variables ("NAME=value") and optional stdin text.
+RunResult RunNsearch(const std::vector<std::string>& args,
+                     const std::vector<std::string>& env = {},
+                     const std::string& stdin_text = "");
+
+std::string ReadFileOrDie(const std::string& path);
+
+}  // namespace nsearch::testing
+
+#endif  // NSEARCH_TESTS_SUPPORT_TEST_SUPPORT_H_
