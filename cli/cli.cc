@@ -1,9 +1,8 @@
 #include "cli/cli.h"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iostream>
+#include <unistd.h>
 
 namespace nsearch::cli {
 
@@ -34,8 +33,11 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"index", RunIndexCommand, "index a tree of Markdown files (PATH...)"},
       {"query", RunQueryCommand, "search the index (QUERY)"},
-      {"stats", RunStatsCommand, "documents, terms, size and schema of the index"},
+      {"stats", RunStatsCommand,
+       "documents, terms, size and schema of the index"},
       {"show", RunShowCommand, "print one stored document (ID or PATH)"},
+      {"similar", RunSimilarCommand, "documents like one document (ID or PATH)"},
+      {"check", RunCheckCommand, "check the index's integrity"},
   };
   return kCommands;
 }
@@ -46,7 +48,8 @@ bool UseColor() {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
-Result<OutputFormat> ChooseFormat(const std::string& format_flag, bool json_flag) {
+Result<OutputFormat> ChooseFormat(const std::string& format_flag,
+                                  bool json_flag) {
   if (json_flag) return OutputFormat::kJson;
   if (format_flag.empty()) return OutputFormat::kText;
   return ParseOutputFormat(format_flag);

@@ -16,12 +16,12 @@ namespace nsearch::cli {
 // Process exit codes (SPEC §5; README "Exit codes"). Stable: callers rely
 // on them.
 enum ExitCode : int {
-  kExitOk = 0,           // Success (zero hits is success).
-  kExitFailure = 1,      // Runtime failure: I/O, disk full, internal.
-  kExitUsage = 2,        // Usage error or invalid query.
-  kExitIndex = 3,        // Index missing, not nsearch, incompatible, corrupt.
-  kExitBusy = 4,         // Another writer holds the index.
-  kExitRejected = 5,     // Indexing finished, files rejected, --strict.
+  kExitOk = 0,        // Success (zero hits is success).
+  kExitFailure = 1,   // Runtime failure: I/O, disk full, internal.
+  kExitUsage = 2,     // Usage error or invalid query.
+  kExitIndex = 3,     // Index missing, not nsearch, incompatible, corrupt.
+  kExitBusy = 4,      // Another writer holds the index.
+  kExitRejected = 5,  // Indexing finished, files rejected, --strict.
 };
 
 int ExitCodeFor(const Status& status);
@@ -39,12 +39,19 @@ int RunIndexCommand(const std::vector<std::string>& args);
 int RunQueryCommand(const std::vector<std::string>& args);
 int RunStatsCommand(const std::vector<std::string>& args);
 int RunShowCommand(const std::vector<std::string>& args);
+int RunSimilarCommand(const std::vector<std::string>& args);
+int RunCheckCommand(const std::vector<std::string>& args);
+
+// Renders query results (hits, totals, facets, suggestion) as text; shared
+// by `query` and `similar`.
+void RenderHits(const Json& result, bool color, std::ostream& out);
 
 // True when colour should be used on stdout: a terminal and no NO_COLOR.
 bool UseColor();
 
 // The format from --format/--json, with text as the default.
-Result<OutputFormat> ChooseFormat(const std::string& format_flag, bool json_flag);
+Result<OutputFormat> ChooseFormat(const std::string& format_flag,
+                                  bool json_flag);
 
 // Reports `status` through a printer for `format` and returns its exit code.
 int Fail(OutputFormat format, const Status& status);

@@ -31,19 +31,21 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   std::string index_flag, format_flag, schema_path;
   std::vector<std::string> roots;
   unsigned jobs = 0, batch = 5000;
-  options.add_options()
-      ("help,h", "show this help")
-      ("index", po::value(&index_flag), "index folder (default: $NSEARCH_INDEX, "
-                                        "else ${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")
-      ("json", "print the summary as one JSON object on stdout")
-      ("format", po::value(&format_flag), "text or json")
-      ("strict", "exit with code 5 when any file was rejected")
-      ("jobs,j", po::value(&jobs), "parser threads (default: all cores)")
-      ("batch-size", po::value(&batch), "documents per commit (default 5000)")
-      ("schema", po::value(&schema_path), "schema YAML for a new index "
-                                          "(default: the built-in schema/news.yaml)")
-      ("verbose,v", "also list files indexed with warnings (wrong-typed fields)")
-      ("path", po::value(&roots)->multitoken(), "files or folders to index");
+  options.add_options()("help,h", "show this help")(
+      "index", po::value(&index_flag),
+      "index folder (default: $NSEARCH_INDEX, "
+      "else ${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")(
+      "json", "print the summary as one JSON object on stdout")(
+      "format", po::value(&format_flag), "text or json")(
+      "strict", "exit with code 5 when any file was rejected")(
+      "jobs,j", po::value(&jobs), "parser threads (default: all cores)")(
+      "batch-size", po::value(&batch), "documents per commit (default 5000)")(
+      "schema", po::value(&schema_path),
+      "schema YAML for a new index "
+      "(default: the built-in schema/news.yaml)")(
+      "verbose,v",
+      "also list files indexed with warnings (wrong-typed fields)")(
+      "path", po::value(&roots)->multitoken(), "files or folders to index");
   po::positional_options_description positional;
   positional.add("path", -1);
   po::variables_map vm;
@@ -53,14 +55,17 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   if (!parsed.ok()) return Fail(fmt, parsed);
   if (!format.ok()) return Fail(fmt, format.error());
   if (vm.count("help")) {
-    PrintHelp("Usage: nsearch index [OPTIONS] PATH...\n\n"
-              "Indexes the .md and .markdown files under each PATH. Files that\n"
-              "cannot be indexed are reported (path, line, reason) and skipped.",
-              options);
+    PrintHelp(
+        "Usage: nsearch index [OPTIONS] PATH...\n\n"
+        "Indexes the .md and .markdown files under each PATH. Files that\n"
+        "cannot be indexed are reported (path, line, reason) and skipped.",
+        options);
     return kExitOk;
   }
-  if (roots.empty()) return Fail(fmt, InvalidArgument("give at least one PATH to index"));
-  if (batch == 0) return Fail(fmt, InvalidArgument("--batch-size must be at least 1"));
+  if (roots.empty())
+    return Fail(fmt, InvalidArgument("give at least one PATH to index"));
+  if (batch == 0)
+    return Fail(fmt, InvalidArgument("--batch-size must be at least 1"));
 
   indexer::IndexOptions opts;
   opts.index_path = ResolveIndexPath(index_flag);

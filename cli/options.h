@@ -36,7 +36,8 @@ inline Status ParseArgs(const std::vector<std::string>& args,
   return Status::Ok();
 }
 
-inline void PrintHelp(const char* usage, const po::options_description& options) {
+inline void PrintHelp(const char* usage,
+                      const po::options_description& options) {
   std::cout << usage << "\n\n" << options << "\n";
 }
 

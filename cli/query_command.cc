@@ -41,6 +41,8 @@ std::string Str(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
 
+}  // namespace
+
 void RenderHits(const Json& r, bool color, std::ostream& out) {
   for (const auto& hit : r["hits"]) {
     out << hit["rank"].get<size_t>() << ". " << (color ? kBold : "")
@@ -59,12 +61,25 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
     score.precision(3);
     score << "score " << hit["score"].get<double>();
     add(score.str());
-    out << "   " << (color ? kDim : "") << meta << (color ? kReset : "") << "\n";
+    if (hit.contains("duplicates") && hit["duplicates"].get<size_t>() > 0)
+      add("+" + hit["duplicates"].dump() + " more of this story");
+    out << "   " << (color ? kDim : "") << meta << (color ? kReset : "")
+        << "\n";
+    if (hit.contains("explain")) {
+      std::ostringstream why;
+      why.precision(3);
+      const Json& e = hit["explain"];
+      why << "score " << e["score"].get<double>() << " = bm25 "
+          << e["bm25"].get<double>() << " + quality prior "
+          << e["quality_prior"].get<double>() << " + heat prior "
+          << e["heat_prior"].get<double>();
+      out << "   " << why.str() << "\n";
+    }
     if (!Str(hit, "url").empty()) out << "   " << Str(hit, "url") << "\n";
     const std::string snippet = SnippetToText(Str(hit, "snippet"), color);
     if (!snippet.empty()) out << "   " << snippet << "\n";
-    out << "   " << (color ? kDim : "") << Str(hit, "path") << (color ? kReset : "")
-        << "\n\n";
+    out << "   " << (color ? kDim : "") << Str(hit, "path")
+        << (color ? kReset : "") << "\n\n";
   }
   const auto& total = r["total"];
   const size_t shown = r["hits"].size();
@@ -79,12 +94,27 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
     out << "Results " << offset + 1 << "–" << offset + shown << " of "
         << (exact ? "" : "about ") << estimated << ".\n";
   }
+  if (r.contains("suggestion") && r["suggestion"].is_string())
+    out << "Did you mean: " << (color ? kBold : "")
+        << r["suggestion"].get<std::string>() << (color ? kReset : "") << "\n";
+  if (r.contains("facets")) {
+    for (const auto& [name, values] : r["facets"].items()) {
+      out << name << ":";
+      for (const auto& v : values)
+        out << "  " << v["value"].get<std::string>() << " ("
+            << v["count"].get<size_t>() << ")";
+      out << "\n";
+    }
+  }
   if (!r["dropped_stopwords"].empty()) {
     out << "Ignored common words:";
-    for (const auto& w : r["dropped_stopwords"]) out << " " << w.get<std::string>();
+    for (const auto& w : r["dropped_stopwords"])
+      out << " " << w.get<std::string>();
     out << " (quote them to search for them).\n";
   }
 }
+
+namespace {
 
 Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
   std::istringstream in(spec);
@@ -92,7 +122,8 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
   while (std::getline(in, part, ',')) {
     const size_t eq = part.find('=');
     if (eq == std::string::npos)
-      return InvalidArgument("--boost takes name=weight pairs, e.g. quality=0.3,heat=0.2");
+      return InvalidArgument(
+          "--boost takes name=weight pairs, e.g. quality=0.3,heat=0.2");
     const std::string name = part.substr(0, eq);
     const std::string value = part.substr(eq + 1);
     char* end = nullptr;
@@ -105,7 +136,8 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
     } else if (name == "heat") {
       request->heat_boost = w;
     } else {
-      return InvalidArgument("--boost: unknown prior '" + name + "' (quality or heat)");
+      return InvalidArgument("--boost: unknown prior '" + name +
+                             "' (quality or heat)");
     }
   }
   return Status::Ok();
@@ -115,10 +147,12 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
 
 int RunQueryCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
-  std::string index_flag, format_flag = "", sort = "relevance", boost, since, until;
+  std::string index_flag, format_flag, sort = "relevance", boost, since, until,
+      facets;
   std::vector<std::string> words, topics, providers, types;
-  size_t limit = 10, offset = 0;
+  size_t limit = 10, offset = 0, facet_size = 10;
   double min_quality = -1, min_heat = -1;
+  // clang-format off
   options.add_options()
       ("help,h", "show this help")
       ("index", po::value(&index_flag), "index folder (default: $NSEARCH_INDEX, "
@@ -138,8 +172,14 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       ("until", po::value(&until), "published on or before DATE (YYYY[-MM[-DD]])")
       ("min-quality", po::value(&min_quality), "quality at least N")
       ("min-heat", po::value(&min_heat), "heat at least N")
+      ("facets", po::value(&facets), "count values over all matches: comma-separated "
+                                     "topic, provider, type, year")
+      ("facet-size", po::value(&facet_size), "values per facet (default 10)")
+      ("no-collapse", "show every copy of a story (default: one hit per URL)")
+      ("explain", "show how each hit's score was made")
       ("parse-only", "print the parsed query instead of searching")
       ("query", po::value(&words)->multitoken(), "the query");
+  // clang-format on
   po::positional_options_description positional;
   positional.add("query", -1);
   po::variables_map vm;
@@ -149,18 +189,20 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   if (!parsed.ok()) return Fail(fmt, parsed);
   if (!format.ok()) return Fail(fmt, format.error());
   if (vm.count("help")) {
-    PrintHelp("Usage: nsearch query [OPTIONS] QUERY\n\n"
-              "Query language (see README): words (all required), AND OR NOT,\n"
-              "+word -word, (groups), \"exact phrase\", a NEAR b, NEAR/n, pyto*,\n"
-              "=exact, title: excerpt: body: topic: provider: type: category:\n"
-              "site: url:, topic:\"Exact Topic\", date:2022-05-01..2022-05-31,\n"
-              "quality:80.. heat:..50",
-              options);
+    PrintHelp(
+        "Usage: nsearch query [OPTIONS] QUERY\n\n"
+        "Query language (see README): words (all required), AND OR NOT,\n"
+        "+word -word, (groups), \"exact phrase\", a NEAR b, NEAR/n, pyto*,\n"
+        "=exact, title: excerpt: body: topic: provider: type: category:\n"
+        "site: url:, topic:\"Exact Topic\", date:2022-05-01..2022-05-31,\n"
+        "quality:80.. heat:..50",
+        options);
     return kExitOk;
   }
 
   searcher::SearchRequest request;
-  for (const auto& w : words) request.query += (request.query.empty() ? "" : " ") + w;
+  for (const auto& w : words)
+    request.query += (request.query.empty() ? "" : " ") + w;
   request.any = vm.count("any") > 0;
   request.prior = vm.count("no-prior") == 0;
   auto order = searcher::ParseSortOrder(sort);
@@ -175,6 +217,12 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   request.until = until;
   if (vm.count("min-quality")) request.min_quality = min_quality;
   if (vm.count("min-heat")) request.min_heat = min_heat;
+  std::istringstream facet_list(facets);
+  for (std::string f; std::getline(facet_list, f, ',');)
+    if (!f.empty()) request.facets.push_back(f);
+  request.facet_size = facet_size;
+  request.collapse = vm.count("no-collapse") == 0;
+  request.explain = vm.count("explain") > 0;
   if (!boost.empty()) {
     const Status s = ParseBoost(boost, &request);
     if (!s.ok()) return Fail(fmt, s);

@@ -18,10 +18,12 @@ void RenderDocument(const Json& r, bool color, std::ostream& out) {
     std::string name = key + ":";
     name.resize(14, ' ');
     out << (color ? "\x1b[1m" : "") << name << (color ? "\x1b[0m" : "")
-        << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+        << (value.is_string() ? value.get<std::string>() : value.dump())
+        << "\n";
   }
   for (const char* key : {"excerpt", "body"}) {
-    if (d.contains(key) && d[key].is_string() && !d[key].get<std::string>().empty())
+    if (d.contains(key) && d[key].is_string() &&
+        !d[key].get<std::string>().empty())
       out << "\n" << d[key].get<std::string>() << "\n";
   }
 }
@@ -31,12 +33,11 @@ void RenderDocument(const Json& r, bool color, std::ostream& out) {
 int RunShowCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, target;
-  options.add_options()
-      ("help,h", "show this help")
-      ("index", po::value(&index_flag), "index folder")
-      ("format", po::value(&format_flag), "text (default) or json")
-      ("json", "same as --format json")
-      ("target", po::value(&target), "document id (16 hex digits) or file path");
+  options.add_options()("help,h", "show this help")(
+      "index", po::value(&index_flag), "index folder")(
+      "format", po::value(&format_flag), "text (default) or json")(
+      "json", "same as --format json")(
+      "target", po::value(&target), "document id (16 hex digits) or file path");
   po::positional_options_description positional;
   positional.add("target", 1);
   po::variables_map vm;
@@ -49,7 +50,8 @@ int RunShowCommand(const std::vector<std::string>& args) {
     PrintHelp("Usage: nsearch show [OPTIONS] ID|PATH", options);
     return kExitOk;
   }
-  if (target.empty()) return Fail(fmt, InvalidArgument("give a document ID or PATH"));
+  if (target.empty())
+    return Fail(fmt, InvalidArgument("give a document ID or PATH"));
   auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto doc = (*searcher)->Show(target);

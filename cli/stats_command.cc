@@ -18,8 +18,9 @@ void RenderStats(const Json& s, bool /*color*/, std::ostream& out) {
       << "terms:       " << s["terms"].get<size_t>() << "\n"
       << "size:        " << s["size_bytes"].get<uint64_t>() << " bytes\n"
       << "last update: "
-      << (index["last_update"].is_string() ? index["last_update"].get<std::string>()
-                                           : "never")
+      << (index["last_update"].is_string()
+              ? index["last_update"].get<std::string>()
+              : "never")
       << "\n"
       << "schema:      " << s["schema"]["name"].get<std::string>() << " v"
       << s["schema"]["version"].get<int>() << " ("
@@ -33,11 +34,10 @@ void RenderStats(const Json& s, bool /*color*/, std::ostream& out) {
 int RunStatsCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag;
-  options.add_options()
-      ("help,h", "show this help")
-      ("index", po::value(&index_flag), "index folder")
-      ("format", po::value(&format_flag), "text (default) or json")
-      ("json", "same as --format json");
+  options.add_options()("help,h", "show this help")(
+      "index", po::value(&index_flag), "index folder")(
+      "format", po::value(&format_flag), "text (default) or json")(
+      "json", "same as --format json");
   po::variables_map vm;
   const Status parsed = ParseArgs(args, options, {}, &vm);
   const auto format = ChooseFormat(format_flag, vm.count("json") > 0);

@@ -7,8 +7,8 @@
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 #include <xapian.h>
 
@@ -21,15 +21,15 @@ namespace {
 // "The Verge" still work as phrases, where stopwords are kept.
 const std::unordered_set<std::string_view>& EnglishStopwords() {
   static const std::unordered_set<std::string_view> kWords = {
-      "a",     "about", "an",    "and",   "are",  "as",    "at",    "be",
-      "been",  "but",   "by",    "can",   "could", "did",  "do",    "does",
-      "for",   "from",  "had",   "has",   "have", "he",    "her",   "his",
-      "how",   "i",     "if",    "in",    "into", "is",    "it",    "its",
-      "it's",  "may",   "more",  "most",  "my",   "no",    "not",   "of",
-      "on",    "or",    "our",   "she",   "so",   "than",  "that",  "the",
-      "their", "them",  "then",  "there", "these", "they", "this",  "those",
-      "to",    "up",    "us",    "was",   "we",   "were",  "what",  "when",
-      "where", "which", "while", "who",   "whom", "why",   "will",  "with",
+      "a",     "about", "an",    "and",   "are",   "as",   "at",   "be",
+      "been",  "but",   "by",    "can",   "could", "did",  "do",   "does",
+      "for",   "from",  "had",   "has",   "have",  "he",   "her",  "his",
+      "how",   "i",     "if",    "in",    "into",  "is",   "it",   "its",
+      "it's",  "may",   "more",  "most",  "my",    "no",   "not",  "of",
+      "on",    "or",    "our",   "she",   "so",    "than", "that", "the",
+      "their", "them",  "then",  "there", "these", "they", "this", "those",
+      "to",    "up",    "us",    "was",   "we",    "were", "what", "when",
+      "where", "which", "while", "who",   "whom",  "why",  "will", "with",
       "would", "you",   "your"};
   return kWords;
 }
@@ -264,8 +264,8 @@ class Analyzer::Impl {
                            Emit& emit) {
     UErrorCode status = U_ZERO_ERROR;
     if (!word_breaker_) {
-      word_breaker_.reset(
-          icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+      word_breaker_.reset(icu::BreakIterator::createWordInstance(
+          icu::Locale::getRoot(), status));
       if (U_FAILURE(status)) word_breaker_.reset();
     }
     std::string_view run = text.substr(begin, end - begin);
@@ -276,7 +276,8 @@ class Analyzer::Impl {
     const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
         icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
     // UTF-16 index -> byte offset within the run.
-    std::vector<size_t> byte_at(static_cast<size_t>(u.length()) + 1, run.size());
+    std::vector<size_t> byte_at(static_cast<size_t>(u.length()) + 1,
+                                run.size());
     {
       size_t byte = 0;
       int32_t k = 0;
@@ -321,7 +322,9 @@ void Analyzer::Tokenize(std::string_view text,
   impl_->Tokenize(text, sink);
 }
 
-std::string Analyzer::Stem(const std::string& term) { return impl_->Stem(term); }
+std::string Analyzer::Stem(const std::string& term) {
+  return impl_->Stem(term);
+}
 
 bool Analyzer::IsStopword(std::string_view term) const {
   return impl_->IsStopword(term);

@@ -42,8 +42,8 @@ struct AnalyzerOptions {
 };
 
 struct Token {
-  std::string term;    // Normalized, unstemmed ("c++", "what's", "cafe").
-  size_t begin = 0;    // Byte range of the token in the analyzed text.
+  std::string term;  // Normalized, unstemmed ("c++", "what's", "cafe").
+  size_t begin = 0;  // Byte range of the token in the analyzed text.
   size_t end = 0;
   unsigned index = 0;  // 0, 1, 2, ... within one Tokenize call.
 };
@@ -57,7 +57,8 @@ class Analyzer {
   static constexpr size_t kMaxTermBytes = 64;
 
   // Returns kInvalidArgument for an unknown stemmer or stopword list.
-  static Result<std::unique_ptr<Analyzer>> Create(const AnalyzerOptions& options);
+  static Result<std::unique_ptr<Analyzer>> Create(
+      const AnalyzerOptions& options);
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;

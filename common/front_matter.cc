@@ -291,7 +291,8 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
   Document& doc = out.doc;
   try {
     const YAML::Node root = YAML::Load(yaml);
-    if (root.IsNull() || !root.IsDefined()) return Reject("no title or name", 1);
+    if (root.IsNull() || !root.IsDefined())
+      return Reject("no title or name", 1);
     if (!root.IsMap())
       return Reject(std::string("front matter is ") + TypeName(root) +
                         ", not a mapping of keys",
@@ -305,7 +306,8 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
       return Reject(std::string("'") + key + "' is " + TypeName(title) +
                         ", expected text",
                     NodeLine(title, kFirstLine), 0, key);
-    if (title) doc.title = CollapseWhitespace(DecodeHtmlEntities(title.Scalar()));
+    if (title)
+      doc.title = CollapseWhitespace(DecodeHtmlEntities(title.Scalar()));
     if (doc.title.empty()) {
       std::string names;
       for (const auto& k : schema.KeysFor("title"))
@@ -327,7 +329,8 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
     reader.Text("original_url", &doc.original_url);
   } catch (const YAML::ParserException& e) {
     if (e.mark.line + kFirstLine == sentinel_line)
-      return Reject("invalid YAML: a quoted value is never closed", sentinel_line);
+      return Reject("invalid YAML: a quoted value is never closed",
+                    sentinel_line);
     return Reject("invalid YAML: " + e.msg, e.mark.line + kFirstLine,
                   e.mark.column + 1);
   } catch (const YAML::Exception& e) {

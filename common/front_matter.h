@@ -20,7 +20,7 @@
 namespace nsearch {
 
 struct ParseOutcome {
-  Document doc;                      // Valid when !rejection.
+  Document doc;                        // Valid when !rejection.
   std::optional<Rejection> rejection;  // Set when the file is not indexable.
   bool ok() const { return !rejection.has_value(); }
 };

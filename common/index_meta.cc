@@ -16,7 +16,8 @@ std::string FilterTerm(const std::string& prefix, const std::string& value) {
   if (prefix.size() + value.size() <= kMax) return prefix + value;
   std::string cut = value.substr(0, kMax - prefix.size() - 17);
   // Do not end inside a UTF-8 sequence.
-  while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
+  while (!cut.empty() &&
+         (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
     cut.pop_back();
   if (!cut.empty() && static_cast<unsigned char>(cut.back()) >= 0xC0)
     cut.pop_back();
@@ -28,7 +29,8 @@ Result<Schema> ReadIndexSchema(const Xapian::Database& db) {
   if (format.empty())
     return Corruption("not an nsearch index (no nsearch metadata)");
   if (format != std::to_string(kIndexFormat))
-    return SchemaMismatch("index format " + format + " but this nsearch reads " +
+    return SchemaMismatch("index format " + format +
+                          " but this nsearch reads " +
                           std::to_string(kIndexFormat) +
                           "; rebuild the index (nsearch index --rebuild)");
   const std::string analyzer = db.get_metadata(kMetaAnalyzer);

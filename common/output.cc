@@ -23,8 +23,8 @@ class JsonPrinter : public Printer {
       : options_(options), out_(out), err_(err) {}
 
   void Print(const Json& result) override {
-    if (options_.format == OutputFormat::kJsonl && !options_.lines_key.empty() &&
-        result.contains(options_.lines_key)) {
+    if (options_.format == OutputFormat::kJsonl &&
+        !options_.lines_key.empty() && result.contains(options_.lines_key)) {
       for (const auto& item : result[options_.lines_key])
         out_ << DumpJson(item) << '\n';
     } else {

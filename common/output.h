@@ -49,9 +49,9 @@ class Printer {
 
 struct PrinterOptions {
   OutputFormat format = OutputFormat::kText;
-  bool color = false;            // ANSI colour in text output.
-  std::string lines_key;         // For kJsonl: the array to print per line.
-  TextRenderer text_renderer;    // For kText; default prints indented JSON.
+  bool color = false;          // ANSI colour in text output.
+  std::string lines_key;       // For kJsonl: the array to print per line.
+  TextRenderer text_renderer;  // For kText; default prints indented JSON.
 };
 
 std::unique_ptr<Printer> MakePrinter(const PrinterOptions& options,

@@ -63,10 +63,10 @@ Result<PriorSpec> ParsePrior(const YAML::Node& node, const std::string& where) {
 
 const std::vector<std::string>& Schema::DocumentFieldNames() {
   static const std::vector<std::string> kNames = {
-      "title",     "excerpt",       "body",          "topics",
-      "category",  "type",          "date",          "quality",
-      "heat",      "published",     "provider_name", "provider_domain",
-      "web_url",   "original_url"};
+      "title",    "excerpt",     "body",          "topics",
+      "category", "type",        "date",          "quality",
+      "heat",     "published",   "provider_name", "provider_domain",
+      "web_url",  "original_url"};
   return kNames;
 }
 
@@ -120,15 +120,16 @@ Result<Schema> Schema::Parse(std::string_view yaml_text) {
       const YAML::Node f = entry.second;
       if (!f.IsMap()) return Invalid(where, "expected a mapping");
       if (!f["from"]) return Invalid(where, "'from' is required");
-      NSEARCH_ASSIGN_OR_RETURN(spec.from, StringList(f["from"], where + ".from"));
+      NSEARCH_ASSIGN_OR_RETURN(spec.from,
+                               StringList(f["from"], where + ".from"));
       for (const auto& from : spec.from) {
         if (schema.document_keys_.count(from) == 0)
           return Invalid(where + ".from",
                          "'" + from + "' is not a field of the document: map");
       }
       if (f["kind"]) {
-        NSEARCH_ASSIGN_OR_RETURN(spec.kind,
-                                 ParseKind(f["kind"].Scalar(), where + ".kind"));
+        NSEARCH_ASSIGN_OR_RETURN(
+            spec.kind, ParseKind(f["kind"].Scalar(), where + ".kind"));
       }
       spec.text = f["text"] && f["text"].as<bool>();
       spec.filter = f["filter"] && f["filter"].as<bool>();
@@ -138,10 +139,14 @@ Result<Schema> Schema::Parse(std::string_view yaml_text) {
       if (f["prefix"]) spec.prefix = f["prefix"].Scalar();
       if (f["filter_prefix"]) spec.filter_prefix = f["filter_prefix"].Scalar();
       if (f["slot"]) spec.slot = f["slot"].as<unsigned>();
+      if (f["facet_slot"]) spec.facet_slot = f["facet_slot"].as<unsigned>();
+      if (spec.facet_slot && !spec.filter)
+        return Invalid(where, "facet_slot needs filter: true");
       const bool slot_kind =
           spec.kind == FieldKind::kNumber || spec.kind == FieldKind::kDate;
       if (slot_kind != spec.slot.has_value())
-        return Invalid(where, "number and date fields (and only they) need a slot");
+        return Invalid(where,
+                       "number and date fields (and only they) need a slot");
       if (slot_kind && (spec.text || spec.filter))
         return Invalid(where, "a slot field cannot also be text or filter");
       if (!slot_kind && !spec.text && !spec.filter)
@@ -159,8 +164,10 @@ Result<Schema> Schema::Parse(std::string_view yaml_text) {
         if (*p == "Q" || (*p)[0] == 'Z' || *p == "XR" || *p == "XM")
           return Invalid(where, "prefix '" + *p + "' is reserved");
       }
-      if (spec.slot && !slots.insert(*spec.slot).second)
-        return Invalid(where, "slot used twice");
+      for (const auto& slot : {spec.slot, spec.facet_slot}) {
+        if (slot && !slots.insert(*slot).second)
+          return Invalid(where, "slot " + std::to_string(*slot) + " used twice");
+      }
       schema.fields_.push_back(std::move(spec));
     }
     // Prefixes must not be prefixes of one another's terms ambiguously: a
@@ -169,7 +176,8 @@ Result<Schema> Schema::Parse(std::string_view yaml_text) {
     // reserved) keeps this unambiguous, so enforce it.
     for (const auto& p : prefixes) {
       if (p.size() > 1 && p[0] != 'X')
-        return Invalid("fields", "multi-letter prefix '" + p + "' must start with X");
+        return Invalid("fields",
+                       "multi-letter prefix '" + p + "' must start with X");
       if (p == "X") return Invalid("fields", "prefix 'X' alone is reserved");
     }
 
@@ -183,9 +191,23 @@ Result<Schema> Schema::Parse(std::string_view yaml_text) {
       }
     }
 
+    if (const YAML::Node collapse = root["collapse"]) {
+      if (!collapse.IsMap() || !collapse["field"] || !collapse["slot"])
+        return Invalid("collapse", "expected {field, slot}");
+      schema.collapse_field_ = collapse["field"].Scalar();
+      const FieldSpec* field = schema.FindField(schema.collapse_field_);
+      if (!field || field->slot)
+        return Invalid("collapse.field",
+                       "'" + schema.collapse_field_ + "' is not a text or filter field");
+      schema.collapse_slot_ = collapse["slot"].as<unsigned>();
+      if (!slots.insert(*schema.collapse_slot_).second)
+        return Invalid("collapse.slot", "slot used twice");
+    }
+
     if (const YAML::Node ranking = root["ranking"]) {
-      NSEARCH_ASSIGN_OR_RETURN(schema.quality_prior_,
-                               ParsePrior(ranking["quality"], "ranking.quality"));
+      NSEARCH_ASSIGN_OR_RETURN(
+          schema.quality_prior_,
+          ParsePrior(ranking["quality"], "ranking.quality"));
       NSEARCH_ASSIGN_OR_RETURN(schema.heat_prior_,
                                ParsePrior(ranking["heat"], "ranking.heat"));
     }

@@ -33,14 +33,20 @@ struct FieldSpec {
   std::string name;               // Query field name, e.g. "title".
   std::vector<std::string> from;  // Document fields, e.g. {"title"}.
   FieldKind kind = FieldKind::kText;
-  bool text = false;        // Tokenized free text under `prefix`.
-  std::string prefix;       // Term prefix for free text.
-  double weight = 1.0;      // BM25 scale for this field's free text.
-  bool search = false;      // Searched when a query word has no field.
-  bool filter = false;      // Exact boolean terms under `filter_prefix`.
+  bool text = false;    // Tokenized free text under `prefix`.
+  std::string prefix;   // Term prefix for free text.
+  double weight = 1.0;  // BM25 scale for this field's free text.
+  bool search = false;  // Searched when a query word has no field.
+  bool filter = false;  // Exact boolean terms under `filter_prefix`.
   std::string filter_prefix;
   std::optional<unsigned> slot;  // Value slot (kNumber, kDate).
+  // Value slot holding the field's display values joined by kFacetSeparator,
+  // for facet counts (filter fields only).
+  std::optional<unsigned> facet_slot;
 };
+
+// Separates the values of a multi-valued field in a facet slot.
+inline constexpr char kFacetSeparator = '\x1f';
 
 struct PriorSpec {
   double weight = 0.0;  // Added score at value >= cap.
@@ -76,6 +82,13 @@ class Schema {
   // Looks up a query field by name or alias; nullptr when unknown.
   const FieldSpec* FindField(std::string_view name) const;
 
+  // The field whose value identifies a story (duplicates collapse), and the
+  // slot holding its normalized value; nullptr / nullopt when none.
+  const FieldSpec* collapse_field() const {
+    return collapse_field_.empty() ? nullptr : FindField(collapse_field_);
+  }
+  std::optional<unsigned> collapse_slot() const { return collapse_slot_; }
+
   const PriorSpec& quality_prior() const { return quality_prior_; }
   const PriorSpec& heat_prior() const { return heat_prior_; }
 
@@ -93,6 +106,8 @@ class Schema {
   std::set<std::string> top_level_keys_;
   std::vector<FieldSpec> fields_;
   std::map<std::string, std::string, std::less<>> aliases_;
+  std::string collapse_field_;
+  std::optional<unsigned> collapse_slot_;
   PriorSpec quality_prior_;
   PriorSpec heat_prior_;
 };

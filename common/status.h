@@ -123,17 +123,17 @@ class [[nodiscard]] Result {
 #define NSEARCH_CONCAT_(a, b) NSEARCH_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define NSEARCH_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    ::nsearch::Status nsearch_status_ = (expr); \
+#define NSEARCH_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::nsearch::Status nsearch_status_ = (expr);        \
     if (!nsearch_status_.ok()) return nsearch_status_; \
   } while (0)
 
 // `lhs = value of expr` (a Result<T>), or returns its error.
-#define NSEARCH_ASSIGN_OR_RETURN(lhs, expr)                                  \
-  auto NSEARCH_CONCAT_(nsearch_result_, __LINE__) = (expr);                  \
-  if (!NSEARCH_CONCAT_(nsearch_result_, __LINE__).ok())                      \
-    return NSEARCH_CONCAT_(nsearch_result_, __LINE__).error();               \
+#define NSEARCH_ASSIGN_OR_RETURN(lhs, expr)                    \
+  auto NSEARCH_CONCAT_(nsearch_result_, __LINE__) = (expr);    \
+  if (!NSEARCH_CONCAT_(nsearch_result_, __LINE__).ok())        \
+    return NSEARCH_CONCAT_(nsearch_result_, __LINE__).error(); \
   lhs = std::move(NSEARCH_CONCAT_(nsearch_result_, __LINE__)).value()
 
 #endif  // NSEARCH_COMMON_STATUS_H_

@@ -28,17 +28,17 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 
 const std::unordered_map<std::string_view, uint32_t>& NamedEntities() {
   static const std::unordered_map<std::string_view, uint32_t> kEntities = {
-      {"amp", '&'},       {"lt", '<'},        {"gt", '>'},
-      {"quot", '"'},      {"apos", '\''},     {"nbsp", 0xA0},
-      {"ndash", 0x2013},  {"mdash", 0x2014},  {"lsquo", 0x2018},
-      {"rsquo", 0x2019},  {"ldquo", 0x201C},  {"rdquo", 0x201D},
-      {"hellip", 0x2026}, {"copy", 0xA9},     {"reg", 0xAE},
-      {"trade", 0x2122},  {"eacute", 0xE9},   {"egrave", 0xE8},
-      {"aacute", 0xE1},   {"agrave", 0xE0},   {"uuml", 0xFC},
-      {"ouml", 0xF6},     {"auml", 0xE4},     {"szlig", 0xDF},
-      {"ccedil", 0xE7},   {"ntilde", 0xF1},   {"bull", 0x2022},
-      {"middot", 0xB7},   {"laquo", 0xAB},    {"raquo", 0xBB},
-      {"euro", 0x20AC},   {"pound", 0xA3},    {"deg", 0xB0}};
+      {"amp", '&'},       {"lt", '<'},       {"gt", '>'},
+      {"quot", '"'},      {"apos", '\''},    {"nbsp", 0xA0},
+      {"ndash", 0x2013},  {"mdash", 0x2014}, {"lsquo", 0x2018},
+      {"rsquo", 0x2019},  {"ldquo", 0x201C}, {"rdquo", 0x201D},
+      {"hellip", 0x2026}, {"copy", 0xA9},    {"reg", 0xAE},
+      {"trade", 0x2122},  {"eacute", 0xE9},  {"egrave", 0xE8},
+      {"aacute", 0xE1},   {"agrave", 0xE0},  {"uuml", 0xFC},
+      {"ouml", 0xF6},     {"auml", 0xE4},    {"szlig", 0xDF},
+      {"ccedil", 0xE7},   {"ntilde", 0xF1},  {"bull", 0x2022},
+      {"middot", 0xB7},   {"laquo", 0xAB},   {"raquo", 0xBB},
+      {"euro", 0x20AC},   {"pound", 0xA3},   {"deg", 0xB0}};
   return kEntities;
 }
 
@@ -67,7 +67,8 @@ std::string DecodeHtmlEntities(std::string_view text) {
       std::string digits(name.substr(hex ? 2 : 1));
       char* end = nullptr;
       const unsigned long v =
-          digits.empty() ? 0 : std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
+          digits.empty() ? 0
+                         : std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
       ok = !digits.empty() && end && *end == '\0' && v > 0 && v <= 0x10FFFF &&
            !(v >= 0xD800 && v <= 0xDFFF);
       cp = static_cast<uint32_t>(v);

@@ -47,8 +47,9 @@ std::string DocumentBuilder::IdTerm(const std::string& id) {
   return kIdPrefix + id;
 }
 
-void DocumentBuilder::AddText(const std::string& prefix, const std::string& text,
-                              unsigned* position, Xapian::Document* out) {
+void DocumentBuilder::AddText(const std::string& prefix,
+                              const std::string& text, unsigned* position,
+                              Xapian::Document* out) {
   const std::string stem_prefix = "Z" + prefix;
   unsigned last = *position;
   analyzer_->Tokenize(text, [&](const Token& token) {
@@ -81,11 +82,16 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
       continue;
     }
     unsigned position = 0;
+    std::string facet;
     for (const auto& from : field.from) {
       for (const std::string& value : FieldValues(doc, from)) {
         if (value.empty()) continue;
         if (field.text) AddText(field.prefix, value, &position, &out);
         if (!field.filter) continue;
+        if (field.facet_slot) {
+          if (!facet.empty()) facet.push_back(kFacetSeparator);
+          facet += value;
+        }
         switch (field.kind) {
           case FieldKind::kHost:
             for (const auto& host : HostAndParents(UrlHost(value)))
@@ -101,6 +107,19 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
               out.add_boolean_term(FilterTerm(field.filter_prefix, normalized));
           }
         }
+      }
+    }
+    if (field.facet_slot && !facet.empty()) out.add_value(*field.facet_slot, facet);
+  }
+  if (const FieldSpec* key = schema_.collapse_field()) {
+    for (const auto& from : key->from) {
+      const auto values = FieldValues(doc, from);
+      if (!values.empty() && !values[0].empty()) {
+        const std::string normalized = key->kind == FieldKind::kUrl
+                                           ? NormalizeUrl(values[0])
+                                           : analyzer_->NormalizeValue(values[0]);
+        out.add_value(*schema_.collapse_slot(), normalized);
+        break;
       }
     }
   }
@@ -127,7 +146,8 @@ std::string StoredData(const Document& doc, const SourceFile& source,
       {"original_url", doc.original_url},
       {"excerpt", doc.excerpt},
       {"topics", doc.topics},
-      {"provider", {{"name", doc.provider_name}, {"domain", doc.provider_domain}}},
+      {"provider",
+       {{"name", doc.provider_name}, {"domain", doc.provider_domain}}},
       {"type", doc.type},
       {"category", doc.category},
       {"published", doc.date ? Json(FormatIsoTime(*doc.date)) : Json(nullptr)},

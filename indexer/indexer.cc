@@ -1,18 +1,17 @@
 #include "indexer/indexer.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <map>
+#include <fcntl.h>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 #include <xapian.h>
 
@@ -38,7 +37,8 @@ struct Parsed {
 
 Result<std::string> ReadFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IOError(std::string("cannot open: ") + std::strerror(errno));
+  if (fd < 0)
+    return IOError(std::string("cannot open: ") + std::strerror(errno));
   std::string data;
   struct stat st;
   if (::fstat(fd, &st) == 0 && st.st_size > 0)
@@ -114,7 +114,8 @@ Parsed ParseOne(const SourceFile& file, size_t index, const Schema& schema,
   ParseOutcome parsed = ParseDocument(*bytes, schema);
   if (!parsed.ok()) {
     const Rejection& r = *parsed.rejection;
-    out.rejected = RejectedFile{file.path, r.ToString(), r.line, r.column, r.field};
+    out.rejected =
+        RejectedFile{file.path, r.ToString(), r.line, r.column, r.field};
     return out;
   }
   for (const FieldWarning& w : parsed.doc.warnings)
@@ -131,9 +132,9 @@ Result<Schema> ChooseSchema(const IndexOptions& options) {
 
 std::string NowIso() {
   const auto now = std::chrono::system_clock::now();
-  return FormatIsoTime(std::chrono::duration_cast<std::chrono::seconds>(
-                           now.time_since_epoch())
-                           .count());
+  return FormatIsoTime(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
+          .count());
 }
 
 }  // namespace
@@ -141,11 +142,12 @@ std::string NowIso() {
 Json IndexSummary::ToJson() const {
   Json rejected_json = Json::array();
   for (const auto& r : rejected_files) {
-    rejected_json.push_back({{"path", r.path},
-                             {"reason", r.reason},
-                             {"line", r.line ? Json(r.line) : Json(nullptr)},
-                             {"column", r.column ? Json(r.column) : Json(nullptr)},
-                             {"field", r.field.empty() ? Json(nullptr) : Json(r.field)}});
+    rejected_json.push_back(
+        {{"path", r.path},
+         {"reason", r.reason},
+         {"line", r.line ? Json(r.line) : Json(nullptr)},
+         {"column", r.column ? Json(r.column) : Json(nullptr)},
+         {"field", r.field.empty() ? Json(nullptr) : Json(r.field)}});
   }
   Json warnings_json = Json::array();
   for (const auto& w : warnings) {
@@ -197,8 +199,8 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
       if (existing.hash() != schema.hash())
         return SchemaMismatch(
             "index " + options.index_path + " was built with schema " +
-            existing.name() + " v" + std::to_string(existing.version()) +
-            " (" + existing.hash() + "), not " + schema.name() + " v" +
+            existing.name() + " v" + std::to_string(existing.version()) + " (" +
+            existing.hash() + "), not " + schema.name() + " v" +
             std::to_string(schema.version()) + " (" + schema.hash() +
             "); index into a new folder or remove this one");
     }
@@ -215,8 +217,10 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
     std::vector<std::unique_ptr<DocumentBuilder>> builders;
     for (unsigned j = 0; j < jobs; ++j) {
       NSEARCH_ASSIGN_OR_RETURN(
-          auto analyzer, Analyzer::Create({schema.stemmer(), schema.stopwords()}));
-      builders.push_back(std::make_unique<DocumentBuilder>(schema, std::move(analyzer)));
+          auto analyzer,
+          Analyzer::Create({schema.stemmer(), schema.stopwords()}));
+      builders.push_back(
+          std::make_unique<DocumentBuilder>(schema, std::move(analyzer)));
     }
     for (unsigned j = 0; j < jobs; ++j) {
       workers.emplace_back([&, builder = builders[j].get()] {
@@ -264,14 +268,16 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
   }
 
   std::sort(summary.rejected_files.begin(), summary.rejected_files.end(),
-            [](const RejectedFile& a, const RejectedFile& b) { return a.path < b.path; });
+            [](const RejectedFile& a, const RejectedFile& b) {
+              return a.path < b.path;
+            });
   std::sort(summary.warnings.begin(), summary.warnings.end(),
             [](const FileWarning& a, const FileWarning& b) {
               return a.path != b.path ? a.path < b.path : a.field < b.field;
             });
-  summary.seconds = std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   return summary;
 }
 

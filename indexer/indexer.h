@@ -25,7 +25,7 @@ struct IndexOptions {
   // Schema YAML file for a new index; empty uses the built-in schema. An
   // existing index must have been built by the same schema.
   std::string schema_path;
-  unsigned jobs = 0;          // Parser threads; 0 = all cores.
+  unsigned jobs = 0;           // Parser threads; 0 = all cores.
   unsigned batch_size = 5000;  // Documents per commit.
 };
 

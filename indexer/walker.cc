@@ -1,10 +1,9 @@
 #include "indexer/walker.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <sys/stat.h>
 #include <utility>
 
 namespace nsearch::indexer {
@@ -51,8 +50,8 @@ class Walker {
 
   void AddFile(const fs::path& path, const fs::path& root,
                const struct stat& st) {
-    files_->push_back({path.string(), root.string(), static_cast<int64_t>(st.st_size),
-                       MtimeNs(st)});
+    files_->push_back({path.string(), root.string(),
+                       static_cast<int64_t>(st.st_size), MtimeNs(st)});
   }
 
  private:
@@ -63,7 +62,8 @@ class Walker {
     std::error_code ec;
     fs::directory_iterator it(dir, ec);
     if (ec) {
-      problems_->emplace_back(dir.string(), "cannot read folder: " + ec.message());
+      problems_->emplace_back(dir.string(),
+                              "cannot read folder: " + ec.message());
       return;
     }
     std::vector<fs::path> entries;
@@ -134,8 +134,9 @@ Result<std::vector<SourceFile>> ListContentFiles(
     if (ec) return IOError("cannot resolve " + given + ": " + ec.message());
     walker.WalkRoot(root, real_root);
   }
-  std::sort(files.begin(), files.end(),
-            [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  std::sort(
+      files.begin(), files.end(),
+      [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
   files.erase(std::unique(files.begin(), files.end(),
                           [](const SourceFile& a, const SourceFile& b) {
                             return a.path == b.path;

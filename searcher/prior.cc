@@ -5,8 +5,8 @@
 
 namespace nsearch::searcher {
 
-PriorPostingSource::PriorPostingSource(Xapian::valueno value_slot, double weight,
-                                       double cap)
+PriorPostingSource::PriorPostingSource(Xapian::valueno value_slot,
+                                       double weight, double cap)
     : Xapian::ValuePostingSource(value_slot), weight_(weight), cap_(cap) {}
 
 double PriorPostingSource::Score(double value, double weight, double cap) {

@@ -13,14 +13,24 @@ namespace nsearch::searcher {
 namespace {
 
 struct Lexeme {
-  enum class Type { kWord, kPhrase, kLParen, kRParen, kAnd, kOr, kNot, kNear, kEnd };
+  enum class Type {
+    kWord,
+    kPhrase,
+    kLParen,
+    kRParen,
+    kAnd,
+    kOr,
+    kNot,
+    kNear,
+    kEnd
+  };
   Type type = Type::kEnd;
-  std::string text;     // Word or phrase text (value, for a field).
-  std::string field;    // "title" for title:..., empty otherwise.
-  char sign = 0;        // '+' or '-'.
-  bool exact = false;   // =word
+  std::string text;        // Word or phrase text (value, for a field).
+  std::string field;       // "title" for title:..., empty otherwise.
+  char sign = 0;           // '+' or '-'.
+  bool exact = false;      // =word
   unsigned distance = 10;  // NEAR/n
-  size_t pos = 0;       // Byte offset, for messages.
+  size_t pos = 0;          // Byte offset, for messages.
 };
 
 bool IsSpace(char c) {
@@ -89,9 +99,8 @@ class Lexer {
   std::string ReadQuoted() {
     ++i_;  // Opening quote.
     const size_t close = text_.find('"', i_);
-    std::string out = text_.substr(i_, close == std::string::npos
-                                           ? std::string::npos
-                                           : close - i_);
+    std::string out = text_.substr(
+        i_, close == std::string::npos ? std::string::npos : close - i_);
     i_ = close == std::string::npos ? text_.size() : close + 1;
     return out;
   }
@@ -112,8 +121,9 @@ class Lexer {
           char* end = nullptr;
           const long v = std::strtol(n.c_str(), &end, 10);
           if (n.empty() || *end != '\0' || v < 1 || v > 1000)
-            return InvalidArgument("NEAR/n needs a number from 1 to 1000 at position " +
-                                   std::to_string(start + 1));
+            return InvalidArgument(
+                "NEAR/n needs a number from 1 to 1000 at position " +
+                std::to_string(start + 1));
           lex->distance = static_cast<unsigned>(v);
         }
         return Set(lex, Lexeme::Type::kNear);
@@ -132,8 +142,9 @@ class Lexer {
           return Status::Ok();
         }
         if (value.empty() && i_ < text_.size() && text_[i_] == '(')
-          return InvalidArgument("'" + name +
-                                 ":(...)' is not supported: put the field before each word");
+          return InvalidArgument(
+              "'" + name +
+              ":(...)' is not supported: put the field before each word");
         if (value.empty())
           return InvalidArgument("'" + name + ":' needs a value");
         chunk = value;
@@ -168,7 +179,8 @@ std::optional<int64_t> DateBound(const std::string& text, bool high) {
   };
   if (s.size() == 4 && digits(s)) {
     if (!high) return ParseIsoTime(s + "-01-01");
-    auto next = ParseIsoTime(std::to_string(std::atoi(s.c_str()) + 1) + "-01-01");
+    auto next =
+        ParseIsoTime(std::to_string(std::atoi(s.c_str()) + 1) + "-01-01");
     return next ? std::optional<int64_t>(*next - 1) : std::nullopt;
   }
   if (s.size() == 7 && s[4] == '-' && digits(s.substr(0, 4)) &&
@@ -178,8 +190,8 @@ std::optional<int64_t> DateBound(const std::string& text, bool high) {
     if (month < 1 || month > 12) return std::nullopt;
     if (!high) return ParseIsoTime(s + "-01");
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-01", month == 12 ? year + 1 : year,
-                  month == 12 ? 1 : month + 1);
+    std::snprintf(buf, sizeof buf, "%04d-%02d-01",
+                  month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1);
     auto next = ParseIsoTime(buf);
     return next ? std::optional<int64_t>(*next - 1) : std::nullopt;
   }
@@ -226,14 +238,16 @@ class Parser {
   Result<MaybeNode> ParseOr(unsigned depth) {
     if (depth > options_.limits.max_depth)
       return LimitExceeded("query nests deeper than " +
-                           std::to_string(options_.limits.max_depth) + " levels");
+                           std::to_string(options_.limits.max_depth) +
+                           " levels");
     std::vector<QueryNode> alternatives;
     while (true) {
       NSEARCH_ASSIGN_OR_RETURN(MaybeNode seq, ParseSequence(depth));
       if (seq) alternatives.push_back(std::move(*seq));
       if (Peek().type != Lexeme::Type::kOr) break;
       const size_t at = Next().pos;
-      if (Peek().type == Lexeme::Type::kEnd || Peek().type == Lexeme::Type::kRParen)
+      if (Peek().type == Lexeme::Type::kEnd ||
+          Peek().type == Lexeme::Type::kRParen)
         return InvalidArgument("OR at position " + std::to_string(at + 1) +
                                " needs something after it");
     }
@@ -260,9 +274,10 @@ class Parser {
           t == Lexeme::Type::kRParen)
         break;
       if (t == Lexeme::Type::kAnd || t == Lexeme::Type::kNear)
-        return InvalidArgument(std::string(t == Lexeme::Type::kAnd ? "AND" : "NEAR") +
-                               " at position " + std::to_string(Peek().pos + 1) +
-                               " needs something before it");
+        return InvalidArgument(
+            std::string(t == Lexeme::Type::kAnd ? "AND" : "NEAR") +
+            " at position " + std::to_string(Peek().pos + 1) +
+            " needs something before it");
       char sign = Peek().sign;
       if (t == Lexeme::Type::kNot) {
         const size_t at = Next().pos;
@@ -312,7 +327,8 @@ class Parser {
         QueryNode maybe;
         maybe.kind = QueryNode::Kind::kAndMaybe;
         maybe.children.push_back(std::move(*positive));
-        maybe.children.push_back(combine(QueryNode::Kind::kOr, std::move(optional)));
+        maybe.children.push_back(
+            combine(QueryNode::Kind::kOr, std::move(optional)));
         positive = std::move(maybe);
       }
     } else if (!optional.empty()) {
@@ -406,8 +422,10 @@ class Parser {
                              " joins words, not groups or filters");
     };
     const size_t first_at = Peek().pos;
-    if (!left) return InvalidArgument("NEAR at position " + std::to_string(first_at + 1) +
-                                      " needs a word before it");
+    if (!left)
+      return InvalidArgument("NEAR at position " +
+                             std::to_string(first_at + 1) +
+                             " needs a word before it");
     NSEARCH_RETURN_IF_ERROR(add(std::move(*left), first_at));
     item->stopword = false;
     unsigned distance = 0;
@@ -417,8 +435,9 @@ class Parser {
       const size_t at = op.pos;
       Item sub;
       NSEARCH_ASSIGN_OR_RETURN(MaybeNode right, ParsePrimary(depth, &sub));
-      if (!right) return InvalidArgument("NEAR at position " + std::to_string(at + 1) +
-                                         " needs a word after it");
+      if (!right)
+        return InvalidArgument("NEAR at position " + std::to_string(at + 1) +
+                               " needs a word after it");
       NSEARCH_RETURN_IF_ERROR(add(std::move(*right), at));
     }
     near.distance = distance;
@@ -438,7 +457,8 @@ class Parser {
       case Lexeme::Type::kLParen: {
         NSEARCH_ASSIGN_OR_RETURN(MaybeNode inner, ParseOr(depth + 1));
         if (Peek().type != Lexeme::Type::kRParen)
-          return InvalidArgument("'(' at position " + std::to_string(lex.pos + 1) +
+          return InvalidArgument("'(' at position " +
+                                 std::to_string(lex.pos + 1) +
                                  " is not closed");
         Next();
         return inner;
@@ -455,20 +475,24 @@ class Parser {
   Status CountClause() {
     if (++clauses_ > options_.limits.max_clauses)
       return LimitExceeded("query has more than " +
-                           std::to_string(options_.limits.max_clauses) + " clauses");
+                           std::to_string(options_.limits.max_clauses) +
+                           " clauses");
     return Status::Ok();
   }
 
   Result<MaybeNode> Leaf(const Lexeme& lex, Item* item) {
     NSEARCH_RETURN_IF_ERROR(CountClause());
-    const FieldSpec* field = lex.field.empty() ? nullptr : schema_.FindField(lex.field);
+    const FieldSpec* field =
+        lex.field.empty() ? nullptr : schema_.FindField(lex.field);
     const bool quoted = lex.type == Lexeme::Type::kPhrase;
     if (field && field->slot) {
-      NSEARCH_ASSIGN_OR_RETURN(QueryNode node, owner_->RangeNode(*field, lex.text));
+      NSEARCH_ASSIGN_OR_RETURN(QueryNode node,
+                               owner_->RangeNode(*field, lex.text));
       return MaybeNode{std::move(node)};
     }
     if (field && field->filter && (quoted || !field->text)) {
-      NSEARCH_ASSIGN_OR_RETURN(QueryNode node, owner_->FilterNode(*field, lex.text));
+      NSEARCH_ASSIGN_OR_RETURN(QueryNode node,
+                               owner_->FilterNode(*field, lex.text));
       return MaybeNode{std::move(node)};
     }
     std::string text = lex.text;
@@ -478,7 +502,8 @@ class Parser {
       wildcard = true;
     }
     std::vector<std::string> terms;
-    analyzer_->Tokenize(text, [&terms](const Token& t) { terms.push_back(t.term); });
+    analyzer_->Tokenize(text,
+                        [&terms](const Token& t) { terms.push_back(t.term); });
     if (terms.empty()) return MaybeNode{};  // Only punctuation.
     QueryNode node;
     node.field = field ? field->name : "";
@@ -493,8 +518,8 @@ class Parser {
     if (terms.size() == 1 && !quoted) {
       node.kind = QueryNode::Kind::kWord;
       node.exact = lex.exact;
-      item->stopword = !lex.exact && lex.sign != '+' &&
-                       analyzer_->IsStopword(terms[0]);
+      item->stopword =
+          !lex.exact && lex.sign != '+' && analyzer_->IsStopword(terms[0]);
     } else if (terms.size() == 1) {
       node.kind = QueryNode::Kind::kWord;  // "word": exact form.
       node.exact = true;
@@ -524,17 +549,28 @@ class Parser {
 
 const char* KindName(QueryNode::Kind kind) {
   switch (kind) {
-    case QueryNode::Kind::kWord: return "word";
-    case QueryNode::Kind::kPhrase: return "phrase";
-    case QueryNode::Kind::kNear: return "near";
-    case QueryNode::Kind::kWildcard: return "wildcard";
-    case QueryNode::Kind::kFilter: return "filter";
-    case QueryNode::Kind::kRange: return "range";
-    case QueryNode::Kind::kAnd: return "and";
-    case QueryNode::Kind::kOr: return "or";
-    case QueryNode::Kind::kAndNot: return "and_not";
-    case QueryNode::Kind::kAndMaybe: return "and_maybe";
-    case QueryNode::Kind::kAll: return "all";
+    case QueryNode::Kind::kWord:
+      return "word";
+    case QueryNode::Kind::kPhrase:
+      return "phrase";
+    case QueryNode::Kind::kNear:
+      return "near";
+    case QueryNode::Kind::kWildcard:
+      return "wildcard";
+    case QueryNode::Kind::kFilter:
+      return "filter";
+    case QueryNode::Kind::kRange:
+      return "range";
+    case QueryNode::Kind::kAnd:
+      return "and";
+    case QueryNode::Kind::kOr:
+      return "or";
+    case QueryNode::Kind::kAndNot:
+      return "and_not";
+    case QueryNode::Kind::kAndMaybe:
+      return "and_maybe";
+    case QueryNode::Kind::kAll:
+      return "all";
   }
   return "?";
 }
@@ -599,8 +635,10 @@ Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
   node.field = field.name;
   node.slot = *field.slot;
   const size_t dots = value.find("..");
-  const std::string low = dots == std::string::npos ? value : value.substr(0, dots);
-  const std::string high = dots == std::string::npos ? value : value.substr(dots + 2);
+  const std::string low =
+      dots == std::string::npos ? value : value.substr(0, dots);
+  const std::string high =
+      dots == std::string::npos ? value : value.substr(dots + 2);
   if (Trim(low).empty() && Trim(high).empty())
     return InvalidArgument(field.name + ": range needs at least one bound");
   double lo = -HUGE_VAL, hi = HUGE_VAL;
@@ -639,7 +677,8 @@ Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
     node.high = Xapian::sortable_serialise(hi);
   }
   if (lo > hi)
-    return InvalidArgument(field.name + ":" + value + ": the range is empty (from > to)");
+    return InvalidArgument(field.name + ":" + value +
+                           ": the range is empty (from > to)");
   return node;
 }
 
@@ -687,7 +726,8 @@ Xapian::Query QueryParser::ToXapian(const QueryNode& node,
       if (f->weight != 1.0) q = Q(Q::OP_SCALE_WEIGHT, q, f->weight);
       parts.push_back(q);
     }
-    return parts.size() == 1 ? parts[0] : Q(Q::OP_OR, parts.begin(), parts.end());
+    return parts.size() == 1 ? parts[0]
+                             : Q(Q::OP_OR, parts.begin(), parts.end());
   };
   auto children = [&](Q::op op) {
     std::vector<Q> parts;
@@ -712,7 +752,8 @@ Xapian::Query QueryParser::ToXapian(const QueryNode& node,
     case QueryNode::Kind::kNear:
       return per_field([&](const FieldSpec& f) {
         std::vector<Q> terms;
-        for (const auto& c : node.children) terms.emplace_back(f.prefix + c.terms[0]);
+        for (const auto& c : node.children)
+          terms.emplace_back(f.prefix + c.terms[0]);
         return Q(Q::OP_NEAR, terms.begin(), terms.end(),
                  node.distance + static_cast<unsigned>(terms.size()) - 1);
       });

@@ -37,10 +37,10 @@
 namespace nsearch::searcher {
 
 struct QueryLimits {
-  size_t max_length = 4096;       // Bytes of query text.
-  unsigned max_depth = 32;        // Nested parentheses.
-  unsigned max_wildcard = 1000;   // Terms one wildcard may expand to.
-  size_t max_clauses = 256;       // Words, phrases and filters in total.
+  size_t max_length = 4096;      // Bytes of query text.
+  unsigned max_depth = 32;       // Nested parentheses.
+  unsigned max_wildcard = 1000;  // Terms one wildcard may expand to.
+  size_t max_clauses = 256;      // Words, phrases and filters in total.
 };
 
 struct QueryOptions {
@@ -67,7 +67,7 @@ struct QueryNode {
   std::string field;  // Query field name; empty = the default text fields.
   std::vector<std::string> terms;
   bool exact = false;
-  std::string term;  // kFilter
+  std::string term;   // kFilter
   unsigned slot = 0;  // kRange
   std::string low, high;
   std::string low_text, high_text;  // As resolved, for display.
@@ -95,15 +95,19 @@ class QueryParser {
   // Parses `text`. Returns kInvalidArgument with a message naming the
   // problem (and its position) for a syntax error, kLimitExceeded when a
   // limit in options.limits is exceeded.
-  Result<ParsedQuery> Parse(const std::string& text, const QueryOptions& options);
+  Result<ParsedQuery> Parse(const std::string& text,
+                            const QueryOptions& options);
 
   // Builds a range node for a slot field from "A..B", "A..", "..B" or "A".
-  Result<QueryNode> RangeNode(const FieldSpec& field, const std::string& value) const;
+  Result<QueryNode> RangeNode(const FieldSpec& field,
+                              const std::string& value) const;
   // Builds an exact filter node for a filter field (topic, provider, ...).
-  Result<QueryNode> FilterNode(const FieldSpec& field, const std::string& value);
+  Result<QueryNode> FilterNode(const FieldSpec& field,
+                               const std::string& value);
 
   // Compiles a parsed query to Xapian. Field weights come from the schema.
-  Xapian::Query ToXapian(const QueryNode& node, const QueryLimits& limits) const;
+  Xapian::Query ToXapian(const QueryNode& node,
+                         const QueryLimits& limits) const;
 
  private:
   const Schema& schema_;

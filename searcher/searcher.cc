@@ -5,8 +5,10 @@
 
 #include "common/document.h"
 #include "common/index_meta.h"
+#include "searcher/facets.h"
 #include "searcher/prior.h"
 #include "searcher/snippet.h"
+#include "searcher/spelling.h"
 
 namespace nsearch::searcher {
 
@@ -64,7 +66,8 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
     auto schema = ReadIndexSchema(db);
     if (!schema.ok()) return schema.error().WithContext(path);
     NSEARCH_ASSIGN_OR_RETURN(
-        auto analyzer, Analyzer::Create({schema->stemmer(), schema->stopwords()}));
+        auto analyzer,
+        Analyzer::Create({schema->stemmer(), schema->stopwords()}));
     return std::unique_ptr<Searcher>(new Searcher(
         path, std::move(db), std::move(schema).value(), std::move(analyzer)));
   } catch (const Xapian::Error& e) {
@@ -86,7 +89,8 @@ Result<std::pair<ParsedQuery, Xapian::Query>> Searcher::Build(
   QueryOptions options;
   options.any = request.any;
   options.limits = request.limits;
-  NSEARCH_ASSIGN_OR_RETURN(ParsedQuery parsed, parser_.Parse(request.query, options));
+  NSEARCH_ASSIGN_OR_RETURN(ParsedQuery parsed,
+                           parser_.Parse(request.query, options));
 
   // Flag filters become nodes too, so --parse-only shows them.
   std::vector<QueryNode> filters;
@@ -94,7 +98,9 @@ Result<std::pair<ParsedQuery, Xapian::Query>> Searcher::Build(
                         const std::vector<std::string>& values) -> Status {
     if (values.empty()) return Status::Ok();
     const FieldSpec* field = RequireField(schema_, field_name);
-    if (!field) return InvalidArgument(std::string("the index has no field ") + field_name);
+    if (!field)
+      return InvalidArgument(std::string("the index has no field ") +
+                             field_name);
     QueryNode any;
     any.kind = QueryNode::Kind::kOr;
     for (const auto& v : values) {
@@ -108,30 +114,36 @@ Result<std::pair<ParsedQuery, Xapian::Query>> Searcher::Build(
   NSEARCH_RETURN_IF_ERROR(add_any_of("topic", request.topics));
   NSEARCH_RETURN_IF_ERROR(add_any_of("provider", request.providers));
   NSEARCH_RETURN_IF_ERROR(add_any_of("type", request.types));
-  auto add_range = [&](const char* field_name, const std::string& range) -> Status {
+  auto add_range = [&](const char* field_name,
+                       const std::string& range) -> Status {
     const FieldSpec* field = RequireField(schema_, field_name);
     if (!field || !field->slot)
-      return InvalidArgument(std::string("the index has no range field ") + field_name);
+      return InvalidArgument(std::string("the index has no range field ") +
+                             field_name);
     NSEARCH_ASSIGN_OR_RETURN(QueryNode node, parser_.RangeNode(*field, range));
     filters.push_back(std::move(node));
     return Status::Ok();
   };
   if (!request.since.empty() || !request.until.empty())
-    NSEARCH_RETURN_IF_ERROR(add_range("date", request.since + ".." + request.until));
+    NSEARCH_RETURN_IF_ERROR(
+        add_range("date", request.since + ".." + request.until));
   auto number = [](double v) {
     std::ostringstream out;
     out << v;
     return out.str();
   };
   if (request.min_quality)
-    NSEARCH_RETURN_IF_ERROR(add_range("quality", number(*request.min_quality) + ".."));
+    NSEARCH_RETURN_IF_ERROR(
+        add_range("quality", number(*request.min_quality) + ".."));
   if (request.min_heat)
-    NSEARCH_RETURN_IF_ERROR(add_range("heat", number(*request.min_heat) + ".."));
+    NSEARCH_RETURN_IF_ERROR(
+        add_range("heat", number(*request.min_heat) + ".."));
 
   if (parsed.root.kind == QueryNode::Kind::kAll && filters.empty() &&
       parsed.dropped_stopwords.empty() &&
       request.query.find_first_not_of(" \t\r\n") == std::string::npos)
-    return InvalidArgument("empty query (give words, or filters such as --topic)");
+    return InvalidArgument(
+        "empty query (give words, or filters such as --topic)");
 
   Xapian::Query query = parser_.ToXapian(parsed.root, request.limits);
   if (!filters.empty()) {
@@ -179,13 +191,19 @@ Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
 }
 
 Result<Json> Searcher::Search(const SearchRequest& request) {
-  if (request.limit > 10000)
-    return InvalidArgument("--limit must be at most 10000");
+  if (request.limit > 10000) return InvalidArgument("--limit must be at most 10000");
   NSEARCH_ASSIGN_OR_RETURN(auto built, Build(request));
-  const ParsedQuery& parsed = built.first;
+  return RunQuery(built.second, request, built.first);
+}
+
+Result<Json> Searcher::RunQuery(const Xapian::Query& query,
+                                const SearchRequest& request,
+                                const ParsedQuery& parsed) {
+  NSEARCH_ASSIGN_OR_RETURN(std::vector<FacetSpec> facet_specs,
+                           ResolveFacets(schema_, request.facets));
   try {
     Xapian::Enquire enquire(db_);
-    enquire.set_query(built.second);
+    enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     const char* sort_field = nullptr;
     switch (request.sort) {
@@ -200,43 +218,73 @@ Result<Json> Searcher::Search(const SearchRequest& request) {
         return InvalidArgument(std::string("the index has no slot for ") + sort_field);
       enquire.set_sort_by_value_then_relevance(*field->slot, true);
     }
+    if (request.collapse && schema_.collapse_slot())
+      enquire.set_collapse_key(*schema_.collapse_slot());
+    FacetSpy spy(facet_specs);
+    if (!facet_specs.empty()) enquire.add_matchspy(&spy);
+    // Facets count the whole match set, so the match must visit it all.
     const Xapian::doccount check_at_least =
-        static_cast<Xapian::doccount>(std::max<size_t>(100, request.offset + request.limit));
+        facet_specs.empty()
+            ? static_cast<Xapian::doccount>(
+                  std::max<size_t>(100, request.offset + request.limit))
+            : db_.get_doccount();
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                          static_cast<Xapian::doccount>(request.limit),
                                          check_at_least);
+    const bool prior = request.prior && request.sort == SortOrder::kRelevance;
     Json hits = Json::array();
     size_t rank = request.offset;
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
       Json data = Json::parse(it.get_document().get_data(), nullptr, false);
       if (data.is_discarded()) data = Json::object();
-      std::string snippet_source = data.value("excerpt", "");
+      const std::string excerpt = data.value("excerpt", "");
       const std::string body = data.value("body", "");
       // Prefer the body when the excerpt has no match but the body does.
-      std::string snippet = MakeSnippet(snippet_source, parsed, analyzer_.get());
+      std::string snippet = MakeSnippet(excerpt, parsed, analyzer_.get());
       if (snippet.find(kMarkOpen) == std::string::npos && !body.empty()) {
         std::string from_body = MakeSnippet(body, parsed, analyzer_.get());
         if (from_body.find(kMarkOpen) != std::string::npos || snippet.empty())
           snippet = from_body;
       }
-      hits.push_back({{"rank", ++rank},
-                      {"id", data.value("id", "")},
-                      {"score", it.get_weight()},
-                      {"title", data.value("title", "")},
-                      {"url", data.value("url", "")},
-                      {"excerpt", data.value("excerpt", "")},
-                      {"snippet", snippet},
-                      {"topics", data.value("topics", Json::array())},
-                      {"provider", data.value("provider", Json::object())},
-                      {"type", data.value("type", "")},
-                      {"category", data.value("category", "")},
-                      {"published", data.value("published", Json(nullptr))},
-                      {"quality", data.value("quality", Json(nullptr))},
-                      {"heat", data.value("heat", Json(nullptr))},
-                      {"path", data.value("path", "")}});
+      Json hit = {{"rank", ++rank},
+                  {"id", data.value("id", "")},
+                  {"score", it.get_weight()},
+                  {"title", data.value("title", "")},
+                  {"url", data.value("url", "")},
+                  {"excerpt", excerpt},
+                  {"snippet", snippet},
+                  {"topics", data.value("topics", Json::array())},
+                  {"provider", data.value("provider", Json::object())},
+                  {"type", data.value("type", "")},
+                  {"category", data.value("category", "")},
+                  {"published", data.value("published", Json(nullptr))},
+                  {"quality", data.value("quality", Json(nullptr))},
+                  {"heat", data.value("heat", Json(nullptr))},
+                  {"path", data.value("path", "")},
+                  {"duplicates", it.get_collapse_count()}};
+      if (request.explain) {
+        auto part = [&](const char* key, const PriorSpec& spec,
+                        std::optional<double> boost) {
+          const double weight = boost ? *boost : spec.weight;
+          if (!prior || weight <= 0 || !data[key].is_number()) return 0.0;
+          return PriorPostingSource::Score(data[key].get<double>(), weight, spec.cap);
+        };
+        const double q = part("quality", schema_.quality_prior(), request.quality_boost);
+        const double h = part("heat", schema_.heat_prior(), request.heat_boost);
+        hit["explain"] = {{"bm25", it.get_weight() - q - h},
+                          {"quality_prior", q},
+                          {"heat_prior", h},
+                          {"score", it.get_weight()}};
+      }
+      hits.push_back(std::move(hit));
+    }
+    Json suggestion = nullptr;
+    if (mset.get_matches_estimated() < 3) {
+      if (auto fixed = SuggestSpelling(db_, schema_, analyzer_.get(), request.query, parsed))
+        suggestion = *fixed;
     }
     const char* sort_names[] = {"relevance", "date", "quality", "heat"};
-    return Json{{"version", kOutputVersion},
+    Json out = {{"version", kOutputVersion},
                 {"query", request.query},
                 {"total",
                  {{"estimated", mset.get_matches_estimated()},
@@ -245,13 +293,101 @@ Result<Json> Searcher::Search(const SearchRequest& request) {
                 {"offset", request.offset},
                 {"limit", request.limit},
                 {"sort", sort_names[static_cast<int>(request.sort)]},
-                {"prior", request.prior},
+                {"prior", prior},
+                {"collapse", request.collapse},
                 {"dropped_stopwords", parsed.dropped_stopwords},
+                {"suggestion", suggestion},
                 {"index", Freshness()},
                 {"hits", hits}};
+    if (!facet_specs.empty()) out["facets"] = spy.ToJson(request.facet_size);
+    return out;
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, path_);
   }
+}
+
+Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {
+  const bool is_id = id_or_path.size() == 16 &&
+                     id_or_path.find_first_not_of("0123456789abcdef") == std::string::npos;
+  const std::string id =
+      is_id ? id_or_path : DocumentIdForPath(AbsolutePathOf(id_or_path));
+  try {
+    const std::string term = kIdPrefix + id;
+    Xapian::PostingIterator p = db_.postlist_begin(term);
+    if (p == db_.postlist_end(term))
+      return NotFound("no document " + id_or_path + " in the index");
+    return *p;
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, path_);
+  }
+}
+
+namespace {
+
+// Accepts the stemmed free-text terms ("Z" + field prefix + stem) that
+// some other document shares: a term only this document has finds nothing.
+class StemDecider : public Xapian::ExpandDecider {
+ public:
+  explicit StemDecider(const Xapian::Database& db) : db_(db) {}
+  bool operator()(const std::string& term) const override {
+    return term.size() > 3 && term[0] == 'Z' && db_.get_termfreq(term) > 1;
+  }
+
+ private:
+  const Xapian::Database& db_;
+};
+
+}  // namespace
+
+Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
+  if (limit > 10000) return InvalidArgument("--limit must be at most 10000");
+  NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
+  try {
+    Xapian::Enquire enquire(db_);
+    Xapian::RSet rset;
+    rset.add_document(docid);
+    StemDecider decider(db_);
+    const Xapian::ESet eset = enquire.get_eset(25, rset, &decider);
+    std::vector<Xapian::Query> terms;
+    for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
+    if (terms.empty()) terms.emplace_back(Xapian::Query::MatchNothing);
+    const std::string self =
+        kIdPrefix + Json::parse(db_.get_document(docid).get_data()).value("id", "");
+    const Xapian::Query query(
+        Xapian::Query::OP_AND_NOT,
+        Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+        Xapian::Query(self));
+    SearchRequest request;
+    request.query = "similar:" + id_or_path;
+    request.limit = limit;
+    request.prior = false;
+    ParsedQuery parsed;  // Nothing to highlight.
+    return RunQuery(query, request, parsed);
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, path_);
+  }
+}
+
+Result<Json> Searcher::Check(const std::string& path) {
+  NSEARCH_ASSIGN_OR_RETURN(auto searcher, Open(path));
+  std::ostringstream report;
+  size_t errors = 0;
+  try {
+    errors = Xapian::Database::check(path, Xapian::DBCHECK_SHOW_STATS, &report);
+  } catch (const Xapian::Error& e) {
+    return Corruption("index " + path + " failed the check: " + e.get_msg());
+  }
+  if (errors > 0)
+    return Corruption("index " + path + " has " + std::to_string(errors) +
+                      " errors:\n" + report.str());
+  return Json{{"version", kOutputVersion},
+              {"ok", true},
+              {"errors", errors},
+              {"documents", searcher->db_.get_doccount()},
+              {"schema",
+               {{"name", searcher->schema_.name()},
+                {"version", searcher->schema_.version()}}},
+              {"index", searcher->Freshness()}};
 }
 
 Result<Json> Searcher::Stats() {
@@ -275,16 +411,11 @@ Result<Json> Searcher::Stats() {
 }
 
 Result<Json> Searcher::Show(const std::string& id_or_path) {
-  const bool is_id = id_or_path.size() == 16 &&
-                     id_or_path.find_first_not_of("0123456789abcdef") == std::string::npos;
-  const std::string id = is_id ? id_or_path : DocumentIdForPath(AbsolutePathOf(id_or_path));
+  NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
   try {
-    const std::string term = kIdPrefix + id;
-    Xapian::PostingIterator p = db_.postlist_begin(term);
-    if (p == db_.postlist_end(term))
-      return NotFound("no document " + id_or_path + " in the index");
-    Json data = Json::parse(db_.get_document(*p).get_data(), nullptr, false);
-    if (data.is_discarded()) return Corruption("stored data of " + id_or_path + " is not JSON");
+    Json data = Json::parse(db_.get_document(docid).get_data(), nullptr, false);
+    if (data.is_discarded())
+      return Corruption("stored data of " + id_or_path + " is not JSON");
     data.erase("root");
     return Json{{"version", kOutputVersion}, {"document", data}};
   } catch (const Xapian::Error& e) {

@@ -28,8 +28,8 @@ Result<SortOrder> ParseSortOrder(const std::string& name);
 
 struct SearchRequest {
   std::string query;
-  bool any = false;    // Any word instead of all words.
-  bool prior = true;   // Blend the quality/heat prior into the score.
+  bool any = false;   // Any word instead of all words.
+  bool prior = true;  // Blend the quality/heat prior into the score.
   // Per-query prior weights; the schema's when unset.
   std::optional<double> quality_boost;
   std::optional<double> heat_boost;
@@ -45,6 +45,12 @@ struct SearchRequest {
   std::string until;
   std::optional<double> min_quality;
   std::optional<double> min_heat;
+  // Facet names (fields with a facet_slot, or "year"): counts over the
+  // whole match set, `facet_size` values each.
+  std::vector<std::string> facets;
+  size_t facet_size = 10;
+  bool collapse = true;  // One hit per story (same URL).
+  bool explain = false;  // Per-hit score breakdown.
   QueryLimits limits;
 };
 
@@ -61,8 +67,14 @@ class Searcher {
   Result<Json> Search(const SearchRequest& request);
   // Parses a query without running it (the parsed tree as JSON).
   Result<Json> ParseOnly(const SearchRequest& request);
+  // Documents like `id_or_path` (more like this): the document's most
+  // telling stemmed terms, searched with BM25; the document itself excluded.
+  Result<Json> Similar(const std::string& id_or_path, size_t limit);
   // Index statistics.
   Result<Json> Stats();
+  // Checks the index's structure (Xapian's checker) and nsearch stamps.
+  //   kCorruption when anything is wrong.
+  static Result<Json> Check(const std::string& path);
   // One stored document, by id (16 hex digits) or by file path.
   Result<Json> Show(const std::string& id_or_path);
 
@@ -73,8 +85,13 @@ class Searcher {
            std::unique_ptr<Analyzer> analyzer);
 
   // The query (text + filters) as a parsed tree and as Xapian.
-  Result<std::pair<ParsedQuery, Xapian::Query>> Build(const SearchRequest& request);
+  Result<std::pair<ParsedQuery, Xapian::Query>> Build(
+      const SearchRequest& request);
   Json Freshness();
+  Result<Xapian::docid> FindDocument(const std::string& id_or_path);
+  // Runs `query` and renders the page of hits (shared by Search/Similar).
+  Result<Json> RunQuery(const Xapian::Query& query, const SearchRequest& request,
+                        const ParsedQuery& parsed);
 
   std::string path_;
   Xapian::Database db_;

@@ -9,13 +9,22 @@ namespace {
 void AppendEscaped(std::string_view text, std::string* out) {
   for (char c : text) {
     switch (c) {
-      case '<': *out += "&lt;"; break;
-      case '>': *out += "&gt;"; break;
-      case '&': *out += "&amp;"; break;
+      case '<':
+        *out += "&lt;";
+        break;
+      case '>':
+        *out += "&gt;";
+        break;
+      case '&':
+        *out += "&amp;";
+        break;
       case '\n':
       case '\r':
-      case '\t': out->push_back(' '); break;
-      default: out->push_back(c);
+      case '\t':
+        out->push_back(' ');
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }
@@ -70,7 +79,8 @@ std::string MakeSnippet(std::string_view text, const ParsedQuery& query,
     if (!toks[i].hit) continue;
     AppendEscaped(text.substr(at, toks[i].begin - at), &out);
     out += kMarkOpen;
-    AppendEscaped(text.substr(toks[i].begin, toks[i].end - toks[i].begin), &out);
+    AppendEscaped(text.substr(toks[i].begin, toks[i].end - toks[i].begin),
+                  &out);
     out += kMarkClose;
     at = toks[i].end;
   }

@@ -35,9 +35,11 @@ using testing::TempDir;
 std::string ContentDir() { return SourceDir() + "/data/content"; }
 std::string BrokenDir() { return SourceDir() + "/data/broken"; }
 
-std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+std::string ReplaceAll(std::string s, const std::string& from,
+                       const std::string& to) {
   if (from.empty()) return s;
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+  for (size_t at = s.find(from); at != std::string::npos;
+       at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
   return s;
 }
@@ -45,8 +47,8 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
 // Replaces what changes from run to run, so output compares across machines.
 json Mask(const json& value, const std::string& index_dir) {
   static const std::vector<std::string> kVolatile = {
-      "uuid", "last_update", "seconds", "docs_per_second", "mtime_ns",
-      "revision", "size_bytes", "xapian"};
+      "uuid",     "last_update", "seconds",    "docs_per_second",
+      "mtime_ns", "revision",    "size_bytes", "xapian"};
   if (value.is_object()) {
     json out = json::object();
     for (const auto& [k, v] : value.items()) {
@@ -125,7 +127,8 @@ TEST_P(GoldenTest, MatchesExpectedOutput) {
   {
     std::ifstream in(dir / "args");
     for (std::string line; std::getline(in, line);) {
-      args.push_back(ReplaceAll(ReplaceAll(line, "$SRC", SourceDir()), "$INDEX", index_));
+      args.push_back(
+          ReplaceAll(ReplaceAll(line, "$SRC", SourceDir()), "$INDEX", index_));
     }
   }
   ASSERT_FALSE(args.empty());
@@ -148,7 +151,8 @@ TEST_P(GoldenTest, MatchesExpectedOutput) {
   const fs::path expected_path = dir / (text ? "expected.txt" : "expected");
   std::string actual;
   if (text) {
-    actual = ReplaceAll(ReplaceAll(r.out, index, "$INDEX"), SourceDir(), "$SRC");
+    actual =
+        ReplaceAll(ReplaceAll(r.out, index, "$INDEX"), SourceDir(), "$SRC");
   } else {
     // JSON lines compare line by line; an error case compares stderr.
     const std::string& stream = r.out.empty() ? r.err : r.out;
@@ -172,7 +176,8 @@ INSTANTIATE_TEST_SUITE_P(Cases, GoldenTest, ::testing::ValuesIn(GoldenCases()),
                          [](const auto& param_info) {
                            std::string name;
                            for (char c : param_info.param)
-                             if (std::isalnum(static_cast<unsigned char>(c))) name += c;
+                             if (std::isalnum(static_cast<unsigned char>(c)))
+                               name += c;
                            return name;
                          });
 
@@ -201,9 +206,11 @@ TEST_F(CliTest, ExitOneOnRuntimeFailure) {
   // The index folder cannot be created under a regular file.
   TempDir dir;
   const std::string file = dir.Write("file", "x");
-  const RunResult r = RunNsearch({"index", "--index", file + "/ix", ContentDir()});
+  const RunResult r =
+      RunNsearch({"index", "--index", file + "/ix", ContentDir()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("cannot create index folder"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot create index folder"), std::string::npos)
+      << r.err;
 }
 
 TEST_F(CliTest, ExitTwoOnUsageError) {
@@ -221,7 +228,8 @@ TEST_F(CliTest, ExitTwoOnInvalidQueryWithJsonError) {
   const json err = json::parse(r.err, nullptr, false);
   ASSERT_FALSE(err.is_discarded()) << r.err;
   EXPECT_EQ(err["error"]["code"], "invalid_argument");
-  EXPECT_NE(err["error"]["message"].get<std::string>().find("OR"), std::string::npos);
+  EXPECT_NE(err["error"]["message"].get<std::string>().find("OR"),
+            std::string::npos);
 }
 
 TEST_F(CliTest, ExitTwoOnQueryOverLimit) {
@@ -232,7 +240,8 @@ TEST_F(CliTest, ExitTwoOnQueryOverLimit) {
 
 TEST_F(CliTest, ExitThreeOnMissingIndex) {
   TempDir dir;
-  const RunResult r = RunNsearch({"query", "azure", "--index", dir.path() + "/none"});
+  const RunResult r =
+      RunNsearch({"query", "azure", "--index", dir.path() + "/none"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("no index at"), std::string::npos) << r.err;
 }
@@ -242,7 +251,8 @@ TEST_F(CliTest, ExitThreeOnFolderThatIsNotAnIndex) {
   EXPECT_EQ(RunNsearch({"stats", "--index", dir.path()}).exit_code, 3);
   // A Xapian database without nsearch's stamps is not an nsearch index.
   { Xapian::WritableDatabase db(dir.path() + "/plain", Xapian::DB_CREATE); }
-  const RunResult r = RunNsearch({"query", "x", "--index", dir.path() + "/plain"});
+  const RunResult r =
+      RunNsearch({"query", "x", "--index", dir.path() + "/plain"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("not an nsearch index"), std::string::npos) << r.err;
 }
@@ -265,7 +275,8 @@ TEST_F(CliTest, ExitThreeOnSchemaMismatch) {
   TempDir dir;
   const std::string index = dir.path() + "/ix";
   ASSERT_EQ(RunNsearch({"index", "--index", index, ContentDir()}).exit_code, 0);
-  std::string schema = testing::ReadFileOrDie(SourceDir() + "/schema/news.yaml");
+  std::string schema =
+      testing::ReadFileOrDie(SourceDir() + "/schema/news.yaml");
   schema = ReplaceAll(schema, "version: 1", "version: 2");
   const std::string other = dir.Write("other.yaml", schema);
   const RunResult r =
@@ -287,24 +298,29 @@ TEST_F(CliTest, ExitFourWhenIndexIsBusy) {
 TEST_F(CliTest, ExitFiveUnderStrictWithRejectedFiles) {
   TempDir dir;
   const std::string index = dir.path() + "/ix";
-  const RunResult strict =
-      RunNsearch({"index", "--strict", "--json", "--index", index, BrokenDir()});
+  const RunResult strict = RunNsearch(
+      {"index", "--strict", "--json", "--index", index, BrokenDir()});
   EXPECT_EQ(strict.exit_code, 5) << strict.err;
   const json summary = json::parse(strict.out);
   EXPECT_EQ(summary["rejected"], 9);
   // Without --strict the same run succeeds, and still reports each file.
   const RunResult lax = RunNsearch({"index", "--index", index, BrokenDir()});
   EXPECT_EQ(lax.exit_code, 0);
-  EXPECT_NE(lax.err.find("broken/invalid-yaml.md: line"), std::string::npos) << lax.err;
-  EXPECT_NE(lax.err.find("broken/empty.md: empty file"), std::string::npos) << lax.err;
+  EXPECT_NE(lax.err.find("broken/invalid-yaml.md: line"), std::string::npos)
+      << lax.err;
+  EXPECT_NE(lax.err.find("broken/empty.md: empty file"), std::string::npos)
+      << lax.err;
 }
 
 TEST_F(CliTest, IndexLocationFromEnvironment) {
   TempDir dir;
   const std::string index = dir.path() + "/from-env";
-  ASSERT_EQ(RunNsearch({"index", ContentDir()}, {"NSEARCH_INDEX=" + index}).exit_code, 0);
+  ASSERT_EQ(
+      RunNsearch({"index", ContentDir()}, {"NSEARCH_INDEX=" + index}).exit_code,
+      0);
   EXPECT_TRUE(fs::exists(index));
-  const RunResult r = RunNsearch({"stats", "--json"}, {"NSEARCH_INDEX=" + index});
+  const RunResult r =
+      RunNsearch({"stats", "--json"}, {"NSEARCH_INDEX=" + index});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(Json(r)["documents"], 54);
   // Without $NSEARCH_INDEX: ${XDG_DATA_HOME}/nsearch/index.
@@ -338,34 +354,38 @@ TEST_F(CliTest, JsonlPrintsOneHitPerLine) {
 
 TEST_F(CliTest, HitsCarryTheFixedKeys) {
   const json j = Json(Query({"PyTorch", "--format", "json", "--limit", "1"}));
-  for (const char* key : {"version", "query", "total", "offset", "limit", "hits"})
+  for (const char* key :
+       {"version", "query", "total", "offset", "limit", "hits"})
     EXPECT_TRUE(j.contains(key)) << key;
   for (const char* key : {"estimated", "lower", "upper"})
     EXPECT_TRUE(j["total"].contains(key)) << key;
   ASSERT_EQ(j["hits"].size(), 1u);
-  for (const char* key : {"rank", "id", "score", "title", "url", "excerpt", "snippet",
-                          "topics", "provider", "type", "category", "published",
-                          "quality", "heat", "path"})
+  for (const char* key :
+       {"rank", "id", "score", "title", "url", "excerpt", "snippet", "topics",
+        "provider", "type", "category", "published", "quality", "heat", "path"})
     EXPECT_TRUE(j["hits"][0].contains(key)) << key;
   EXPECT_TRUE(j["hits"][0]["provider"].contains("name"));
   EXPECT_TRUE(j["hits"][0]["provider"].contains("domain"));
 }
 
 TEST_F(CliTest, HiddenFoldersAreNotIndexed) {
-  const json j = Json(Query({"\"Hidden document should never be indexed\"", "--json"}));
+  const json j =
+      Json(Query({"\"Hidden document should never be indexed\"", "--json"}));
   EXPECT_EQ(j["hits"].size(), 0u);
 }
 
 TEST_F(CliTest, ShowByIdMatchesShowByPath) {
-  const json hit = Json(Query({"PyTorch", "--json", "--limit", "1"}))["hits"][0];
-  const RunResult by_id =
-      RunNsearch({"show", hit["id"].get<std::string>(), "--json", "--index", index_});
-  const RunResult by_path =
-      RunNsearch({"show", hit["path"].get<std::string>(), "--json", "--index", index_});
+  const json hit =
+      Json(Query({"PyTorch", "--json", "--limit", "1"}))["hits"][0];
+  const RunResult by_id = RunNsearch(
+      {"show", hit["id"].get<std::string>(), "--json", "--index", index_});
+  const RunResult by_path = RunNsearch(
+      {"show", hit["path"].get<std::string>(), "--json", "--index", index_});
   EXPECT_EQ(by_id.exit_code, 0);
   EXPECT_EQ(by_id.out, by_path.out);
   EXPECT_EQ(Json(by_id)["document"]["title"], hit["title"]);
-  EXPECT_EQ(RunNsearch({"show", "0000000000000000", "--index", index_}).exit_code, 3);
+  EXPECT_EQ(
+      RunNsearch({"show", "0000000000000000", "--index", index_}).exit_code, 3);
 }
 
 TEST_F(CliTest, HelpAndVersion) {

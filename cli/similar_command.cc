@@ -1,0 +1,51 @@
+// nsearch similar ID|PATH
+
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "common/index_meta.h"
+#include "searcher/searcher.h"
+
+namespace nsearch::cli {
+
+int RunSimilarCommand(const std::vector<std::string>& args) {
+  po::options_description options("Options");
+  std::string index_flag, format_flag, target;
+  size_t limit = 10;
+  options.add_options()
+      ("help,h", "show this help")
+      ("index", po::value(&index_flag), "index folder")
+      ("format", po::value(&format_flag), "text (default), json or jsonl")
+      ("json", "same as --format json")
+      ("limit,n", po::value(&limit), "hits to return (default 10)")
+      ("target", po::value(&target), "document id (16 hex digits) or file path");
+  po::positional_options_description positional;
+  positional.add("target", 1);
+  po::variables_map vm;
+  const Status parsed = ParseArgs(args, options, positional, &vm);
+  const auto format = ChooseFormat(format_flag, vm.count("json") > 0);
+  const OutputFormat fmt = format.ok() ? *format : OutputFormat::kText;
+  if (!parsed.ok()) return Fail(fmt, parsed);
+  if (!format.ok()) return Fail(fmt, format.error());
+  if (vm.count("help")) {
+    PrintHelp("Usage: nsearch similar [OPTIONS] ID|PATH\n\n"
+              "Finds documents like the given one (more like this).",
+              options);
+    return kExitOk;
+  }
+  if (target.empty()) return Fail(fmt, InvalidArgument("give a document ID or PATH"));
+  auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
+  if (!searcher.ok()) return Fail(fmt, searcher.error());
+  auto result = (*searcher)->Similar(target, limit);
+  if (!result.ok()) return Fail(fmt, result.error());
+  PrinterOptions popts;
+  popts.format = fmt;
+  popts.color = UseColor();
+  popts.lines_key = "hits";
+  popts.text_renderer = RenderHits;
+  MakePrinter(popts, std::cout, std::cerr)->Print(*result);
+  return kExitOk;
+}
+
+}  // namespace nsearch::cli
