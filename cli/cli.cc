@@ -36,7 +36,8 @@ const std::vector<Command>& Commands() {
       {"stats", RunStatsCommand,
        "documents, terms, size and schema of the index"},
       {"show", RunShowCommand, "print one stored document (ID or PATH)"},
-      {"similar", RunSimilarCommand, "documents like one document (ID or PATH)"},
+      {"similar", RunSimilarCommand,
+       "documents like one document (ID or PATH)"},
       {"check", RunCheckCommand, "check the index's integrity"},
   };
   return kCommands;

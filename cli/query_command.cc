@@ -148,7 +148,7 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
 int RunQueryCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, sort = "relevance", boost, since, until,
-      facets;
+                                       facets;
   std::vector<std::string> words, topics, providers, types;
   size_t limit = 10, offset = 0, facet_size = 10;
   double min_quality = -1, min_heat = -1;

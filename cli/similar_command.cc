@@ -13,13 +13,12 @@ int RunSimilarCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, target;
   size_t limit = 10;
-  options.add_options()
-      ("help,h", "show this help")
-      ("index", po::value(&index_flag), "index folder")
-      ("format", po::value(&format_flag), "text (default), json or jsonl")
-      ("json", "same as --format json")
-      ("limit,n", po::value(&limit), "hits to return (default 10)")
-      ("target", po::value(&target), "document id (16 hex digits) or file path");
+  options.add_options()("help,h", "show this help")(
+      "index", po::value(&index_flag), "index folder")(
+      "format", po::value(&format_flag), "text (default), json or jsonl")(
+      "json", "same as --format json")("limit,n", po::value(&limit),
+                                       "hits to return (default 10)")(
+      "target", po::value(&target), "document id (16 hex digits) or file path");
   po::positional_options_description positional;
   positional.add("target", 1);
   po::variables_map vm;
@@ -29,12 +28,14 @@ int RunSimilarCommand(const std::vector<std::string>& args) {
   if (!parsed.ok()) return Fail(fmt, parsed);
   if (!format.ok()) return Fail(fmt, format.error());
   if (vm.count("help")) {
-    PrintHelp("Usage: nsearch similar [OPTIONS] ID|PATH\n\n"
-              "Finds documents like the given one (more like this).",
-              options);
+    PrintHelp(
+        "Usage: nsearch similar [OPTIONS] ID|PATH\n\n"
+        "Finds documents like the given one (more like this).",
+        options);
     return kExitOk;
   }
-  if (target.empty()) return Fail(fmt, InvalidArgument("give a document ID or PATH"));
+  if (target.empty())
+    return Fail(fmt, InvalidArgument("give a document ID or PATH"));
   auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto result = (*searcher)->Similar(target, limit);

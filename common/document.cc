@@ -80,9 +80,14 @@ std::optional<int64_t> ParseIsoTime(const std::string& text) {
   if (!ReadDigits(text, &pos, 2, &month)) return std::nullopt;
   if (pos >= text.size() || text[pos++] != '-') return std::nullopt;
   if (!ReadDigits(text, &pos, 2, &day)) return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1) return std::nullopt;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0))
+    return std::nullopt;
   int64_t offset = 0;
-  if (pos < text.size() && (text[pos] == 'T' || text[pos] == ' ')) {
+  if (pos < text.size() &&
+      (text[pos] == 'T' || text[pos] == 't' || text[pos] == ' ')) {
     ++pos;
     if (!ReadDigits(text, &pos, 2, &hour)) return std::nullopt;
     if (pos >= text.size() || text[pos++] != ':') return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,43 @@ std::string_view TopLevelKey(std::string_view line) {
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos) return {};
   return Trim(line.substr(0, colon));
+}
+
+// The first kept top-level key whose value opens a quote, [ or { that the
+// same line does not close: its 1-based line and the opening character, or
+// {0, 0} if none.
+std::pair<int, char> FindUnclosedValue(
+    const std::vector<std::string_view>& lines, size_t close,
+    const std::set<std::string>& wanted) {
+  for (size_t i = 1; i < close; ++i) {
+    const std::string_view key = TopLevelKey(lines[i]);
+    if (key.empty() || wanted.count(std::string(key)) == 0) continue;
+    const size_t colon = lines[i].find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string_view value = Trim(lines[i].substr(colon + 1));
+    if (value.empty()) continue;
+    const char open = value[0];
+    if (open == '"' || open == '\'') {
+      bool closed = false;
+      for (size_t k = 1; k < value.size(); ++k) {
+        if (open == '"' && value[k] == '\\') {
+          ++k;
+        } else if (value[k] == open) {
+          closed = true;
+          break;
+        }
+      }
+      if (!closed) return {static_cast<int>(i) + 1, open};
+    } else if (open == '[' || open == '{') {
+      int depth = 0;
+      for (char c : value) {
+        if (c == '[' || c == '{') ++depth;
+        if (c == ']' || c == '}') --depth;
+      }
+      if (depth > 0) return {static_cast<int>(i) + 1, open};
+    }
+  }
+  return {0, 0};
 }
 
 const char* TypeName(const YAML::Node& node) {
@@ -292,7 +330,7 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
   try {
     const YAML::Node root = YAML::Load(yaml);
     if (root.IsNull() || !root.IsDefined())
-      return Reject("no title or name", 1);
+      return Reject("no title or name", 1, 0, schema.KeysFor("title").front());
     if (!root.IsMap())
       return Reject(std::string("front matter is ") + TypeName(root) +
                         ", not a mapping of keys",
@@ -328,9 +366,16 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
     reader.Text("web_url", &doc.web_url);
     reader.Text("original_url", &doc.original_url);
   } catch (const YAML::ParserException& e) {
-    if (e.mark.line + kFirstLine == sentinel_line)
-      return Reject("invalid YAML: a quoted value is never closed",
-                    sentinel_line);
+    // An error at the end of the input means a value was left open: name
+    // the line where it starts.
+    if (e.mark.line + kFirstLine == sentinel_line) {
+      const auto [line, open] = FindUnclosedValue(lines, close, wanted);
+      if (line == 0) return Reject("invalid YAML: " + e.msg, sentinel_line);
+      const std::string what = open == '[' || open == '{'
+                                   ? std::string("a value opened with ") + open
+                                   : std::string("a quoted value");
+      return Reject("invalid YAML: " + what + " is never closed", line);
+    }
     return Reject("invalid YAML: " + e.msg, e.mark.line + kFirstLine,
                   e.mark.column + 1);
   } catch (const YAML::Exception& e) {

@@ -12,7 +12,7 @@ namespace nsearch {
 // 64-bit FNV-1a. Stable across platforms and releases: it names documents
 // and schemas inside indexes, so it must never change.
 inline uint64_t Fnv1a64(std::string_view data) {
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = 14695981039346656037ULL;
   for (unsigned char c : data) {
     h ^= c;
     h *= 1099511628211ULL;

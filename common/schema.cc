@@ -166,7 +166,8 @@ Result<Schema> Schema::Parse(std::string_view yaml_text) {
       }
       for (const auto& slot : {spec.slot, spec.facet_slot}) {
         if (slot && !slots.insert(*slot).second)
-          return Invalid(where, "slot " + std::to_string(*slot) + " used twice");
+          return Invalid(where,
+                         "slot " + std::to_string(*slot) + " used twice");
       }
       schema.fields_.push_back(std::move(spec));
     }
@@ -197,8 +198,8 @@ Result<Schema> Schema::Parse(std::string_view yaml_text) {
       schema.collapse_field_ = collapse["field"].Scalar();
       const FieldSpec* field = schema.FindField(schema.collapse_field_);
       if (!field || field->slot)
-        return Invalid("collapse.field",
-                       "'" + schema.collapse_field_ + "' is not a text or filter field");
+        return Invalid("collapse.field", "'" + schema.collapse_field_ +
+                                             "' is not a text or filter field");
       schema.collapse_slot_ = collapse["slot"].as<unsigned>();
       if (!slots.insert(*schema.collapse_slot_).second)
         return Invalid("collapse.slot", "slot used twice");

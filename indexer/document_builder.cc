@@ -109,15 +109,16 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
         }
       }
     }
-    if (field.facet_slot && !facet.empty()) out.add_value(*field.facet_slot, facet);
+    if (field.facet_slot && !facet.empty())
+      out.add_value(*field.facet_slot, facet);
   }
   if (const FieldSpec* key = schema_.collapse_field()) {
     for (const auto& from : key->from) {
       const auto values = FieldValues(doc, from);
       if (!values.empty() && !values[0].empty()) {
-        const std::string normalized = key->kind == FieldKind::kUrl
-                                           ? NormalizeUrl(values[0])
-                                           : analyzer_->NormalizeValue(values[0]);
+        const std::string normalized =
+            key->kind == FieldKind::kUrl ? NormalizeUrl(values[0])
+                                         : analyzer_->NormalizeValue(values[0]);
         out.add_value(*schema_.collapse_slot(), normalized);
         break;
       }

@@ -6,14 +6,15 @@
 
 namespace nsearch::searcher {
 
-Result<std::vector<FacetSpec>> ResolveFacets(const Schema& schema,
-                                             const std::vector<std::string>& names) {
+Result<std::vector<FacetSpec>> ResolveFacets(
+    const Schema& schema, const std::vector<std::string>& names) {
   std::vector<FacetSpec> out;
   for (const std::string& name : names) {
     if (name.empty()) continue;
     if (name == "year") {
       const FieldSpec* date = schema.FindField("date");
-      if (!date || !date->slot) return InvalidArgument("the index has no date slot");
+      if (!date || !date->slot)
+        return InvalidArgument("the index has no date slot");
       out.push_back({name, *date->slot, true});
       continue;
     }
@@ -37,7 +38,8 @@ void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
     const std::string value = doc.get_value(facets_[i].slot);
     if (value.empty()) continue;
     if (facets_[i].year) {
-      const auto seconds = static_cast<int64_t>(Xapian::sortable_unserialise(value));
+      const auto seconds =
+          static_cast<int64_t>(Xapian::sortable_unserialise(value));
       ++counts_[i][FormatIsoTime(seconds).substr(0, 4)];
       continue;
     }
@@ -56,10 +58,12 @@ Json FacetSpy::ToJson(size_t top) const {
   for (size_t i = 0; i < facets_.size(); ++i) {
     std::vector<std::pair<std::string, size_t>> items(counts_[i].begin(),
                                                       counts_[i].end());
-    std::stable_sort(items.begin(), items.end(), [&](const auto& a, const auto& b) {
-      if (facets_[i].year) return a.first > b.first;  // Newest year first.
-      return a.second > b.second;
-    });
+    std::stable_sort(items.begin(), items.end(),
+                     [&](const auto& a, const auto& b) {
+                       if (facets_[i].year)
+                         return a.first > b.first;  // Newest year first.
+                       return a.second > b.second;
+                     });
     if (items.size() > top) items.resize(top);
     Json list = Json::array();
     for (const auto& [value, count] : items)

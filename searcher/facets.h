@@ -23,8 +23,8 @@ struct FacetSpec {
 
 // Resolves facet names against the schema: a field with a facet_slot, or
 // "year" (from the date field's slot). kInvalidArgument for others.
-Result<std::vector<FacetSpec>> ResolveFacets(const Schema& schema,
-                                             const std::vector<std::string>& names);
+Result<std::vector<FacetSpec>> ResolveFacets(
+    const Schema& schema, const std::vector<std::string>& names);
 
 // Counts the values of each facet in the documents the match visits.
 // Thread-safety: one per Enquire, as Xapian requires.

@@ -70,6 +70,9 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
         Analyzer::Create({schema->stemmer(), schema->stopwords()}));
     return std::unique_ptr<Searcher>(new Searcher(
         path, std::move(db), std::move(schema).value(), std::move(analyzer)));
+  } catch (const Xapian::DatabaseNotFoundError& e) {
+    // The folder exists (checked above) but holds no database.
+    return Corruption("not an nsearch index: " + path + " holds no index");
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, path);
   }
@@ -191,7 +194,8 @@ Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
 }
 
 Result<Json> Searcher::Search(const SearchRequest& request) {
-  if (request.limit > 10000) return InvalidArgument("--limit must be at most 10000");
+  if (request.limit > 10000)
+    return InvalidArgument("--limit must be at most 10000");
   NSEARCH_ASSIGN_OR_RETURN(auto built, Build(request));
   return RunQuery(built.second, request, built.first);
 }
@@ -207,15 +211,23 @@ Result<Json> Searcher::RunQuery(const Xapian::Query& query,
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     const char* sort_field = nullptr;
     switch (request.sort) {
-      case SortOrder::kDate: sort_field = "date"; break;
-      case SortOrder::kQuality: sort_field = "quality"; break;
-      case SortOrder::kHeat: sort_field = "heat"; break;
-      case SortOrder::kRelevance: break;
+      case SortOrder::kDate:
+        sort_field = "date";
+        break;
+      case SortOrder::kQuality:
+        sort_field = "quality";
+        break;
+      case SortOrder::kHeat:
+        sort_field = "heat";
+        break;
+      case SortOrder::kRelevance:
+        break;
     }
     if (sort_field) {
       const FieldSpec* field = RequireField(schema_, sort_field);
       if (!field || !field->slot)
-        return InvalidArgument(std::string("the index has no slot for ") + sort_field);
+        return InvalidArgument(std::string("the index has no slot for ") +
+                               sort_field);
       enquire.set_sort_by_value_then_relevance(*field->slot, true);
     }
     if (request.collapse && schema_.collapse_slot())
@@ -224,13 +236,12 @@ Result<Json> Searcher::RunQuery(const Xapian::Query& query,
     if (!facet_specs.empty()) enquire.add_matchspy(&spy);
     // Facets count the whole match set, so the match must visit it all.
     const Xapian::doccount check_at_least =
-        facet_specs.empty()
-            ? static_cast<Xapian::doccount>(
-                  std::max<size_t>(100, request.offset + request.limit))
-            : db_.get_doccount();
-    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                         static_cast<Xapian::doccount>(request.limit),
-                                         check_at_least);
+        facet_specs.empty() ? static_cast<Xapian::doccount>(std::max<size_t>(
+                                  100, request.offset + request.limit))
+                            : db_.get_doccount();
+    Xapian::MSet mset = enquire.get_mset(
+        static_cast<Xapian::doccount>(request.offset),
+        static_cast<Xapian::doccount>(request.limit), check_at_least);
     const bool prior = request.prior && request.sort == SortOrder::kRelevance;
     Json hits = Json::array();
     size_t rank = request.offset;
@@ -267,9 +278,11 @@ Result<Json> Searcher::RunQuery(const Xapian::Query& query,
                         std::optional<double> boost) {
           const double weight = boost ? *boost : spec.weight;
           if (!prior || weight <= 0 || !data[key].is_number()) return 0.0;
-          return PriorPostingSource::Score(data[key].get<double>(), weight, spec.cap);
+          return PriorPostingSource::Score(data[key].get<double>(), weight,
+                                           spec.cap);
         };
-        const double q = part("quality", schema_.quality_prior(), request.quality_boost);
+        const double q =
+            part("quality", schema_.quality_prior(), request.quality_boost);
         const double h = part("heat", schema_.heat_prior(), request.heat_boost);
         hit["explain"] = {{"bm25", it.get_weight() - q - h},
                           {"quality_prior", q},
@@ -280,7 +293,8 @@ Result<Json> Searcher::RunQuery(const Xapian::Query& query,
     }
     Json suggestion = nullptr;
     if (mset.get_matches_estimated() < 3) {
-      if (auto fixed = SuggestSpelling(db_, schema_, analyzer_.get(), request.query, parsed))
+      if (auto fixed = SuggestSpelling(db_, schema_, analyzer_.get(),
+                                       request.query, parsed))
         suggestion = *fixed;
     }
     const char* sort_names[] = {"relevance", "date", "quality", "heat"};
@@ -307,8 +321,9 @@ Result<Json> Searcher::RunQuery(const Xapian::Query& query,
 }
 
 Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {
-  const bool is_id = id_or_path.size() == 16 &&
-                     id_or_path.find_first_not_of("0123456789abcdef") == std::string::npos;
+  const bool is_id =
+      id_or_path.size() == 16 &&
+      id_or_path.find_first_not_of("0123456789abcdef") == std::string::npos;
   const std::string id =
       is_id ? id_or_path : DocumentIdForPath(AbsolutePathOf(id_or_path));
   try {
@@ -352,7 +367,8 @@ Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
     for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
     if (terms.empty()) terms.emplace_back(Xapian::Query::MatchNothing);
     const std::string self =
-        kIdPrefix + Json::parse(db_.get_document(docid).get_data()).value("id", "");
+        kIdPrefix +
+        Json::parse(db_.get_document(docid).get_data()).value("id", "");
     const Xapian::Query query(
         Xapian::Query::OP_AND_NOT,
         Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),

@@ -90,7 +90,8 @@ class Searcher {
   Json Freshness();
   Result<Xapian::docid> FindDocument(const std::string& id_or_path);
   // Runs `query` and renders the page of hits (shared by Search/Similar).
-  Result<Json> RunQuery(const Xapian::Query& query, const SearchRequest& request,
+  Result<Json> RunQuery(const Xapian::Query& query,
+                        const SearchRequest& request,
                         const ParsedQuery& parsed);
 
   std::string path_;

@@ -24,7 +24,8 @@ void CollectWords(const QueryNode& node, std::set<std::string>* out) {
 
 }  // namespace
 
-unsigned EditDistance(const std::string& a, const std::string& b, unsigned limit) {
+unsigned EditDistance(const std::string& a, const std::string& b,
+                      unsigned limit) {
   const size_t n = a.size(), m = b.size();
   if ((n > m ? n - m : m - n) > limit) return limit + 1;
   std::vector<std::vector<unsigned>> d(n + 1, std::vector<unsigned>(m + 1));
@@ -34,7 +35,8 @@ unsigned EditDistance(const std::string& a, const std::string& b, unsigned limit
     unsigned row_min = limit + 1;
     for (size_t j = 1; j <= m; ++j) {
       const unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       row_min = std::min(row_min, d[i][j]);
@@ -45,7 +47,8 @@ unsigned EditDistance(const std::string& a, const std::string& b, unsigned limit
 }
 
 std::optional<std::string> SuggestSpelling(const Xapian::Database& db,
-                                           const Schema& schema, Analyzer* analyzer,
+                                           const Schema& schema,
+                                           Analyzer* analyzer,
                                            const std::string& query_text,
                                            const ParsedQuery& parsed) {
   std::set<std::string> words;
@@ -71,7 +74,8 @@ std::optional<std::string> SuggestSpelling(const Xapian::Database& db,
     Xapian::doccount best_freq = 0;
     for (const auto& p : prefixes) {
       const std::string start = p + word.substr(0, 1);
-      for (auto t = db.allterms_begin(start); t != db.allterms_end(start); ++t) {
+      for (auto t = db.allterms_begin(start); t != db.allterms_end(start);
+           ++t) {
         const std::string candidate = (*t).substr(p.size());
         const unsigned d = EditDistance(word, candidate, limit);
         if (d > limit) continue;
@@ -98,7 +102,8 @@ std::optional<std::string> SuggestSpelling(const Xapian::Database& db,
   });
   std::string out = query_text;
   for (size_t i = spans.size(); i-- > 0;)
-    out.replace(spans[i].first, spans[i].second - spans[i].first, replacements[i]);
+    out.replace(spans[i].first, spans[i].second - spans[i].first,
+                replacements[i]);
   return out;
 }
 

@@ -19,12 +19,14 @@ namespace nsearch::searcher {
 
 // Edit distance (insertions, deletions, substitutions, transpositions of
 // adjacent characters) on bytes, or limit + 1 when it exceeds `limit`.
-unsigned EditDistance(const std::string& a, const std::string& b, unsigned limit);
+unsigned EditDistance(const std::string& a, const std::string& b,
+                      unsigned limit);
 
 // The query text with each word that no searched field contains replaced by
 // the closest indexed word, or nullopt when there is nothing to correct.
 std::optional<std::string> SuggestSpelling(const Xapian::Database& db,
-                                           const Schema& schema, Analyzer* analyzer,
+                                           const Schema& schema,
+                                           Analyzer* analyzer,
                                            const std::string& query_text,
                                            const ParsedQuery& parsed);
 

@@ -1,1 +1,480 @@
+#include "common/front_matter.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+#include "common/document.h"
+#include "common/schema.h"
+#include "tests/support/test_support.h"
+
+namespace nsearch {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FrontMatterTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto parsed = Schema::Parse(Schema::DefaultText());
+    ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+    schema_ = new Schema(std::move(parsed).value());
+  }
+  static void TearDownTestSuite() {
+    delete schema_;
+    schema_ = nullptr;
+  }
+
+  static ParseOutcome Parse(const std::string& bytes) {
+    return ParseDocument(bytes, *schema_);
+  }
+
+  static bool Contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+  }
+
+  static const FieldWarning* WarningFor(const Document& doc,
+                                        const std::string& field) {
+    for (const FieldWarning& w : doc.warnings) {
+      if (w.field == field) return &w;
+    }
+    return nullptr;
+  }
+
+  static Schema* schema_;
+};
+
+Schema* FrontMatterTest::schema_ = nullptr;
+
+TEST_F(FrontMatterTest, ReadsFullArticle) {
+  const ParseOutcome out = Parse(
+      "---\n"
+      "category: news\n"
+      "title: \"Meta selects Azure for PyTorch\"\n"
+      "excerpt: \"A strategic collaboration.\"\n"
+      "publishedDateTime: 2022-05-26T16:00:00Z\n"
+      "originalUrl: \"https://blogs.example.com/original\"\n"
+      "webUrl: \"https://news.example.com/meta-azure\"\n"
+      "type: article\n"
+      "quality: 100\n"
+      "heat: 96\n"
+      "published: true\n"
+      "provider:\n"
+      "  name: Microsoft\n"
+      "  domain: microsoft.com\n"
+      "topics:\n"
+      "  - Azure\n"
+      "  - PyTorch\n"
+      "---\n"
+      "First paragraph.\n"
+      "\n"
+      "Second paragraph.\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  const Document& doc = out.doc;
+  EXPECT_EQ("Meta selects Azure for PyTorch", doc.title);
+  EXPECT_EQ("A strategic collaboration.", doc.excerpt);
+  EXPECT_EQ((std::vector<std::string>{"Azure", "PyTorch"}), doc.topics);
+  EXPECT_EQ("news", doc.category);
+  EXPECT_EQ("article", doc.type);
+  ASSERT_TRUE(doc.date.has_value());
+  EXPECT_EQ(1653580800, *doc.date);
+  EXPECT_EQ(std::optional<int64_t>(100), doc.quality);
+  EXPECT_EQ(std::optional<int64_t>(96), doc.heat);
+  EXPECT_EQ(std::optional<bool>(true), doc.published);
+  EXPECT_EQ("Microsoft", doc.provider_name);
+  EXPECT_EQ("microsoft.com", doc.provider_domain);
+  EXPECT_EQ("https://news.example.com/meta-azure", doc.web_url);
+  EXPECT_EQ("https://blogs.example.com/original", doc.original_url);
+  EXPECT_EQ("https://news.example.com/meta-azure", doc.url());
+  EXPECT_EQ("First paragraph.\n\nSecond paragraph.", doc.body);
+  EXPECT_TRUE(doc.warnings.empty());
+}
+
+TEST_F(FrontMatterTest, ReadsEventWithNameAndStartDateTime) {
+  const ParseOutcome out = Parse(
+      "---\n"
+      "name: \"Python on Azure Functions: live demo\"\n"
+      "startDateTime: 2021-05-25T17:00:00Z\n"
+      "endDateTime: 2021-05-25T18:00:00Z\n"
+      "website: \"https://events.example.com/python\"\n"
+      "type: webinar\n"
+      "published: false\n"
+      "---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ("Python on Azure Functions: live demo", out.doc.title);
+  EXPECT_EQ(std::optional<int64_t>(1621962000), out.doc.date);
+  EXPECT_EQ("https://events.example.com/python", out.doc.web_url);
+  EXPECT_EQ("https://events.example.com/python", out.doc.url());
+  EXPECT_EQ("webinar", out.doc.type);
+  EXPECT_EQ(std::optional<bool>(false), out.doc.published);
+  EXPECT_EQ(std::nullopt, out.doc.quality);
+  EXPECT_EQ("", out.doc.body);
+}
+
+TEST_F(FrontMatterTest, SkipsByteOrderMark) {
+  const ParseOutcome out =
+      Parse("\xEF\xBB\xBF---\ntitle: With BOM\n---\nBody\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ("With BOM", out.doc.title);
+  EXPECT_EQ("Body", out.doc.body);
+}
+
+TEST_F(FrontMatterTest, ReadsCrlfLineEndings) {
+  const ParseOutcome out = Parse(
+      "---\r\n"
+      "title: \"Saved on Windows\"\r\n"
+      "quality: 25\r\n"
+      "topics:\r\n"
+      "  - Power Apps\r\n"
+      "---\r\n"
+      "Line one.\r\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ("Saved on Windows", out.doc.title);
+  EXPECT_EQ(std::optional<int64_t>(25), out.doc.quality);
+  EXPECT_EQ((std::vector<std::string>{"Power Apps"}), out.doc.topics);
+  EXPECT_EQ("Line one.", out.doc.body);
+}
+
+TEST_F(FrontMatterTest, DecodesHtmlEntities) {
+  const ParseOutcome out = Parse(
+      "---\n"
+      "title: \"The &#8216;Environment&#8217; &amp; you\"\n"
+      "excerpt: \"R&amp;D &lt;today&gt;\"\n"
+      "---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ("The ‘Environment’ & you", out.doc.title);
+  EXPECT_EQ("R&D <today>", out.doc.excerpt);
+}
+
+TEST_F(FrontMatterTest, ReadsTitleAfterHugeRelatedList) {
+  std::string text = "---\ncategory: news\nrelated:\n";
+  for (int i = 0; i < 2000; ++i) {
+    text += "  - title: \"Related story " + std::to_string(i) + "\"\n";
+    text += "    url: https://example.com/related/" + std::to_string(i) + "\n";
+  }
+  text += "title: \"Title after the list\"\nheat: 12\n---\nBody\n";
+  const ParseOutcome out = Parse(text);
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ("Title after the list", out.doc.title);
+  EXPECT_EQ("news", out.doc.category);
+  EXPECT_EQ(std::optional<int64_t>(12), out.doc.heat);
+  EXPECT_EQ("Body", out.doc.body);
+}
+
+TEST_F(FrontMatterTest, IgnoresSyntaxErrorsInKeysTheSchemaDoesNotRead) {
+  // Documented: keys the schema never reads are not parsed at all.
+  const ParseOutcome out = Parse(
+      "---\n"
+      "title: Still indexed\n"
+      "related:\n"
+      "  - title: \"never closed\n"
+      "    url: [broken\n"
+      "secured: {a: [\n"
+      "heat: 3\n"
+      "---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ("Still indexed", out.doc.title);
+  EXPECT_EQ(std::optional<int64_t>(3), out.doc.heat);
+}
+
+TEST_F(FrontMatterTest, WarnsAboutWrongTypesButKeepsDocument) {
+  const ParseOutcome out = Parse(
+      "---\n"                      // 1
+      "title: Wrong types\n"       // 2
+      "quality: \"high\"\n"        // 3
+      "heat: [1, 2]\n"             // 4
+      "publishedDateTime: nope\n"  // 5
+      "published: maybe\n"         // 6
+      "---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  const Document& doc = out.doc;
+  EXPECT_EQ("Wrong types", doc.title);
+  EXPECT_EQ(std::nullopt, doc.quality);
+  EXPECT_EQ(std::nullopt, doc.heat);
+  EXPECT_EQ(std::nullopt, doc.date);
+  EXPECT_EQ(std::nullopt, doc.published);
+  EXPECT_EQ(4u, doc.warnings.size());
+
+  const FieldWarning* quality = WarningFor(doc, "quality");
+  ASSERT_NE(nullptr, quality);
+  EXPECT_EQ(3, quality->line);
+  EXPECT_TRUE(Contains(quality->reason, "high")) << quality->reason;
+
+  const FieldWarning* heat = WarningFor(doc, "heat");
+  ASSERT_NE(nullptr, heat);
+  EXPECT_EQ(4, heat->line);
+  EXPECT_TRUE(Contains(heat->reason, "list")) << heat->reason;
+
+  const FieldWarning* date = WarningFor(doc, "publishedDateTime");
+  ASSERT_NE(nullptr, date);
+  EXPECT_EQ(5, date->line);
+  EXPECT_TRUE(Contains(date->reason, "nope")) << date->reason;
+
+  const FieldWarning* published = WarningFor(doc, "published");
+  ASSERT_NE(nullptr, published);
+  EXPECT_EQ(6, published->line);
+}
+
+TEST_F(FrontMatterTest, ReadsSingleStringTopicAsList) {
+  const ParseOutcome out = Parse("---\ntitle: T\ntopics: \"Azure\"\n---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ((std::vector<std::string>{"Azure"}), out.doc.topics);
+  EXPECT_TRUE(out.doc.warnings.empty());
+}
+
+TEST_F(FrontMatterTest, DeduplicatesAndCollapsesTopics) {
+  const ParseOutcome out = Parse(
+      "---\n"
+      "title: T\n"
+      "topics:\n"
+      "  - Azure\n"
+      "  - \"  Machine   Learning \"\n"
+      "  - Azure\n"
+      "  - Machine Learning\n"
+      "  - \"\"\n"
+      "  -\n"
+      "  - R&amp;D\n"
+      "---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ((std::vector<std::string>{"Azure", "Machine Learning", "R&D"}),
+            out.doc.topics);
+}
+
+TEST_F(FrontMatterTest, KeepsQuotedNumbersAndRoundsFractions) {
+  const ParseOutcome out =
+      Parse("---\ntitle: T\nquality: \"42\"\nheat: 7.6\n---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ(std::optional<int64_t>(42), out.doc.quality);
+  EXPECT_EQ(std::optional<int64_t>(8), out.doc.heat);
+}
+
+TEST_F(FrontMatterTest, RejectsEmptyAndWhitespaceOnlyFiles) {
+  for (const std::string text : {"", "   \n\t\r\n  \n"}) {
+    SCOPED_TRACE("input: '" + text + "'");
+    const ParseOutcome out = Parse(text);
+    ASSERT_FALSE(out.ok());
+    EXPECT_EQ("empty file", out.rejection->reason);
+    EXPECT_EQ(0, out.rejection->line);
+  }
+}
+
+TEST_F(FrontMatterTest, RejectsMissingFrontMatter) {
+  const ParseOutcome out = Parse("# Heading\n\ntitle: not front matter\n");
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(Contains(out.rejection->reason, "no front matter"))
+      << out.rejection->reason;
+  EXPECT_EQ(1, out.rejection->line);
+}
+
+TEST_F(FrontMatterTest, RejectsUnterminatedFrontMatter) {
+  const ParseOutcome out = Parse("---\ntitle: Never closed\n\nBody text\n");
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(Contains(out.rejection->reason, "not closed"))
+      << out.rejection->reason;
+  EXPECT_EQ(1, out.rejection->line);
+}
+
+TEST_F(FrontMatterTest, RejectsInvalidYamlWithLineAndColumn) {
+  const ParseOutcome out = Parse(
+      "---\n"
+      "title: Fine\n"
+      "excerpt: a: b\n"  // Line 3: a mapping value where none is allowed.
+      "---\n");
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(Contains(out.rejection->reason, "invalid YAML"))
+      << out.rejection->reason;
+  EXPECT_EQ(3, out.rejection->line);
+  EXPECT_GT(out.rejection->column, 0);
+  EXPECT_EQ(0u, out.rejection->ToString().find("line 3, column "));
+}
+
+TEST_F(FrontMatterTest, RejectsUnclosedFlowSequence) {
+  const ParseOutcome out = Parse(
+      "---\n"
+      "title: [unclosed\n"  // Line 2.
+      "---\n");
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(Contains(out.rejection->reason, "invalid YAML"))
+      << out.rejection->reason;
+  // The problem is an unclosed bracket, not a quote.
+  EXPECT_FALSE(Contains(out.rejection->reason, "quoted"))
+      << out.rejection->reason;
+  EXPECT_EQ(2, out.rejection->line);
+}
+
+TEST_F(FrontMatterTest, RejectsUnclosedDoubleQuote) {
+  // The open quote must not swallow the following lines into the title.
+  const ParseOutcome out = Parse(
+      "---\n"
+      "title: \"Unclosed quote\n"  // Line 2.
+      "excerpt: swallowed\n"
+      "type: article\n"
+      "---\n");
+  ASSERT_FALSE(out.ok()) << "title: " << out.doc.title;
+  EXPECT_TRUE(Contains(out.rejection->reason, "invalid YAML"))
+      << out.rejection->reason;
+  EXPECT_TRUE(Contains(out.rejection->reason, "never closed"))
+      << out.rejection->reason;
+  EXPECT_GT(out.rejection->line, 0);
+}
+
+TEST_F(FrontMatterTest, RejectsInvalidUtf8WithLine) {
+  const ParseOutcome out = Parse(
+      "---\n"
+      "title: Fine\n"
+      "excerpt: bad \xFF\xFE bytes\n"  // Line 3, byte 29.
+      "---\n");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ("invalid UTF-8 at byte 29", out.rejection->reason);
+  EXPECT_EQ(3, out.rejection->line);
+}
+
+TEST_F(FrontMatterTest, RejectsNulByte) {
+  const std::string text = std::string("---\ntitle: a") + '\0' + "b\n---\n";
+  const ParseOutcome out = Parse(text);
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(Contains(out.rejection->reason, "NUL")) << out.rejection->reason;
+  EXPECT_EQ(2, out.rejection->line);
+}
+
+TEST_F(FrontMatterTest, RejectsListAtTopLevel) {
+  const ParseOutcome out = Parse("---\n# comment\n- title: a\n- b\n---\n");
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(Contains(out.rejection->reason, "not a mapping"))
+      << out.rejection->reason;
+  EXPECT_EQ(3, out.rejection->line);
+}
+
+TEST_F(FrontMatterTest, RejectsTitleThatIsAMap) {
+  const ParseOutcome out = Parse("---\ncategory: news\ntitle: {a: b}\n---\n");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ("title", out.rejection->field);
+  EXPECT_EQ(3, out.rejection->line);
+  EXPECT_TRUE(Contains(out.rejection->reason, "mapping"))
+      << out.rejection->reason;
+}
+
+TEST_F(FrontMatterTest, RejectsMissingTitle) {
+  for (const std::string text :
+       {"---\nexcerpt: no title here\n---\n", "---\ntitle: \"  \"\n---\n",
+        "---\ntitle:\nname: ~\n---\n"}) {
+    SCOPED_TRACE(text);
+    const ParseOutcome out = Parse(text);
+    ASSERT_FALSE(out.ok());
+    EXPECT_EQ("no title or name", out.rejection->reason);
+    EXPECT_EQ("title", out.rejection->field);
+  }
+}
+
+TEST_F(FrontMatterTest, RejectsEmptyFrontMatterAsMissingTitle) {
+  const ParseOutcome out = Parse("---\n---\nBody only\n");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ("no title or name", out.rejection->reason);
+  EXPECT_EQ("title", out.rejection->field);
+}
+
+TEST_F(FrontMatterTest, RejectsDeeplyNestedFlowSequences) {
+  const std::string text = "---\ntitle: " + std::string(10000, '[') + "\n---\n";
+  const ParseOutcome out = Parse(text);
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(Contains(out.rejection->reason, "nests deeper"))
+      << out.rejection->reason;
+}
+
+TEST_F(FrontMatterTest, RejectionFormatsPosition) {
+  EXPECT_EQ("line 3, column 7: bad", (Rejection{"bad", 3, 7, ""}).ToString());
+  EXPECT_EQ("line 3: bad", (Rejection{"bad", 3, 0, ""}).ToString());
+  EXPECT_EQ("bad", (Rejection{"bad", 0, 0, ""}).ToString());
+}
+
+TEST_F(FrontMatterTest, AcceptsEveryFileOfSampleContent) {
+  const fs::path root = fs::path(testing::SourceDir()) / "data" / "content";
+  int parsed = 0;
+  for (auto it = fs::recursive_directory_iterator(root);
+       it != fs::recursive_directory_iterator(); ++it) {
+    const std::string name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file() || it->path().extension() != ".md") continue;
+    SCOPED_TRACE(it->path().string());
+    const ParseOutcome out = Parse(testing::ReadFileOrDie(it->path().string()));
+    EXPECT_TRUE(out.ok()) << out.rejection->ToString();
+    EXPECT_FALSE(out.doc.title.empty());
+    ++parsed;
+  }
+  EXPECT_EQ(54, parsed);
+}
+
+TEST_F(FrontMatterTest, ClassifiesEveryFileOfBrokenSamples) {
+  // data/README.md: expected outcome per file.
+  const std::map<std::string, bool> expected_ok = {
+      {"empty.md", false},
+      {"no-front-matter.md", false},
+      {"unterminated-front-matter.md", false},
+      {"invalid-yaml.md", false},
+      {"invalid-utf8.md", false},
+      {"no-title.md", false},
+      {"front-matter-is-a-list.md", false},
+      {"title-is-a-map.md", false},
+      {"binary.md", false},
+      {"wrong-types-but-indexable.md", true},
+      {"huge-related.md", true},
+      {"bom-crlf.md", true},
+  };
+  const fs::path root = fs::path(testing::SourceDir()) / "data" / "broken";
+  std::map<std::string, ParseOutcome> outcomes;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    const std::string name = entry.path().filename().string();
+    outcomes[name] = Parse(testing::ReadFileOrDie(entry.path().string()));
+  }
+  ASSERT_EQ(expected_ok.size(), outcomes.size());
+  for (const auto& [name, ok] : expected_ok) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(1u, outcomes.count(name));
+    const ParseOutcome& out = outcomes[name];
+    EXPECT_EQ(ok, out.ok()) << (out.ok() ? "" : out.rejection->ToString());
+    if (!out.ok()) {
+      EXPECT_FALSE(out.rejection->reason.empty());
+    }
+  }
+
+  EXPECT_EQ("empty file", outcomes["empty.md"].rejection->reason);
+  EXPECT_EQ(3, outcomes["invalid-utf8.md"].rejection->line);
+  EXPECT_EQ("title", outcomes["title-is-a-map.md"].rejection->field);
+  EXPECT_EQ(2, outcomes["front-matter-is-a-list.md"].rejection->line);
+  EXPECT_EQ("no title or name", outcomes["no-title.md"].rejection->reason);
+  EXPECT_TRUE(Contains(outcomes["binary.md"].rejection->reason, "NUL"));
+  EXPECT_TRUE(
+      Contains(outcomes["invalid-yaml.md"].rejection->reason, "never closed"));
+
+  const Document& wrong = outcomes["wrong-types-but-indexable.md"].doc;
+  EXPECT_EQ(
+      "Wrong-typed fields are ignored but this Azure document is still indexed",
+      wrong.title);
+  EXPECT_EQ((std::vector<std::string>{"Azure"}), wrong.topics);
+  EXPECT_EQ(std::nullopt, wrong.quality);
+  EXPECT_EQ(std::nullopt, wrong.heat);
+  EXPECT_EQ(std::nullopt, wrong.date);
+  EXPECT_EQ(3u, wrong.warnings.size());
+
+  const Document& huge = outcomes["huge-related.md"].doc;
+  EXPECT_EQ("Azure weekly round-up with a very long related list", huge.title);
+  EXPECT_EQ(std::optional<int64_t>(64), huge.quality);
+
+  const Document& bom = outcomes["bom-crlf.md"].doc;
+  EXPECT_EQ("BOM and CRLF together: Windows-saved Power Apps note", bom.title);
+  EXPECT_EQ(std::optional<int64_t>(1581408000), bom.date);
+  EXPECT_EQ((std::vector<std::string>{"Power Apps"}), bom.topics);
+  EXPECT_EQ("Saved on Windows with Notepad.", bom.body);
+}
+
+}  // namespace
+}  // namespace nsearch

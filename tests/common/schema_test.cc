@@ -1,1 +1,291 @@
+#include "common/schema.h"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+#include "common/hash.h"
+#include "common/status.h"
+#include "tests/support/test_support.h"
+
+namespace nsearch {
+namespace {
+
+// The smallest valid schema; tests append to or replace parts of it.
+const char kMinimalDocument[] =
+    "name: mini\n"
+    "version: 2\n"
+    "document:\n"
+    "  title: [title]\n"
+    "  quality: [quality]\n";
+const char kMinimalFields[] =
+    "fields:\n"
+    "  title: {from: [title], text: true, prefix: S}\n";
+
+std::string Minimal(const std::string& extra_fields = "") {
+  return std::string(kMinimalDocument) + kMinimalFields + extra_fields;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Parses `text`, expecting kInvalidArgument with `needle` in the message.
+void ExpectInvalid(const std::string& text, const std::string& needle) {
+  SCOPED_TRACE(text);
+  auto schema = Schema::Parse(text);
+  ASSERT_FALSE(schema.ok());
+  EXPECT_EQ(StatusCode::kInvalidArgument, schema.error().code());
+  EXPECT_TRUE(Contains(schema.error().message(), needle))
+      << "message: " << schema.error().message() << "\nexpected: " << needle;
+}
+
+TEST(SchemaTest, ParsesDefaultSchema) {
+  auto parsed = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  const Schema& schema = *parsed;
+  EXPECT_EQ("news", schema.name());
+  EXPECT_EQ(1, schema.version());
+  EXPECT_EQ("english", schema.stemmer());
+  EXPECT_EQ("english", schema.stopwords());
+  EXPECT_EQ(Schema::DefaultText(), schema.text());
+
+  for (const char* name :
+       {"title", "excerpt", "body", "topic", "provider", "type", "category",
+        "site", "url", "quality", "heat", "date"}) {
+    const FieldSpec* field = schema.FindField(name);
+    ASSERT_NE(nullptr, field) << name;
+    EXPECT_EQ(name, field->name);
+  }
+
+  EXPECT_EQ((std::vector<std::string>{"title", "name"}),
+            schema.KeysFor("title"));
+  EXPECT_EQ((std::vector<std::string>{"publishedDateTime", "startDateTime"}),
+            schema.KeysFor("date"));
+  EXPECT_EQ((std::vector<std::string>{"$body"}), schema.KeysFor("body"));
+  EXPECT_EQ((std::vector<std::string>{"provider.name"}),
+            schema.KeysFor("provider_name"));
+  EXPECT_TRUE(schema.KeysFor("related").empty());
+
+  EXPECT_DOUBLE_EQ(1.0, schema.quality_prior().weight);
+  EXPECT_DOUBLE_EQ(100.0, schema.quality_prior().cap);
+  EXPECT_DOUBLE_EQ(0.5, schema.heat_prior().weight);
+  EXPECT_DOUBLE_EQ(100.0, schema.heat_prior().cap);
+}
+
+TEST(SchemaTest, DefaultFieldRoles) {
+  auto parsed = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  const Schema& schema = *parsed;
+
+  const FieldSpec* title = schema.FindField("title");
+  ASSERT_NE(nullptr, title);
+  EXPECT_TRUE(title->text);
+  EXPECT_TRUE(title->search);
+  EXPECT_EQ("S", title->prefix);
+  EXPECT_DOUBLE_EQ(3.0, title->weight);
+
+  const FieldSpec* topic = schema.FindField("topic");
+  ASSERT_NE(nullptr, topic);
+  EXPECT_TRUE(topic->filter);
+  EXPECT_EQ("K", topic->filter_prefix);
+  EXPECT_EQ("XT", topic->prefix);
+
+  const FieldSpec* provider = schema.FindField("provider");
+  ASSERT_NE(nullptr, provider);
+  EXPECT_FALSE(provider->search);
+  EXPECT_EQ("XP", provider->filter_prefix);
+
+  const FieldSpec* site = schema.FindField("site");
+  ASSERT_NE(nullptr, site);
+  EXPECT_EQ(FieldKind::kHost, site->kind);
+  EXPECT_EQ(
+      (std::vector<std::string>{"web_url", "original_url", "provider_domain"}),
+      site->from);
+
+  const FieldSpec* url = schema.FindField("url");
+  ASSERT_NE(nullptr, url);
+  EXPECT_EQ(FieldKind::kUrl, url->kind);
+
+  for (const auto& [name, slot] : std::vector<std::pair<std::string, unsigned>>{
+           {"quality", 0}, {"heat", 1}, {"date", 2}}) {
+    SCOPED_TRACE(name);
+    const FieldSpec* f = schema.FindField(name);
+    ASSERT_NE(nullptr, f);
+    EXPECT_EQ(std::optional<unsigned>(slot), f->slot);
+    EXPECT_FALSE(f->text);
+    EXPECT_FALSE(f->filter);
+  }
+  EXPECT_EQ(FieldKind::kDate, schema.FindField("date")->kind);
+  EXPECT_EQ(FieldKind::kNumber, schema.FindField("heat")->kind);
+}
+
+TEST(SchemaTest, TopLevelKeysAreOnlyThoseRead) {
+  auto parsed = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  const std::set<std::string>& keys = parsed->top_level_keys();
+  for (const char* key :
+       {"title", "name", "provider", "excerpt", "topics", "publishedDateTime",
+        "startDateTime", "webUrl", "website", "originalUrl", "quality", "heat",
+        "published"}) {
+    EXPECT_EQ(1u, keys.count(key)) << key;
+  }
+  for (const char* key :
+       {"related", "secured", "images", "provider.name", "$body", "body"}) {
+    EXPECT_EQ(0u, keys.count(key)) << key;
+  }
+}
+
+TEST(SchemaTest, FindFieldResolvesAliases) {
+  auto parsed = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  const FieldSpec* topics = parsed->FindField("topics");
+  ASSERT_NE(nullptr, topics);
+  EXPECT_EQ("topic", topics->name);
+  EXPECT_EQ(parsed->FindField("topic"), topics);
+  const FieldSpec* name = parsed->FindField("name");
+  ASSERT_NE(nullptr, name);
+  EXPECT_EQ("title", name->name);
+  EXPECT_EQ(nullptr, parsed->FindField("nope"));
+  EXPECT_EQ(nullptr, parsed->FindField(""));
+  EXPECT_EQ(nullptr, parsed->FindField("Title"));
+}
+
+TEST(SchemaTest, ParsesMinimalSchema) {
+  auto parsed = Schema::Parse(Minimal());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ("mini", parsed->name());
+  EXPECT_EQ(2, parsed->version());
+  ASSERT_EQ(1u, parsed->fields().size());
+  EXPECT_EQ("title", parsed->fields()[0].name);
+  EXPECT_DOUBLE_EQ(1.0, parsed->fields()[0].weight);
+  EXPECT_DOUBLE_EQ(0.0, parsed->quality_prior().weight);
+}
+
+TEST(SchemaTest, RejectsMissingName) {
+  ExpectInvalid(Minimal().substr(std::string("name: mini\n").size()), "name");
+  ExpectInvalid("name: [a, b]\n" + Minimal().substr(11),
+                "name: required string");
+}
+
+TEST(SchemaTest, RejectsUnknownDocumentField) {
+  const std::string text =
+      std::string(kMinimalDocument) + "  colour: [colour]\n" + kMinimalFields;
+  ExpectInvalid(text, "document.colour: unknown document field");
+}
+
+TEST(SchemaTest, RejectsFieldFromUnknownDocumentField) {
+  ExpectInvalid(
+      Minimal("  excerpt: {from: [excerpt], text: true, prefix: XE}\n"),
+      "fields.excerpt.from: 'excerpt' is not a field");
+}
+
+TEST(SchemaTest, RejectsDuplicatePrefix) {
+  ExpectInvalid(Minimal("  other: {from: [title], text: true, prefix: S}\n"),
+                "prefix 'S' is used twice");
+  ExpectInvalid(
+      Minimal("  other: {from: [title], filter: true, filter_prefix: S}\n"),
+      "prefix 'S' is used twice");
+}
+
+TEST(SchemaTest, RejectsPrefixNotUpperCase) {
+  ExpectInvalid(Minimal("  other: {from: [title], text: true, prefix: xo}\n"),
+                "fields.other: prefix must be upper-case");
+  ExpectInvalid(Minimal("  other: {from: [title], filter: true}\n"),
+                "fields.other: prefix must be upper-case");
+}
+
+TEST(SchemaTest, RejectsReservedPrefix) {
+  ExpectInvalid(
+      Minimal("  id: {from: [title], filter: true, filter_prefix: Q}\n"),
+      "prefix 'Q' is reserved");
+  ExpectInvalid(Minimal("  stem: {from: [title], text: true, prefix: Z}\n"),
+                "prefix 'Z' is reserved");
+  ExpectInvalid(
+      Minimal("  root: {from: [title], filter: true, filter_prefix: XR}\n"),
+      "prefix 'XR' is reserved");
+}
+
+TEST(SchemaTest, RejectsMultiLetterPrefixWithoutX) {
+  ExpectInvalid(Minimal("  other: {from: [title], text: true, prefix: AB}\n"),
+                "multi-letter prefix 'AB' must start with X");
+}
+
+TEST(SchemaTest, RejectsSlotProblems) {
+  ExpectInvalid(
+      Minimal("  quality: {from: [quality], kind: number}\n"),
+      "fields.quality: number and date fields (and only they) need a slot");
+  ExpectInvalid(Minimal("  quality: {from: [quality], slot: 0}\n"),
+                "need a slot");
+  ExpectInvalid(Minimal("  quality: {from: [quality], kind: number, slot: 0}\n"
+                        "  other: {from: [quality], kind: date, slot: 0}\n"),
+                "used twice");
+  ExpectInvalid(Minimal("  quality: {from: [quality], kind: number, slot: 0}\n"
+                        "  other: {from: [quality], kind: date, slot: 0}\n"),
+                "fields.other: slot");
+}
+
+TEST(SchemaTest, RejectsOtherInvalidFields) {
+  ExpectInvalid(Minimal("  other: {from: [title], kind: colour, filter: true, "
+                        "filter_prefix: XO}\n"),
+                "unknown kind 'colour'");
+  ExpectInvalid(Minimal("  other: {from: [title]}\n"), "needs text: true");
+  ExpectInvalid(Minimal("  other: {text: true, prefix: XO}\n"),
+                "'from' is required");
+  ExpectInvalid(Minimal("aliases:\n  t: nope\n"),
+                "aliases.t: unknown field 'nope'");
+  ExpectInvalid(std::string(kMinimalDocument), "fields");
+  ExpectInvalid("name: x\nversion: 1\ndocument:\n  excerpt: [excerpt]\n" +
+                    std::string(kMinimalFields),
+                "document.title");
+}
+
+TEST(SchemaTest, RejectsYamlSyntaxErrorWithLine) {
+  ExpectInvalid(std::string(kMinimalDocument) + "fields: [unclosed\n",
+                "YAML error at line");
+  ExpectInvalid("name: mini\nversion: 2\ndocument: a: b\n",
+                "YAML error at line 3");
+  ExpectInvalid("- just\n- a list\n", "top level: expected a mapping");
+}
+
+TEST(SchemaTest, HashIsStableAndFollowsText) {
+  auto a = Schema::Parse(Minimal());
+  auto b = Schema::Parse(Minimal());
+  auto c = Schema::Parse(Minimal() + "# a comment changes the text\n");
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(a->hash(), b->hash());
+  EXPECT_NE(a->hash(), c->hash());
+  EXPECT_EQ(16u, a->hash().size());
+  EXPECT_EQ(Hex64(Fnv1a64(Minimal())), a->hash());
+}
+
+TEST(SchemaTest, LoadFileReadsSchema) {
+  auto loaded = Schema::LoadFile(testing::SourceDir() + "/schema/news.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  auto builtin = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(builtin.ok());
+  EXPECT_EQ("news", loaded->name());
+  EXPECT_EQ(builtin->hash(), loaded->hash());
+}
+
+TEST(SchemaTest, LoadFileReportsMissingAndInvalidFiles) {
+  testing::TempDir dir;
+  auto missing = Schema::LoadFile(dir.path() + "/missing.yaml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(StatusCode::kNotFound, missing.error().code());
+  EXPECT_TRUE(Contains(missing.error().message(), "missing.yaml"));
+
+  const std::string path = dir.Write("bad.yaml", "version: 1\n");
+  auto bad = Schema::LoadFile(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(StatusCode::kInvalidArgument, bad.error().code());
+  EXPECT_EQ(0u, bad.error().message().find(path + ": schema: name"))
+      << bad.error().message();
+}
+
+}  // namespace
+}  // namespace nsearch
