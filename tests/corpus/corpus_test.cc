@@ -22,7 +22,8 @@ class CorpusTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     corpus_ = testing::SharedCorpusDir();
-    if (corpus_.empty()) GTEST_SKIP() << "../shared/corpus/ is absent; skipping";
+    if (corpus_.empty())
+      GTEST_SKIP() << "../shared/corpus/ is absent; skipping";
     root_ = corpus_ + "/" + GetParam();
     if (!std::filesystem::is_directory(root_))
       GTEST_SKIP() << root_ << " is absent; skipping";
@@ -50,9 +51,9 @@ TEST_P(CorpusTest, EveryFileIsIndexedOrRejectedWithAReason) {
     EXPECT_FALSE(r.reason.empty()) << r.path;
     std::cout << "[ rejected ] " << r.path << ": " << r.reason << "\n";
   }
-  std::cout << "[ corpus   ] " << GetParam() << ": " << summary->files << " files, "
-            << summary->added << " indexed, " << summary->rejected << " rejected, "
-            << summary->seconds << " s\n";
+  std::cout << "[ corpus   ] " << GetParam() << ": " << summary->files
+            << " files, " << summary->added << " indexed, " << summary->rejected
+            << " rejected, " << summary->seconds << " s\n";
 }
 
 TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
@@ -76,7 +77,8 @@ TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
     request.query = "\"" + phrase + "\"";
     request.limit = 3;
     auto result = (*searcher)->Search(request);
-    ASSERT_TRUE(result.ok()) << request.query << ": " << result.error().ToString();
+    ASSERT_TRUE(result.ok())
+        << request.query << ": " << result.error().ToString();
     bool found = false;
     bool all_same_title = !(*result)["hits"].empty();
     for (const auto& hit : (*result)["hits"]) {
@@ -84,7 +86,8 @@ TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
       all_same_title = all_same_title && hit["title"] == title;
     }
     // Several copies of one story may share a title and fill the top 3.
-    EXPECT_TRUE(found || (all_same_title && (*result)["total"]["estimated"] > 3))
+    EXPECT_TRUE(found ||
+                (all_same_title && (*result)["total"]["estimated"] > 3))
         << "not in the top 3: " << request.query << " (" << data["path"] << ")";
     ++checked;
   }
@@ -94,8 +97,9 @@ TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
 INSTANTIATE_TEST_SUITE_P(SharedCorpus, CorpusTest,
                          ::testing::Values("powerapps", "azure-sample"),
                          [](const auto& param_info) {
-                           return param_info.param == "powerapps" ? std::string("PowerApps")
-                                                            : std::string("AzureSample");
+                           return param_info.param == "powerapps"
+                                      ? std::string("PowerApps")
+                                      : std::string("AzureSample");
                          });
 
 }  // namespace

@@ -1,1 +1,458 @@
+#include "indexer/indexer.h"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
+#include <xapian.h>
+
+#include "common/analyzer.h"
+#include "common/document.h"
+#include "common/index_meta.h"
+#include "common/schema.h"
+#include "common/status.h"
+#include "indexer/document_builder.h"
+#include "indexer/walker.h"
+#include "tests/support/test_support.h"
+
+namespace nsearch {
+namespace indexer {
+namespace {
+
+namespace fs = std::filesystem;
+
+using nsearch::testing::SourceDir;
+using nsearch::testing::TempDir;
+
+// data/README.md: 54 valid documents under content/, and under broken/ nine
+// rejected files and three indexable ones.
+constexpr size_t kContentDocs = 54;
+constexpr size_t kBrokenIndexable = 3;
+constexpr size_t kBrokenRejected = 9;
+
+std::string ContentRoot() { return SourceDir() + "/data/content"; }
+std::string BrokenRoot() { return SourceDir() + "/data/broken"; }
+
+std::string Article(const std::string& title, const std::string& excerpt) {
+  return "---\ntitle: \"" + title + "\"\nexcerpt: \"" + excerpt +
+         "\"\ntype: article\n---\n";
+}
+
+Result<IndexSummary> Index(const std::string& index_path,
+                           const std::vector<std::string>& roots,
+                           const std::string& schema_path = "") {
+  IndexOptions options;
+  options.index_path = index_path;
+  options.roots = roots;
+  options.schema_path = schema_path;
+  options.jobs = 2;
+  return RunIndex(options);
+}
+
+TEST(IndexerTest, IndexesTheSampleDataAndRejectsBrokenFiles) {
+  TempDir dir;
+  auto summary = Index(dir.path() + "/index", {ContentRoot(), BrokenRoot()});
+  ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+  EXPECT_EQ(kContentDocs + kBrokenIndexable + kBrokenRejected, summary->files);
+  EXPECT_EQ(kContentDocs + kBrokenIndexable, summary->added);
+  EXPECT_EQ(0u, summary->updated);
+  EXPECT_EQ(kBrokenRejected, summary->rejected);
+  EXPECT_EQ(kBrokenRejected, summary->rejected_files.size());
+  EXPECT_EQ(kContentDocs + kBrokenIndexable, summary->documents);
+
+  Xapian::Database db(dir.path() + "/index");
+  EXPECT_EQ(kContentDocs + kBrokenIndexable, db.get_doccount());
+  // The indexable broken files are in.
+  for (const char* name :
+       {"wrong-types-but-indexable.md", "huge-related.md", "bom-crlf.md"}) {
+    const std::string id = DocumentIdForPath(BrokenRoot() + "/" + name);
+    EXPECT_TRUE(db.term_exists(DocumentBuilder::IdTerm(id))) << name;
+  }
+}
+
+TEST(IndexerTest, RejectedFilesCarryTheReadmeReasons) {
+  TempDir dir;
+  auto summary = Index(dir.path() + "/index", {BrokenRoot()});
+  ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+  // File name -> what the reason must say (data/README.md).
+  const std::map<std::string, std::string> expected = {
+      {"binary.md", "binary"},
+      {"empty.md", "empty"},
+      {"front-matter-is-a-list.md", "list"},
+      {"invalid-utf8.md", "invalid UTF-8"},
+      {"invalid-yaml.md", "invalid YAML"},
+      {"no-front-matter.md", "no front matter"},
+      {"no-title.md", "no title"},
+      {"title-is-a-map.md", "'title' is a mapping"},
+      {"unterminated-front-matter.md", "not closed"},
+  };
+  std::map<std::string, std::string> actual;
+  for (const RejectedFile& r : summary->rejected_files) {
+    EXPECT_FALSE(r.reason.empty()) << r.path;
+    actual[fs::path(r.path).filename().string()] = r.reason;
+  }
+  ASSERT_EQ(expected.size(), actual.size());
+  for (const auto& [name, needle] : expected) {
+    ASSERT_EQ(1u, actual.count(name)) << name << " was not rejected";
+    EXPECT_NE(std::string::npos, actual[name].find(needle))
+        << name << ": " << actual[name];
+  }
+  // Sorted by path.
+  for (size_t i = 1; i < summary->rejected_files.size(); ++i)
+    EXPECT_LT(summary->rejected_files[i - 1].path,
+              summary->rejected_files[i].path);
+  // Where the README places the problem: the title on line 3 (a mapping,
+  // invalid bytes, and the quote that is never closed).
+  std::map<std::string, const RejectedFile*> by_name;
+  for (const RejectedFile& r : summary->rejected_files)
+    by_name[fs::path(r.path).filename().string()] = &r;
+  EXPECT_EQ("title", by_name["title-is-a-map.md"]->field);
+  EXPECT_EQ(3, by_name["title-is-a-map.md"]->line);
+  EXPECT_EQ(3, by_name["invalid-utf8.md"]->line);
+  EXPECT_EQ(3, by_name["invalid-yaml.md"]->line)
+      << by_name["invalid-yaml.md"]->reason;
+  EXPECT_EQ(2, by_name["front-matter-is-a-list.md"]->line);
+}
+
+TEST(IndexerTest, HiddenFoldersAndNonMarkdownFilesAreNotIndexed) {
+  TempDir dir;
+  auto summary = Index(dir.path() + "/index", {ContentRoot()});
+  ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+  EXPECT_EQ(kContentDocs, summary->files);
+  EXPECT_EQ(0u, summary->rejected);
+  Xapian::Database db(dir.path() + "/index");
+  const std::string hidden =
+      DocumentIdForPath(ContentRoot() + "/.hidden/should-not-be-indexed.md");
+  EXPECT_FALSE(db.term_exists(DocumentBuilder::IdTerm(hidden)));
+  // Its title words are nowhere in the index.
+  EXPECT_FALSE(db.term_exists("Shidden"));
+  EXPECT_FALSE(db.term_exists(DocumentBuilder::IdTerm(
+      DocumentIdForPath(ContentRoot() + "/_communities/.keep"))));
+}
+
+TEST(IndexerTest, ReindexingTheSameTreeUpdatesInPlace) {
+  TempDir dir;
+  const std::string index = dir.path() + "/index";
+  auto first = Index(index, {ContentRoot(), BrokenRoot()});
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  auto second = Index(index, {ContentRoot(), BrokenRoot()});
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_EQ(0u, second->added);
+  EXPECT_EQ(first->added, second->updated);
+  EXPECT_EQ(first->rejected, second->rejected);
+  EXPECT_EQ(first->documents, second->documents);
+  EXPECT_EQ(kContentDocs + kBrokenIndexable,
+            Xapian::Database(index).get_doccount());
+}
+
+TEST(IndexerTest, ReindexingAnEditedFileReplacesIt) {
+  TempDir dir;
+  const std::string index = dir.path() + "/index";
+  const std::string path = dir.Write(
+      "docs/story.md", Article("Original alpha headline", "Some text."));
+  dir.Write("docs/other.md", Article("Another story", "Unrelated."));
+  auto first = Index(index, {dir.path() + "/docs"});
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_EQ(2u, first->added);
+  {
+    Xapian::Database db(index);
+    EXPECT_TRUE(db.term_exists("Salpha"));
+  }
+
+  dir.Write("docs/story.md",
+            Article("Replacement beta headline", "Some text."));
+  auto second = Index(index, {dir.path() + "/docs"});
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_EQ(0u, second->added);
+  EXPECT_EQ(2u, second->updated);
+  EXPECT_EQ(2u, second->documents);
+
+  Xapian::Database db(index);
+  EXPECT_EQ(2u, db.get_doccount());
+  EXPECT_FALSE(db.term_exists("Salpha"));
+  EXPECT_FALSE(db.term_exists("Soriginal"));
+  EXPECT_EQ(1u, db.get_termfreq("Sbeta"));
+  const std::string id_term = DocumentBuilder::IdTerm(DocumentIdForPath(path));
+  ASSERT_EQ(1u, db.get_termfreq(id_term));
+  const Xapian::Document doc = db.get_document(*db.postlist_begin(id_term));
+  EXPECT_NE(std::string::npos,
+            doc.get_data().find("Replacement beta headline"));
+}
+
+TEST(IndexerTest, IndexBuiltWithAnotherSchemaIsAMismatch) {
+  TempDir dir;
+  const std::string index = dir.path() + "/index";
+  dir.Write("docs/a.md", Article("A title", "An excerpt."));
+  auto first = Index(index, {dir.path() + "/docs"});
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+
+  std::string yaml(Schema::DefaultText());
+  const size_t at = yaml.find("version: 1");
+  ASSERT_NE(std::string::npos, at);
+  yaml.replace(at, 10, "version: 2");
+  const std::string schema_path = dir.Write("news-v2.yaml", yaml);
+
+  auto second = Index(index, {dir.path() + "/docs"}, schema_path);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(StatusCode::kSchemaMismatch, second.error().code())
+      << second.error().ToString();
+  // The index is left as it was.
+  EXPECT_EQ(1u, Xapian::Database(index).get_doccount());
+
+  // The same schema file builds a new index without complaint.
+  auto fresh =
+      Index(dir.path() + "/index-v2", {dir.path() + "/docs"}, schema_path);
+  ASSERT_TRUE(fresh.ok()) << fresh.error().ToString();
+  EXPECT_EQ(1u, fresh->added);
+}
+
+TEST(IndexerTest, AnotherWriterMakesTheIndexBusy) {
+  TempDir dir;
+  const std::string index = dir.path() + "/index";
+  dir.Write("docs/a.md", Article("A title", "An excerpt."));
+  Xapian::WritableDatabase holder(index, Xapian::DB_CREATE_OR_OPEN);
+  auto summary = Index(index, {dir.path() + "/docs"});
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(StatusCode::kBusy, summary.error().code())
+      << summary.error().ToString();
+  holder.close();
+
+  auto after = Index(index, {dir.path() + "/docs"});
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(1u, after->added);
+}
+
+TEST(IndexerTest, MissingRootIsNotFound) {
+  TempDir dir;
+  auto summary = Index(dir.path() + "/index", {dir.path() + "/no-such-folder"});
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(StatusCode::kNotFound, summary.error().code());
+}
+
+TEST(IndexerTest, SummaryJsonHasTheDocumentedKeys) {
+  TempDir dir;
+  auto summary = Index(dir.path() + "/index", {BrokenRoot()});
+  ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+  const Json json = summary->ToJson();
+  for (const char* key : {"added", "updated", "deleted", "unchanged",
+                          "rejected", "seconds", "rejected_files"}) {
+    EXPECT_TRUE(json.contains(key)) << key;
+  }
+  EXPECT_EQ(kBrokenIndexable, json["added"].get<size_t>());
+  EXPECT_EQ(0u, json["updated"].get<size_t>());
+  EXPECT_EQ(kBrokenRejected, json["rejected"].get<size_t>());
+  EXPECT_TRUE(json["seconds"].is_number());
+  ASSERT_TRUE(json["rejected_files"].is_array());
+  ASSERT_EQ(kBrokenRejected, json["rejected_files"].size());
+  for (const auto& r : json["rejected_files"]) {
+    for (const char* key : {"path", "reason", "line", "column", "field"})
+      EXPECT_TRUE(r.contains(key)) << key << " in " << r.dump();
+    EXPECT_FALSE(r["reason"].get<std::string>().empty());
+  }
+}
+
+std::vector<std::string> Paths(const std::vector<SourceFile>& files) {
+  std::vector<std::string> out;
+  for (const auto& f : files) out.push_back(f.path);
+  return out;
+}
+
+TEST(WalkerTest, ListsMarkdownFilesAndSkipsHiddenOnes) {
+  TempDir dir;
+  const std::string root = dir.path() + "/root";
+  dir.Write("root/b.md", "x");
+  dir.Write("root/a.markdown", "x");
+  dir.Write("root/notes.txt", "x");
+  dir.Write("root/README", "x");
+  dir.Write("root/.draft.md", "x");
+  dir.Write("root/.hidden/h.md", "x");
+  dir.Write("root/sub/c.md", "x");
+  dir.Write("root/sub/.keep", "");
+  std::vector<std::pair<std::string, std::string>> problems;
+  auto files = ListContentFiles({root}, &problems);
+  ASSERT_TRUE(files.ok()) << files.error().ToString();
+  EXPECT_EQ((std::vector<std::string>{root + "/a.markdown", root + "/b.md",
+                                      root + "/sub/c.md"}),
+            Paths(*files));
+  EXPECT_TRUE(problems.empty());
+  for (const auto& f : *files) {
+    EXPECT_EQ(root, f.root);
+    EXPECT_EQ(1, f.size) << f.path;
+    EXPECT_GT(f.mtime_ns, 0) << f.path;
+  }
+}
+
+TEST(WalkerTest, FollowsSymlinksInsideTheRootOnly) {
+  TempDir dir;
+  const std::string root = dir.path() + "/root";
+  dir.Write("root/a.md", "x");
+  dir.Write("root/.store/kept.md", "x");  // Hidden: reached only by a link.
+  dir.Write("outside/secret.md", "x");
+  dir.Write("outside/dir/deep.md", "x");
+  fs::create_symlink(root + "/.store/kept.md", root + "/linked.md");
+  fs::create_symlink(dir.path() + "/outside/secret.md", root + "/escape.md");
+  fs::create_symlink(dir.path() + "/outside/dir", root + "/escape-dir");
+  fs::create_symlink(root + "/missing.md", root + "/dangling.md");
+  // A folder link back to the root: a cycle.
+  fs::create_directories(root + "/sub");
+  dir.Write("root/sub/b.md", "x");
+  fs::create_directory_symlink(root, root + "/sub/loop");
+
+  std::vector<std::pair<std::string, std::string>> problems;
+  auto files = ListContentFiles({root}, &problems);
+  ASSERT_TRUE(files.ok()) << files.error().ToString();
+  EXPECT_EQ((std::vector<std::string>{root + "/a.md", root + "/linked.md",
+                                      root + "/sub/b.md"}),
+            Paths(*files));
+}
+
+TEST(WalkerTest, RootMayBeAFileOrMustExist) {
+  TempDir dir;
+  const std::string file = dir.Write("one.md", "x");
+  std::vector<std::pair<std::string, std::string>> problems;
+  auto files = ListContentFiles({file}, &problems);
+  ASSERT_TRUE(files.ok()) << files.error().ToString();
+  EXPECT_EQ(std::vector<std::string>{file}, Paths(*files));
+  EXPECT_EQ(dir.path(), (*files)[0].root);
+
+  auto missing = ListContentFiles({dir.path() + "/nope"}, &problems);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(StatusCode::kNotFound, missing.error().code());
+}
+
+TEST(WalkerTest, RootsGivenTwiceListEachFileOnce) {
+  TempDir dir;
+  dir.Write("root/a.md", "x");
+  std::vector<std::pair<std::string, std::string>> problems;
+  auto files = ListContentFiles({dir.path() + "/root", dir.path() + "/root/"},
+                                &problems);
+  ASSERT_TRUE(files.ok()) << files.error().ToString();
+  EXPECT_EQ(std::vector<std::string>{dir.path() + "/root/a.md"}, Paths(*files));
+}
+
+class DocumentBuilderTest : public ::testing::Test {
+ protected:
+  DocumentBuilderTest() {
+    auto schema = Schema::Parse(Schema::DefaultText());
+    EXPECT_TRUE(schema.ok()) << schema.error().ToString();
+    schema_ = std::make_unique<Schema>(std::move(schema).value());
+    auto analyzer =
+        Analyzer::Create({schema_->stemmer(), schema_->stopwords()});
+    EXPECT_TRUE(analyzer.ok()) << analyzer.error().ToString();
+    builder_ = std::make_unique<DocumentBuilder>(*schema_,
+                                                 std::move(analyzer).value());
+  }
+
+  static Document SampleDocument() {
+    Document doc;
+    doc.title = "Power Apps adds offline support";
+    doc.excerpt = "Makers can now work offline.";
+    doc.topics = {"Power Apps", "Low Code"};
+    doc.type = "article";
+    doc.category = "news";
+    doc.provider_name = "Microsoft";
+    doc.provider_domain = "microsoft.com";
+    doc.web_url = "https://powerapps.microsoft.com/blog/offline/";
+    doc.quality = 80;
+    doc.heat = 44;
+    doc.date = 1591092000;  // 2020-06-02T10:00:00Z
+    return doc;
+  }
+
+  static std::vector<Xapian::termpos> Positions(const Xapian::Document& doc,
+                                                const std::string& term) {
+    std::vector<Xapian::termpos> out;
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(term);
+    if (t == doc.termlist_end() || *t != term) return out;
+    for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+      out.push_back(*p);
+    return out;
+  }
+
+  static bool HasTerm(const Xapian::Document& doc, const std::string& term) {
+    auto it = doc.termlist_begin();
+    it.skip_to(term);
+    return it != doc.termlist_end() && *it == term;
+  }
+
+  std::unique_ptr<Schema> schema_;
+  std::unique_ptr<DocumentBuilder> builder_;
+};
+
+TEST_F(DocumentBuilderTest, BuildsTermsValuesAndData) {
+  const std::string path = "/data/_news/power-apps-offline.md";
+  const Xapian::Document doc =
+      builder_->Build(SampleDocument(), SourceFile{path, "/data", 100, 7});
+
+  const std::string id = DocumentIdForPath(path);
+  EXPECT_EQ(16u, id.size());
+  EXPECT_TRUE(HasTerm(doc, "Q" + id));
+  EXPECT_EQ("Q" + id, DocumentBuilder::IdTerm(id));
+
+  // Positional, unstemmed title terms, and stemmed ones without positions.
+  EXPECT_EQ(std::vector<Xapian::termpos>{1}, Positions(doc, "Spower"));
+  EXPECT_EQ(std::vector<Xapian::termpos>{2}, Positions(doc, "Sapps"));
+  EXPECT_EQ(std::vector<Xapian::termpos>{5}, Positions(doc, "Ssupport"));
+  EXPECT_TRUE(HasTerm(doc, "ZSpower"));
+  EXPECT_TRUE(HasTerm(doc, "ZSapp"));
+  EXPECT_TRUE(HasTerm(doc, "ZSadd"));
+  EXPECT_TRUE(Positions(doc, "ZSapp").empty());
+  EXPECT_TRUE(HasTerm(doc, "XEoffline"));
+  EXPECT_TRUE(HasTerm(doc, "ZXEmaker"));
+
+  // Topic words as text, with a gap between the values so a phrase cannot
+  // span two topics.
+  EXPECT_EQ(std::vector<Xapian::termpos>{1}, Positions(doc, "XTpower"));
+  EXPECT_EQ(std::vector<Xapian::termpos>{2}, Positions(doc, "XTapps"));
+  EXPECT_EQ(std::vector<Xapian::termpos>{2 + kValueGap + 1},
+            Positions(doc, "XTlow"));
+
+  // Exact boolean terms.
+  EXPECT_TRUE(HasTerm(doc, "Kpower apps"));
+  EXPECT_TRUE(HasTerm(doc, "Klow code"));
+  EXPECT_TRUE(HasTerm(doc, "XYarticle"));
+  EXPECT_TRUE(HasTerm(doc, "XCnews"));
+  EXPECT_TRUE(HasTerm(doc, "XPmicrosoft"));
+  EXPECT_TRUE(HasTerm(doc, "XHmicrosoft.com"));
+  EXPECT_TRUE(HasTerm(doc, "XHpowerapps.microsoft.com"));
+  EXPECT_TRUE(HasTerm(doc, "XUhttps://powerapps.microsoft.com/blog/offline"));
+
+  // Value slots: quality 0, heat 1, date 2.
+  EXPECT_EQ(Xapian::sortable_serialise(80.0), doc.get_value(0));
+  EXPECT_EQ(Xapian::sortable_serialise(44.0), doc.get_value(1));
+  EXPECT_EQ(Xapian::sortable_serialise(1591092000.0), doc.get_value(2));
+
+  const Json data = Json::parse(doc.get_data());
+  EXPECT_EQ(id, data["id"]);
+  EXPECT_EQ(path, data["path"]);
+  EXPECT_EQ("Power Apps adds offline support", data["title"]);
+  EXPECT_EQ("2020-06-02T10:00:00Z", data["published"]);
+  EXPECT_EQ(80, data["quality"]);
+}
+
+TEST_F(DocumentBuilderTest, MissingValuesLeaveSlotsEmpty) {
+  Document doc;
+  doc.title = "The state of the art";
+  const Xapian::Document built =
+      builder_->Build(doc, SourceFile{"/data/x.md", "/data", 1, 1});
+  EXPECT_EQ("", built.get_value(0));
+  EXPECT_EQ("", built.get_value(1));
+  EXPECT_EQ("", built.get_value(2));
+  // Stopwords keep their positions for phrases but get no stemmed term.
+  EXPECT_EQ((std::vector<Xapian::termpos>{1, 4}), Positions(built, "Sthe"));
+  EXPECT_FALSE(HasTerm(built, "ZSthe"));
+  EXPECT_TRUE(HasTerm(built, "ZSstate"));
+  const Json data = Json::parse(built.get_data());
+  EXPECT_TRUE(data["published"].is_null());
+  EXPECT_TRUE(data["quality"].is_null());
+}
+
+}  // namespace
+}  // namespace indexer
+}  // namespace nsearch

@@ -1,1 +1,475 @@
+#include "searcher/query_parser.h"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
+#include <xapian.h>
+
+#include "common/analyzer.h"
+#include "common/output.h"
+#include "common/schema.h"
+#include "common/status.h"
+
+namespace nsearch {
+namespace searcher {
+namespace {
+
+using Kind = QueryNode::Kind;
+
+class QueryParserTest : public ::testing::Test {
+ protected:
+  QueryParserTest() {
+    auto schema = Schema::Parse(Schema::DefaultText());
+    EXPECT_TRUE(schema.ok()) << schema.error().ToString();
+    schema_ = std::make_unique<Schema>(std::move(schema).value());
+    auto analyzer =
+        Analyzer::Create({schema_->stemmer(), schema_->stopwords()});
+    EXPECT_TRUE(analyzer.ok()) << analyzer.error().ToString();
+    analyzer_ = std::move(analyzer).value();
+    parser_ = std::make_unique<QueryParser>(*schema_, analyzer_.get());
+  }
+
+  Result<ParsedQuery> Parse(const std::string& text, bool any = false) {
+    QueryOptions options;
+    options.any = any;
+    return parser_->Parse(text, options);
+  }
+
+  // Parses `text`, which must be valid, and returns its tree.
+  QueryNode Root(const std::string& text, bool any = false) {
+    auto parsed = Parse(text, any);
+    EXPECT_TRUE(parsed.ok()) << text << ": " << parsed.error().ToString();
+    return parsed.ok() ? parsed->root : QueryNode{};
+  }
+
+  // Expects `text` to fail with `code` and a message containing `needle`.
+  void ExpectError(const std::string& text, StatusCode code,
+                   const std::string& needle,
+                   const QueryOptions& options = QueryOptions()) {
+    auto parsed = parser_->Parse(text, options);
+    ASSERT_FALSE(parsed.ok()) << "parsed: " << parsed->root.ToJson().dump();
+    EXPECT_EQ(code, parsed.error().code()) << parsed.error().ToString();
+    EXPECT_NE(std::string::npos, parsed.error().message().find(needle))
+        << "message: " << parsed.error().message();
+  }
+
+  std::unique_ptr<Schema> schema_;
+  std::unique_ptr<Analyzer> analyzer_;
+  std::unique_ptr<QueryParser> parser_;
+};
+
+// Checks a word node: its term, exactness and field.
+void ExpectWord(const QueryNode& node, const std::string& term, bool exact,
+                const std::string& field = "") {
+  EXPECT_EQ(Kind::kWord, node.kind) << node.ToJson().dump();
+  EXPECT_EQ(std::vector<std::string>{term}, node.terms);
+  EXPECT_EQ(exact, node.exact) << term;
+  EXPECT_EQ(field, node.field) << term;
+}
+
+TEST_F(QueryParserTest, TwoWordsAreBothRequired) {
+  QueryNode root = Root("Azure PyTorch");
+  ASSERT_EQ(Kind::kAnd, root.kind);
+  ASSERT_EQ(2u, root.children.size());
+  ExpectWord(root.children[0], "azure", false);
+  ExpectWord(root.children[1], "pytorch", false);
+}
+
+TEST_F(QueryParserTest, AnyOptionMakesWordsAlternatives) {
+  QueryNode root = Root("azure pytorch", /*any=*/true);
+  ASSERT_EQ(Kind::kOr, root.kind);
+  ASSERT_EQ(2u, root.children.size());
+  ExpectWord(root.children[0], "azure", false);
+  ExpectWord(root.children[1], "pytorch", false);
+}
+
+TEST_F(QueryParserTest, OrOperatorJoinsAlternatives) {
+  QueryNode root = Root("azure OR aws OR gcp");
+  ASSERT_EQ(Kind::kOr, root.kind);
+  ASSERT_EQ(3u, root.children.size());
+  ExpectWord(root.children[0], "azure", false);
+  ExpectWord(root.children[1], "aws", false);
+  ExpectWord(root.children[2], "gcp", false);
+  // A lower-case "or" is a word (a stopword, dropped), not an operator.
+  auto parsed = Parse("azure or aws");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(Kind::kAnd, parsed->root.kind);
+  EXPECT_EQ(std::vector<std::string>{"or"}, parsed->dropped_stopwords);
+}
+
+TEST_F(QueryParserTest, NotAndMinusExcludeAWord) {
+  for (const std::string text : {"azure NOT aws", "azure -aws"}) {
+    SCOPED_TRACE(text);
+    QueryNode root = Root(text);
+    ASSERT_EQ(Kind::kAndNot, root.kind);
+    ASSERT_EQ(2u, root.children.size());
+    ExpectWord(root.children[0], "azure", false);
+    ExpectWord(root.children[1], "aws", false);
+  }
+  // A hyphen inside a word is not an exclusion.
+  EXPECT_EQ(Kind::kPhrase, Root("x86-64").kind);
+}
+
+TEST_F(QueryParserTest, PlusRequiresAWordInAnyMode) {
+  QueryNode root = Root("+azure pytorch", /*any=*/true);
+  ASSERT_EQ(Kind::kAndMaybe, root.kind);
+  ASSERT_EQ(2u, root.children.size());
+  ExpectWord(root.children[0], "azure", false);
+  ExpectWord(root.children[1], "pytorch", false);
+}
+
+TEST_F(QueryParserTest, ParenthesesGroup) {
+  QueryNode root = Root("(azure OR aws) lambda");
+  ASSERT_EQ(Kind::kAnd, root.kind);
+  ASSERT_EQ(2u, root.children.size());
+  const QueryNode& group = root.children[0];
+  ASSERT_EQ(Kind::kOr, group.kind);
+  ASSERT_EQ(2u, group.children.size());
+  ExpectWord(group.children[0], "azure", false);
+  ExpectWord(group.children[1], "aws", false);
+  ExpectWord(root.children[1], "lambda", false);
+
+  // Without the parentheses OR binds looser than the implicit AND.
+  QueryNode flat = Root("azure OR aws lambda");
+  ASSERT_EQ(Kind::kOr, flat.kind);
+  ASSERT_EQ(2u, flat.children.size());
+  ExpectWord(flat.children[0], "azure", false);
+  EXPECT_EQ(Kind::kAnd, flat.children[1].kind);
+}
+
+TEST_F(QueryParserTest, QuotedTextIsAPhrase) {
+  QueryNode root = Root("\"Machine Learning Service\"");
+  EXPECT_EQ(Kind::kPhrase, root.kind);
+  EXPECT_EQ((std::vector<std::string>{"machine", "learning", "service"}),
+            root.terms);
+  EXPECT_TRUE(root.exact);
+  EXPECT_EQ("", root.field);
+}
+
+TEST_F(QueryParserTest, CurlyQuotesActAsQuotes) {
+  QueryNode root = Root("\xE2\x80\x9Cmachine learning\xE2\x80\x9D azure");
+  ASSERT_EQ(Kind::kAnd, root.kind);
+  ASSERT_EQ(2u, root.children.size());
+  EXPECT_EQ(Kind::kPhrase, root.children[0].kind);
+  EXPECT_EQ((std::vector<std::string>{"machine", "learning"}),
+            root.children[0].terms);
+  ExpectWord(root.children[1], "azure", false);
+}
+
+TEST_F(QueryParserTest, PunctuatedTermsFollowTheAnalyzer) {
+  QueryNode gpt = Root("GPT-4");
+  EXPECT_EQ(Kind::kPhrase, gpt.kind);
+  EXPECT_EQ((std::vector<std::string>{"gpt", "4"}), gpt.terms);
+
+  ExpectWord(Root("C++"), "c++", false);
+  ExpectWord(Root("C#"), "c#", false);
+  ExpectWord(Root("Node.js"), "node.js", false);
+}
+
+TEST_F(QueryParserTest, TrailingStarIsAWildcard) {
+  auto parsed = Parse("Pyto*");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(Kind::kWildcard, parsed->root.kind);
+  EXPECT_EQ(std::vector<std::string>{"pyto"}, parsed->root.terms);
+  EXPECT_EQ(std::vector<std::string>{"pyto"}, parsed->highlight_prefixes);
+
+  // Several stars are one wildcard.
+  QueryNode stars = Root("pyto**");
+  EXPECT_EQ(Kind::kWildcard, stars.kind);
+  EXPECT_EQ(std::vector<std::string>{"pyto"}, stars.terms);
+}
+
+TEST_F(QueryParserTest, EqualsSignAsksForTheExactForm) {
+  ExpectWord(Root("=Running"), "running", true);
+  ExpectWord(Root("running"), "running", false);
+
+  auto parsed = Parse("=running");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(std::set<std::string>{"running"}, parsed->highlight_terms);
+  EXPECT_TRUE(parsed->highlight_stems.empty());
+  auto stemmed = Parse("running");
+  ASSERT_TRUE(stemmed.ok());
+  EXPECT_EQ(std::set<std::string>{"run"}, stemmed->highlight_stems);
+}
+
+TEST_F(QueryParserTest, NearJoinsWordsWithinADistance) {
+  QueryNode near = Root("azure NEAR pytorch");
+  ASSERT_EQ(Kind::kNear, near.kind);
+  EXPECT_EQ(10u, near.distance);
+  ASSERT_EQ(2u, near.children.size());
+  ExpectWord(near.children[0], "azure", true);
+  ExpectWord(near.children[1], "pytorch", true);
+
+  QueryNode near3 = Root("azure NEAR/3 pytorch");
+  ASSERT_EQ(Kind::kNear, near3.kind);
+  EXPECT_EQ(3u, near3.distance);
+  ASSERT_EQ(2u, near3.children.size());
+
+  // A hyphenated word contributes each of its words.
+  QueryNode gpt = Root("GPT-4 NEAR/5 azure");
+  ASSERT_EQ(Kind::kNear, gpt.kind);
+  EXPECT_EQ(5u, gpt.distance);
+  ASSERT_EQ(3u, gpt.children.size());
+  ExpectWord(gpt.children[0], "gpt", true);
+  ExpectWord(gpt.children[1], "4", true);
+  ExpectWord(gpt.children[2], "azure", true);
+}
+
+TEST_F(QueryParserTest, FieldPrefixRestrictsAWord) {
+  ExpectWord(Root("title:Azure"), "azure", false, "title");
+  ExpectWord(Root("name:azure"), "azure", false, "title");  // An alias.
+  ExpectWord(Root("TITLE:azure"), "azure", false, "title");
+  // topic is a text field too: an unquoted value is a free-text word.
+  ExpectWord(Root("topic:machine"), "machine", false, "topic");
+
+  QueryNode phrase = Root("excerpt:\"local storage\"");
+  EXPECT_EQ(Kind::kPhrase, phrase.kind);
+  EXPECT_EQ("excerpt", phrase.field);
+  EXPECT_EQ((std::vector<std::string>{"local", "storage"}), phrase.terms);
+}
+
+TEST_F(QueryParserTest, FilterFieldsGiveExactTerms) {
+  QueryNode topic = Root("topic:\"Machine Learning\"");
+  EXPECT_EQ(Kind::kFilter, topic.kind);
+  EXPECT_EQ("topic", topic.field);
+  EXPECT_EQ("Kmachine learning", topic.term);
+
+  QueryNode type = Root("type:Article");
+  EXPECT_EQ(Kind::kFilter, type.kind);
+  EXPECT_EQ("type", type.field);
+  EXPECT_EQ("XYarticle", type.term);
+
+  QueryNode site = Root("site:https://learn.microsoft.com/x");
+  EXPECT_EQ(Kind::kFilter, site.kind);
+  EXPECT_EQ("site", site.field);
+  EXPECT_EQ("XHlearn.microsoft.com", site.term);
+
+  QueryNode provider = Root("provider:\"The Verge\"");
+  EXPECT_EQ(Kind::kFilter, provider.kind);
+  EXPECT_EQ("XPthe verge", provider.term);
+}
+
+TEST_F(QueryParserTest, UnknownFieldIsPlainText) {
+  QueryNode root = Root("https://example.com");
+  EXPECT_EQ(Kind::kPhrase, root.kind) << root.ToJson().dump();
+  EXPECT_EQ("", root.field);
+  EXPECT_EQ((std::vector<std::string>{"https", "example.com"}), root.terms);
+
+  QueryNode word = Root("foo:bar");
+  EXPECT_EQ("", word.field);
+  EXPECT_EQ((std::vector<std::string>{"foo", "bar"}), word.terms);
+}
+
+TEST_F(QueryParserTest, DateRangeCoversWholeDays) {
+  QueryNode root = Root("date:2022-05-01..2022-05-31");
+  ASSERT_EQ(Kind::kRange, root.kind);
+  EXPECT_EQ("date", root.field);
+  EXPECT_EQ(2u, root.slot);
+  EXPECT_EQ("2022-05-01T00:00:00Z", root.low_text);
+  EXPECT_EQ("2022-05-31T23:59:59Z", root.high_text);
+  EXPECT_EQ(Xapian::sortable_serialise(1651363200.0), root.low);
+  EXPECT_EQ(Xapian::sortable_serialise(1654041599.0), root.high);
+}
+
+TEST_F(QueryParserTest, DateYearAndMonthCoverTheWholePeriod) {
+  QueryNode year = Root("date:2022");
+  ASSERT_EQ(Kind::kRange, year.kind);
+  EXPECT_EQ("2022-01-01T00:00:00Z", year.low_text);
+  EXPECT_EQ("2022-12-31T23:59:59Z", year.high_text);
+
+  QueryNode feb = Root("date:2024-02");
+  ASSERT_EQ(Kind::kRange, feb.kind);
+  EXPECT_EQ("2024-02-01T00:00:00Z", feb.low_text);
+  EXPECT_EQ("2024-02-29T23:59:59Z", feb.high_text);
+
+  QueryNode december = Root("date:2023-12..");
+  ASSERT_EQ(Kind::kRange, december.kind);
+  EXPECT_EQ("2023-12-01T00:00:00Z", december.low_text);
+  EXPECT_EQ("", december.high_text);
+  EXPECT_EQ("", december.high);
+}
+
+TEST_F(QueryParserTest, NumberRangesMayBeOpen) {
+  QueryNode quality = Root("quality:80..");
+  ASSERT_EQ(Kind::kRange, quality.kind);
+  EXPECT_EQ(0u, quality.slot);
+  EXPECT_EQ("80", quality.low_text);
+  EXPECT_EQ(Xapian::sortable_serialise(80.0), quality.low);
+  EXPECT_EQ("", quality.high);
+  EXPECT_TRUE(quality.ToJson()["to"].is_null());
+  EXPECT_EQ("80", quality.ToJson()["from"]);
+
+  QueryNode heat = Root("heat:..50");
+  ASSERT_EQ(Kind::kRange, heat.kind);
+  EXPECT_EQ(1u, heat.slot);
+  EXPECT_EQ("", heat.low);
+  EXPECT_EQ("50", heat.high_text);
+  EXPECT_EQ(Xapian::sortable_serialise(50.0), heat.high);
+
+  // A single value is a range of one.
+  QueryNode exact = Root("quality:75");
+  EXPECT_EQ(Xapian::sortable_serialise(75.0), exact.low);
+  EXPECT_EQ(Xapian::sortable_serialise(75.0), exact.high);
+}
+
+TEST_F(QueryParserTest, StopwordsAreDroppedFromFreeText) {
+  auto parsed = Parse("the azure");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  ExpectWord(parsed->root, "azure", false);
+  EXPECT_EQ(std::vector<std::string>{"the"}, parsed->dropped_stopwords);
+}
+
+TEST_F(QueryParserTest, StopwordsAreKeptInPhrasesAndAloneQueries) {
+  auto phrase = Parse("\"the azure\"");
+  ASSERT_TRUE(phrase.ok());
+  EXPECT_EQ(Kind::kPhrase, phrase->root.kind);
+  EXPECT_EQ((std::vector<std::string>{"the", "azure"}), phrase->root.terms);
+  EXPECT_TRUE(phrase->dropped_stopwords.empty());
+
+  // When the query is only stopwords they are kept, as exact words (no
+  // stemmed term is indexed for a stopword).
+  auto alone = Parse("to be");
+  ASSERT_TRUE(alone.ok());
+  ASSERT_EQ(Kind::kAnd, alone->root.kind);
+  ASSERT_EQ(2u, alone->root.children.size());
+  ExpectWord(alone->root.children[0], "to", true);
+  ExpectWord(alone->root.children[1], "be", true);
+  EXPECT_TRUE(alone->dropped_stopwords.empty());
+
+  // A + keeps a stopword.
+  auto plus = Parse("+the azure");
+  ASSERT_TRUE(plus.ok());
+  EXPECT_EQ(Kind::kAnd, plus->root.kind);
+  EXPECT_TRUE(plus->dropped_stopwords.empty());
+}
+
+TEST_F(QueryParserTest, EmptyQueryMatchesEverything) {
+  EXPECT_EQ(Kind::kAll, Root("").kind);
+  EXPECT_EQ(Kind::kAll, Root("   ").kind);
+}
+
+TEST_F(QueryParserTest, ToJsonDescribesTheTree) {
+  QueryNode root = Root("title:azure -\"machine learning\"");
+  const Json expected = Json::parse(R"({
+    "op": "and_not",
+    "children": [
+      {"op": "word", "field": "title", "terms": ["azure"], "exact": false},
+      {"op": "phrase", "terms": ["machine", "learning"]}
+    ]})");
+  EXPECT_EQ(expected, root.ToJson()) << root.ToJson().dump();
+}
+
+TEST_F(QueryParserTest, UnbalancedParenthesesAreErrors) {
+  ExpectError("(azure pytorch", StatusCode::kInvalidArgument,
+              "'(' at position 1 is not closed");
+  ExpectError("azure) pytorch", StatusCode::kInvalidArgument,
+              "unmatched ')' at position 6");
+}
+
+TEST_F(QueryParserTest, MisplacedOperatorsAreErrors) {
+  ExpectError("AND azure", StatusCode::kInvalidArgument,
+              "AND at position 1 needs something before it");
+  ExpectError("azure AND", StatusCode::kInvalidArgument,
+              "AND at position 7 needs something after it");
+  ExpectError("azure NOT", StatusCode::kInvalidArgument,
+              "NOT at position 7 needs something after it");
+  ExpectError("azure OR", StatusCode::kInvalidArgument,
+              "OR at position 7 needs something after it");
+  ExpectError("NEAR azure", StatusCode::kInvalidArgument,
+              "NEAR at position 1 needs something before it");
+}
+
+TEST_F(QueryParserTest, BadRangeValuesAreErrors) {
+  ExpectError("date:bogus", StatusCode::kInvalidArgument,
+              "'bogus' is not a date");
+  ExpectError("date:2022-13", StatusCode::kInvalidArgument, "is not a date");
+  ExpectError("quality:abc", StatusCode::kInvalidArgument,
+              "'abc' is not a number");
+  ExpectError("quality:90..10", StatusCode::kInvalidArgument,
+              "the range is empty");
+  ExpectError("heat:..", StatusCode::kInvalidArgument,
+              "range needs at least one bound");
+}
+
+TEST_F(QueryParserTest, BadWordsAreErrors) {
+  ExpectError("azure NEAR/0 pytorch", StatusCode::kInvalidArgument,
+              "NEAR/n needs a number from 1 to 1000");
+  ExpectError("azure NEAR/x pytorch", StatusCode::kInvalidArgument,
+              "NEAR/n needs a number");
+  ExpectError("gpt-4*", StatusCode::kInvalidArgument,
+              "wildcard 'gpt-4*' must be one word");
+  ExpectError("azure \xff\xfe", StatusCode::kInvalidArgument,
+              "not valid UTF-8");
+  ExpectError("title:", StatusCode::kInvalidArgument, "'title:' needs a value");
+}
+
+TEST_F(QueryParserTest, LongQueryExceedsTheLengthLimit) {
+  QueryOptions options;
+  options.limits.max_length = 20;
+  auto at_limit = parser_->Parse(std::string(20, 'a'), options);
+  EXPECT_TRUE(at_limit.ok()) << at_limit.error().ToString();
+  ExpectError("azure pytorch kubernetes", StatusCode::kLimitExceeded,
+              "the limit is 20", options);
+}
+
+TEST_F(QueryParserTest, DeepNestingExceedsTheDepthLimit) {
+  const std::string deep =
+      std::string(40, '(') + "azure" + std::string(40, ')');
+  ExpectError(deep, StatusCode::kLimitExceeded, "deeper than 32");
+
+  const std::string ok = std::string(32, '(') + "azure" + std::string(32, ')');
+  ExpectWord(Root(ok), "azure", false);
+}
+
+TEST_F(QueryParserTest, TooManyClausesExceedTheLimit) {
+  QueryOptions options;
+  options.limits.max_clauses = 3;
+  auto three = parser_->Parse("azure aws gcp", options);
+  EXPECT_TRUE(three.ok()) << three.error().ToString();
+  ExpectError("azure aws gcp oracle", StatusCode::kLimitExceeded,
+              "more than 3 clauses", options);
+}
+
+TEST_F(QueryParserTest, ToXapianSearchesEachTextFieldWithItsWeight) {
+  const QueryNode root = Root("azure");
+  const std::string description =
+      parser_->ToXapian(root, QueryLimits()).get_description();
+  EXPECT_NE(std::string::npos, description.find("3 * ZSazur")) << description;
+  EXPECT_NE(std::string::npos, description.find("ZXEazur")) << description;
+  // Title x3, excerpt x1, body x0.7, topic x2, in schema order.
+  using Q = Xapian::Query;
+  const std::vector<Q> parts = {Q(Q::OP_SCALE_WEIGHT, Q("ZSazur"), 3.0),
+                                Q("ZXEazur"),
+                                Q(Q::OP_SCALE_WEIGHT, Q("ZXBazur"), 0.7),
+                                Q(Q::OP_SCALE_WEIGHT, Q("ZXTazur"), 2.0)};
+  EXPECT_EQ(Q(Q::OP_OR, parts.begin(), parts.end()).get_description(),
+            description);
+  // The provider name is not searched without a field.
+  EXPECT_EQ(std::string::npos, description.find("XPN")) << description;
+}
+
+TEST_F(QueryParserTest, ToXapianUsesUnstemmedTermsForExactForms) {
+  const std::string exact =
+      parser_->ToXapian(Root("title:=running"), QueryLimits())
+          .get_description();
+  EXPECT_NE(std::string::npos, exact.find("Srunning")) << exact;
+  EXPECT_EQ(std::string::npos, exact.find("ZS")) << exact;
+  EXPECT_EQ(std::string::npos, exact.find("XE")) << exact;
+
+  const std::string phrase =
+      parser_->ToXapian(Root("title:\"machine learning\""), QueryLimits())
+          .get_description();
+  EXPECT_NE(std::string::npos, phrase.find("Smachine PHRASE 2 Slearning"))
+      << phrase;
+
+  const std::string filter =
+      parser_->ToXapian(Root("type:article"), QueryLimits()).get_description();
+  EXPECT_NE(std::string::npos, filter.find("XYarticle")) << filter;
+}
+
+}  // namespace
+}  // namespace searcher
+}  // namespace nsearch

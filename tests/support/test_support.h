@@ -24,7 +24,8 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
   // Writes `content` to path()/relative, creating folders.
-  std::string Write(const std::string& relative, const std::string& content) const;
+  std::string Write(const std::string& relative,
+                    const std::string& content) const;
 
  private:
   std::string path_;
