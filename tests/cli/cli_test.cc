@@ -46,9 +46,11 @@ std::string ReplaceAll(std::string s, const std::string& from,
 
 // Replaces what changes from run to run, so output compares across machines.
 json Mask(const json& value, const std::string& index_dir) {
+  // Ids hash the absolute path of the file, so they differ by checkout.
   static const std::vector<std::string> kVolatile = {
       "uuid",     "last_update", "seconds",    "docs_per_second",
-      "mtime_ns", "revision",    "size_bytes", "xapian"};
+      "mtime_ns", "revision",    "size_bytes", "xapian",
+      "id"};
   if (value.is_object()) {
     json out = json::object();
     for (const auto& [k, v] : value.items()) {
