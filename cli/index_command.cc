@@ -1,7 +1,9 @@
 // nsearch index PATH...
 
+#include <atomic>
+#include <csignal>
 #include <iostream>
-#include <thread>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -12,16 +14,30 @@ namespace nsearch::cli {
 
 namespace {
 
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void OnStopSignal(int signal) { g_stop_signal.store(signal); }
+
 void RenderSummary(const Json& s, bool /*color*/, std::ostream& out) {
-  out << "indexed " << s["files"].get<size_t>() << " files in "
-      << s["seconds"].get<double>() << " s: " << s["added"].get<size_t>()
-      << " added, " << s["updated"].get<size_t>() << " updated, "
+  out << (s["dry_run"].get<bool>() ? "would index " : "indexed ")
+      << s["files"].get<size_t>() << " files in " << s["seconds"].get<double>()
+      << " s: " << s["added"].get<size_t>() << " added, "
+      << s["updated"].get<size_t>() << " updated, "
       << s["deleted"].get<size_t>() << " deleted, "
       << s["unchanged"].get<size_t>() << " unchanged, "
       << s["rejected"].get<size_t>() << " rejected ("
       << static_cast<long>(s["docs_per_second"].get<double>())
       << " docs/s); the index holds " << s["documents"].get<size_t>()
       << " documents\n";
+  if (s.contains("files_detail")) {
+    for (const auto& f : s["files_detail"]) {
+      std::string action = f["action"].get<std::string>();
+      action.resize(10, ' ');
+      out << "  " << action << f["path"].get<std::string>();
+      if (f.contains("reason")) out << ": " << f["reason"].get<std::string>();
+      out << "\n";
+    }
+  }
 }
 
 }  // namespace
@@ -31,21 +47,24 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   std::string index_flag, format_flag, schema_path;
   std::vector<std::string> roots;
   unsigned jobs = 0, batch = 5000;
-  options.add_options()("help,h", "show this help")(
-      "index", po::value(&index_flag),
-      "index folder (default: $NSEARCH_INDEX, "
-      "else ${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")(
-      "json", "print the summary as one JSON object on stdout")(
-      "format", po::value(&format_flag), "text or json")(
-      "strict", "exit with code 5 when any file was rejected")(
-      "jobs,j", po::value(&jobs), "parser threads (default: all cores)")(
-      "batch-size", po::value(&batch), "documents per commit (default 5000)")(
-      "schema", po::value(&schema_path),
-      "schema YAML for a new index "
-      "(default: the built-in schema/news.yaml)")(
-      "verbose,v",
-      "also list files indexed with warnings (wrong-typed fields)")(
-      "path", po::value(&roots)->multitoken(), "files or folders to index");
+  // clang-format off
+  options.add_options()
+      ("help,h", "show this help")
+      ("index", po::value(&index_flag), "index folder (default: $NSEARCH_INDEX, "
+                                        "else ${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")
+      ("json", "print the summary as one JSON object on stdout")
+      ("format", po::value(&format_flag), "text or json")
+      ("rebuild", "build a fresh index beside the live one and swap it in atomically")
+      ("dry-run", "report per file what would happen; change nothing")
+      ("strict", "exit with code 5 when any file was rejected")
+      ("jobs,j", po::value(&jobs), "threads (default: all cores)")
+      ("batch-size", po::value(&batch), "documents per commit (default 5000)")
+      ("schema", po::value(&schema_path), "schema YAML for a new index "
+                                          "(default: the built-in schema/news.yaml)")
+      ("verbose,v", "progress lines when stderr is not a terminal; list files "
+                    "indexed with warnings (wrong-typed fields)")
+      ("path", po::value(&roots)->multitoken(), "files or folders to index");
+  // clang-format on
   po::positional_options_description positional;
   positional.add("path", -1);
   po::variables_map vm;
@@ -57,8 +76,14 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   if (vm.count("help")) {
     PrintHelp(
         "Usage: nsearch index [OPTIONS] PATH...\n\n"
-        "Indexes the .md and .markdown files under each PATH. Files that\n"
-        "cannot be indexed are reported (path, line, reason) and skipped.",
+        "Brings the index up to date with the .md and .markdown files under\n"
+        "each PATH: new and changed files are indexed, unchanged ones "
+        "skipped,\n"
+        "documents of vanished files deleted. Files that cannot be indexed "
+        "are\n"
+        "reported (path, line, reason) and skipped. SIGINT/SIGTERM commit "
+        "what\n"
+        "is done and exit with 130/143.",
         options);
     return kExitOk;
   }
@@ -67,13 +92,25 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   if (batch == 0)
     return Fail(fmt, InvalidArgument("--batch-size must be at least 1"));
 
+  const bool verbose = vm.count("verbose") > 0;
   indexer::IndexOptions opts;
   opts.index_path = ResolveIndexPath(index_flag);
   opts.roots = roots;
   opts.schema_path = schema_path;
   opts.jobs = jobs;
   opts.batch_size = batch;
+  opts.rebuild = vm.count("rebuild") > 0;
+  opts.dry_run = vm.count("dry-run") > 0;
+  opts.progress = ::isatty(STDERR_FILENO) == 1
+                      ? indexer::ProgressMode::kTerminal
+                  : verbose ? indexer::ProgressMode::kLines
+                            : indexer::ProgressMode::kNone;
+  opts.stop = &g_stop_signal;
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
   auto summary = indexer::RunIndex(opts);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   if (!summary.ok()) return Fail(fmt, summary.error());
 
   PrinterOptions popts;
@@ -84,7 +121,7 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   if (fmt == OutputFormat::kText) {
     for (const auto& r : summary->rejected_files)
       printer->Note("skipped " + r.path + ": " + r.reason);
-    if (vm.count("verbose")) {
+    if (verbose) {
       for (const auto& w : summary->warnings)
         printer->Note("warning: " + w.path + ": field '" + w.field + "'" +
                       (w.line ? " (line " + std::to_string(w.line) + ")" : "") +
@@ -92,6 +129,12 @@ int RunIndexCommand(const std::vector<std::string>& args) {
     }
   }
   printer->Print(summary->ToJson());
+  if (summary->interrupted) {
+    if (fmt == OutputFormat::kText)
+      printer->Note(
+          "interrupted: what was done is committed; run again to finish");
+    return 128 + summary->interrupted;
+  }
   if (vm.count("strict") && summary->rejected > 0) {
     if (fmt == OutputFormat::kText)
       printer->Note(std::to_string(summary->rejected) +

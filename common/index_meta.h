@@ -31,6 +31,11 @@ inline constexpr const char* kMetaRoots = "nsearch.roots";
 inline constexpr const char* kIdPrefix = "Q";
 inline constexpr const char* kRootPrefix = "XR";
 
+// The value slot with each document's file state (path hash, size, mtime,
+// content hash, root hash) for incremental indexing. Out of the schema's
+// range (schemas use small slot numbers).
+inline constexpr unsigned kStateSlot = 0xFFFFFF00u;
+
 // The stable id of the document for a file: 16 hex digits of its path hash.
 std::string DocumentIdForPath(const std::string& absolute_path);
 

@@ -124,8 +124,52 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
       }
     }
   }
+  FileState state;
+  state.path_hash = Fnv1a64(source.path);
+  state.size = source.size;
+  state.mtime_ns = source.mtime_ns;
+  state.content_hash = source.content_hash;
+  state.root_hash = Fnv1a64(source.root);
+  out.add_value(kStateSlot, state.Serialise());
   out.set_data(StoredData(doc, source, id));
   return out;
+}
+
+namespace {
+
+void PutU64(uint64_t v, std::string* out) {
+  for (int i = 7; i >= 0; --i)
+    out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint64_t GetU64(const std::string& s, size_t at) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i)
+    v = (v << 8) | static_cast<unsigned char>(s[at + i]);
+  return v;
+}
+
+}  // namespace
+
+std::string FileState::Serialise() const {
+  std::string out;
+  out.reserve(40);
+  PutU64(path_hash, &out);
+  PutU64(static_cast<uint64_t>(size), &out);
+  PutU64(static_cast<uint64_t>(mtime_ns), &out);
+  PutU64(content_hash, &out);
+  PutU64(root_hash, &out);
+  return out;
+}
+
+bool FileState::Parse(const std::string& value) {
+  if (value.size() != 40) return false;
+  path_hash = GetU64(value, 0);
+  size = static_cast<int64_t>(GetU64(value, 8));
+  mtime_ns = static_cast<int64_t>(GetU64(value, 16));
+  content_hash = GetU64(value, 24);
+  root_hash = GetU64(value, 32);
+  return true;
 }
 
 std::string StoredData(const Document& doc, const SourceFile& source,

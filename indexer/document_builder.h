@@ -24,6 +24,20 @@ struct SourceFile {
   std::string root;  // The indexed root it was found under.
   int64_t size = 0;
   int64_t mtime_ns = 0;
+  uint64_t content_hash = 0;  // Fnv1a64 of the bytes; set once read.
+};
+
+// The file state stored in kStateSlot, for incremental indexing.
+struct FileState {
+  uint64_t path_hash = 0;  // Fnv1a64 of the absolute path (the id).
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+  uint64_t content_hash = 0;
+  uint64_t root_hash = 0;
+
+  std::string Serialise() const;
+  // False when `value` is not a serialised FileState.
+  bool Parse(const std::string& value);
 };
 
 // Bytes of body kept in the stored data (for snippets and `show`).

@@ -2,22 +2,29 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <xapian.h>
 
 #include "common/analyzer.h"
 #include "common/document.h"
 #include "common/front_matter.h"
+#include "common/hash.h"
+#include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "indexer/document_builder.h"
 #include "indexer/walker.h"
@@ -26,14 +33,45 @@ namespace nsearch::indexer {
 
 namespace {
 
-// What a worker hands to the writer for one file.
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+enum class Action { kAdded, kUpdated, kUnchanged, kRejected };
+
+const char* ActionName(Action a) {
+  switch (a) {
+    case Action::kAdded:
+      return "added";
+    case Action::kUpdated:
+      return "updated";
+    case Action::kUnchanged:
+      return "unchanged";
+    case Action::kRejected:
+      return "rejected";
+  }
+  return "?";
+}
+
+// What a worker decided about one file.
 struct Parsed {
   size_t index = 0;  // Position in the file list.
+  Action action = Action::kAdded;
   std::optional<Xapian::Document> doc;
-  std::string id;
+  std::string id_term;
   std::optional<RejectedFile> rejected;
   std::vector<FileWarning> warnings;
 };
+
+// The stored state of the live index, by path hash.
+struct StoredState {
+  FileState state;
+  Xapian::docid docid = 0;
+};
+using StateMap = std::unordered_map<uint64_t, StoredState>;
+
+bool Stopped(const IndexOptions& options) {
+  return options.stop != nullptr && options.stop->load() != 0;
+}
 
 Result<std::string> ReadFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -42,10 +80,12 @@ Result<std::string> ReadFile(const std::string& path) {
   std::string data;
   struct stat st;
   if (::fstat(fd, &st) == 0 && st.st_size > 0)
-    data.reserve(static_cast<size_t>(st.st_size));
-  char buf[65536];
+    data.resize(static_cast<size_t>(st.st_size));
+  size_t have = 0;
   while (true) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (have == data.size())
+      data.resize(std::max<size_t>(4096, data.size() * 2));
+    const ssize_t n = ::read(fd, data.data() + have, data.size() - have);
     if (n < 0) {
       if (errno == EINTR) continue;
       const std::string err = std::strerror(errno);
@@ -53,10 +93,58 @@ Result<std::string> ReadFile(const std::string& path) {
       return IOError("cannot read: " + err);
     }
     if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
+    have += static_cast<size_t>(n);
   }
   ::close(fd);
+  data.resize(have);
   return data;
+}
+
+// Reads, compares with the stored state, parses and builds one file.
+Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
+                   const StateMap* stored, DocumentBuilder& builder) {
+  Parsed out;
+  out.index = index;
+  out.id_term = DocumentBuilder::IdTerm(DocumentIdForPath(listed.path));
+  const StoredState* known = nullptr;
+  if (stored) {
+    auto it = stored->find(Fnv1a64(listed.path));
+    if (it != stored->end()) known = &it->second;
+  }
+  const uint64_t root_hash = Fnv1a64(listed.root);
+  if (known && known->state.size == listed.size &&
+      known->state.mtime_ns == listed.mtime_ns &&
+      known->state.root_hash == root_hash) {
+    out.action = Action::kUnchanged;
+    return out;
+  }
+  SourceFile file = listed;
+  auto bytes = ReadFile(file.path);
+  if (!bytes.ok()) {
+    out.action = Action::kRejected;
+    out.rejected = RejectedFile{file.path, bytes.error().message(), 0, 0, {}};
+    return out;
+  }
+  file.content_hash = Fnv1a64(*bytes);
+  // Touched but not changed (a checkout, a copy): nothing to do.
+  if (known && known->state.content_hash == file.content_hash &&
+      known->state.root_hash == root_hash) {
+    out.action = Action::kUnchanged;
+    return out;
+  }
+  ParseOutcome parsed = ParseDocument(*bytes, schema);
+  if (!parsed.ok()) {
+    const Rejection& r = *parsed.rejection;
+    out.action = Action::kRejected;
+    out.rejected =
+        RejectedFile{file.path, r.ToString(), r.line, r.column, r.field};
+    return out;
+  }
+  for (const FieldWarning& w : parsed.doc.warnings)
+    out.warnings.push_back({file.path, w.field, w.line, w.reason});
+  out.action = known ? Action::kUpdated : Action::kAdded;
+  out.doc = builder.Build(parsed.doc, file);
+  return out;
 }
 
 // Hands parsed files to the single writer in file-list order, so document
@@ -102,27 +190,62 @@ class OrderedQueue {
   size_t window_;
 };
 
-Parsed ParseOne(const SourceFile& file, size_t index, const Schema& schema,
-                DocumentBuilder& builder) {
-  Parsed out;
-  out.index = index;
-  auto bytes = ReadFile(file.path);
-  if (!bytes.ok()) {
-    out.rejected = RejectedFile{file.path, bytes.error().message(), 0, 0, {}};
-    return out;
+// Progress on stderr: files done, docs/s, ETA. Thread-compatible: call
+// Tick from one thread.
+class Progress {
+ public:
+  Progress(ProgressMode mode, size_t total) : mode_(mode), total_(total) {}
+
+  void Tick(size_t done, bool last = false) {
+    if (mode_ == ProgressMode::kNone) return;
+    const auto now = Clock::now();
+    const auto interval = mode_ == ProgressMode::kTerminal
+                              ? std::chrono::milliseconds(200)
+                              : std::chrono::milliseconds(5000);
+    if (!last && now - last_print_ < interval) return;
+    last_print_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    const double rate = secs > 0 ? done / secs : 0;
+    const double eta = rate > 0 ? (total_ - done) / rate : 0;
+    char line[160];
+    std::snprintf(line, sizeof line,
+                  "indexing: %zu/%zu files, %.0f files/s, ETA %.0f s", done,
+                  total_, rate, eta);
+    if (mode_ == ProgressMode::kTerminal) {
+      std::cerr << "\r\x1b[K" << line << (last ? "\n" : "") << std::flush;
+    } else {
+      std::cerr << "nsearch: " << line << "\n" << std::flush;
+    }
   }
-  ParseOutcome parsed = ParseDocument(*bytes, schema);
-  if (!parsed.ok()) {
-    const Rejection& r = *parsed.rejection;
-    out.rejected =
-        RejectedFile{file.path, r.ToString(), r.line, r.column, r.field};
-    return out;
+
+ private:
+  ProgressMode mode_;
+  size_t total_;
+  Clock::time_point start_ = Clock::now();
+  Clock::time_point last_print_ = Clock::time_point::min();
+};
+
+void Record(Parsed& item, IndexSummary* summary, bool dry_run,
+            const std::vector<SourceFile>& files) {
+  for (auto& w : item.warnings) summary->warnings.push_back(std::move(w));
+  switch (item.action) {
+    case Action::kAdded:
+      ++summary->added;
+      break;
+    case Action::kUpdated:
+      ++summary->updated;
+      break;
+    case Action::kUnchanged:
+      ++summary->unchanged;
+      break;
+    case Action::kRejected:
+      ++summary->rejected;
+      summary->rejected_files.push_back(std::move(*item.rejected));
+      break;
   }
-  for (const FieldWarning& w : parsed.doc.warnings)
-    out.warnings.push_back({file.path, w.field, w.line, w.reason});
-  out.id = DocumentIdForPath(file.path);
-  out.doc = builder.Build(parsed.doc, file);
-  return out;
+  if (dry_run)
+    summary->actions.emplace_back(files[item.index].path,
+                                  ActionName(item.action));
 }
 
 Result<Schema> ChooseSchema(const IndexOptions& options) {
@@ -137,18 +260,270 @@ std::string NowIso() {
           .count());
 }
 
+unsigned JobCount(const IndexOptions& options) {
+  return options.jobs ? options.jobs
+                      : std::max(1u, std::thread::hardware_concurrency());
+}
+
+Result<std::vector<std::unique_ptr<DocumentBuilder>>> MakeBuilders(
+    const Schema& schema, unsigned n) {
+  std::vector<std::unique_ptr<DocumentBuilder>> builders;
+  for (unsigned j = 0; j < n; ++j) {
+    NSEARCH_ASSIGN_OR_RETURN(
+        auto analyzer,
+        Analyzer::Create({schema.stemmer(), schema.stopwords()}));
+    builders.push_back(
+        std::make_unique<DocumentBuilder>(schema, std::move(analyzer)));
+  }
+  return builders;
+}
+
+// Checks that an existing generation was built by `schema`.
+Status CheckSchema(const Xapian::Database& db, const Schema& schema,
+                   const std::string& index_path) {
+  if (db.get_doccount() == 0 && db.get_metadata(kMetaFormat).empty())
+    return Status::Ok();
+  auto existing = ReadIndexSchema(db);
+  if (!existing.ok()) return existing.error().WithContext(index_path);
+  if (existing->hash() != schema.hash())
+    return SchemaMismatch(
+        "index " + index_path + " was built with schema " + existing->name() +
+        " v" + std::to_string(existing->version()) + " (" + existing->hash() +
+        "), not " + schema.name() + " v" + std::to_string(schema.version()) +
+        " (" + schema.hash() +
+        "); rebuild it with --rebuild or index into a new folder");
+  return Status::Ok();
+}
+
+StateMap ReadState(const Xapian::Database& db) {
+  StateMap state;
+  state.reserve(db.get_doccount());
+  for (auto v = db.valuestream_begin(kStateSlot);
+       v != db.valuestream_end(kStateSlot); ++v) {
+    StoredState s;
+    if (!s.state.Parse(*v)) continue;
+    s.docid = v.get_docid();
+    state[s.state.path_hash] = s;
+  }
+  return state;
+}
+
+// Slices [0, n) into `parts` contiguous ranges of about equal cost, where a
+// file costs a fixed amount plus its size (big related: lists are skipped
+// by a line scan, but still read).
+std::vector<size_t> SliceBounds(const std::vector<SourceFile>& files,
+                                unsigned parts) {
+  constexpr double kFixedCost = 8192;  // Bytes-equivalent of one document.
+  double total = 0;
+  for (const auto& f : files) total += kFixedCost + static_cast<double>(f.size);
+  std::vector<size_t> bounds = {0};
+  double acc = 0;
+  for (size_t i = 0; i < files.size() && bounds.size() < parts; ++i) {
+    acc += kFixedCost + static_cast<double>(files[i].size);
+    if (acc >= total * bounds.size() / parts) bounds.push_back(i + 1);
+  }
+  while (bounds.size() <= parts) bounds.push_back(files.size());
+  return bounds;
+}
+
+// Full build into `generation`: parts in parallel, merged by compaction.
+Status BuildGeneration(const std::vector<SourceFile>& files,
+                       const Schema& schema, const std::string& generation,
+                       const IndexOptions& options, IndexSummary* summary) {
+  const unsigned jobs = std::min<unsigned>(
+      JobCount(options),
+      static_cast<unsigned>(std::max<size_t>(1, files.size())));
+  NSEARCH_ASSIGN_OR_RETURN(auto builders, MakeBuilders(schema, jobs));
+  const std::vector<size_t> bounds = SliceBounds(files, jobs);
+  std::vector<Status> errors(jobs);
+  std::vector<std::string> part_paths;
+  for (unsigned j = 0; j < jobs; ++j)
+    part_paths.push_back(generation + "/part-" + std::to_string(j));
+  std::atomic<size_t> done{0};
+  std::atomic<unsigned> finished{0};
+  std::mutex summary_mu;
+
+  std::vector<std::thread> workers;
+  for (unsigned j = 0; j < jobs; ++j) {
+    workers.emplace_back([&, j] {
+      try {
+        std::optional<Xapian::WritableDatabase> part;
+        if (!options.dry_run) {
+          part.emplace(part_paths[j], Xapian::DB_CREATE_OR_OVERWRITE);
+          WriteIndexStamps(*part, schema);
+        }
+        size_t since_commit = 0;
+        for (size_t i = bounds[j]; i < bounds[j + 1] && !Stopped(options);
+             ++i) {
+          Parsed item = ProcessFile(files[i], i, schema, nullptr, *builders[j]);
+          if (item.doc && part) {
+            part->add_document(*item.doc);
+            if (++since_commit >= options.batch_size) {
+              part->commit();
+              since_commit = 0;
+            }
+          }
+          item.doc.reset();
+          {
+            std::lock_guard<std::mutex> lock(summary_mu);
+            Record(item, summary, options.dry_run, files);
+          }
+          ++done;
+        }
+        if (part) part->commit();
+      } catch (const Xapian::Error& e) {
+        errors[j] = StatusFromXapian(e, part_paths[j]);
+      }
+      ++finished;
+    });
+  }
+  Progress progress(options.progress, files.size());
+  while (finished.load() < jobs) {
+    progress.Tick(done.load());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& t : workers) t.join();
+  progress.Tick(done.load(), true);
+  std::sort(summary->actions.begin(), summary->actions.end());
+  for (const auto& e : errors) NSEARCH_RETURN_IF_ERROR(e);
+  if (options.dry_run) return Status::Ok();
+
+  // Merge the parts, in slice order, into the generation itself.
+  try {
+    Xapian::Database all;
+    for (const auto& p : part_paths) all.add_database(Xapian::Database(p));
+    const std::string merged = generation + "/merged";
+    all.compact(merged);
+    {
+      Xapian::WritableDatabase db(merged, Xapian::DB_OPEN);
+      WriteIndexStamps(db, schema);
+      db.set_metadata(kMetaLastUpdate, NowIso());
+      db.commit();
+      summary->documents = db.get_doccount();
+    }
+    for (const auto& p : part_paths) fs::remove_all(p);
+    // Move the merged tables up into the generation folder.
+    for (const auto& entry : fs::directory_iterator(merged))
+      fs::rename(entry.path(), fs::path(generation) / entry.path().filename());
+    fs::remove(merged);
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, generation);
+  } catch (const fs::filesystem_error& e) {
+    return IOError(std::string("cannot assemble the new index: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+// Incremental update of the live generation.
+Status UpdateGeneration(const std::vector<SourceFile>& files,
+                        const Schema& schema, const std::string& generation,
+                        const IndexOptions& options,
+                        const std::vector<std::string>& roots,
+                        IndexSummary* summary) {
+  try {
+    std::optional<Xapian::WritableDatabase> writable;
+    Xapian::Database db;
+    if (options.dry_run) {
+      db = Xapian::Database(generation);
+    } else {
+      writable.emplace(generation, Xapian::DB_OPEN);
+      db = *writable;
+    }
+    NSEARCH_RETURN_IF_ERROR(CheckSchema(db, schema, options.index_path));
+    const StateMap stored = ReadState(db);
+
+    const unsigned jobs = JobCount(options);
+    NSEARCH_ASSIGN_OR_RETURN(auto builders, MakeBuilders(schema, jobs));
+    OrderedQueue queue(512);
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> workers;
+    for (unsigned j = 0; j < jobs; ++j) {
+      workers.emplace_back([&, builder = builders[j].get()] {
+        for (size_t i = next++; i < files.size(); i = next++) {
+          queue.WaitForTurn(i);
+          if (Stopped(options)) {
+            Parsed skipped;
+            skipped.index = i;
+            skipped.action = Action::kUnchanged;
+            queue.Push(std::move(skipped));
+            continue;
+          }
+          queue.Push(ProcessFile(files[i], i, schema, &stored, *builder));
+        }
+      });
+    }
+
+    Progress progress(options.progress, files.size());
+    size_t since_commit = 0, done = 0;
+    Status write_error;
+    while (std::optional<Parsed> item = queue.Pop(files.size())) {
+      progress.Tick(++done);
+      if (Stopped(options)) continue;  // Drain; nothing more is written.
+      if (item->doc && writable && write_error.ok()) {
+        try {
+          writable->replace_document(item->id_term, *item->doc);
+          if (++since_commit >= options.batch_size) {
+            writable->commit();
+            since_commit = 0;
+          }
+        } catch (const Xapian::Error& e) {
+          write_error = StatusFromXapian(e, options.index_path);
+        }
+      }
+      Record(*item, summary, options.dry_run, files);
+    }
+    for (auto& t : workers) t.join();
+    progress.Tick(done, true);
+    NSEARCH_RETURN_IF_ERROR(write_error);
+
+    // Documents of files that vanished from a root indexed in this run.
+    if (!Stopped(options)) {
+      std::unordered_set<uint64_t> root_hashes, present;
+      for (const auto& r : roots) root_hashes.insert(Fnv1a64(r));
+      for (const auto& f : files) present.insert(Fnv1a64(f.path));
+      std::vector<std::pair<std::string, Xapian::docid>> gone;
+      for (const auto& [hash, s] : stored) {
+        if (root_hashes.count(s.state.root_hash) && !present.count(hash))
+          gone.emplace_back(Hex64(hash), s.docid);
+      }
+      std::sort(gone.begin(), gone.end());
+      for (const auto& [id, docid] : gone) {
+        if (writable) writable->delete_document(docid);
+        ++summary->deleted;
+        if (options.dry_run) {
+          const std::string path =
+              Json::parse(db.get_document(docid).get_data(), nullptr, false)
+                  .value("path", id);
+          summary->actions.emplace_back(path, "deleted");
+        }
+      }
+    }
+    if (writable) {
+      writable->set_metadata(kMetaLastUpdate, NowIso());
+      writable->commit();
+      summary->documents = writable->get_doccount();
+    } else {
+      summary->documents = db.get_doccount();
+    }
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, options.index_path);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Json IndexSummary::ToJson() const {
+  auto rejection_json = [](const RejectedFile& r) {
+    return Json{{"path", r.path},
+                {"reason", r.reason},
+                {"line", r.line ? Json(r.line) : Json(nullptr)},
+                {"column", r.column ? Json(r.column) : Json(nullptr)},
+                {"field", r.field.empty() ? Json(nullptr) : Json(r.field)}};
+  };
   Json rejected_json = Json::array();
-  for (const auto& r : rejected_files) {
-    rejected_json.push_back(
-        {{"path", r.path},
-         {"reason", r.reason},
-         {"line", r.line ? Json(r.line) : Json(nullptr)},
-         {"column", r.column ? Json(r.column) : Json(nullptr)},
-         {"field", r.field.empty() ? Json(nullptr) : Json(r.field)}});
-  }
+  for (const auto& r : rejected_files)
+    rejected_json.push_back(rejection_json(r));
   Json warnings_json = Json::array();
   for (const auto& w : warnings) {
     warnings_json.push_back({{"path", w.path},
@@ -157,127 +532,152 @@ Json IndexSummary::ToJson() const {
                              {"reason", w.reason}});
   }
   const size_t indexed = added + updated;
-  return {{"version", kOutputVersion},
-          {"files", files},
-          {"added", added},
-          {"updated", updated},
-          {"deleted", deleted},
-          {"unchanged", unchanged},
-          {"rejected", rejected},
-          {"seconds", seconds},
-          {"docs_per_second", seconds > 0 ? indexed / seconds : 0.0},
-          {"documents", documents},
-          {"rejected_files", rejected_json},
-          {"warnings", warnings_json}};
+  Json out = {{"version", kOutputVersion},
+              {"files", files},
+              {"added", added},
+              {"updated", updated},
+              {"deleted", deleted},
+              {"unchanged", unchanged},
+              {"rejected", rejected},
+              {"seconds", seconds},
+              {"docs_per_second", seconds > 0 ? indexed / seconds : 0.0},
+              {"documents", documents},
+              {"rebuilt", rebuilt},
+              {"dry_run", dry_run},
+              {"interrupted", interrupted ? Json(interrupted) : Json(nullptr)},
+              {"rejected_files", rejected_json},
+              {"warnings", warnings_json}};
+  if (dry_run) {
+    std::unordered_map<std::string, const RejectedFile*> by_path;
+    for (const auto& r : rejected_files) by_path[r.path] = &r;
+    Json files_json = Json::array();
+    for (const auto& [path, action] : actions) {
+      Json f = {{"path", path}, {"action", action}};
+      if (auto it = by_path.find(path);
+          it != by_path.end() && action == "rejected") {
+        const Json r = rejection_json(*it->second);
+        for (const char* key : {"reason", "line", "column", "field"})
+          f[key] = r[key];
+      }
+      files_json.push_back(f);
+    }
+    out["files_detail"] = files_json;
+  }
+  return out;
 }
 
 Result<IndexSummary> RunIndex(const IndexOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   NSEARCH_ASSIGN_OR_RETURN(const Schema schema, ChooseSchema(options));
 
   std::vector<std::pair<std::string, std::string>> problems;
   NSEARCH_ASSIGN_OR_RETURN(const std::vector<SourceFile> files,
                            ListContentFiles(options.roots, &problems));
+  std::vector<std::string> roots;
+  for (const auto& r : options.roots) {
+    struct stat st;
+    const std::string abs = AbsolutePath(r);
+    roots.push_back(::stat(abs.c_str(), &st) == 0 && S_ISREG(st.st_mode)
+                        ? fs::path(abs).parent_path().string()
+                        : abs);
+  }
 
   IndexSummary summary;
   summary.files = files.size();
+  summary.dry_run = options.dry_run;
   for (const auto& [path, reason] : problems) {
     summary.rejected_files.push_back({path, reason, 0, 0, {}});
     ++summary.rejected;
   }
 
-  std::error_code ec;
-  std::filesystem::create_directories(options.index_path, ec);
-  if (ec)
-    return IOError("cannot create index folder " + options.index_path + ": " +
-                   ec.message());
+  const std::string& dir = options.index_path;
+  if (IsPlainXapianDatabase(dir))
+    return Corruption(dir +
+                      " holds a Xapian database that nsearch did not make; "
+                      "index into another folder");
 
-  try {
-    Xapian::WritableDatabase db(options.index_path, Xapian::DB_CREATE_OR_OPEN);
-    if (db.get_doccount() > 0 || !db.get_metadata(kMetaFormat).empty()) {
-      NSEARCH_ASSIGN_OR_RETURN(const Schema existing, ReadIndexSchema(db));
-      if (existing.hash() != schema.hash())
-        return SchemaMismatch(
-            "index " + options.index_path + " was built with schema " +
-            existing.name() + " v" + std::to_string(existing.version()) + " (" +
-            existing.hash() + "), not " + schema.name() + " v" +
-            std::to_string(schema.version()) + " (" + schema.hash() +
-            "); index into a new folder or remove this one");
-    }
-    WriteIndexStamps(db, schema);
-
-    const unsigned jobs =
-        options.jobs ? options.jobs
-                     : std::max(1u, std::thread::hardware_concurrency());
-    OrderedQueue queue(512);
-    std::atomic<size_t> next{0};
-    std::vector<std::thread> workers;
-    // Analyzers are created up front so a failure is reported before any
-    // work starts.
-    std::vector<std::unique_ptr<DocumentBuilder>> builders;
-    for (unsigned j = 0; j < jobs; ++j) {
-      NSEARCH_ASSIGN_OR_RETURN(
-          auto analyzer,
-          Analyzer::Create({schema.stemmer(), schema.stopwords()}));
-      builders.push_back(
-          std::make_unique<DocumentBuilder>(schema, std::move(analyzer)));
-    }
-    for (unsigned j = 0; j < jobs; ++j) {
-      workers.emplace_back([&, builder = builders[j].get()] {
-        for (size_t i = next++; i < files.size(); i = next++) {
-          queue.WaitForTurn(i);
-          queue.Push(ParseOne(files[i], i, schema, *builder));
-        }
-      });
-    }
-
-    size_t since_commit = 0;
-    Status write_error;
-    while (std::optional<Parsed> item = queue.Pop(files.size())) {
-      for (auto& w : item->warnings) summary.warnings.push_back(std::move(w));
-      if (item->rejected) {
-        ++summary.rejected;
-        summary.rejected_files.push_back(std::move(*item->rejected));
-        continue;
-      }
-      if (!write_error.ok()) continue;  // Drain so workers can finish.
-      try {
-        const std::string id_term = DocumentBuilder::IdTerm(item->id);
-        if (db.term_exists(id_term)) {
-          ++summary.updated;
-        } else {
-          ++summary.added;
-        }
-        db.replace_document(id_term, *item->doc);
-        if (++since_commit >= options.batch_size) {
-          db.commit();
-          since_commit = 0;
-        }
-      } catch (const Xapian::Error& e) {
-        write_error = StatusFromXapian(e, options.index_path);
-      }
-    }
-    for (auto& t : workers) t.join();
-    NSEARCH_RETURN_IF_ERROR(write_error);
-
-    db.set_metadata(kMetaLastUpdate, NowIso());
-    db.commit();
-    summary.documents = db.get_doccount();
-  } catch (const Xapian::Error& e) {
-    return StatusFromXapian(e, options.index_path);
+  std::unique_ptr<IndexLock> lock;
+  if (!options.dry_run) {
+    NSEARCH_ASSIGN_OR_RETURN(lock, IndexLock::Acquire(dir));
+    RemoveStaleGenerations(dir);
   }
+  std::string live = LiveGeneration(dir);
+  if (!options.dry_run && live.empty()) {
+    // Publish an empty, stamped index first: from now on the folder always
+    // opens, whenever this run is killed.
+    NSEARCH_ASSIGN_OR_RETURN(live, CreateGeneration(dir));
+    try {
+      Xapian::WritableDatabase db(live, Xapian::DB_CREATE_OR_OPEN);
+      WriteIndexStamps(db, schema);
+      db.commit();
+    } catch (const Xapian::Error& e) {
+      return StatusFromXapian(e, dir);
+    }
+    NSEARCH_RETURN_IF_ERROR(PublishGeneration(dir, live));
+  }
+
+  // A full build when asked, or when there is nothing to update.
+  bool full = options.rebuild || live.empty();
+  if (!full) {
+    try {
+      Xapian::Database db(live);
+      NSEARCH_RETURN_IF_ERROR(CheckSchema(db, schema, dir));
+      full = db.get_doccount() == 0;
+    } catch (const Xapian::Error& e) {
+      return StatusFromXapian(e, dir);
+    }
+  }
+
+  if (full) {
+    std::string generation;  // Dry runs write nothing, not even parts.
+    if (!options.dry_run) {
+      NSEARCH_ASSIGN_OR_RETURN(generation, CreateGeneration(dir));
+    }
+    Status built =
+        BuildGeneration(files, schema, generation, options, &summary);
+    const bool publish = built.ok() && !options.dry_run &&
+                         // Interrupted: keep a complete live index rather than
+                         // a partial new one, unless the live one is empty.
+                         (!Stopped(options) || [&] {
+                           try {
+                             return Xapian::Database(live).get_doccount() == 0;
+                           } catch (const Xapian::Error&) {
+                             return false;
+                           }
+                         }());
+    if (publish) {
+      NSEARCH_RETURN_IF_ERROR(PublishGeneration(dir, generation));
+      summary.rebuilt = true;
+      RemoveStaleGenerations(dir);
+    } else if (!generation.empty()) {
+      std::error_code ec;
+      fs::remove_all(generation, ec);
+    }
+    NSEARCH_RETURN_IF_ERROR(built);
+    if (options.dry_run || !publish) {
+      try {
+        summary.documents =
+            live.empty() ? 0 : Xapian::Database(live).get_doccount();
+      } catch (const Xapian::Error& e) {
+        return StatusFromXapian(e, dir);
+      }
+    }
+  } else {
+    NSEARCH_RETURN_IF_ERROR(
+        UpdateGeneration(files, schema, live, options, roots, &summary));
+  }
+  if (Stopped(options)) summary.interrupted = options.stop->load();
 
   std::sort(summary.rejected_files.begin(), summary.rejected_files.end(),
             [](const RejectedFile& a, const RejectedFile& b) {
               return a.path < b.path;
             });
-  std::sort(summary.warnings.begin(), summary.warnings.end(),
-            [](const FileWarning& a, const FileWarning& b) {
-              return a.path != b.path ? a.path < b.path : a.field < b.field;
-            });
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  std::stable_sort(summary.warnings.begin(), summary.warnings.end(),
+                   [](const FileWarning& a, const FileWarning& b) {
+                     return a.path != b.path ? a.path < b.path
+                                             : a.field < b.field;
+                   });
+  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return summary;
 }
 

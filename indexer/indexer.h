@@ -1,14 +1,24 @@
-// `nsearch index`: walks the roots, parses files on worker threads and feeds
-// one Xapian writer, committing in batches.
+// `nsearch index`: walks the roots and brings the index up to date with
+// them (SPEC §3).
 //
-// Design for what comes next (#3): parsing (ParseDocument, a pure function)
-// and term building run on `jobs` threads; only the writer thread touches
-// the WritableDatabase; each commit is atomic, so a killed run leaves the
-// last commit readable.
+// Two paths, one result:
+//  - Full build (a new index, an empty one, or --rebuild): the file list is
+//    cut into `jobs` contiguous slices; each thread reads, parses and writes
+//    its slice into a partial Xapian database; the parts are then merged by
+//    compaction (in slice order, so document ids follow file order) into a
+//    new generation, which is published atomically (common/index_layout.h).
+//  - Incremental: files whose size and mtime (or, when those differ, content
+//    hash) match the stored state are skipped; the others are parsed on
+//    `jobs` threads and written by one writer in file order, committed every
+//    `batch_size` documents; documents of files that vanished from a root
+//    indexed in this run are deleted.
+// Every commit and every publish is atomic, so a killed run leaves the last
+// committed index readable, and the next run completes the job.
 
 #ifndef NSEARCH_INDEXER_INDEXER_H_
 #define NSEARCH_INDEXER_INDEXER_H_
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -19,14 +29,26 @@
 
 namespace nsearch::indexer {
 
+// How progress is reported on stderr.
+enum class ProgressMode {
+  kNone,
+  kTerminal,  // One line rewritten in place (stderr is a terminal).
+  kLines,     // A line every few seconds (-v when not a terminal).
+};
+
 struct IndexOptions {
   std::string index_path;          // Created if missing.
   std::vector<std::string> roots;  // Files or folders.
   // Schema YAML file for a new index; empty uses the built-in schema. An
   // existing index must have been built by the same schema.
   std::string schema_path;
-  unsigned jobs = 0;           // Parser threads; 0 = all cores.
+  unsigned jobs = 0;           // Threads; 0 = all cores.
   unsigned batch_size = 5000;  // Documents per commit.
+  bool rebuild = false;        // Build a fresh index and swap it in.
+  bool dry_run = false;        // Report what would happen; change nothing.
+  ProgressMode progress = ProgressMode::kNone;
+  // Set (to the signal number) to stop early: what is done is committed.
+  const std::atomic<int>* stop = nullptr;
 };
 
 struct RejectedFile {
@@ -53,8 +75,14 @@ struct IndexSummary {
   size_t rejected = 0;
   double seconds = 0;
   size_t documents = 0;  // In the index after the run.
+  bool rebuilt = false;  // A full build was published.
+  bool dry_run = false;
+  int interrupted = 0;  // The signal that stopped the run, or 0.
   std::vector<RejectedFile> rejected_files;
   std::vector<FileWarning> warnings;
+  // Per-file actions (path, "added"|"updated"|"unchanged"|"deleted"|
+  // "rejected"), in file order; filled only for dry runs.
+  std::vector<std::pair<std::string, std::string>> actions;
 
   // The JSON object of SPEC §5 (`nsearch index --json`).
   Json ToJson() const;
@@ -64,7 +92,7 @@ struct IndexSummary {
 //   kNotFound        a root does not exist
 //   kBusy            another writer holds the index
 //   kSchemaMismatch  the index was built by another schema or analyzer
-//   kCorruption      the path holds something that is not an nsearch index
+//   kCorruption      the folder holds something that is not an nsearch index
 //   kIOError         reading or writing failed
 Result<IndexSummary> RunIndex(const IndexOptions& options);
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/document.h"
+#include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "searcher/facets.h"
 #include "searcher/prior.h"
@@ -389,7 +390,10 @@ Result<Json> Searcher::Check(const std::string& path) {
   std::ostringstream report;
   size_t errors = 0;
   try {
-    errors = Xapian::Database::check(path, Xapian::DBCHECK_SHOW_STATS, &report);
+    // check() reads a database folder, not a stub: check the live one.
+    std::string live = LiveGeneration(path);
+    if (live.empty()) live = path;
+    errors = Xapian::Database::check(live, Xapian::DBCHECK_SHOW_STATS, &report);
   } catch (const Xapian::Error& e) {
     return Corruption("index " + path + " failed the check: " + e.get_msg());
   }

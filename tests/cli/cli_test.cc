@@ -8,6 +8,7 @@
 //   exit_code  optional, default 0
 // NSEARCH_UPDATE_GOLDEN=1 rewrites `expected` from the actual output.
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "common/index_layout.h"
 #include "tests/support/test_support.h"
 
 namespace nsearch {
@@ -263,14 +265,15 @@ TEST_F(CliTest, ExitThreeOnCorruptIndex) {
   TempDir dir;
   const std::string index = dir.path() + "/ix";
   ASSERT_EQ(RunNsearch({"index", "--index", index, ContentDir()}).exit_code, 0);
-  // Overwrite every table with garbage.
-  for (const auto& entry : fs::directory_iterator(index)) {
+  // Overwrite every table of every generation with garbage.
+  for (const auto& entry : fs::recursive_directory_iterator(index)) {
     if (entry.path().extension() == ".glass")
       std::ofstream(entry.path(), std::ios::binary | std::ios::trunc)
           << std::string(8192, '\x5a');
   }
   const RunResult r = RunNsearch({"query", "azure", "--index", index});
   EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(RunNsearch({"check", "--index", index}).exit_code, 3);
 }
 
 TEST_F(CliTest, ExitThreeOnSchemaMismatch) {
@@ -290,11 +293,22 @@ TEST_F(CliTest, ExitThreeOnSchemaMismatch) {
 TEST_F(CliTest, ExitFourWhenIndexIsBusy) {
   TempDir dir;
   const std::string index = dir.path() + "/ix";
-  Xapian::WritableDatabase holder(index, Xapian::DB_CREATE);
+  auto holder = IndexLock::Acquire(index);  // As another writer would.
+  ASSERT_TRUE(holder.ok());
+  const auto started = std::chrono::steady_clock::now();
   const RunResult r = RunNsearch({"index", "--index", index, ContentDir()});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("busy"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(index), std::string::npos) << r.err;
+  // Fails fast: no waiting for the lock.
+  EXPECT_LT(std::chrono::steady_clock::now() - started,
+            std::chrono::seconds(5));
+  // Readers are not blocked by a writer.
+  holder->reset();
+  ASSERT_EQ(RunNsearch({"index", "--index", index, ContentDir()}).exit_code, 0);
+  auto again = IndexLock::Acquire(index);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(RunNsearch({"query", "azure", "--index", index}).exit_code, 0);
 }
 
 TEST_F(CliTest, ExitFiveUnderStrictWithRejectedFiles) {

@@ -13,6 +13,7 @@
 
 #include "common/analyzer.h"
 #include "common/document.h"
+#include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "common/schema.h"
 #include "common/status.h"
@@ -135,7 +136,7 @@ TEST(IndexerTest, HiddenFoldersAndNonMarkdownFilesAreNotIndexed) {
       DocumentIdForPath(ContentRoot() + "/_communities/.keep"))));
 }
 
-TEST(IndexerTest, ReindexingTheSameTreeUpdatesInPlace) {
+TEST(IndexerTest, ReindexingTheSameTreeChangesNothing) {
   TempDir dir;
   const std::string index = dir.path() + "/index";
   auto first = Index(index, {ContentRoot(), BrokenRoot()});
@@ -143,7 +144,9 @@ TEST(IndexerTest, ReindexingTheSameTreeUpdatesInPlace) {
   auto second = Index(index, {ContentRoot(), BrokenRoot()});
   ASSERT_TRUE(second.ok()) << second.error().ToString();
   EXPECT_EQ(0u, second->added);
-  EXPECT_EQ(first->added, second->updated);
+  EXPECT_EQ(0u, second->updated);
+  EXPECT_EQ(0u, second->deleted);
+  EXPECT_EQ(first->added, second->unchanged);
   EXPECT_EQ(first->rejected, second->rejected);
   EXPECT_EQ(first->documents, second->documents);
   EXPECT_EQ(kContentDocs + kBrokenIndexable,
@@ -169,7 +172,8 @@ TEST(IndexerTest, ReindexingAnEditedFileReplacesIt) {
   auto second = Index(index, {dir.path() + "/docs"});
   ASSERT_TRUE(second.ok()) << second.error().ToString();
   EXPECT_EQ(0u, second->added);
-  EXPECT_EQ(2u, second->updated);
+  EXPECT_EQ(1u, second->updated);
+  EXPECT_EQ(1u, second->unchanged);
   EXPECT_EQ(2u, second->documents);
 
   Xapian::Database db(index);
@@ -215,12 +219,14 @@ TEST(IndexerTest, AnotherWriterMakesTheIndexBusy) {
   TempDir dir;
   const std::string index = dir.path() + "/index";
   dir.Write("docs/a.md", Article("A title", "An excerpt."));
-  Xapian::WritableDatabase holder(index, Xapian::DB_CREATE_OR_OPEN);
+  auto holder = IndexLock::Acquire(index);
+  ASSERT_TRUE(holder.ok()) << holder.error().ToString();
   auto summary = Index(index, {dir.path() + "/docs"});
   ASSERT_FALSE(summary.ok());
   EXPECT_EQ(StatusCode::kBusy, summary.error().code())
       << summary.error().ToString();
-  holder.close();
+  EXPECT_NE(std::string::npos, summary.error().message().find(index));
+  holder->reset();
 
   auto after = Index(index, {dir.path() + "/docs"});
   ASSERT_TRUE(after.ok()) << after.error().ToString();
