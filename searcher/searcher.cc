@@ -204,6 +204,21 @@ Result<Json> Searcher::Search(const SearchRequest& request) {
 Result<Json> Searcher::RunQuery(const Xapian::Query& query,
                                 const SearchRequest& request,
                                 const ParsedQuery& parsed) {
+  // A writer that commits twice while we read makes Xapian throw
+  // DatabaseModifiedError: reopen at the newest revision and try again.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return RunQueryOnce(query, request, parsed);
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt == 5) return StatusFromXapian(e, path_);
+      db_.reopen();
+    }
+  }
+}
+
+Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
+                                    const SearchRequest& request,
+                                    const ParsedQuery& parsed) {
   NSEARCH_ASSIGN_OR_RETURN(std::vector<FacetSpec> facet_specs,
                            ResolveFacets(schema_, request.facets));
   try {
@@ -316,6 +331,8 @@ Result<Json> Searcher::RunQuery(const Xapian::Query& query,
                 {"hits", hits}};
     if (!facet_specs.empty()) out["facets"] = spy.ToJson(request.facet_size);
     return out;
+  } catch (const Xapian::DatabaseModifiedError&) {
+    throw;  // RunQuery reopens and retries.
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, path_);
   }

@@ -93,6 +93,10 @@ class Searcher {
   Result<Json> RunQuery(const Xapian::Query& query,
                         const SearchRequest& request,
                         const ParsedQuery& parsed);
+  // One attempt; throws Xapian::DatabaseModifiedError for RunQuery to retry.
+  Result<Json> RunQueryOnce(const Xapian::Query& query,
+                            const SearchRequest& request,
+                            const ParsedQuery& parsed);
 
   std::string path_;
   Xapian::Database db_;

@@ -45,6 +45,14 @@ RunResult RunNsearch(const std::vector<std::string>& args,
 
 std::string ReadFileOrDie(const std::string& path);
 
+// Starts nsearch in the background (stdout and stderr to /dev/null unless
+// paths are given); returns its pid.
+int SpawnNsearch(const std::vector<std::string>& args,
+                 const std::string& out_path = "/dev/null",
+                 const std::string& err_path = "/dev/null");
+// Waits for a spawned process: its exit code, or 128 + signal.
+int WaitForExit(int pid);
+
 }  // namespace nsearch::testing
 
 #endif  // NSEARCH_TESTS_SUPPORT_TEST_SUPPORT_H_

@@ -1,0 +1,214 @@
+// The indexer under stress, through the real binary (SPEC §3, #3): killed
+// with SIGKILL at random points, interrupted with SIGINT/SIGTERM, and
+// queried while it commits and swaps.
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <signal.h>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "tests/support/test_support.h"
+
+namespace nsearch {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::RunNsearch;
+using testing::RunResult;
+using testing::SpawnNsearch;
+using testing::TempDir;
+using testing::WaitForExit;
+
+// A tree of `copies` copies of data/content (54 documents each).
+std::string MakeTree(const TempDir& dir, int copies) {
+  const std::string tree = dir.path() + "/tree";
+  fs::create_directories(tree);
+  for (int i = 0; i < copies; ++i)
+    fs::copy(testing::SourceDir() + "/data/content",
+             tree + "/copy" + std::to_string(i), fs::copy_options::recursive);
+  return tree;
+}
+
+size_t CountMarkdown(const std::string& tree) {
+  size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(tree)) {
+    if (e.path().string().find("/.") != std::string::npos) continue;
+    n += e.is_regular_file() && e.path().extension() == ".md";
+  }
+  return n;
+}
+
+// Checks the index has exactly `expected` documents, each id once.
+void ExpectCompleteAndUnique(const std::string& index, size_t expected) {
+  Xapian::Database db(index);
+  EXPECT_EQ(expected, db.get_doccount());
+  size_t ids = 0;
+  for (auto t = db.allterms_begin("Q"); t != db.allterms_end("Q"); ++t) {
+    ++ids;
+    EXPECT_EQ(1u, t.get_termfreq()) << "duplicated document " << *t;
+  }
+  EXPECT_EQ(expected, ids);
+}
+
+void ExpectIndexAnswers(const std::string& index) {
+  const RunResult stats = RunNsearch({"stats", "--json", "--index", index});
+  ASSERT_EQ(0, stats.exit_code) << stats.err;
+  const RunResult query =
+      RunNsearch({"query", "azure", "--json", "--index", index});
+  ASSERT_EQ(0, query.exit_code) << query.err;
+  EXPECT_FALSE(json::parse(query.out, nullptr, false).is_discarded());
+}
+
+TEST(RobustnessTest, KillNineAtTwentyRandomPointsLosesAndDuplicatesNothing) {
+  TempDir dir;
+  std::string tree;
+  const std::string corpus = testing::SharedCorpusDir();
+  if (!corpus.empty()) {
+    tree = corpus;  // Read-only is fine: the indexer only reads it.
+  } else {
+    tree = MakeTree(dir, 20);
+  }
+  const std::string index = dir.path() + "/index";
+  // How long one full build takes here, to spread the kills over it.
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(
+      0,
+      RunNsearch({"index", "--index", dir.path() + "/probe", tree}).exit_code);
+  const auto full = std::chrono::steady_clock::now() - t0;
+  const auto full_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(full).count();
+
+  std::mt19937 rng(20261126);  // Fixed seed: the same kill points every run.
+  std::uniform_int_distribution<long> at(0, std::max<long>(1000, full_us));
+  int killed = 0;
+  for (int round = 0; round < 20; ++round) {
+    // Alternate full rebuilds with incremental runs (which resume a
+    // killed first build); small batches mean many commits to land in.
+    std::vector<std::string> args = {"index",        "--index", index,
+                                     "--batch-size", "50",      tree};
+    if (round % 2 == 1) args.push_back("--rebuild");
+    const int pid = SpawnNsearch(args);
+    std::this_thread::sleep_for(std::chrono::microseconds(at(rng)));
+    ::kill(pid, SIGKILL);
+    const int code = WaitForExit(pid);
+    ASSERT_TRUE(code == 128 + SIGKILL || code == 0)
+        << "round " << round << ": " << code;
+    killed += code == 128 + SIGKILL;
+    if (fs::exists(index + "/XAPIANDB")) ExpectIndexAnswers(index);
+  }
+  EXPECT_GE(killed, 15)
+      << "most runs must die mid-way for the test to mean anything";
+  // The next run finishes the job.
+  const RunResult last =
+      RunNsearch({"index", "--json", "--index", index, tree});
+  ASSERT_EQ(0, last.exit_code) << last.err;
+  const json summary = json::parse(last.out);
+  const size_t expected =
+      CountMarkdown(tree) - summary["rejected"].get<size_t>();
+  ExpectCompleteAndUnique(index, expected);
+  EXPECT_EQ(0, RunNsearch({"check", "--index", index}).exit_code);
+  ExpectIndexAnswers(index);
+}
+
+TEST(RobustnessTest, QueriesSucceedWhileTheIndexerCommitsAndSwaps) {
+  TempDir dir;
+  const std::string tree = MakeTree(dir, 20);
+  const std::string index = dir.path() + "/index";
+  ASSERT_EQ(0, RunNsearch({"index", "--index", index, tree}).exit_code);
+  // Change every file, so the incremental run rewrites them all in many
+  // small commits; then two rebuilds swap generations under the readers.
+  for (const auto& e : fs::recursive_directory_iterator(tree)) {
+    if (e.path().extension() != ".md") continue;
+    std::ofstream(e.path(), std::ios::app) << "\nEdited.\n";
+  }
+  std::atomic<bool> writing{true};
+  std::thread writer([&] {
+    RunNsearch({"index", "--index", index, "--batch-size", "20", tree});
+    RunNsearch({"index", "--index", index, "--rebuild", tree});
+    RunNsearch({"index", "--index", index, "--rebuild", tree});
+    writing = false;
+  });
+  int queries = 0, failures = 0;
+  std::string failure;
+  while (writing) {
+    const RunResult r =
+        RunNsearch({"query", "azure OR pytorch", "--json", "--index", index});
+    ++queries;
+    if (r.exit_code != 0 || json::parse(r.out, nullptr, false).is_discarded()) {
+      ++failures;
+      failure = r.err;
+    }
+  }
+  writer.join();
+  EXPECT_GT(queries, 5);
+  EXPECT_EQ(0, failures) << failure;
+  ExpectCompleteAndUnique(index, CountMarkdown(tree));
+}
+
+class SignalTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(SignalTest, CommitsWhatIsDoneAndExitsWith128PlusSignal) {
+  TempDir dir;
+  const std::string tree = MakeTree(dir, 60);
+  const std::string index = dir.path() + "/index";
+  // A first full build, then edit everything: the incremental run that
+  // gets the signal has a lot of committing to do.
+  ASSERT_EQ(0, RunNsearch({"index", "--index", index, tree}).exit_code);
+  for (const auto& e : fs::recursive_directory_iterator(tree))
+    if (e.path().extension() == ".md")
+      std::ofstream(e.path(), std::ios::app) << "\nx\n";
+  const std::string out = dir.path() + "/out.json";
+  const int pid = SpawnNsearch({"index", "--json", "--index", index,
+                                "--batch-size", "25", "--jobs", "1", tree},
+                               out);
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  ::kill(pid, GetParam());
+  EXPECT_EQ(128 + GetParam(), WaitForExit(pid));
+  const json summary = json::parse(testing::ReadFileOrDie(out));
+  EXPECT_EQ(GetParam(), summary["interrupted"]);
+  EXPECT_LT(summary["updated"].get<size_t>(), CountMarkdown(tree));
+  ExpectIndexAnswers(index);
+  // The next run finishes the job.
+  const RunResult rest =
+      RunNsearch({"index", "--json", "--index", index, tree});
+  ASSERT_EQ(0, rest.exit_code);
+  const json done = json::parse(rest.out);
+  EXPECT_EQ(CountMarkdown(tree),
+            summary["updated"].get<size_t>() + done["updated"].get<size_t>());
+  ExpectCompleteAndUnique(index, CountMarkdown(tree));
+}
+
+INSTANTIATE_TEST_SUITE_P(IntAndTerm, SignalTest,
+                         ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& param_info) {
+                           return param_info.param == SIGINT
+                                      ? std::string("Sigint")
+                                      : std::string("Sigterm");
+                         });
+
+TEST(RobustnessTest, ProgressOnlyWithVerboseWhenNotATerminal) {
+  TempDir dir;
+  const std::string tree = MakeTree(dir, 2);
+  const RunResult quiet =
+      RunNsearch({"index", "--index", dir.path() + "/a", tree});
+  EXPECT_EQ(std::string::npos, quiet.err.find("indexing:"));
+  const RunResult verbose =
+      RunNsearch({"index", "-v", "--index", dir.path() + "/b", tree});
+  EXPECT_NE(std::string::npos, verbose.err.find("indexing: 108/108 files"))
+      << verbose.err;
+  EXPECT_EQ(std::string::npos, verbose.err.find('\r'));
+}
+
+}  // namespace
+}  // namespace nsearch
