@@ -102,35 +102,410 @@ std::pair<int, char> FindUnclosedValue(
   return {0, 0};
 }
 
-const char* TypeName(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
+// A parsed YAML value, as much as the reader needs: both the fast parser
+// and the yaml-cpp path produce this, so field extraction is written once.
+struct FmNode {
+  enum class Type { kNull, kScalar, kSequence, kMap, kOpaque };
+  Type type = Type::kNull;
+  std::string scalar;
+  std::vector<FmNode> items;                           // kSequence
+  std::vector<std::pair<std::string, FmNode>> fields;  // kMap
+  int line = 0;                                        // 1-based in the file
+
+  const FmNode* Get(const std::string& key) const {
+    for (const auto& [k, v] : fields)
+      if (k == key) return &v;
+    return nullptr;
+  }
+};
+
+const char* TypeName(const FmNode& node) {
+  switch (node.type) {
+    case FmNode::Type::kMap:
       return "a mapping";
-    case YAML::NodeType::Sequence:
+    case FmNode::Type::kSequence:
       return "a list";
-    case YAML::NodeType::Null:
+    case FmNode::Type::kNull:
       return "null";
     default:
       return "a scalar";
   }
 }
 
-int NodeLine(const YAML::Node& node, int first_line) {
+// Converts a yaml-cpp tree (depth already bounded by kMaxNesting).
+FmNode FromYaml(const YAML::Node& node, int first_line) {
+  FmNode out;
   const YAML::Mark mark = node.Mark();
-  return mark.line >= 0 ? mark.line + first_line : 0;
+  out.line = mark.line >= 0 ? mark.line + first_line : 0;
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      out.type = FmNode::Type::kScalar;
+      out.scalar = node.Scalar();
+      break;
+    case YAML::NodeType::Sequence:
+      out.type = FmNode::Type::kSequence;
+      for (const auto& item : node)
+        out.items.push_back(FromYaml(item, first_line));
+      break;
+    case YAML::NodeType::Map:
+      out.type = FmNode::Type::kMap;
+      for (const auto& entry : node) {
+        if (!entry.first.IsScalar()) continue;  // Complex keys are never read.
+        out.fields.emplace_back(entry.first.Scalar(),
+                                FromYaml(entry.second, first_line));
+      }
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The fast path: a strict parser for the YAML that front matter is made of
+// in practice (one-line plain or quoted scalars, block lists of them, and
+// one level of mapping such as provider:). It reads only the kept top-level
+// keys, straight from the lines, and gives up (nullopt) on anything else,
+// which then goes to yaml-cpp: the result is the same either way (tested),
+// only faster.
+
+size_t Indent(std::string_view line) {
+  size_t n = 0;
+  while (n < line.size() && line[n] == ' ') ++n;
+  return n;
+}
+
+bool IsBlankOrComment(std::string_view line) {
+  const std::string_view t = Trim(line);
+  return t.empty() || t[0] == '#';
+}
+
+void AppendCodePoint(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Only spaces, or a comment, may follow a closed quoted scalar.
+bool RestIsEmpty(std::string_view rest) {
+  rest = Trim(rest);
+  return rest.empty() || (rest[0] == '#');
+}
+
+// Parses a one-line scalar value; nullopt when it is anything else.
+std::optional<FmNode> ParseInlineScalar(std::string_view text, int line) {
+  FmNode node;
+  node.line = line;
+  node.type = FmNode::Type::kScalar;
+  text = Trim(text);
+  if (text.empty()) return std::nullopt;
+  const char c = text[0];
+  if (c == '"') {
+    std::string out;
+    size_t i = 1;
+    for (; i < text.size() && text[i] != '"'; ++i) {
+      if (text[i] != '\\') {
+        out.push_back(text[i]);
+        continue;
+      }
+      if (++i >= text.size()) return std::nullopt;
+      const char e = text[i];
+      int hex_digits = 0;
+      switch (e) {
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case ' ':
+          out.push_back(' ');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 't':
+        case '\t':
+          out.push_back('\t');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case '0':
+          out.push_back('\0');
+          break;
+        case 'a':
+          out.push_back('\a');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'e':
+          out.push_back('\x1b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'v':
+          out.push_back('\v');
+          break;
+        case 'N':
+          AppendCodePoint(0x85, &out);
+          break;
+        case '_':
+          AppendCodePoint(0xA0, &out);
+          break;
+        case 'L':
+          AppendCodePoint(0x2028, &out);
+          break;
+        case 'P':
+          AppendCodePoint(0x2029, &out);
+          break;
+        case 'x':
+          hex_digits = 2;
+          break;
+        case 'u':
+          hex_digits = 4;
+          break;
+        case 'U':
+          hex_digits = 8;
+          break;
+        default:
+          return std::nullopt;
+      }
+      if (hex_digits) {
+        if (i + hex_digits >= text.size()) return std::nullopt;
+        uint32_t cp = 0;
+        for (int k = 1; k <= hex_digits; ++k) {
+          const char h = text[i + k];
+          cp <<= 4;
+          if (h >= '0' && h <= '9')
+            cp |= static_cast<uint32_t>(h - '0');
+          else if (h >= 'a' && h <= 'f')
+            cp |= static_cast<uint32_t>(h - 'a' + 10);
+          else if (h >= 'A' && h <= 'F')
+            cp |= static_cast<uint32_t>(h - 'A' + 10);
+          else
+            return std::nullopt;
+        }
+        // Surrogates and out-of-range escapes: leave them to yaml-cpp.
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+          return std::nullopt;
+        AppendCodePoint(cp, &out);
+        i += hex_digits;
+      }
+    }
+    if (i >= text.size() || !RestIsEmpty(text.substr(i + 1)))
+      return std::nullopt;
+    node.scalar = std::move(out);
+    return node;
+  }
+  if (c == '\'') {
+    std::string out;
+    size_t i = 1;
+    for (; i < text.size(); ++i) {
+      if (text[i] == '\'') {
+        if (i + 1 < text.size() && text[i + 1] == '\'') {
+          out.push_back('\'');
+          ++i;
+          continue;
+        }
+        break;
+      }
+      out.push_back(text[i]);
+    }
+    if (i >= text.size() || !RestIsEmpty(text.substr(i + 1)))
+      return std::nullopt;
+    node.scalar = std::move(out);
+    return node;
+  }
+  // Plain scalars: refuse every indicator that could start something else.
+  if (std::string_view("[]{}&*!|>%@`#,?:-").find(c) != std::string_view::npos) {
+    // "-5" and "-x" are plain, "- x" is a list item; ":x" is plain too, but
+    // rare enough to leave to yaml-cpp.
+    if (!(c == '-' && text.size() > 1 && text[1] != ' ')) return std::nullopt;
+  }
+  if (text.find(": ") != std::string_view::npos || text.back() == ':' ||
+      text.find(" #") != std::string_view::npos ||
+      text.find('\t') != std::string_view::npos)
+    return std::nullopt;
+  if (text == "~" || text == "null" || text == "Null" || text == "NULL") {
+    node.type = FmNode::Type::kNull;
+    return node;
+  }
+  node.scalar = std::string(text);
+  return node;
+}
+
+// "key: rest" at `indent`: the key and what follows the colon.
+bool SplitKey(std::string_view line, size_t indent, std::string_view* key,
+              std::string_view* rest) {
+  line = line.substr(indent);
+  if (line.empty() || line[0] == '"' || line[0] == '\'' || line[0] == '-' ||
+      line[0] == '?' || line[0] == '#')
+    return false;
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  if (colon + 1 < line.size() && line[colon + 1] != ' ') return false;
+  *key = line.substr(0, colon);
+  if (key->find_first_of("[]{},&*!|>'\"%@`#") != std::string_view::npos ||
+      key->back() == ' ')
+    return false;
+  *rest = line.substr(colon + 1);
+  return true;
+}
+
+// The block of lines below line `i` indented more than `parent` (blank and
+// comment lines included); returns one past its last line.
+size_t BlockEnd(const std::vector<std::string_view>& lines, size_t i,
+                size_t close, size_t parent, bool sequence_at_parent) {
+  size_t end = i;
+  for (size_t j = i; j < close; ++j) {
+    const std::string_view l = lines[j];
+    if (IsBlankOrComment(l)) continue;
+    const size_t ind = Indent(l);
+    const bool inside = ind > parent || (sequence_at_parent && ind == parent &&
+                                         l.size() > ind && l[ind] == '-');
+    if (!inside) break;
+    end = j + 1;
+  }
+  return end;
+}
+
+// Parses the block value of a key (the lines after "key:"), which is a list
+// of scalars or a mapping of scalars; a nested block under a mapping key is
+// kept as kOpaque (never read unless the schema asks, then yaml-cpp).
+std::optional<FmNode> ParseBlock(const std::vector<std::string_view>& lines,
+                                 size_t begin, size_t end, int key_line) {
+  FmNode node;
+  node.line = key_line;
+  size_t first = begin;
+  while (first < end && IsBlankOrComment(lines[first])) ++first;
+  if (first == end) return node;  // Null.
+  const size_t indent = Indent(lines[first]);
+  const std::string_view head = lines[first].substr(indent);
+  for (size_t j = first; j < end; ++j)
+    if (lines[j].find('\t') != std::string_view::npos &&
+        !IsBlankOrComment(lines[j]))
+      return std::nullopt;
+  if (head == "-" || head.rfind("- ", 0) == 0) {
+    node.type = FmNode::Type::kSequence;
+    node.line = static_cast<int>(first) + 1;
+    for (size_t j = first; j < end; ++j) {
+      const std::string_view l = lines[j];
+      if (IsBlankOrComment(l)) continue;
+      if (Indent(l) != indent) return std::nullopt;  // A nested block.
+      const std::string_view item = l.substr(indent);
+      if (item != "-" && item.rfind("- ", 0) != 0) return std::nullopt;
+      const std::string_view value = Trim(item.substr(1));
+      FmNode child;
+      child.line = static_cast<int>(j) + 1;
+      if (!value.empty()) {
+        auto scalar = ParseInlineScalar(value, child.line);
+        if (!scalar) return std::nullopt;
+        child = std::move(*scalar);
+      }
+      node.items.push_back(std::move(child));
+    }
+    return node;
+  }
+  node.type = FmNode::Type::kMap;
+  node.line = static_cast<int>(first) + 1;
+  for (size_t j = first; j < end;) {
+    const std::string_view l = lines[j];
+    if (IsBlankOrComment(l)) {
+      ++j;
+      continue;
+    }
+    if (Indent(l) != indent) return std::nullopt;
+    std::string_view key, rest;
+    if (!SplitKey(l, indent, &key, &rest)) return std::nullopt;
+    const int line = static_cast<int>(j) + 1;
+    const size_t nested_end = BlockEnd(lines, j + 1, end, indent, true);
+    FmNode child;
+    child.line = line;
+    if (!Trim(rest).empty()) {
+      if (nested_end > j + 1) return std::nullopt;  // A multi-line scalar.
+      auto scalar = ParseInlineScalar(rest, line);
+      if (!scalar) return std::nullopt;
+      child = std::move(*scalar);
+    } else if (nested_end > j + 1) {
+      child.type = FmNode::Type::kOpaque;  // Nested deeper: not parsed.
+    }
+    node.fields.emplace_back(std::string(key), std::move(child));
+    j = nested_end > j + 1 ? nested_end : j + 1;
+  }
+  return node;
+}
+
+std::optional<FmNode> FastParse(const std::vector<std::string_view>& lines,
+                                size_t close,
+                                const std::set<std::string>& wanted) {
+  FmNode root;
+  root.type = FmNode::Type::kMap;
+  root.line = 2;
+  size_t i = 1;
+  while (i < close) {
+    const std::string_view line = lines[i];
+    if (IsBlankOrComment(line) || line[0] == ' ' || line[0] == '-') {
+      ++i;  // Part of a key we skip (or a comment).
+      continue;
+    }
+    if (line[0] == '\t') return std::nullopt;
+    std::string_view key, rest;
+    if (!SplitKey(line, 0, &key, &rest)) {
+      // Not a plain "key:" line: fine inside a skipped key's value only if
+      // yaml-cpp would agree, so let it decide.
+      return std::nullopt;
+    }
+    const size_t end = BlockEnd(lines, i + 1, close, 0, true);
+    if (wanted.count(std::string(key)) == 0) {
+      i = end;
+      continue;
+    }
+    const int line_no = static_cast<int>(i) + 1;
+    FmNode value;
+    if (!Trim(rest).empty()) {
+      if (end > i + 1) return std::nullopt;  // A multi-line scalar.
+      auto scalar = ParseInlineScalar(rest, line_no);
+      if (!scalar) return std::nullopt;
+      value = std::move(*scalar);
+    } else {
+      auto block = ParseBlock(lines, i + 1, end, line_no);
+      if (!block) return std::nullopt;
+      value = std::move(*block);
+    }
+    if (root.Get(std::string(key))) return std::nullopt;  // Duplicate key.
+    root.fields.emplace_back(std::string(key), std::move(value));
+    i = end;
+  }
+  return root;
 }
 
 // Follows a dotted key path ("provider.name") from the root.
-YAML::Node Lookup(const YAML::Node& root, const std::string& path) {
-  YAML::Node node = root;
+const FmNode* Lookup(const FmNode& root, const std::string& path) {
+  const FmNode* node = &root;
   size_t start = 0;
   while (true) {
     const size_t dot = path.find('.', start);
-    const std::string part = path.substr(start, dot - start);
-    if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-    YAML::Node next = node[part];
-    if (!next) return YAML::Node(YAML::NodeType::Undefined);
-    node.reset(next);  // Not operator=, which would overwrite the node.
+    if (node->type != FmNode::Type::kMap) return nullptr;
+    node = node->Get(path.substr(start, dot - start));
+    if (!node) return nullptr;
     if (dot == std::string::npos) return node;
     start = dot + 1;
   }
@@ -140,48 +515,56 @@ std::string CleanText(const std::string& raw) {
   return std::string(Trim(DecodeHtmlEntities(raw)));
 }
 
+// Thrown (inside this file only) when the fast parser's tree is asked for
+// a value it did not parse; the file is then read again with yaml-cpp.
+struct NeedsFullParse {};
+
 class FieldReader {
  public:
-  FieldReader(const YAML::Node& root, const Schema& schema, int first_line,
-              Document* doc)
-      : root_(root), schema_(schema), first_line_(first_line), doc_(doc) {}
+  FieldReader(const FmNode& root, const Schema& schema, Document* doc)
+      : root_(root), schema_(schema), doc_(doc) {}
 
   // The first present, non-null node among the field's keys; sets *key.
-  YAML::Node Find(const std::string& field, std::string* key) const {
+  const FmNode* Find(const std::string& field, std::string* key) const {
     for (const auto& k : schema_.KeysFor(field)) {
       if (k == "$body") continue;
-      YAML::Node node = Lookup(root_, k);
-      if (node && !node.IsNull()) {
+      const FmNode* node = Lookup(root_, k);
+      if (node && node->type == FmNode::Type::kOpaque) throw NeedsFullParse();
+      if (node && node->type != FmNode::Type::kNull) {
         *key = k;
         return node;
       }
     }
-    return YAML::Node(YAML::NodeType::Undefined);
+    return nullptr;
   }
 
-  void Warn(const std::string& key, const YAML::Node& node,
+  void Warn(const std::string& key, const FmNode& node,
             const std::string& reason) {
-    doc_->warnings.push_back({key, NodeLine(node, first_line_), reason});
+    doc_->warnings.push_back({key, node.line, reason});
   }
 
-  // Reads a text field; returns false (and warns) on a non-scalar.
+  static std::string Found(const FmNode& node) {
+    return node.type == FmNode::Type::kScalar ? "\"" + node.scalar + "\""
+                                              : TypeName(node);
+  }
+
   void Text(const std::string& field, std::string* out) {
     std::string key;
-    YAML::Node node = Find(field, &key);
+    const FmNode* node = Find(field, &key);
     if (!node) return;
-    if (!node.IsScalar()) {
-      Warn(key, node, std::string("expected text, found ") + TypeName(node));
+    if (node->type != FmNode::Type::kScalar) {
+      Warn(key, *node, std::string("expected text, found ") + TypeName(*node));
       return;
     }
-    *out = CleanText(node.Scalar());
+    *out = CleanText(node->scalar);
   }
 
   void Integer(const std::string& field, std::optional<int64_t>* out) {
     std::string key;
-    YAML::Node node = Find(field, &key);
+    const FmNode* node = Find(field, &key);
     if (!node) return;
-    if (node.IsScalar()) {
-      const std::string s(Trim(node.Scalar()));
+    if (node->type == FmNode::Type::kScalar) {
+      const std::string s(Trim(node->scalar));
       char* end = nullptr;
       const double v = s.empty() ? 0 : std::strtod(s.c_str(), &end);
       if (!s.empty() && end && *end == '\0' && std::isfinite(v) &&
@@ -190,32 +573,28 @@ class FieldReader {
         return;
       }
     }
-    Warn(key, node,
-         "expected an integer, found " +
-             (node.IsScalar() ? "\"" + node.Scalar() + "\"" : TypeName(node)));
+    Warn(key, *node, "expected an integer, found " + Found(*node));
   }
 
   void Date(const std::string& field, std::optional<int64_t>* out) {
     std::string key;
-    YAML::Node node = Find(field, &key);
+    const FmNode* node = Find(field, &key);
     if (!node) return;
-    if (node.IsScalar()) {
-      if (auto t = ParseIsoTime(std::string(Trim(node.Scalar())))) {
+    if (node->type == FmNode::Type::kScalar) {
+      if (auto t = ParseIsoTime(std::string(Trim(node->scalar)))) {
         *out = *t;
         return;
       }
     }
-    Warn(key, node,
-         "expected an ISO 8601 date, found " +
-             (node.IsScalar() ? "\"" + node.Scalar() + "\"" : TypeName(node)));
+    Warn(key, *node, "expected an ISO 8601 date, found " + Found(*node));
   }
 
   void Bool(const std::string& field, std::optional<bool>* out) {
     std::string key;
-    YAML::Node node = Find(field, &key);
+    const FmNode* node = Find(field, &key);
     if (!node) return;
-    if (node.IsScalar()) {
-      const std::string s = AsciiLower(Trim(node.Scalar()));
+    if (node->type == FmNode::Type::kScalar) {
+      const std::string s = AsciiLower(Trim(node->scalar));
       if (s == "true" || s == "yes" || s == "on") {
         *out = true;
         return;
@@ -225,13 +604,13 @@ class FieldReader {
         return;
       }
     }
-    Warn(key, node, std::string("expected true or false"));
+    Warn(key, *node, std::string("expected true or false"));
   }
 
   // A list of strings; a single string is read as a one-item list.
   void List(const std::string& field, std::vector<std::string>* out) {
     std::string key;
-    YAML::Node node = Find(field, &key);
+    const FmNode* node = Find(field, &key);
     if (!node) return;
     auto add = [out](const std::string& raw) {
       std::string value = CollapseWhitespace(DecodeHtmlEntities(raw));
@@ -239,18 +618,21 @@ class FieldReader {
           std::find(out->begin(), out->end(), value) == out->end())
         out->push_back(std::move(value));
     };
-    if (node.IsScalar()) {
-      add(node.Scalar());
+    if (node->type == FmNode::Type::kScalar) {
+      add(node->scalar);
       return;
     }
-    if (!node.IsSequence()) {
-      Warn(key, node, std::string("expected a list, found ") + TypeName(node));
+    if (node->type != FmNode::Type::kSequence) {
+      Warn(key, *node,
+           std::string("expected a list, found ") + TypeName(*node));
       return;
     }
-    for (const auto& item : node) {
-      if (item.IsScalar()) {
-        add(item.Scalar());
-      } else if (!item.IsNull()) {
+    for (const auto& item : node->items) {
+      if (item.type == FmNode::Type::kScalar) {
+        add(item.scalar);
+      } else if (item.type == FmNode::Type::kOpaque) {
+        throw NeedsFullParse();
+      } else if (item.type != FmNode::Type::kNull) {
         Warn(key, item,
              std::string("list item is ") + TypeName(item) + ", not text");
       }
@@ -258,44 +640,48 @@ class FieldReader {
   }
 
  private:
-  const YAML::Node& root_;
+  const FmNode& root_;
   const Schema& schema_;
-  int first_line_;
   Document* doc_;
 };
 
-}  // namespace
-
-ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
-  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF")
-    bytes.remove_prefix(3);
-  if (Trim(bytes).empty()) return Reject("empty file");
-  if (const size_t nul = bytes.find('\0'); nul != std::string_view::npos)
-    return Reject("binary file (NUL byte)", LineOfOffset(bytes, nul));
-  if (const size_t bad = FindInvalidUtf8(bytes); bad != std::string_view::npos)
-    return Reject("invalid UTF-8 at byte " + std::to_string(bad),
-                  LineOfOffset(bytes, bad));
-
-  const std::vector<std::string_view> lines = SplitLines(bytes);
-  if (!IsDelimiter(lines[0]))
-    return Reject("no front matter: the first line is not ---", 1);
-  size_t close = 1;
-  while (close < lines.size() && !IsDelimiter(lines[close])) ++close;
-  if (close == lines.size())
-    return Reject("front matter is not closed: no second --- line", 1);
-
-  // Keep only the top-level keys the schema reads; blank the others so
-  // line numbers in YAML errors stay those of the file.
-  // A top level that is a list, not a mapping, is a file format error.
-  for (size_t i = 1; i < close; ++i) {
-    std::string_view line = lines[i];
-    if (Trim(line).empty() || line[0] == '#') continue;
-    if (line[0] == '-')
-      return Reject("front matter is a list, not a mapping of keys",
-                    static_cast<int>(i) + 1);
-    break;
+// Fills `out` from a parsed tree; a rejection when the title is unusable.
+std::optional<Rejection> ReadFields(const FmNode& root, const Schema& schema,
+                                    Document* doc) {
+  FieldReader reader(root, schema, doc);
+  // The title is required: a title of the wrong type rejects the file.
+  std::string key;
+  const FmNode* title = reader.Find("title", &key);
+  if (title && title->type != FmNode::Type::kScalar)
+    return Rejection{"'" + key + "' is " + TypeName(*title) + ", expected text",
+                     title->line, 0, key};
+  if (title) doc->title = CollapseWhitespace(DecodeHtmlEntities(title->scalar));
+  if (doc->title.empty()) {
+    std::string names;
+    for (const auto& k : schema.KeysFor("title"))
+      names += (names.empty() ? "" : " or ") + k;
+    return Rejection{"no " + names, 1, 0, schema.KeysFor("title").front()};
   }
-  const auto& wanted = schema.top_level_keys();
+  reader.Text("excerpt", &doc->excerpt);
+  reader.List("topics", &doc->topics);
+  reader.Text("category", &doc->category);
+  reader.Text("type", &doc->type);
+  reader.Date("date", &doc->date);
+  reader.Integer("quality", &doc->quality);
+  reader.Integer("heat", &doc->heat);
+  reader.Bool("published", &doc->published);
+  reader.Text("provider_name", &doc->provider_name);
+  reader.Text("provider_domain", &doc->provider_domain);
+  reader.Text("web_url", &doc->web_url);
+  reader.Text("original_url", &doc->original_url);
+  return std::nullopt;
+}
+
+// The general path: yaml-cpp over the kept keys (the others blanked, so
+// line numbers in its errors stay those of the file).
+std::optional<Rejection> ParseWithYamlCpp(
+    const std::vector<std::string_view>& lines, size_t close,
+    const std::set<std::string>& wanted, const Schema& schema, Document* doc) {
   std::string yaml;
   yaml.reserve(1024);
   bool keep = false;
@@ -316,70 +702,106 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
   // yaml-cpp recurses once per nesting level; refuse pathological nesting
   // rather than risk the stack.
   if (max_depth > kMaxNesting)
-    return Reject("front matter nests deeper than " +
-                  std::to_string(kMaxNesting) + " levels");
-
+    return Rejection{"front matter nests deeper than " +
+                         std::to_string(kMaxNesting) + " levels",
+                     0,
+                     0,
+                     {}};
   // yaml-cpp accepts a quoted scalar left open at the end of its input; a
   // document-end marker after the last line makes that an error.
   const int sentinel_line = static_cast<int>(close) + 1;
   yaml += "...\n";
 
   constexpr int kFirstLine = 2;  // The YAML text starts on line 2.
-  ParseOutcome out;
-  Document& doc = out.doc;
   try {
     const YAML::Node root = YAML::Load(yaml);
     if (root.IsNull() || !root.IsDefined())
-      return Reject("no title or name", 1, 0, schema.KeysFor("title").front());
-    if (!root.IsMap())
-      return Reject(std::string("front matter is ") + TypeName(root) +
-                        ", not a mapping of keys",
-                    kFirstLine);
-    FieldReader reader(root, schema, kFirstLine, &doc);
-
-    // The title is required: a title of the wrong type rejects the file.
-    std::string key;
-    YAML::Node title = reader.Find("title", &key);
-    if (title && !title.IsScalar())
-      return Reject(std::string("'") + key + "' is " + TypeName(title) +
-                        ", expected text",
-                    NodeLine(title, kFirstLine), 0, key);
-    if (title)
-      doc.title = CollapseWhitespace(DecodeHtmlEntities(title.Scalar()));
-    if (doc.title.empty()) {
-      std::string names;
-      for (const auto& k : schema.KeysFor("title"))
-        names += (names.empty() ? "" : " or ") + k;
-      return Reject("no " + names, 1, 0, schema.KeysFor("title").front());
+      return Rejection{"no title or name", 1, 0,
+                       schema.KeysFor("title").front()};
+    if (!root.IsMap()) {
+      const FmNode node = FromYaml(root, kFirstLine);
+      return Rejection{std::string("front matter is ") + TypeName(node) +
+                           ", not a mapping of keys",
+                       kFirstLine,
+                       0,
+                       {}};
     }
-
-    reader.Text("excerpt", &doc.excerpt);
-    reader.List("topics", &doc.topics);
-    reader.Text("category", &doc.category);
-    reader.Text("type", &doc.type);
-    reader.Date("date", &doc.date);
-    reader.Integer("quality", &doc.quality);
-    reader.Integer("heat", &doc.heat);
-    reader.Bool("published", &doc.published);
-    reader.Text("provider_name", &doc.provider_name);
-    reader.Text("provider_domain", &doc.provider_domain);
-    reader.Text("web_url", &doc.web_url);
-    reader.Text("original_url", &doc.original_url);
+    return ReadFields(FromYaml(root, kFirstLine), schema, doc);
   } catch (const YAML::ParserException& e) {
     // An error at the end of the input means a value was left open: name
     // the line where it starts.
     if (e.mark.line + kFirstLine == sentinel_line) {
       const auto [line, open] = FindUnclosedValue(lines, close, wanted);
-      if (line == 0) return Reject("invalid YAML: " + e.msg, sentinel_line);
+      if (line == 0)
+        return Rejection{"invalid YAML: " + e.msg, sentinel_line, 0, {}};
       const std::string what = open == '[' || open == '{'
                                    ? std::string("a value opened with ") + open
                                    : std::string("a quoted value");
-      return Reject("invalid YAML: " + what + " is never closed", line);
+      return Rejection{
+          "invalid YAML: " + what + " is never closed", line, 0, {}};
     }
-    return Reject("invalid YAML: " + e.msg, e.mark.line + kFirstLine,
-                  e.mark.column + 1);
+    return Rejection{"invalid YAML: " + e.msg,
+                     e.mark.line + kFirstLine,
+                     e.mark.column + 1,
+                     {}};
   } catch (const YAML::Exception& e) {
-    return Reject(std::string("invalid YAML: ") + e.what());
+    return Rejection{std::string("invalid YAML: ") + e.what(), 0, 0, {}};
+  }
+}
+
+}  // namespace
+
+ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema,
+                           const ParseOptions& options) {
+  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF")
+    bytes.remove_prefix(3);
+  if (Trim(bytes).empty()) return Reject("empty file");
+  if (const size_t nul = bytes.find('\0'); nul != std::string_view::npos)
+    return Reject("binary file (NUL byte)", LineOfOffset(bytes, nul));
+  if (const size_t bad = FindInvalidUtf8(bytes); bad != std::string_view::npos)
+    return Reject("invalid UTF-8 at byte " + std::to_string(bad),
+                  LineOfOffset(bytes, bad));
+
+  const std::vector<std::string_view> lines = SplitLines(bytes);
+  if (!IsDelimiter(lines[0]))
+    return Reject("no front matter: the first line is not ---", 1);
+  size_t close = 1;
+  while (close < lines.size() && !IsDelimiter(lines[close])) ++close;
+  if (close == lines.size())
+    return Reject("front matter is not closed: no second --- line", 1);
+
+  // A top level that is a list, not a mapping, is a file format error.
+  for (size_t i = 1; i < close; ++i) {
+    std::string_view line = lines[i];
+    if (Trim(line).empty() || line[0] == '#') continue;
+    if (line[0] == '-')
+      return Reject("front matter is a list, not a mapping of keys",
+                    static_cast<int>(i) + 1);
+    break;
+  }
+  const auto& wanted = schema.top_level_keys();
+  ParseOutcome out;
+  bool parsed = false;
+  if (options.fast_path) {
+    if (std::optional<FmNode> root = FastParse(lines, close, wanted)) {
+      try {
+        if (auto rejection = ReadFields(*root, schema, &out.doc)) {
+          out.rejection = std::move(rejection);
+          return out;
+        }
+        parsed = true;
+        out.fast_path = true;
+      } catch (const NeedsFullParse&) {
+        out.doc = Document();
+      }
+    }
+  }
+  if (!parsed) {
+    auto rejection = ParseWithYamlCpp(lines, close, wanted, schema, &out.doc);
+    if (rejection) {
+      out.rejection = std::move(rejection);
+      return out;
+    }
   }
 
   const auto& body_keys = schema.KeysFor("body");
@@ -391,7 +813,7 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema) {
       const size_t nl = bytes.find('\n', offset);
       offset = nl == std::string_view::npos ? bytes.size() : nl + 1;
     }
-    doc.body = std::string(Trim(bytes.substr(offset)));
+    out.doc.body = std::string(Trim(bytes.substr(offset)));
   }
   return out;
 }

@@ -478,3 +478,94 @@ TEST_F(FrontMatterTest, ClassifiesEveryFileOfBrokenSamples) {
 
 }  // namespace
 }  // namespace nsearch
+
+namespace nsearch {
+namespace {
+
+// Every real and sample file gives the same Document (or the same
+// rejection) through the fast parser as through yaml-cpp, and the fast
+// parser takes most of them.
+TEST(FrontMatterFastPathTest, AgreesWithYamlCppOnEveryFile) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  std::vector<std::string> roots = {testing::SourceDir() + "/data"};
+  if (!testing::SharedCorpusDir().empty())
+    roots.push_back(testing::SharedCorpusDir());
+  size_t files = 0, fast = 0;
+  for (const auto& root : roots) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+      if (!e.is_regular_file() || e.path().extension() != ".md") continue;
+      const std::string bytes = testing::ReadFileOrDie(e.path().string());
+      const ParseOutcome a = ParseDocument(bytes, *schema);
+      const ParseOutcome b = ParseDocument(bytes, *schema, ParseOptions{false});
+      ++files;
+      fast += a.fast_path;
+      const std::string where = e.path().string();
+      ASSERT_EQ(a.ok(), b.ok()) << where;
+      if (!a.ok()) {
+        EXPECT_EQ(a.rejection->ToString(), b.rejection->ToString()) << where;
+        EXPECT_EQ(a.rejection->field, b.rejection->field) << where;
+        continue;
+      }
+      const Document& x = a.doc;
+      const Document& y = b.doc;
+      EXPECT_EQ(x.title, y.title) << where;
+      EXPECT_EQ(x.excerpt, y.excerpt) << where;
+      EXPECT_EQ(x.body, y.body) << where;
+      EXPECT_EQ(x.topics, y.topics) << where;
+      EXPECT_EQ(x.category, y.category) << where;
+      EXPECT_EQ(x.type, y.type) << where;
+      EXPECT_EQ(x.date, y.date) << where;
+      EXPECT_EQ(x.quality, y.quality) << where;
+      EXPECT_EQ(x.heat, y.heat) << where;
+      EXPECT_EQ(x.published, y.published) << where;
+      EXPECT_EQ(x.provider_name, y.provider_name) << where;
+      EXPECT_EQ(x.provider_domain, y.provider_domain) << where;
+      EXPECT_EQ(x.web_url, y.web_url) << where;
+      EXPECT_EQ(x.original_url, y.original_url) << where;
+      ASSERT_EQ(x.warnings.size(), y.warnings.size()) << where;
+      for (size_t i = 0; i < x.warnings.size(); ++i) {
+        EXPECT_EQ(x.warnings[i].field, y.warnings[i].field) << where;
+        EXPECT_EQ(x.warnings[i].line, y.warnings[i].line) << where;
+        EXPECT_EQ(x.warnings[i].reason, y.warnings[i].reason) << where;
+      }
+    }
+  }
+  EXPECT_GT(files, 60u);
+  EXPECT_GT(fast * 10, files * 9)
+      << fast << " of " << files << " on the fast path";
+}
+
+TEST(FrontMatterFastPathTest, HandsUnusualYamlToYamlCpp) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  const std::vector<std::string> unusual = {
+      "---\ntitle: >\n  Folded\n  title\n---\n",   // Block scalar.
+      "---\ntitle: Plain\n  continued\n---\n",     // Multi-line plain.
+      "---\ntitle: &a Anchored\n---\n",            // Anchor.
+      "---\ntitle: \"x\"\ntopics: [A, B]\n---\n",  // Flow list.
+      "---\ntitle: \"x\"\nprovider: {name: N, domain: d}\n---\n",  // Flow map.
+      "---\ntitle: \"Esc \\ud83d\"\n---\n",  // Lone surrogate.
+  };
+  for (const auto& text : unusual) {
+    const ParseOutcome a = ParseDocument(text, *schema);
+    const ParseOutcome b = ParseDocument(text, *schema, ParseOptions{false});
+    EXPECT_FALSE(a.fast_path) << text;
+    EXPECT_EQ(a.ok(), b.ok()) << text;
+    EXPECT_EQ(a.doc.title, b.doc.title) << text;
+    EXPECT_EQ(a.doc.topics, b.doc.topics) << text;
+    EXPECT_EQ(a.doc.provider_name, b.doc.provider_name) << text;
+  }
+  // And the plain forms do take the fast path, with escapes decoded.
+  const ParseOutcome plain = ParseDocument(
+      "---\ntitle: \"Caf\\u00e9 \\\"quoted\\\"\"\ntopics:\n  - A\n  - 'B''s'\n"
+      "provider:\n  name: N\n  images:\n    - url: x\n---\n",
+      *schema);
+  EXPECT_TRUE(plain.fast_path);
+  EXPECT_EQ("Café \"quoted\"", plain.doc.title);
+  EXPECT_EQ((std::vector<std::string>{"A", "B's"}), plain.doc.topics);
+  EXPECT_EQ("N", plain.doc.provider_name);
+}
+
+}  // namespace
+}  // namespace nsearch
