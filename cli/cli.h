@@ -10,6 +10,7 @@
 
 #include "common/output.h"
 #include "common/status.h"
+#include "searcher/searcher.h"
 
 namespace nsearch::cli {
 
@@ -41,6 +42,11 @@ int RunStatsCommand(const std::vector<std::string>& args);
 int RunShowCommand(const std::vector<std::string>& args);
 int RunSimilarCommand(const std::vector<std::string>& args);
 int RunCheckCommand(const std::vector<std::string>& args);
+
+// Serves `query --stdin`: one request per input line (a JSON object or a
+// plain query), one JSON response per output line, until EOF.
+int RunBatch(const std::string& index_path,
+             const searcher::SearchRequest& defaults);
 
 // Renders query results (hits, totals, facets, suggestion) as text; shared
 // by `query` and `similar`.

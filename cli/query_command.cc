@@ -178,6 +178,8 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       ("no-collapse", "show every copy of a story (default: one hit per URL)")
       ("explain", "show how each hit's score was made")
       ("parse-only", "print the parsed query instead of searching")
+      ("stdin", "batch mode: read one request per line (JSON object or plain "
+                "query), write one JSON response per line")
       ("query", po::value(&words)->multitoken(), "the query");
   // clang-format on
   po::positional_options_description positional;
@@ -228,6 +230,13 @@ int RunQueryCommand(const std::vector<std::string>& args) {
     if (!s.ok()) return Fail(fmt, s);
   }
 
+  if (vm.count("stdin")) {
+    if (!words.empty())
+      return Fail(
+          fmt, InvalidArgument(
+                   "--stdin reads the queries; give none on the command line"));
+    return RunBatch(ResolveIndexPath(index_flag), request);
+  }
   auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
   if (!searcher.ok()) return Fail(fmt, searcher.error());
 

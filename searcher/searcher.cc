@@ -63,20 +63,34 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
     return NotFound("no index at " + path +
                     " (create one with: nsearch index PATH)");
   try {
-    Xapian::Database db(path);
+    // Open the live generation itself (not the stub), so generation() says
+    // exactly which one this searcher reads.
+    const std::string generation = LiveGeneration(path);
+    Xapian::Database db(generation.empty() ? path : generation);
     auto schema = ReadIndexSchema(db);
     if (!schema.ok()) return schema.error().WithContext(path);
     NSEARCH_ASSIGN_OR_RETURN(
         auto analyzer,
         Analyzer::Create({schema->stemmer(), schema->stopwords()}));
-    return std::unique_ptr<Searcher>(new Searcher(
+    auto searcher = std::unique_ptr<Searcher>(new Searcher(
         path, std::move(db), std::move(schema).value(), std::move(analyzer)));
+    searcher->generation_ = generation;
+    return searcher;
   } catch (const Xapian::DatabaseNotFoundError& e) {
     // The folder exists (checked above) but holds no database.
     return Corruption("not an nsearch index: " + path + " holds no index");
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, path);
   }
+}
+
+Status Searcher::Reopen() {
+  try {
+    db_.reopen();
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, path_);
+  }
+  return Status::Ok();
 }
 
 Json Searcher::Freshness() {

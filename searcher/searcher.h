@@ -80,6 +80,13 @@ class Searcher {
 
   const Schema& schema() const { return schema_; }
 
+  // The generation this searcher opened ("" for a plain database).
+  const std::string& generation() const { return generation_; }
+  // Moves to the newest commit of the opened generation (cheap when
+  // nothing changed). A rebuild publishes a new generation: compare
+  // generation() with LiveGeneration() and open a new Searcher for that.
+  Status Reopen();
+
  private:
   Searcher(std::string path, Xapian::Database db, Schema schema,
            std::unique_ptr<Analyzer> analyzer);
@@ -99,6 +106,7 @@ class Searcher {
                             const ParsedQuery& parsed);
 
   std::string path_;
+  std::string generation_;
   Xapian::Database db_;
   Schema schema_;
   std::unique_ptr<Analyzer> analyzer_;

@@ -1,5 +1,6 @@
 #include "tests/support/test_support.h"
 
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -81,6 +82,59 @@ int WaitForExit(int pid) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+Conversation::Conversation(const std::vector<std::string>& args) {
+  int in[2], out[2];
+  if (::pipe(in) != 0 || ::pipe(out) != 0)
+    throw std::runtime_error("pipe failed");
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    const int err = ::open("/dev/null", O_WRONLY);
+    ::dup2(err, 2);
+    ::close(in[1]);
+    ::close(out[0]);
+    std::vector<char*> argv;
+    const std::string bin = BinaryPath();
+    argv.push_back(const_cast<char*>(bin.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  to_child_ = in[1];
+  from_child_ = ::fdopen(out[0], "r");
+}
+
+Conversation::~Conversation() {
+  if (pid_ > 0) Finish();
+}
+
+std::string Conversation::Ask(const std::string& line) {
+  const std::string data = line + "\n";
+  if (::write(to_child_, data.data(), data.size()) !=
+      static_cast<ssize_t>(data.size()))
+    return "";
+  std::string reply;
+  for (int c;
+       (c = std::fgetc(static_cast<FILE*>(from_child_))) != EOF && c != '\n';)
+    reply.push_back(static_cast<char>(c));
+  return reply;
+}
+
+int Conversation::Finish() {
+  if (to_child_ >= 0) ::close(to_child_);
+  to_child_ = -1;
+  const int code = WaitForExit(pid_);
+  pid_ = -1;
+  if (from_child_) std::fclose(static_cast<FILE*>(from_child_));
+  from_child_ = nullptr;
+  return code;
 }
 
 RunResult RunNsearch(const std::vector<std::string>& args,

@@ -53,6 +53,22 @@ int SpawnNsearch(const std::vector<std::string>& args,
 // Waits for a spawned process: its exit code, or 128 + signal.
 int WaitForExit(int pid);
 
+// nsearch with a pipe to its stdin and from its stdout, for batch mode.
+class Conversation {
+ public:
+  explicit Conversation(const std::vector<std::string>& args);
+  ~Conversation();
+  // Sends one line (a newline is added) and reads one line back ("" at EOF).
+  std::string Ask(const std::string& line);
+  // Closes stdin and returns the exit code.
+  int Finish();
+
+ private:
+  int pid_ = -1;
+  int to_child_ = -1;
+  void* from_child_ = nullptr;  // FILE*
+};
+
 }  // namespace nsearch::testing
 
 #endif  // NSEARCH_TESTS_SUPPORT_TEST_SUPPORT_H_

@@ -1,0 +1,163 @@
+// nsearch query --stdin: one request per input line, one JSON response per
+// output line (SPEC §5 "Batch mode").
+
+#include <iostream>
+#include <set>
+#include <string>
+
+#include "cli/cli.h"
+#include "common/index_layout.h"
+#include "common/text_util.h"
+#include "searcher/searcher.h"
+
+namespace nsearch::cli {
+
+namespace {
+
+Status Expect(bool ok, const std::string& key, const char* what) {
+  if (ok) return Status::Ok();
+  return InvalidArgument("request field '" + key + "' must be " + what);
+}
+
+// A string or a list of strings.
+Status StringList(const Json& value, const std::string& key,
+                  std::vector<std::string>* out) {
+  out->clear();
+  if (value.is_string()) {
+    out->push_back(value.get<std::string>());
+    return Status::Ok();
+  }
+  NSEARCH_RETURN_IF_ERROR(
+      Expect(value.is_array(), key, "a string or a list of strings"));
+  for (const auto& v : value) {
+    NSEARCH_RETURN_IF_ERROR(
+        Expect(v.is_string(), key, "a string or a list of strings"));
+    out->push_back(v.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+// Applies a JSON request object on top of the command line's defaults.
+Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
+                    bool* parse_only) {
+  for (const auto& [key, value] : r.items()) {
+    if (key == "id") continue;
+    if (key == "q" || key == "query") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
+      req->query = value.get<std::string>();
+    } else if (key == "limit" || key == "offset" || key == "facet_size") {
+      NSEARCH_RETURN_IF_ERROR(
+          Expect(value.is_number_unsigned(), key, "a non-negative integer"));
+      (key == "limit"    ? req->limit
+       : key == "offset" ? req->offset
+                         : req->facet_size) = value.get<size_t>();
+    } else if (key == "sort") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
+      NSEARCH_ASSIGN_OR_RETURN(
+          req->sort, searcher::ParseSortOrder(value.get<std::string>()));
+    } else if (key == "any" || key == "prior" || key == "collapse" ||
+               key == "explain" || key == "parse_only") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_boolean(), key, "true or false"));
+      const bool b = value.get<bool>();
+      if (key == "any") req->any = b;
+      if (key == "prior") req->prior = b;
+      if (key == "collapse") req->collapse = b;
+      if (key == "explain") req->explain = b;
+      if (key == "parse_only") *parse_only = b;
+    } else if (key == "topic" || key == "topics") {
+      NSEARCH_RETURN_IF_ERROR(StringList(value, key, &req->topics));
+    } else if (key == "provider" || key == "providers") {
+      NSEARCH_RETURN_IF_ERROR(StringList(value, key, &req->providers));
+    } else if (key == "type" || key == "types") {
+      NSEARCH_RETURN_IF_ERROR(StringList(value, key, &req->types));
+    } else if (key == "facets") {
+      NSEARCH_RETURN_IF_ERROR(StringList(value, key, &req->facets));
+    } else if (key == "since" || key == "until") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a date string"));
+      (key == "since" ? req->since : req->until) = value.get<std::string>();
+    } else if (key == "min_quality" || key == "min_heat") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_number(), key, "a number"));
+      (key == "min_quality" ? req->min_quality : req->min_heat) =
+          value.get<double>();
+    } else if (key == "boost") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_object(), key, "an object"));
+      for (const auto& [name, weight] : value.items()) {
+        NSEARCH_RETURN_IF_ERROR(
+            Expect(weight.is_number() && weight.get<double>() >= 0,
+                   "boost." + name, "a non-negative number"));
+        if (name == "quality") {
+          req->quality_boost = weight.get<double>();
+        } else if (name == "heat") {
+          req->heat_boost = weight.get<double>();
+        } else {
+          return InvalidArgument("unknown prior 'boost." + name +
+                                 "' (quality or heat)");
+        }
+      }
+    } else {
+      return InvalidArgument("unknown request field '" + key + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+Json ErrorObject(const Json& id, const Status& status) {
+  return {{"version", kOutputVersion},
+          {"id", id},
+          {"error",
+           {{"code", StatusCodeName(status.code())},
+            {"message", status.message()}}}};
+}
+
+}  // namespace
+
+int RunBatch(const std::string& index_path,
+             const searcher::SearchRequest& defaults) {
+  auto opened = searcher::Searcher::Open(index_path);
+  if (!opened.ok()) return Fail(OutputFormat::kJson, opened.error());
+  std::unique_ptr<searcher::Searcher> searcher = std::move(opened).value();
+
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    Json id = nullptr;
+    auto respond = [&]() -> Result<Json> {
+      // See the newest index: a new generation after a rebuild, else the
+      // newest commit of this one.
+      if (LiveGeneration(index_path) != searcher->generation()) {
+        NSEARCH_ASSIGN_OR_RETURN(searcher,
+                                 searcher::Searcher::Open(index_path));
+      } else {
+        NSEARCH_RETURN_IF_ERROR(searcher->Reopen());
+      }
+      searcher::SearchRequest request = defaults;
+      bool parse_only = false;
+      const std::string_view text = Trim(line);
+      if (!text.empty() && text[0] == '{') {
+        const Json r = Json::parse(text, nullptr, false);
+        if (r.is_discarded() || !r.is_object())
+          return InvalidArgument("the request line is not a valid JSON object");
+        if (r.contains("id")) id = r["id"];
+        NSEARCH_RETURN_IF_ERROR(ApplyRequest(r, &request, &parse_only));
+      } else {
+        request.query = std::string(text);
+      }
+      if (FindInvalidUtf8(request.query) != std::string::npos)
+        return InvalidArgument("the query is not valid UTF-8");
+      if (parse_only) return searcher->ParseOnly(request);
+      return searcher->Search(request);
+    };
+    Result<Json> response = respond();
+    Json out;
+    if (response.ok()) {
+      out = Json{{"id", id}};
+      out.update(*response);
+    } else {
+      out = ErrorObject(id, response.error());
+    }
+    std::cout << DumpJson(out) << '\n' << std::flush;
+  }
+  return kExitOk;
+}
+
+}  // namespace nsearch::cli

@@ -1,0 +1,121 @@
+// `nsearch query --stdin`: one JSON response per request line, errors on
+// their own line, and the newest index for every request.
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_support.h"
+
+namespace nsearch {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::Conversation;
+using testing::RunNsearch;
+using testing::TempDir;
+
+std::string Article(const std::string& title) {
+  return "---\ntitle: \"" + title + "\"\nexcerpt: \"About " + title +
+         ".\"\ntype: article\n---\n";
+}
+
+class BatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    index_ = dir_.path() + "/index";
+    ASSERT_EQ(0, RunNsearch({"index", "--index", index_, content_}).exit_code);
+  }
+  TempDir dir_;
+  std::string index_;
+  const std::string content_ = testing::SourceDir() + "/data/content";
+};
+
+TEST_F(BatchTest, AnswersEachLineAndCarriesOnAfterErrors) {
+  const std::string input =
+      "PyTorch Azure\n"
+      "{\"id\": 7, \"q\": \"azure\", \"limit\": 2, \"topic\": \"PyTorch\"}\n"
+      "{not json\n"
+      "{\"id\": \"bad\", \"q\": \"(azure\"}\n"
+      "{\"id\": 9, \"q\": \"azure\", \"limt\": 1}\n"
+      "{\"id\": [1, 2], \"q\": \"azure\", \"parse_only\": true}\n"
+      "{\"id\": 10, \"q\": \"meta\", \"sort\": \"date\", \"facets\": "
+      "[\"year\"],"
+      " \"boost\": {\"quality\": 0.5}, \"explain\": true, \"limit\": 1}\n";
+  const auto r = RunNsearch({"query", "--stdin", "--index", index_}, {}, input);
+  EXPECT_EQ(0, r.exit_code) << r.err;
+  std::vector<json> lines;
+  std::istringstream out(r.out);
+  for (std::string l; std::getline(out, l);) lines.push_back(json::parse(l));
+  ASSERT_EQ(7u, lines.size());
+  EXPECT_TRUE(lines[0]["id"].is_null());
+  EXPECT_EQ(7, lines[0]["total"]["estimated"]);
+  EXPECT_EQ(7, lines[1]["id"]);
+  EXPECT_EQ(2u, lines[1]["hits"].size());
+  for (const auto& hit : lines[1]["hits"]) {
+    const auto& topics = hit["topics"];
+    EXPECT_NE(topics.end(), std::find(topics.begin(), topics.end(), "PyTorch"));
+  }
+  EXPECT_EQ("invalid_argument", lines[2]["error"]["code"]);
+  EXPECT_EQ("bad", lines[3]["id"]);
+  EXPECT_EQ("invalid_argument", lines[3]["error"]["code"]);
+  EXPECT_NE(std::string::npos,
+            lines[4]["error"]["message"].get<std::string>().find("limt"));
+  EXPECT_EQ(json::array({1, 2}), lines[5]["id"]);
+  EXPECT_TRUE(lines[5].contains("parsed"));
+  EXPECT_EQ(10, lines[6]["id"]);
+  EXPECT_EQ("date", lines[6]["sort"]);
+  EXPECT_TRUE(lines[6]["facets"].contains("year"));
+  EXPECT_TRUE(lines[6]["hits"][0].contains("explain"));
+}
+
+TEST_F(BatchTest, FlagsAreDefaultsForEveryRequest) {
+  const auto r =
+      RunNsearch({"query", "--stdin", "--limit", "1", "--index", index_}, {},
+                 "azure\n{\"q\": \"azure\", \"limit\": 3}\n");
+  std::istringstream out(r.out);
+  std::string a, b;
+  std::getline(out, a);
+  std::getline(out, b);
+  EXPECT_EQ(1u, json::parse(a)["hits"].size());
+  EXPECT_EQ(3u, json::parse(b)["hits"].size());
+}
+
+TEST_F(BatchTest, SeesCommitsAndRebuildsWithoutErrors) {
+  const std::string site = dir_.path() + "/site";
+  Conversation batch({"query", "--stdin", "--index", index_});
+  json first = json::parse(batch.Ask("{\"id\": 1, \"q\": \"zebracorn\"}"));
+  EXPECT_EQ(0, first["total"]["estimated"]);
+  const std::string uuid = first["index"]["uuid"];
+
+  // Another process commits a new document.
+  dir_.Write("site/new.md", Article("Zebracorn sighted"));
+  ASSERT_EQ(0, RunNsearch({"index", "--index", index_, site}).exit_code);
+  json second = json::parse(batch.Ask("{\"id\": 2, \"q\": \"zebracorn\"}"));
+  EXPECT_EQ(1, second["total"]["estimated"]) << second.dump();
+  EXPECT_GT(second["index"]["revision"], first["index"]["revision"]);
+
+  // A rebuild swaps in a new generation (a new UUID).
+  ASSERT_EQ(
+      0, RunNsearch({"index", "--rebuild", "--index", index_, content_, site})
+             .exit_code);
+  json third = json::parse(batch.Ask("{\"id\": 3, \"q\": \"zebracorn\"}"));
+  EXPECT_EQ(1, third["total"]["estimated"]) << third.dump();
+  EXPECT_NE(uuid, third["index"]["uuid"]);
+  EXPECT_EQ(0, batch.Finish());
+}
+
+TEST_F(BatchTest, MissingIndexFailsAtStartWithExitThree) {
+  const auto r = RunNsearch(
+      {"query", "--stdin", "--index", dir_.path() + "/none"}, {}, "azure\n");
+  EXPECT_EQ(3, r.exit_code);
+  EXPECT_EQ("not_found", json::parse(r.err)["error"]["code"]);
+}
+
+}  // namespace
+}  // namespace nsearch
