@@ -38,6 +38,24 @@ uint64_t FolderSize(const std::string& path) {
   return total;
 }
 
+// Runs `fn`; when a writer has moved the index on under it (Xapian's
+// DatabaseModifiedError), reopens at the newest revision and tries again.
+// Other Xapian errors become a Status.
+template <typename Fn>
+auto WithReopen(Xapian::Database& db, const std::string& path, Fn&& fn)
+    -> decltype(fn()) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return fn();
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt == 5) return StatusFromXapian(e, path);
+      db.reopen();
+    } catch (const Xapian::Error& e) {
+      return StatusFromXapian(e, path);
+    }
+  }
+}
+
 }  // namespace
 
 Result<SortOrder> ParseSortOrder(const std::string& name) {
@@ -62,26 +80,29 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
   if (!std::filesystem::exists(path, ec))
     return NotFound("no index at " + path +
                     " (create one with: nsearch index PATH)");
-  try {
-    // Open the live generation itself (not the stub), so generation() says
-    // exactly which one this searcher reads.
-    const std::string generation = LiveGeneration(path);
-    Xapian::Database db(generation.empty() ? path : generation);
-    auto schema = ReadIndexSchema(db);
-    if (!schema.ok()) return schema.error().WithContext(path);
-    NSEARCH_ASSIGN_OR_RETURN(
-        auto analyzer,
-        Analyzer::Create({schema->stemmer(), schema->stopwords()}));
-    auto searcher = std::unique_ptr<Searcher>(new Searcher(
-        path, std::move(db), std::move(schema).value(), std::move(analyzer)));
-    searcher->generation_ = generation;
-    return searcher;
-  } catch (const Xapian::DatabaseNotFoundError& e) {
-    // The folder exists (checked above) but holds no database.
-    return Corruption("not an nsearch index: " + path + " holds no index");
-  } catch (const Xapian::Error& e) {
-    return StatusFromXapian(e, path);
-  }
+  for (int attempt = 1;; ++attempt) try {
+      // Open the live generation itself (not the stub), so generation() says
+      // exactly which one this searcher reads.
+      const std::string generation = LiveGeneration(path);
+      Xapian::Database db(generation.empty() ? path : generation);
+      auto schema = ReadIndexSchema(db);
+      if (!schema.ok()) return schema.error().WithContext(path);
+      NSEARCH_ASSIGN_OR_RETURN(
+          auto analyzer,
+          Analyzer::Create({schema->stemmer(), schema->stopwords()}));
+      auto searcher = std::unique_ptr<Searcher>(new Searcher(
+          path, std::move(db), std::move(schema).value(), std::move(analyzer)));
+      searcher->generation_ = generation;
+      return searcher;
+    } catch (const Xapian::DatabaseNotFoundError& e) {
+      // The folder exists (checked above) but holds no database.
+      return Corruption("not an nsearch index: " + path + " holds no index");
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      // A writer committed twice while we read the stamps: open again.
+      if (attempt == 5) return StatusFromXapian(e, path);
+    } catch (const Xapian::Error& e) {
+      return StatusFromXapian(e, path);
+    }
 }
 
 Status Searcher::Reopen() {
@@ -220,14 +241,8 @@ Result<Json> Searcher::RunQuery(const Xapian::Query& query,
                                 const ParsedQuery& parsed) {
   // A writer that commits twice while we read makes Xapian throw
   // DatabaseModifiedError: reopen at the newest revision and try again.
-  for (int attempt = 1;; ++attempt) {
-    try {
-      return RunQueryOnce(query, request, parsed);
-    } catch (const Xapian::DatabaseModifiedError& e) {
-      if (attempt == 5) return StatusFromXapian(e, path_);
-      db_.reopen();
-    }
-  }
+  return WithReopen(db_, path_,
+                    [&] { return RunQueryOnce(query, request, parsed); });
 }
 
 Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
@@ -358,15 +373,13 @@ Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {
       id_or_path.find_first_not_of("0123456789abcdef") == std::string::npos;
   const std::string id =
       is_id ? id_or_path : DocumentIdForPath(AbsolutePathOf(id_or_path));
-  try {
+  return WithReopen(db_, path_, [&]() -> Result<Xapian::docid> {
     const std::string term = kIdPrefix + id;
     Xapian::PostingIterator p = db_.postlist_begin(term);
     if (p == db_.postlist_end(term))
       return NotFound("no document " + id_or_path + " in the index");
     return *p;
-  } catch (const Xapian::Error& e) {
-    return StatusFromXapian(e, path_);
-  }
+  });
 }
 
 namespace {
@@ -389,7 +402,7 @@ class StemDecider : public Xapian::ExpandDecider {
 Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
   if (limit > 10000) return InvalidArgument("--limit must be at most 10000");
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
-  try {
+  return WithReopen(db_, path_, [&]() -> Result<Json> {
     Xapian::Enquire enquire(db_);
     Xapian::RSet rset;
     rset.add_document(docid);
@@ -411,9 +424,7 @@ Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
     request.prior = false;
     ParsedQuery parsed;  // Nothing to highlight.
     return RunQuery(query, request, parsed);
-  } catch (const Xapian::Error& e) {
-    return StatusFromXapian(e, path_);
-  }
+  });
 }
 
 Result<Json> Searcher::Check(const std::string& path) {
@@ -442,7 +453,7 @@ Result<Json> Searcher::Check(const std::string& path) {
 }
 
 Result<Json> Searcher::Stats() {
-  try {
+  return WithReopen(db_, path_, [&]() -> Result<Json> {
     size_t terms = 0;
     for (auto t = db_.allterms_begin(); t != db_.allterms_end(); ++t) ++terms;
     return Json{{"version", kOutputVersion},
@@ -456,22 +467,18 @@ Result<Json> Searcher::Stats() {
                   {"hash", schema_.hash()}}},
                 {"analyzer_version", Analyzer::kVersion},
                 {"index", Freshness()}};
-  } catch (const Xapian::Error& e) {
-    return StatusFromXapian(e, path_);
-  }
+  });
 }
 
 Result<Json> Searcher::Show(const std::string& id_or_path) {
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
-  try {
+  return WithReopen(db_, path_, [&]() -> Result<Json> {
     Json data = Json::parse(db_.get_document(docid).get_data(), nullptr, false);
     if (data.is_discarded())
       return Corruption("stored data of " + id_or_path + " is not JSON");
     data.erase("root");
     return Json{{"version", kOutputVersion}, {"document", data}};
-  } catch (const Xapian::Error& e) {
-    return StatusFromXapian(e, path_);
-  }
+  });
 }
 
 }  // namespace nsearch::searcher
