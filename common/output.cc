@@ -25,8 +25,12 @@ class JsonPrinter : public Printer {
   void Print(const Json& result) override {
     if (options_.format == OutputFormat::kJsonl &&
         !options_.lines_key.empty() && result.contains(options_.lines_key)) {
-      for (const auto& item : result[options_.lines_key])
-        out_ << DumpJson(item) << '\n';
+      // Every line is a document of its own, so it carries the version.
+      for (const auto& item : result[options_.lines_key]) {
+        Json line = {{"version", kOutputVersion}};
+        line.update(item);
+        out_ << DumpJson(line) << '\n';
+      }
     } else {
       out_ << DumpJson(result) << '\n';
     }
