@@ -75,6 +75,11 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
     } else if (key == "since" || key == "until") {
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a date string"));
       (key == "since" ? req->since : req->until) = value.get<std::string>();
+    } else if (key == "timeout_ms") {
+      NSEARCH_RETURN_IF_ERROR(
+          Expect(value.is_number() && value.get<double>() >= 0, key,
+                 "a non-negative number"));
+      req->timeout_ms = value.get<double>();
     } else if (key == "min_quality" || key == "min_heat") {
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_number(), key, "a number"));
       (key == "min_quality" ? req->min_quality : req->min_heat) =

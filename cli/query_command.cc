@@ -151,7 +151,7 @@ int RunQueryCommand(const std::vector<std::string>& args) {
                                        facets;
   std::vector<std::string> words, topics, providers, types;
   size_t limit = 10, offset = 0, facet_size = 10;
-  double min_quality = -1, min_heat = -1;
+  double min_quality = -1, min_heat = -1, timeout_ms = 0;
   // clang-format off
   options.add_options()
       ("help,h", "show this help")
@@ -177,6 +177,7 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       ("facet-size", po::value(&facet_size), "values per facet (default 10)")
       ("no-collapse", "show every copy of a story (default: one hit per URL)")
       ("explain", "show how each hit's score was made")
+      ("timeout-ms", po::value(&timeout_ms), "give up (exit 1, code \"timeout\") after N ms")
       ("parse-only", "print the parsed query instead of searching")
       ("stdin", "batch mode: read one request per line (JSON object or plain "
                 "query), write one JSON response per line")
@@ -225,6 +226,9 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   request.facet_size = facet_size;
   request.collapse = vm.count("no-collapse") == 0;
   request.explain = vm.count("explain") > 0;
+  if (timeout_ms < 0)
+    return Fail(fmt, InvalidArgument("--timeout-ms must not be negative"));
+  request.timeout_ms = timeout_ms;
   if (!boost.empty()) {
     const Status s = ParseBoost(boost, &request);
     if (!s.ok()) return Fail(fmt, s);

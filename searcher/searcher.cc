@@ -1,5 +1,6 @@
 #include "searcher/searcher.h"
 
+#include <chrono>
 #include <filesystem>
 #include <sstream>
 
@@ -57,6 +58,28 @@ auto WithReopen(Xapian::Database& db, const std::string& path, Fn&& fn)
 }
 
 }  // namespace
+
+// Thrown by DeadlineDecider through Xapian's match when time is up.
+struct DeadlineExceeded {};
+
+// Accepts every document, but ends the match once the deadline passes.
+class DeadlineDecider : public Xapian::MatchDecider {
+ public:
+  explicit DeadlineDecider(double seconds)
+      : deadline_(
+            std::chrono::steady_clock::now() +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(seconds))) {}
+  bool operator()(const Xapian::Document&) const override {
+    if ((++calls_ & 63) == 1 && std::chrono::steady_clock::now() > deadline_)
+      throw DeadlineExceeded();
+    return true;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point deadline_;
+  mutable uint64_t calls_ = 0;
+};
 
 Result<SortOrder> ParseSortOrder(const std::string& name) {
   if (name == "relevance") return SortOrder::kRelevance;
@@ -284,9 +307,15 @@ Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
         facet_specs.empty() ? static_cast<Xapian::doccount>(std::max<size_t>(
                                   100, request.offset + request.limit))
                             : db_.get_doccount();
+    // --timeout-ms: a hard deadline, checked as the match visits documents.
+    const double timeout = request.timeout_ms / 1000.0;
+    const bool deadline = request.timeout_ms > 0;
+    DeadlineDecider deadline_decider(timeout);
+    if (deadline) enquire.set_time_limit(timeout / 2);
     Xapian::MSet mset = enquire.get_mset(
         static_cast<Xapian::doccount>(request.offset),
-        static_cast<Xapian::doccount>(request.limit), check_at_least);
+        static_cast<Xapian::doccount>(request.limit), check_at_least, nullptr,
+        deadline ? &deadline_decider : nullptr);
     const bool prior = request.prior && request.sort == SortOrder::kRelevance;
     Json hits = Json::array();
     size_t rank = request.offset;
@@ -360,6 +389,12 @@ Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
                 {"hits", hits}};
     if (!facet_specs.empty()) out["facets"] = spy.ToJson(request.facet_size);
     return out;
+  } catch (const DeadlineExceeded&) {
+    std::ostringstream ms;
+    ms << request.timeout_ms;
+    return Status(
+        StatusCode::kTimeout,
+        "the query took longer than its time limit of " + ms.str() + " ms");
   } catch (const Xapian::DatabaseModifiedError&) {
     throw;  // RunQuery reopens and retries.
   } catch (const Xapian::Error& e) {

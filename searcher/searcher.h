@@ -51,6 +51,8 @@ struct SearchRequest {
   size_t facet_size = 10;
   bool collapse = true;  // One hit per story (same URL).
   bool explain = false;  // Per-hit score breakdown.
+  // Ends the match with kTimeout after this long; 0 means no limit.
+  double timeout_ms = 0;
   QueryLimits limits;
 };
 
@@ -63,7 +65,7 @@ class Searcher {
   static Result<std::unique_ptr<Searcher>> Open(const std::string& path);
 
   // Runs a query. kInvalidArgument for a bad query or option,
-  // kLimitExceeded for a query over a limit.
+  // kLimitExceeded for a query over a limit, kTimeout past timeout_ms.
   Result<Json> Search(const SearchRequest& request);
   // Parses a query without running it (the parsed tree as JSON).
   Result<Json> ParseOnly(const SearchRequest& request);
