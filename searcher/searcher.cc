@@ -40,8 +40,9 @@ uint64_t FolderSize(const std::string& path) {
 }
 
 // Runs `fn`; when a writer has moved the index on under it (Xapian's
-// DatabaseModifiedError), reopens at the newest revision and tries again.
-// Other Xapian errors become a Status.
+// DatabaseModifiedError, or a "corrupt" block that a newer revision has
+// replaced), reopens at the newest revision and tries again. Other Xapian
+// errors become a Status.
 template <typename Fn>
 auto WithReopen(Xapian::Database& db, const std::string& path, Fn&& fn)
     -> decltype(fn()) {
@@ -51,6 +52,11 @@ auto WithReopen(Xapian::Database& db, const std::string& path, Fn&& fn)
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt == 5) return StatusFromXapian(e, path);
       db.reopen();
+    } catch (const Xapian::DatabaseCorruptError& e) {
+      // Glass readers two commits behind a writer can meet blocks the
+      // writer has reused, which Xapian sometimes reports as corruption.
+      // Corruption is real only if it stays at the newest revision.
+      if (attempt == 5 || !db.reopen()) return StatusFromXapian(e, path);
     } catch (const Xapian::Error& e) {
       return StatusFromXapian(e, path);
     }
@@ -122,6 +128,10 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
       return Corruption("not an nsearch index: " + path + " holds no index");
     } catch (const Xapian::DatabaseModifiedError& e) {
       // A writer committed twice while we read the stamps: open again.
+      if (attempt == 5) return StatusFromXapian(e, path);
+    } catch (const Xapian::DatabaseCorruptError& e) {
+      // Possibly a block a writer reused (see WithReopen): open again, and
+      // report it if it persists.
       if (attempt == 5) return StatusFromXapian(e, path);
     } catch (const Xapian::Error& e) {
       return StatusFromXapian(e, path);
@@ -397,6 +407,8 @@ Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
         "the query took longer than its time limit of " + ms.str() + " ms");
   } catch (const Xapian::DatabaseModifiedError&) {
     throw;  // RunQuery reopens and retries.
+  } catch (const Xapian::DatabaseCorruptError&) {
+    throw;  // Likewise (see WithReopen).
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, path_);
   }
