@@ -573,13 +573,14 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
   std::vector<std::pair<std::string, std::string>> problems;
   NSEARCH_ASSIGN_OR_RETURN(const std::vector<SourceFile> files,
                            ListContentFiles(options.roots, &problems));
+  // The folders whose vanished files are deleted. A file given as a root
+  // scopes nothing: indexing one file never deletes its neighbours.
   std::vector<std::string> roots;
   for (const auto& r : options.roots) {
     struct stat st;
     const std::string abs = AbsolutePath(r);
-    roots.push_back(::stat(abs.c_str(), &st) == 0 && S_ISREG(st.st_mode)
-                        ? fs::path(abs).parent_path().string()
-                        : abs);
+    if (::stat(abs.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      roots.push_back(abs);
   }
 
   IndexSummary summary;

@@ -251,3 +251,24 @@ TEST(IndexLayoutTest, APlainXapianDatabaseIsNotClobbered) {
 
 }  // namespace
 }  // namespace nsearch::indexer
+
+namespace nsearch::indexer {
+namespace {
+
+TEST(IncrementalRootsTest, IndexingOneFileNeverDeletesItsNeighbours) {
+  TempDir dir;
+  const std::string index = dir.path() + "/index";
+  const std::string a = dir.Write("site/a.md", Article("alpha"));
+  dir.Write("site/b.md", Article("beta"));
+  ASSERT_TRUE(Index(index, {dir.path() + "/site"}).ok());
+  dir.Write("site/a.md", Article("alphas"));
+  Age(a, -5);
+  auto one = Index(index, {a});
+  ASSERT_TRUE(one.ok()) << one.error().ToString();
+  EXPECT_EQ(1u, one->updated);
+  EXPECT_EQ(0u, one->deleted);
+  EXPECT_EQ(2u, one->documents);
+}
+
+}  // namespace
+}  // namespace nsearch::indexer
