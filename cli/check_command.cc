@@ -26,19 +26,14 @@ int RunCheckCommand(const std::vector<std::string>& args) {
       "format", po::value(&format_flag), "text (default) or json")(
       "json", "same as --format json");
   po::variables_map vm;
-  const Status parsed = ParseArgs(args, options, {}, &vm);
-  const auto format = ChooseFormat(format_flag, vm.count("json") > 0);
-  const OutputFormat fmt = format.ok() ? *format : OutputFormat::kText;
-  if (!parsed.ok()) return Fail(fmt, parsed);
-  if (!format.ok()) return Fail(fmt, format.error());
-  if (vm.count("help")) {
-    PrintHelp(
-        "Usage: nsearch check [OPTIONS]\n\n"
-        "Checks every table of the index and its nsearch stamps; exit 3 when\n"
-        "anything is wrong.",
-        options);
-    return kExitOk;
-  }
+  OutputFormat fmt = OutputFormat::kText;
+  if (auto exit_code =
+          ParseCommandLine(args, options, {}, format_flag, &vm, &fmt,
+                           "Usage: nsearch check [OPTIONS]\n\n"
+                           "Checks every table of the index and its nsearch "
+                           "stamps; exit 3 when\n"
+                           "anything is wrong."))
+    return *exit_code;
   auto result = searcher::Searcher::Check(ResolveIndexPath(index_flag));
   if (!result.ok()) return Fail(fmt, result.error());
   PrinterOptions popts;

@@ -68,25 +68,19 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("path", -1);
   po::variables_map vm;
-  const Status parsed = ParseArgs(args, options, positional, &vm);
-  const auto format = ChooseFormat(format_flag, vm.count("json") > 0);
-  const OutputFormat fmt = format.ok() ? *format : OutputFormat::kText;
-  if (!parsed.ok()) return Fail(fmt, parsed);
-  if (!format.ok()) return Fail(fmt, format.error());
-  if (vm.count("help")) {
-    PrintHelp(
-        "Usage: nsearch index [OPTIONS] PATH...\n\n"
-        "Brings the index up to date with the .md and .markdown files under\n"
-        "each PATH: new and changed files are indexed, unchanged ones "
-        "skipped,\n"
-        "documents of vanished files deleted. Files that cannot be indexed "
-        "are\n"
-        "reported (path, line, reason) and skipped. SIGINT/SIGTERM commit "
-        "what\n"
-        "is done and exit with 130/143.",
-        options);
-    return kExitOk;
-  }
+  OutputFormat fmt = OutputFormat::kText;
+  if (auto exit_code = ParseCommandLine(
+          args, options, positional, format_flag, &vm, &fmt,
+          "Usage: nsearch index [OPTIONS] PATH...\n\n"
+          "Brings the index up to date with the .md and .markdown files under\n"
+          "each PATH: new and changed files are indexed, unchanged ones "
+          "skipped,\n"
+          "documents of vanished files deleted. Files that cannot be indexed "
+          "are\n"
+          "reported (path, line, reason) and skipped. SIGINT/SIGTERM commit "
+          "what\n"
+          "is done and exit with 130/143."))
+    return *exit_code;
   if (roots.empty())
     return Fail(fmt, InvalidArgument("give at least one PATH to index"));
   if (batch == 0)

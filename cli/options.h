@@ -4,11 +4,13 @@
 #define NSEARCH_CLI_OPTIONS_H_
 
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/program_options.hpp>
 
+#include "cli/cli.h"
 #include "common/status.h"
 
 namespace nsearch::cli {
@@ -36,9 +38,26 @@ inline Status ParseArgs(const std::vector<std::string>& args,
   return Status::Ok();
 }
 
-inline void PrintHelp(const char* usage,
-                      const po::options_description& options) {
-  std::cout << usage << "\n\n" << options << "\n";
+// Parses a subcommand's command line and handles what every command
+// handles alike: errors (reported in the chosen format), --help, and the
+// choice of --format/--json. Returns the exit code to stop with, or nullopt
+// to go on with *vm and *format set.
+inline std::optional<int> ParseCommandLine(
+    const std::vector<std::string>& args,
+    const po::options_description& options,
+    const po::positional_options_description& positional,
+    const std::string& format_flag, po::variables_map* vm, OutputFormat* format,
+    const char* usage) {
+  const Status parsed = ParseArgs(args, options, positional, vm);
+  const auto chosen = ChooseFormat(format_flag, vm->count("json") > 0);
+  *format = chosen.ok() ? *chosen : OutputFormat::kText;
+  if (!parsed.ok()) return Fail(*format, parsed);
+  if (!chosen.ok()) return Fail(*format, chosen.error());
+  if (vm->count("help")) {
+    std::cout << usage << "\n\n" << options << "\n";
+    return kExitOk;
+  }
+  return std::nullopt;
 }
 
 }  // namespace nsearch::cli

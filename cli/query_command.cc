@@ -186,22 +186,16 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("query", -1);
   po::variables_map vm;
-  const Status parsed = ParseArgs(args, options, positional, &vm);
-  const auto format = ChooseFormat(format_flag, vm.count("json") > 0);
-  const OutputFormat fmt = format.ok() ? *format : OutputFormat::kText;
-  if (!parsed.ok()) return Fail(fmt, parsed);
-  if (!format.ok()) return Fail(fmt, format.error());
-  if (vm.count("help")) {
-    PrintHelp(
-        "Usage: nsearch query [OPTIONS] QUERY\n\n"
-        "Query language (see README): words (all required), AND OR NOT,\n"
-        "+word -word, (groups), \"exact phrase\", a NEAR b, NEAR/n, pyto*,\n"
-        "=exact, title: excerpt: body: topic: provider: type: category:\n"
-        "site: url:, topic:\"Exact Topic\", date:2022-05-01..2022-05-31,\n"
-        "quality:80.. heat:..50",
-        options);
-    return kExitOk;
-  }
+  OutputFormat fmt = OutputFormat::kText;
+  if (auto exit_code = ParseCommandLine(
+          args, options, positional, format_flag, &vm, &fmt,
+          "Usage: nsearch query [OPTIONS] QUERY\n\n"
+          "Query language (see README): words (all required), AND OR NOT,\n"
+          "+word -word, (groups), \"exact phrase\", a NEAR b, NEAR/n, pyto*,\n"
+          "=exact, title: excerpt: body: topic: provider: type: category:\n"
+          "site: url:, topic:\"Exact Topic\", date:2022-05-01..2022-05-31,\n"
+          "quality:80.. heat:..50"))
+    return *exit_code;
 
   searcher::SearchRequest request;
   for (const auto& w : words)

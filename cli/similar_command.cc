@@ -22,18 +22,12 @@ int RunSimilarCommand(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("target", 1);
   po::variables_map vm;
-  const Status parsed = ParseArgs(args, options, positional, &vm);
-  const auto format = ChooseFormat(format_flag, vm.count("json") > 0);
-  const OutputFormat fmt = format.ok() ? *format : OutputFormat::kText;
-  if (!parsed.ok()) return Fail(fmt, parsed);
-  if (!format.ok()) return Fail(fmt, format.error());
-  if (vm.count("help")) {
-    PrintHelp(
-        "Usage: nsearch similar [OPTIONS] ID|PATH\n\n"
-        "Finds documents like the given one (more like this).",
-        options);
-    return kExitOk;
-  }
+  OutputFormat fmt = OutputFormat::kText;
+  if (auto exit_code = ParseCommandLine(
+          args, options, positional, format_flag, &vm, &fmt,
+          "Usage: nsearch similar [OPTIONS] ID|PATH\n\n"
+          "Finds documents like the given one (more like this)."))
+    return *exit_code;
   if (target.empty())
     return Fail(fmt, InvalidArgument("give a document ID or PATH"));
   auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));

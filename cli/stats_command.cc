@@ -39,15 +39,10 @@ int RunStatsCommand(const std::vector<std::string>& args) {
       "format", po::value(&format_flag), "text (default) or json")(
       "json", "same as --format json");
   po::variables_map vm;
-  const Status parsed = ParseArgs(args, options, {}, &vm);
-  const auto format = ChooseFormat(format_flag, vm.count("json") > 0);
-  const OutputFormat fmt = format.ok() ? *format : OutputFormat::kText;
-  if (!parsed.ok()) return Fail(fmt, parsed);
-  if (!format.ok()) return Fail(fmt, format.error());
-  if (vm.count("help")) {
-    PrintHelp("Usage: nsearch stats [OPTIONS]", options);
-    return kExitOk;
-  }
+  OutputFormat fmt = OutputFormat::kText;
+  if (auto exit_code = ParseCommandLine(args, options, {}, format_flag, &vm,
+                                        &fmt, "Usage: nsearch stats [OPTIONS]"))
+    return *exit_code;
   auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto stats = (*searcher)->Stats();

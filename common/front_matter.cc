@@ -180,24 +180,6 @@ bool IsBlankOrComment(std::string_view line) {
   return t.empty() || t[0] == '#';
 }
 
-void AppendCodePoint(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Only spaces, or a comment, may follow a closed quoted scalar.
 bool RestIsEmpty(std::string_view rest) {
   rest = Trim(rest);
@@ -265,16 +247,16 @@ std::optional<FmNode> ParseInlineScalar(std::string_view text, int line) {
           out.push_back('\v');
           break;
         case 'N':
-          AppendCodePoint(0x85, &out);
+          AppendUtf8(0x85, &out);
           break;
         case '_':
-          AppendCodePoint(0xA0, &out);
+          AppendUtf8(0xA0, &out);
           break;
         case 'L':
-          AppendCodePoint(0x2028, &out);
+          AppendUtf8(0x2028, &out);
           break;
         case 'P':
-          AppendCodePoint(0x2029, &out);
+          AppendUtf8(0x2029, &out);
           break;
         case 'x':
           hex_digits = 2;
@@ -306,7 +288,7 @@ std::optional<FmNode> ParseInlineScalar(std::string_view text, int line) {
         // Surrogates and out-of-range escapes: leave them to yaml-cpp.
         if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
           return std::nullopt;
-        AppendCodePoint(cp, &out);
+        AppendUtf8(cp, &out);
         i += hex_digits;
       }
     }

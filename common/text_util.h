@@ -5,10 +5,14 @@
 #define NSEARCH_COMMON_TEXT_UTIL_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace nsearch {
+
+// Appends the UTF-8 encoding of code point `cp` (REQUIRES: cp <= 0x10FFFF).
+void AppendUtf8(uint32_t cp, std::string* out);
 
 // Decodes HTML character references (&amp; &#8216; &#x2019; and the common
 // named entities). Unknown or malformed references are left as they are.

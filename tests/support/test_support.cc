@@ -25,6 +25,21 @@ std::string SharedCorpusDir() {
   return fs::canonical(dir, ec).string();
 }
 
+namespace {
+
+// In a forked child: becomes the nsearch binary with `args`.
+[[noreturn]] void ExecNsearch(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  const std::string bin = BinaryPath();
+  argv.push_back(const_cast<char*>(bin.c_str()));
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execv(bin.c_str(), argv.data());
+  ::_exit(127);
+}
+
+}  // namespace
+
 TempDir::TempDir() {
   std::string tmpl =
       (fs::temp_directory_path() / "nsearch-test-XXXXXX").string();
@@ -67,13 +82,7 @@ int SpawnNsearch(const std::vector<std::string>& args,
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
-    std::vector<char*> argv;
-    const std::string bin = BinaryPath();
-    argv.push_back(const_cast<char*>(bin.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
+    ExecNsearch(args);
   }
   return pid;
 }
@@ -97,13 +106,7 @@ Conversation::Conversation(const std::vector<std::string>& args) {
     ::dup2(err, 2);
     ::close(in[1]);
     ::close(out[0]);
-    std::vector<char*> argv;
-    const std::string bin = BinaryPath();
-    argv.push_back(const_cast<char*>(bin.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
+    ExecNsearch(args);
   }
   ::close(in[0]);
   ::close(out[1]);
@@ -156,13 +159,7 @@ RunResult RunNsearch(const std::vector<std::string>& args,
     ::dup2(out, 1);
     ::dup2(err, 2);
     for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> argv;
-    const std::string bin = BinaryPath();
-    argv.push_back(const_cast<char*>(bin.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
+    ExecNsearch(args);
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
