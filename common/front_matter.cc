@@ -28,8 +28,11 @@ int LineOfOffset(std::string_view text, size_t offset) {
                  std::count(text.begin(), text.begin() + offset, '\n'));
 }
 
-// Splits into lines without their terminators ("\n" or "\r\n").
-std::vector<std::string_view> SplitLines(std::string_view text) {
+bool IsDelimiter(std::string_view line);
+
+// Splits into lines without their terminators ("\n" or "\r\n"), up to and
+// including the line that closes the front matter (the body is not split).
+std::vector<std::string_view> SplitFrontMatterLines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t start = 0;
   while (start <= text.size()) {
@@ -38,7 +41,7 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
     std::string_view line = text.substr(start, nl - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     lines.push_back(line);
-    if (nl == text.size()) break;
+    if (nl == text.size() || (lines.size() > 1 && IsDelimiter(line))) break;
     start = nl + 1;
   }
   return lines;
@@ -744,7 +747,7 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema,
     return Reject("invalid UTF-8 at byte " + std::to_string(bad),
                   LineOfOffset(bytes, bad));
 
-  const std::vector<std::string_view> lines = SplitLines(bytes);
+  const std::vector<std::string_view> lines = SplitFrontMatterLines(bytes);
   if (!IsDelimiter(lines[0]))
     return Reject("no front matter: the first line is not ---", 1);
   size_t close = 1;

@@ -20,6 +20,10 @@ inline uint64_t Fnv1a64(std::string_view data) {
   return h;
 }
 
+// A fast 64-bit hash of file contents (eight bytes at a time), for change
+// detection. Stable: stored in indexes; never change it.
+uint64_t HashBytes64(std::string_view data);
+
 // Lower-case, zero-padded, 16 hex digits.
 std::string Hex64(uint64_t value);
 

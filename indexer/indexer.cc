@@ -125,7 +125,7 @@ Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
     out.rejected = RejectedFile{file.path, bytes.error().message(), 0, 0, {}};
     return out;
   }
-  file.content_hash = Fnv1a64(*bytes);
+  file.content_hash = HashBytes64(*bytes);
   // Touched but not changed (a checkout, a copy): nothing to do.
   if (known && known->state.content_hash == file.content_hash &&
       known->state.root_hash == root_hash) {
