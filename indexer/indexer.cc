@@ -202,7 +202,8 @@ class Progress {
     const auto interval = mode_ == ProgressMode::kTerminal
                               ? std::chrono::milliseconds(200)
                               : std::chrono::milliseconds(5000);
-    if (!last && now - last_print_ < interval) return;
+    if (!last && printed_ && now - last_print_ < interval) return;
+    printed_ = true;
     last_print_ = now;
     const double secs = std::chrono::duration<double>(now - start_).count();
     const double rate = secs > 0 ? done / secs : 0;
@@ -222,7 +223,8 @@ class Progress {
   ProgressMode mode_;
   size_t total_;
   Clock::time_point start_ = Clock::now();
-  Clock::time_point last_print_ = Clock::time_point::min();
+  Clock::time_point last_print_;
+  bool printed_ = false;
 };
 
 void Record(Parsed& item, IndexSummary* summary, bool dry_run,
