@@ -501,8 +501,12 @@ Status UpdateGeneration(const std::vector<SourceFile>& files,
       }
     }
     if (writable) {
-      writable->set_metadata(kMetaLastUpdate, NowIso());
-      writable->commit();
+      // A run that changed nothing writes nothing: no new revision for
+      // readers to reopen, and no fsync.
+      if (summary->added + summary->updated + summary->deleted > 0) {
+        writable->set_metadata(kMetaLastUpdate, NowIso());
+        writable->commit();
+      }
       summary->documents = writable->get_doccount();
     } else {
       summary->documents = db.get_doccount();
