@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 #include <sys/stat.h>
+#include <unordered_set>
 #include <utility>
 
 namespace nsearch::indexer {
@@ -15,11 +16,6 @@ namespace {
 bool IsContentFile(const fs::path& path) {
   const std::string ext = path.extension().string();
   return ext == ".md" || ext == ".markdown";
-}
-
-bool IsHidden(const fs::path& path) {
-  const std::string name = path.filename().string();
-  return !name.empty() && name[0] == '.';
 }
 
 bool Inside(const fs::path& path, const fs::path& root) {
@@ -66,28 +62,33 @@ class Walker {
                               "cannot read folder: " + ec.message());
       return;
     }
-    std::vector<fs::path> entries;
+    // Plain strings sort much faster than fs::path (compared component by
+    // component), and the order is the same for names within one folder.
+    std::vector<std::string> names;
     for (; it != fs::directory_iterator(); it.increment(ec)) {
       if (ec) break;
-      entries.push_back(it->path());
+      names.push_back(it->path().filename().string());
     }
-    std::sort(entries.begin(), entries.end());
-    for (const fs::path& entry : entries) {
-      if (IsHidden(entry)) continue;
+    std::sort(names.begin(), names.end());
+    const std::string prefix = dir.string() + "/";
+    for (const std::string& name : names) {
+      if (name.empty() || name[0] == '.') continue;  // Hidden (.git, .keep).
+      const std::string entry = prefix + name;
       struct stat lst;
       if (::lstat(entry.c_str(), &lst) != 0) continue;
+      struct stat est = lst;
       if (S_ISLNK(lst.st_mode)) {
         // Follow a link only when its target stays inside the root.
         const fs::path target = fs::weakly_canonical(entry, ec);
         if (ec || !Inside(target, real_root_)) continue;
+        if (::stat(entry.c_str(), &est) != 0) continue;  // Dangling link.
       }
-      struct stat est;
-      if (::stat(entry.c_str(), &est) != 0) continue;  // Dangling link.
       if (S_ISDIR(est.st_mode)) {
         Walk(entry);
-      } else if (S_ISREG(est.st_mode) && IsContentFile(entry)) {
-        if (!seen_files_.insert({est.st_dev, est.st_ino}).second &&
-            S_ISLNK(lst.st_mode))
+      } else if (S_ISREG(est.st_mode) && IsContentFile(fs::path(name))) {
+        const uint64_t inode = (static_cast<uint64_t>(est.st_dev) << 40) ^
+                               static_cast<uint64_t>(est.st_ino);
+        if (!seen_files_.insert(inode).second && S_ISLNK(lst.st_mode))
           continue;  // A link to a file already listed.
         AddFile(entry, root_, est);
       }
@@ -99,7 +100,7 @@ class Walker {
   fs::path root_;
   fs::path real_root_;
   std::set<std::pair<dev_t, ino_t>> visited_;
-  std::set<std::pair<dev_t, ino_t>> seen_files_;
+  std::unordered_set<uint64_t> seen_files_;
 };
 
 }  // namespace
