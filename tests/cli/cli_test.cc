@@ -13,8 +13,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <pty.h>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -414,6 +416,47 @@ TEST_F(CliTest, HelpAndVersion) {
     EXPECT_NE(r.out.find("Usage: nsearch"), std::string::npos) << cmd;
   }
   EXPECT_EQ(RunNsearch({"--version"}).out.rfind("nsearch ", 0), 0u);
+}
+
+}  // namespace
+}  // namespace nsearch
+
+namespace nsearch {
+namespace {
+
+// Runs nsearch with stdout and stderr on a pseudo-terminal; returns what it
+// printed there.
+std::string RunOnTerminal(const std::vector<std::string>& args,
+                          const std::string& env = "") {
+  int master = -1;
+  const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    if (!env.empty()) ::putenv(const_cast<char*>(env.c_str()));
+    std::vector<char*> argv;
+    const std::string bin = testing::BinaryPath();
+    argv.push_back(const_cast<char*>(bin.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(master, buf, sizeof buf)) > 0;)
+    out.append(buf, n);
+  ::close(master);
+  testing::WaitForExit(pid);
+  return out;
+}
+
+TEST_F(CliTest, ColourOnATerminalUnlessNoColor) {
+  const std::string coloured =
+      RunOnTerminal({"query", "PyTorch Azure", "--index", index_});
+  EXPECT_NE(std::string::npos, coloured.find("\x1b[")) << coloured;
+  const std::string plain = RunOnTerminal(
+      {"query", "PyTorch Azure", "--index", index_}, "NO_COLOR=1");
+  EXPECT_EQ(std::string::npos, plain.find("\x1b[")) << plain;
+  EXPECT_NE(std::string::npos, plain.find("1. "));
 }
 
 }  // namespace
