@@ -21,10 +21,8 @@ void RenderCheck(const Json& r, bool /*color*/, std::ostream& out) {
 int RunCheckCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag;
-  options.add_options()("help,h", "show this help")(
-      "index", po::value(&index_flag), "index folder")(
-      "format", po::value(&format_flag), "text (default) or json")(
-      "json", "same as --format json");
+  AddCommonOptions(&options, &index_flag, &format_flag,
+                   "text (default) or json");
   po::variables_map vm;
   OutputFormat fmt = OutputFormat::kText;
   if (auto exit_code =

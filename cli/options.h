@@ -38,6 +38,19 @@ inline Status ParseArgs(const std::vector<std::string>& args,
   return Status::Ok();
 }
 
+// Adds the options every command shares: --help, --index, --format (whose
+// values `formats` describes) and --json.
+inline void AddCommonOptions(po::options_description* options,
+                             std::string* index_flag, std::string* format_flag,
+                             const char* formats) {
+  options->add_options()("help,h", "show this help")(
+      "index", po::value(index_flag),
+      "index folder (default: $NSEARCH_INDEX, else "
+      "${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")(
+      "format", po::value(format_flag), formats)("json",
+                                                 "same as --format json");
+}
+
 // Parses a subcommand's command line and handles what every command
 // handles alike: errors (reported in the chosen format), --help, and the
 // choice of --format/--json. Returns the exit code to stop with, or nullopt

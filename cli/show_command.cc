@@ -33,11 +33,10 @@ void RenderDocument(const Json& r, bool color, std::ostream& out) {
 int RunShowCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, target;
-  options.add_options()("help,h", "show this help")(
-      "index", po::value(&index_flag), "index folder")(
-      "format", po::value(&format_flag), "text (default) or json")(
-      "json", "same as --format json")(
-      "target", po::value(&target), "document id (16 hex digits) or file path");
+  AddCommonOptions(&options, &index_flag, &format_flag,
+                   "text (default) or json");
+  options.add_options()("target", po::value(&target),
+                        "document id (16 hex digits) or file path");
   po::positional_options_description positional;
   positional.add("target", 1);
   po::variables_map vm;

@@ -13,11 +13,10 @@ int RunSimilarCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, target;
   size_t limit = 10;
-  options.add_options()("help,h", "show this help")(
-      "index", po::value(&index_flag), "index folder")(
-      "format", po::value(&format_flag), "text (default), json or jsonl")(
-      "json", "same as --format json")("limit,n", po::value(&limit),
-                                       "hits to return (default 10)")(
+  AddCommonOptions(&options, &index_flag, &format_flag,
+                   "text (default), json or jsonl");
+  options.add_options()("limit,n", po::value(&limit),
+                        "hits to return (default 10)")(
       "target", po::value(&target), "document id (16 hex digits) or file path");
   po::positional_options_description positional;
   positional.add("target", 1);
