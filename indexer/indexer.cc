@@ -598,11 +598,22 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
   }
 
   const std::string& dir = options.index_path;
-  if (IsPlainXapianDatabase(dir))
+  if (IsPlainXapianDatabase(dir)) {
+    // nsearch before generations wrote the database straight into DIR.
+    bool ours = false;
+    try {
+      ours = !Xapian::Database(dir).get_metadata(kMetaFormat).empty();
+    } catch (const Xapian::Error&) {
+    }
+    if (ours)
+      return SchemaMismatch(
+          dir +
+          " holds an index in the layout of an older nsearch; "
+          "remove the folder and index again");
     return Corruption(dir +
                       " holds a Xapian database that nsearch did not make; "
                       "index into another folder");
-
+  }
   std::unique_ptr<IndexLock> lock;
   if (!options.dry_run) {
     NSEARCH_ASSIGN_OR_RETURN(lock, IndexLock::Acquire(dir));

@@ -272,3 +272,26 @@ TEST(IncrementalRootsTest, IndexingOneFileNeverDeletesItsNeighbours) {
 
 }  // namespace
 }  // namespace nsearch::indexer
+
+namespace nsearch::indexer {
+namespace {
+
+TEST(IndexLayoutTest, AnIndexInTheOldLayoutGetsAClearMessage) {
+  TempDir dir;
+  const std::string index = dir.path() + "/old";
+  {
+    Xapian::WritableDatabase db(index, Xapian::DB_CREATE);
+    auto schema = Schema::Parse(Schema::DefaultText());
+    ASSERT_TRUE(schema.ok());
+    WriteIndexStamps(db, *schema);
+    db.commit();
+  }
+  dir.Write("site/a.md", Article("alpha"));
+  auto run = Index(index, {dir.path() + "/site"});
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(StatusCode::kSchemaMismatch, run.error().code());
+  EXPECT_NE(std::string::npos, run.error().message().find("older nsearch"));
+}
+
+}  // namespace
+}  // namespace nsearch::indexer
