@@ -38,6 +38,29 @@ namespace {
   ::_exit(127);
 }
 
+// Forks nsearch with stdin, stdout and stderr redirected to files and
+// extra environment variables; returns the child's pid.
+int ForkNsearch(const std::vector<std::string>& args,
+                const std::string& in_path, const std::string& out_path,
+                const std::string& err_path,
+                const std::vector<std::string>& env) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int in = ::open(in_path.c_str(), O_RDONLY);
+    const int out =
+        ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err =
+        ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+    ExecNsearch(args);
+  }
+  return pid;
+}
+
 }  // namespace
 
 TempDir::TempDir() {
@@ -71,20 +94,7 @@ std::string ReadFileOrDie(const std::string& path) {
 
 int SpawnNsearch(const std::vector<std::string>& args,
                  const std::string& out_path, const std::string& err_path) {
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    const int in = ::open("/dev/null", O_RDONLY);
-    const int out =
-        ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err =
-        ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ExecNsearch(args);
-  }
-  return pid;
+  return ForkNsearch(args, "/dev/null", out_path, err_path, {});
 }
 
 int WaitForExit(int pid) {
@@ -147,25 +157,9 @@ RunResult RunNsearch(const std::vector<std::string>& args,
   const std::string out_path = io.path() + "/out";
   const std::string err_path = io.path() + "/err";
   const std::string in_path = io.Write("in", stdin_text);
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    const int in = ::open(in_path.c_str(), O_RDONLY);
-    const int out =
-        ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err =
-        ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
-    ExecNsearch(args);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const int pid = ForkNsearch(args, in_path, out_path, err_path, env);
   RunResult r;
-  r.exit_code =
-      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.exit_code = WaitForExit(pid);
   r.out = ReadFileOrDie(out_path);
   r.err = ReadFileOrDie(err_path);
   return r;
