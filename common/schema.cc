@@ -1,6 +1,8 @@
 #include "common/schema.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -22,21 +24,84 @@ bool IsUserPrefix(const std::string& prefix) {
                      [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-Result<std::vector<std::string>> StringList(const YAML::Node& node,
+// The schema tree is YAML turned into JSON with every scalar kept as the
+// string YAML read (see YamlToTree), so both the YAML file and the JSON form
+// stored in an index go through the same checks below.
+Result<std::vector<std::string>> StringList(const Json& node,
                                             const std::string& where) {
   std::vector<std::string> out;
-  if (node.IsScalar()) {
-    out.push_back(node.Scalar());
-  } else if (node.IsSequence()) {
+  if (node.is_string()) {
+    out.push_back(node.get<std::string>());
+  } else if (node.is_array()) {
     for (const auto& item : node) {
-      if (!item.IsScalar()) return Invalid(where, "expected a list of strings");
-      out.push_back(item.Scalar());
+      if (!item.is_string())
+        return Invalid(where, "expected a list of strings");
+      out.push_back(item.get<std::string>());
     }
   } else {
     return Invalid(where, "expected a string or a list of strings");
   }
   if (out.empty()) return Invalid(where, "must not be empty");
   return out;
+}
+
+const Json* Child(const Json& map, const char* key) {
+  if (!map.is_object()) return nullptr;
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &*it;
+}
+
+Result<std::string> ScalarOf(const Json& node, const std::string& where) {
+  if (!node.is_string()) return Invalid(where, "expected a single value");
+  return node.get<std::string>();
+}
+
+// YAML 1.1 booleans, as yaml-cpp reads them.
+Result<bool> BoolOf(const Json& node, const std::string& where) {
+  NSEARCH_ASSIGN_OR_RETURN(std::string v, ScalarOf(node, where));
+  for (const char* t : {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On",
+                        "ON", "y", "Y"})
+    if (v == t) return true;
+  for (const char* f : {"false", "False", "FALSE", "no", "No", "NO", "off",
+                        "Off", "OFF", "n", "N"})
+    if (v == f) return false;
+  return Invalid(where, "expected true or false, not '" + v + "'");
+}
+
+Result<double> NumberOf(const Json& node, const std::string& where) {
+  NSEARCH_ASSIGN_OR_RETURN(std::string v, ScalarOf(node, where));
+  char* end = nullptr;
+  const double d = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d))
+    return Invalid(where, "expected a number, not '" + v + "'");
+  return d;
+}
+
+Result<unsigned> SlotOf(const Json& node, const std::string& where) {
+  NSEARCH_ASSIGN_OR_RETURN(double d, NumberOf(node, where));
+  if (d < 0 || d > 1000000 || d != static_cast<unsigned>(d))
+    return Invalid(where, "expected a slot number from 0 to 1000000");
+  return static_cast<unsigned>(d);
+}
+
+Json YamlToTree(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return node.Scalar();
+    case YAML::NodeType::Sequence: {
+      Json out = Json::array();
+      for (const auto& item : node) out.push_back(YamlToTree(item));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      Json out = Json::object();
+      for (const auto& entry : node)
+        out[entry.first.Scalar()] = YamlToTree(entry.second);
+      return out;
+    }
+    default:
+      return nullptr;
+  }
 }
 
 Result<FieldKind> ParseKind(const std::string& kind, const std::string& where) {
@@ -49,17 +114,26 @@ Result<FieldKind> ParseKind(const std::string& kind, const std::string& where) {
                             "' (expected text, host, url, number or date)");
 }
 
-Result<PriorSpec> ParsePrior(const YAML::Node& node, const std::string& where) {
+Result<PriorSpec> ParsePrior(const Json* node, const std::string& where) {
   PriorSpec prior;
   if (!node) return prior;
-  if (!node.IsMap()) return Invalid(where, "expected {weight, cap}");
-  if (node["weight"]) prior.weight = node["weight"].as<double>();
-  if (node["cap"]) prior.cap = node["cap"].as<double>();
+  if (!node->is_object()) return Invalid(where, "expected {weight, cap}");
+  if (const Json* w = Child(*node, "weight")) {
+    NSEARCH_ASSIGN_OR_RETURN(prior.weight, NumberOf(*w, where + ".weight"));
+  }
+  if (const Json* c = Child(*node, "cap")) {
+    NSEARCH_ASSIGN_OR_RETURN(prior.cap, NumberOf(*c, where + ".cap"));
+  }
   if (prior.cap <= 0) return Invalid(where, "cap must be positive");
+  if (prior.weight < 0) return Invalid(where, "weight must be >= 0");
   return prior;
 }
 
 }  // namespace
+
+double PriorSpec::Score(double value) const {
+  return weight * std::clamp(value, 0.0, cap) / cap;
+}
 
 const std::vector<std::string>& Schema::DocumentFieldNames() {
   static const std::vector<std::string> kNames = {
@@ -71,153 +145,200 @@ const std::vector<std::string>& Schema::DocumentFieldNames() {
 }
 
 Result<Schema> Schema::Parse(std::string_view yaml_text) {
-  Schema schema;
-  schema.text_ = std::string(yaml_text);
-  schema.hash_ = Hex64(Fnv1a64(yaml_text));
+  Json tree;
   try {
-    YAML::Node root = YAML::Load(schema.text_);
-    if (!root.IsMap()) return Invalid("top level", "expected a mapping");
-    if (!root["name"] || !root["name"].IsScalar())
-      return Invalid("name", "required string");
-    schema.name_ = root["name"].Scalar();
-    if (!root["version"]) return Invalid("version", "required integer");
-    schema.version_ = root["version"].as<int>();
-
-    if (const YAML::Node analyzer = root["analyzer"]) {
-      if (analyzer["stemmer"]) schema.stemmer_ = analyzer["stemmer"].Scalar();
-      if (analyzer["stopwords"])
-        schema.stopwords_ = analyzer["stopwords"].Scalar();
-    }
-
-    const auto& known = DocumentFieldNames();
-    const YAML::Node document = root["document"];
-    if (!document || !document.IsMap())
-      return Invalid("document", "required mapping of field -> keys");
-    for (const auto& entry : document) {
-      const std::string field = entry.first.Scalar();
-      if (std::find(known.begin(), known.end(), field) == known.end())
-        return Invalid("document." + field, "unknown document field");
-      NSEARCH_ASSIGN_OR_RETURN(auto keys,
-                               StringList(entry.second, "document." + field));
-      for (const auto& key : keys) {
-        if (key == "$body") continue;
-        schema.top_level_keys_.insert(key.substr(0, key.find('.')));
-      }
-      schema.document_keys_[field] = std::move(keys);
-    }
-    if (schema.document_keys_.count("title") == 0)
-      return Invalid("document.title", "required: documents need a title");
-
-    const YAML::Node fields = root["fields"];
-    if (!fields || !fields.IsMap())
-      return Invalid("fields", "required mapping of query field -> role");
-    std::set<std::string> prefixes;
-    std::set<unsigned> slots;
-    for (const auto& entry : fields) {
-      FieldSpec spec;
-      spec.name = entry.first.Scalar();
-      const std::string where = "fields." + spec.name;
-      const YAML::Node f = entry.second;
-      if (!f.IsMap()) return Invalid(where, "expected a mapping");
-      if (!f["from"]) return Invalid(where, "'from' is required");
-      NSEARCH_ASSIGN_OR_RETURN(spec.from,
-                               StringList(f["from"], where + ".from"));
-      for (const auto& from : spec.from) {
-        if (schema.document_keys_.count(from) == 0)
-          return Invalid(where + ".from",
-                         "'" + from + "' is not a field of the document: map");
-      }
-      if (f["kind"]) {
-        NSEARCH_ASSIGN_OR_RETURN(
-            spec.kind, ParseKind(f["kind"].Scalar(), where + ".kind"));
-      }
-      spec.text = f["text"] && f["text"].as<bool>();
-      spec.filter = f["filter"] && f["filter"].as<bool>();
-      spec.search = f["search"] && f["search"].as<bool>();
-      if (f["weight"]) spec.weight = f["weight"].as<double>();
-      if (spec.weight < 0) return Invalid(where, "weight must be >= 0");
-      if (f["prefix"]) spec.prefix = f["prefix"].Scalar();
-      if (f["filter_prefix"]) spec.filter_prefix = f["filter_prefix"].Scalar();
-      if (f["slot"]) spec.slot = f["slot"].as<unsigned>();
-      if (f["facet_slot"]) spec.facet_slot = f["facet_slot"].as<unsigned>();
-      if (spec.facet_slot && !spec.filter)
-        return Invalid(where, "facet_slot needs filter: true");
-      const bool slot_kind =
-          spec.kind == FieldKind::kNumber || spec.kind == FieldKind::kDate;
-      if (slot_kind != spec.slot.has_value())
-        return Invalid(where,
-                       "number and date fields (and only they) need a slot");
-      if (slot_kind && (spec.text || spec.filter))
-        return Invalid(where, "a slot field cannot also be text or filter");
-      if (!slot_kind && !spec.text && !spec.filter)
-        return Invalid(where, "needs text: true, filter: true or a slot");
-      if (spec.text && spec.kind != FieldKind::kText)
-        return Invalid(where, "only kind text can be free text");
-      for (const auto* p : {&spec.prefix, &spec.filter_prefix}) {
-        const bool needed = (p == &spec.prefix) ? spec.text : spec.filter;
-        if (!needed) continue;
-        if (!IsUserPrefix(*p))
-          return Invalid(where, "prefix must be upper-case ASCII letters");
-        if (!prefixes.insert(*p).second)
-          return Invalid(where, "prefix '" + *p + "' is used twice");
-        // Q (document id), Z (stems) and XR/XM (bookkeeping) are reserved.
-        if (*p == "Q" || (*p)[0] == 'Z' || *p == "XR" || *p == "XM")
-          return Invalid(where, "prefix '" + *p + "' is reserved");
-      }
-      for (const auto& slot : {spec.slot, spec.facet_slot}) {
-        if (slot && !slots.insert(*slot).second)
-          return Invalid(where,
-                         "slot " + std::to_string(*slot) + " used twice");
-      }
-      schema.fields_.push_back(std::move(spec));
-    }
-    // Prefixes must not be prefixes of one another's terms ambiguously: a
-    // term "XTfoo" must not also read as prefix "X" + "Tfoo". Xapian's
-    // convention (multi-letter prefixes start with X, single letters are
-    // reserved) keeps this unambiguous, so enforce it.
-    for (const auto& p : prefixes) {
-      if (p.size() > 1 && p[0] != 'X')
-        return Invalid("fields",
-                       "multi-letter prefix '" + p + "' must start with X");
-      if (p == "X") return Invalid("fields", "prefix 'X' alone is reserved");
-    }
-
-    if (const YAML::Node aliases = root["aliases"]) {
-      for (const auto& entry : aliases) {
-        const std::string alias = entry.first.Scalar();
-        const std::string target = entry.second.Scalar();
-        if (!schema.FindField(target))
-          return Invalid("aliases." + alias, "unknown field '" + target + "'");
-        schema.aliases_[alias] = target;
-      }
-    }
-
-    if (const YAML::Node collapse = root["collapse"]) {
-      if (!collapse.IsMap() || !collapse["field"] || !collapse["slot"])
-        return Invalid("collapse", "expected {field, slot}");
-      schema.collapse_field_ = collapse["field"].Scalar();
-      const FieldSpec* field = schema.FindField(schema.collapse_field_);
-      if (!field || field->slot)
-        return Invalid("collapse.field", "'" + schema.collapse_field_ +
-                                             "' is not a text or filter field");
-      schema.collapse_slot_ = collapse["slot"].as<unsigned>();
-      if (!slots.insert(*schema.collapse_slot_).second)
-        return Invalid("collapse.slot", "slot used twice");
-    }
-
-    if (const YAML::Node ranking = root["ranking"]) {
-      NSEARCH_ASSIGN_OR_RETURN(
-          schema.quality_prior_,
-          ParsePrior(ranking["quality"], "ranking.quality"));
-      NSEARCH_ASSIGN_OR_RETURN(schema.heat_prior_,
-                               ParsePrior(ranking["heat"], "ranking.heat"));
-    }
+    tree = YamlToTree(YAML::Load(std::string(yaml_text)));
   } catch (const YAML::ParserException& e) {
     return InvalidArgument("schema: YAML error at line " +
                            std::to_string(e.mark.line + 1) + ": " + e.msg);
   } catch (const YAML::Exception& e) {
     return InvalidArgument(std::string("schema: ") + e.what());
   }
+  return FromTree(std::move(tree), std::string(yaml_text),
+                  Hex64(Fnv1a64(yaml_text)));
+}
+
+Result<Schema> Schema::ParseStored(std::string_view tree_json,
+                                   std::string yaml_text, std::string hash) {
+  Json tree = Json::parse(tree_json, nullptr, /*allow_exceptions=*/false);
+  if (tree.is_discarded())
+    return InvalidArgument("schema: the stored schema is not valid JSON");
+  return FromTree(std::move(tree), std::move(yaml_text), std::move(hash));
+}
+
+std::string Schema::TreeJson() const { return tree_.dump(); }
+
+Result<Schema> Schema::FromTree(Json tree, std::string text, std::string hash) {
+  Schema schema;
+  schema.text_ = std::move(text);
+  schema.hash_ = std::move(hash);
+  const Json& root = tree;
+  if (!root.is_object()) return Invalid("top level", "expected a mapping");
+  const Json* name = Child(root, "name");
+  if (!name || !name->is_string()) return Invalid("name", "required string");
+  schema.name_ = name->get<std::string>();
+  const Json* version = Child(root, "version");
+  if (!version) return Invalid("version", "required integer");
+  NSEARCH_ASSIGN_OR_RETURN(double v, NumberOf(*version, "version"));
+  if (v != static_cast<int>(v)) return Invalid("version", "required integer");
+  schema.version_ = static_cast<int>(v);
+
+  if (const Json* analyzer = Child(root, "analyzer")) {
+    if (const Json* stemmer = Child(*analyzer, "stemmer")) {
+      NSEARCH_ASSIGN_OR_RETURN(schema.stemmer_,
+                               ScalarOf(*stemmer, "analyzer.stemmer"));
+    }
+    if (const Json* stopwords = Child(*analyzer, "stopwords")) {
+      NSEARCH_ASSIGN_OR_RETURN(schema.stopwords_,
+                               ScalarOf(*stopwords, "analyzer.stopwords"));
+    }
+  }
+
+  const auto& known = DocumentFieldNames();
+  const Json* document = Child(root, "document");
+  if (!document || !document->is_object())
+    return Invalid("document", "required mapping of field -> keys");
+  for (const auto& [field, keys_node] : document->items()) {
+    if (std::find(known.begin(), known.end(), field) == known.end())
+      return Invalid("document." + field, "unknown document field");
+    NSEARCH_ASSIGN_OR_RETURN(auto keys,
+                             StringList(keys_node, "document." + field));
+    for (const auto& key : keys) {
+      if (key == "$body") continue;
+      schema.top_level_keys_.insert(key.substr(0, key.find('.')));
+    }
+    schema.document_keys_[field] = std::move(keys);
+  }
+  if (schema.document_keys_.count("title") == 0)
+    return Invalid("document.title", "required: documents need a title");
+
+  const Json* fields = Child(root, "fields");
+  if (!fields || !fields->is_object())
+    return Invalid("fields", "required mapping of query field -> role");
+  std::set<std::string> prefixes;
+  std::set<unsigned> slots;
+  for (const auto& [field_name, f] : fields->items()) {
+    FieldSpec spec;
+    spec.name = field_name;
+    const std::string where = "fields." + spec.name;
+    if (!f.is_object()) return Invalid(where, "expected a mapping");
+    const Json* from = Child(f, "from");
+    if (!from) return Invalid(where, "'from' is required");
+    NSEARCH_ASSIGN_OR_RETURN(spec.from, StringList(*from, where + ".from"));
+    for (const auto& key : spec.from) {
+      if (schema.document_keys_.count(key) == 0)
+        return Invalid(where + ".from",
+                       "'" + key + "' is not a field of the document: map");
+    }
+    if (const Json* kind = Child(f, "kind")) {
+      NSEARCH_ASSIGN_OR_RETURN(std::string k, ScalarOf(*kind, where + ".kind"));
+      NSEARCH_ASSIGN_OR_RETURN(spec.kind, ParseKind(k, where + ".kind"));
+    }
+    for (auto [key, flag] : {std::pair<const char*, bool*>{"text", &spec.text},
+                             {"filter", &spec.filter},
+                             {"search", &spec.search}}) {
+      if (const Json* node = Child(f, key)) {
+        NSEARCH_ASSIGN_OR_RETURN(*flag, BoolOf(*node, where + "." + key));
+      }
+    }
+    if (const Json* weight = Child(f, "weight")) {
+      NSEARCH_ASSIGN_OR_RETURN(spec.weight,
+                               NumberOf(*weight, where + ".weight"));
+    }
+    if (spec.weight < 0) return Invalid(where, "weight must be >= 0");
+    if (const Json* prefix = Child(f, "prefix")) {
+      NSEARCH_ASSIGN_OR_RETURN(spec.prefix,
+                               ScalarOf(*prefix, where + ".prefix"));
+    }
+    if (const Json* prefix = Child(f, "filter_prefix")) {
+      NSEARCH_ASSIGN_OR_RETURN(spec.filter_prefix,
+                               ScalarOf(*prefix, where + ".filter_prefix"));
+    }
+    if (const Json* slot = Child(f, "slot")) {
+      NSEARCH_ASSIGN_OR_RETURN(spec.slot, SlotOf(*slot, where + ".slot"));
+    }
+    if (const Json* slot = Child(f, "facet_slot")) {
+      NSEARCH_ASSIGN_OR_RETURN(spec.facet_slot,
+                               SlotOf(*slot, where + ".facet_slot"));
+    }
+    if (spec.facet_slot && !spec.filter)
+      return Invalid(where, "facet_slot needs filter: true");
+    const bool slot_kind =
+        spec.kind == FieldKind::kNumber || spec.kind == FieldKind::kDate;
+    if (slot_kind != spec.slot.has_value())
+      return Invalid(where,
+                     "number and date fields (and only they) need a slot");
+    if (slot_kind && (spec.text || spec.filter))
+      return Invalid(where, "a slot field cannot also be text or filter");
+    if (!slot_kind && !spec.text && !spec.filter)
+      return Invalid(where, "needs text: true, filter: true or a slot");
+    if (spec.text && spec.kind != FieldKind::kText)
+      return Invalid(where, "only kind text can be free text");
+    for (const auto* p : {&spec.prefix, &spec.filter_prefix}) {
+      const bool needed = (p == &spec.prefix) ? spec.text : spec.filter;
+      if (!needed) continue;
+      if (!IsUserPrefix(*p))
+        return Invalid(where, "prefix must be upper-case ASCII letters");
+      if (!prefixes.insert(*p).second)
+        return Invalid(where, "prefix '" + *p + "' is used twice");
+      // Q (document id), Z (stems) and XR/XM (bookkeeping) are reserved.
+      if (*p == "Q" || (*p)[0] == 'Z' || *p == "XR" || *p == "XM")
+        return Invalid(where, "prefix '" + *p + "' is reserved");
+    }
+    for (const auto& slot : {spec.slot, spec.facet_slot}) {
+      if (slot && !slots.insert(*slot).second)
+        return Invalid(where, "slot " + std::to_string(*slot) + " used twice");
+    }
+    schema.fields_.push_back(std::move(spec));
+  }
+  // Prefixes must not be prefixes of one another's terms ambiguously: a
+  // term "XTfoo" must not also read as prefix "X" + "Tfoo". Xapian's
+  // convention (multi-letter prefixes start with X, single letters are
+  // reserved) keeps this unambiguous, so enforce it.
+  for (const auto& p : prefixes) {
+    if (p.size() > 1 && p[0] != 'X')
+      return Invalid("fields",
+                     "multi-letter prefix '" + p + "' must start with X");
+    if (p == "X") return Invalid("fields", "prefix 'X' alone is reserved");
+  }
+
+  if (const Json* aliases = Child(root, "aliases")) {
+    if (!aliases->is_object())
+      return Invalid("aliases", "expected a mapping of alias -> field");
+    for (const auto& [alias, target_node] : aliases->items()) {
+      NSEARCH_ASSIGN_OR_RETURN(std::string target,
+                               ScalarOf(target_node, "aliases." + alias));
+      if (!schema.FindField(target))
+        return Invalid("aliases." + alias, "unknown field '" + target + "'");
+      schema.aliases_[alias] = target;
+    }
+  }
+
+  if (const Json* collapse = Child(root, "collapse")) {
+    const Json* field = Child(*collapse, "field");
+    const Json* slot = Child(*collapse, "slot");
+    if (!field || !slot) return Invalid("collapse", "expected {field, slot}");
+    NSEARCH_ASSIGN_OR_RETURN(schema.collapse_field_,
+                             ScalarOf(*field, "collapse.field"));
+    const FieldSpec* spec = schema.FindField(schema.collapse_field_);
+    if (!spec || spec->slot)
+      return Invalid("collapse.field", "'" + schema.collapse_field_ +
+                                           "' is not a text or filter field");
+    NSEARCH_ASSIGN_OR_RETURN(schema.collapse_slot_,
+                             SlotOf(*slot, "collapse.slot"));
+    if (!slots.insert(*schema.collapse_slot_).second)
+      return Invalid("collapse.slot", "slot used twice");
+  }
+
+  if (const Json* ranking = Child(root, "ranking")) {
+    NSEARCH_ASSIGN_OR_RETURN(
+        schema.quality_prior_,
+        ParsePrior(Child(*ranking, "quality"), "ranking.quality"));
+    NSEARCH_ASSIGN_OR_RETURN(
+        schema.heat_prior_,
+        ParsePrior(Child(*ranking, "heat"), "ranking.heat"));
+  }
+  schema.tree_ = std::move(tree);
   return schema;
 }
 

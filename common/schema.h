@@ -16,9 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/status.h"
 
 namespace nsearch {
+
+using Json = nlohmann::ordered_json;
 
 // How a field's values are turned into terms or values.
 enum class FieldKind {
@@ -51,6 +55,8 @@ inline constexpr char kFacetSeparator = '\x1f';
 struct PriorSpec {
   double weight = 0.0;  // Added score at value >= cap.
   double cap = 100.0;
+  // weight * min(max(value, 0), cap) / cap: the score a value adds.
+  double Score(double value) const;
 };
 
 class Schema {
@@ -59,6 +65,14 @@ class Schema {
   // offending key (and line, for YAML syntax errors) when it is not valid.
   static Result<Schema> Parse(std::string_view yaml_text);
   static Result<Schema> LoadFile(const std::string& path);
+  // Rebuilds a schema from TreeJson() (an index stores it beside the YAML
+  // text): the same checks as Parse, without a YAML parser, which matters to
+  // the start-up time of every query. `yaml_text` and `hash` are those of the
+  // original YAML.
+  static Result<Schema> ParseStored(std::string_view tree_json,
+                                    std::string yaml_text, std::string hash);
+  // The parsed YAML as JSON (every scalar a string), for ParseStored.
+  std::string TreeJson() const;
   // The schema compiled into the binary (schema/news.yaml).
   static std::string_view DefaultText();
 
@@ -96,6 +110,9 @@ class Schema {
   static const std::vector<std::string>& DocumentFieldNames();
 
  private:
+  static Result<Schema> FromTree(Json tree, std::string text, std::string hash);
+
+  Json tree_;
   std::string name_;
   int version_ = 0;
   std::string stemmer_ = "english";

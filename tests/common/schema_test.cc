@@ -77,6 +77,50 @@ TEST(SchemaTest, ParsesDefaultSchema) {
   EXPECT_DOUBLE_EQ(100.0, schema.heat_prior().cap);
 }
 
+// Queries rebuild the schema from the JSON tree an index stores (no YAML
+// parser on the query path); it must be the same schema in every respect.
+TEST(SchemaTest, StoredTreeGivesTheSameSchema) {
+  auto parsed = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  auto stored =
+      Schema::ParseStored(parsed->TreeJson(), parsed->text(), parsed->hash());
+  ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+  EXPECT_EQ(parsed->name(), stored->name());
+  EXPECT_EQ(parsed->version(), stored->version());
+  EXPECT_EQ(parsed->text(), stored->text());
+  EXPECT_EQ(parsed->hash(), stored->hash());
+  EXPECT_EQ(parsed->stemmer(), stored->stemmer());
+  EXPECT_EQ(parsed->top_level_keys(), stored->top_level_keys());
+  ASSERT_EQ(parsed->fields().size(), stored->fields().size());
+  for (size_t i = 0; i < parsed->fields().size(); ++i) {
+    const FieldSpec& a = parsed->fields()[i];
+    const FieldSpec& b = stored->fields()[i];
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.from, b.from);
+    EXPECT_EQ(a.kind, b.kind);
+    EXPECT_EQ(a.text, b.text);
+    EXPECT_EQ(a.prefix, b.prefix);
+    EXPECT_DOUBLE_EQ(a.weight, b.weight);
+    EXPECT_EQ(a.search, b.search);
+    EXPECT_EQ(a.filter, b.filter);
+    EXPECT_EQ(a.filter_prefix, b.filter_prefix);
+    EXPECT_EQ(a.slot, b.slot);
+    EXPECT_EQ(a.facet_slot, b.facet_slot);
+  }
+  EXPECT_EQ(parsed->collapse_slot(), stored->collapse_slot());
+  EXPECT_EQ(stored->FindField("topic"), stored->FindField("topics"));
+  EXPECT_DOUBLE_EQ(parsed->heat_prior().weight, stored->heat_prior().weight);
+
+  auto broken = Schema::ParseStored("{\"name\": ", "", "");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(StatusCode::kInvalidArgument, broken.error().code());
+  // The stored form is checked like the YAML.
+  auto invalid =
+      Schema::ParseStored(R"({"name": "x", "version": "1"})", "", "");
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_NE(std::string::npos, invalid.error().message().find("document"));
+}
+
 TEST(SchemaTest, DefaultFieldRoles) {
   auto parsed = Schema::Parse(Schema::DefaultText());
   ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
