@@ -1,11 +1,30 @@
 #include "common/index_meta.h"
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "common/analyzer.h"
 #include "common/hash.h"
+#include "common/url.h"
 
 namespace nsearch {
+
+namespace {
+
+void PutU64(uint64_t v, std::string* out) {
+  for (int i = 7; i >= 0; --i)
+    out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint64_t GetU64(const std::string& s, size_t at) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i)
+    v = (v << 8) | static_cast<unsigned char>(s[at + i]);
+  return v;
+}
+
+}  // namespace
 
 std::string DocumentIdForPath(const std::string& absolute_path) {
   return Hex64(Fnv1a64(absolute_path));
@@ -24,6 +43,69 @@ std::string FilterTerm(const std::string& prefix, const std::string& value) {
   return prefix + cut + "#" + Hex64(Fnv1a64(value));
 }
 
+std::string UrlTerm(const std::string& prefix, std::string_view url) {
+  return prefix + Hex64(Fnv1a64(NormalizeUrl(url)));
+}
+
+std::string CollapseKey(std::string_view normalized_key) {
+  std::string out;
+  PutU64(Fnv1a64(normalized_key), &out);
+  return out;
+}
+
+std::string EncodePrior(double prior) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &prior, sizeof bits);
+  std::string out;
+  PutU64(bits, &out);
+  return out;
+}
+
+double DecodePrior(const std::string& value) {
+  if (value.size() != 8) return 0;
+  const uint64_t bits = GetU64(value, 0);
+  double prior = 0;
+  std::memcpy(&prior, &bits, sizeof prior);
+  return prior;
+}
+
+std::string FileState::Serialise() const {
+  std::string out;
+  out.reserve(40);
+  PutU64(path_hash, &out);
+  PutU64(static_cast<uint64_t>(size), &out);
+  PutU64(static_cast<uint64_t>(mtime_ns), &out);
+  PutU64(content_hash, &out);
+  PutU64(root_hash, &out);
+  return out;
+}
+
+bool FileState::Parse(const std::string& value) {
+  if (value.size() != 40) return false;
+  path_hash = GetU64(value, 0);
+  size = static_cast<int64_t>(GetU64(value, 8));
+  mtime_ns = static_cast<int64_t>(GetU64(value, 16));
+  content_hash = GetU64(value, 24);
+  root_hash = GetU64(value, 32);
+  return true;
+}
+
+Json ReadStoredRecord(const Xapian::Document& doc) {
+  Json data = Json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
+  if (!data.is_object()) data = Json::object();
+  Json out = Json::object();
+  out["id"] = DocumentIdForPath(data.value("path", ""));
+  for (auto& [key, value] : data.items()) out[key] = std::move(value);
+  if (!out.contains("original_url")) out["original_url"] = out.value("url", "");
+  if (!out.contains("is_published")) out["is_published"] = nullptr;
+  FileState state;
+  if (state.Parse(doc.get_value(kStateSlot))) {
+    out["size"] = state.size;
+    out["mtime_ns"] = state.mtime_ns;
+  }
+  return out;
+}
+
 Result<Schema> ReadIndexSchema(const Xapian::Database& db) {
   const std::string format = db.get_metadata(kMetaFormat);
   if (format.empty())
@@ -39,7 +121,9 @@ Result<Schema> ReadIndexSchema(const Xapian::Database& db) {
                           " but this nsearch has version " +
                           std::to_string(Analyzer::kVersion) +
                           "; rebuild the index");
-  auto schema = Schema::Parse(db.get_metadata(kMetaSchemaText));
+  auto schema = Schema::ParseStored(db.get_metadata(kMetaSchemaTree),
+                                    db.get_metadata(kMetaSchemaText),
+                                    db.get_metadata(kMetaSchemaHash));
   if (!schema.ok())
     return Corruption("the schema stored in the index is invalid: " +
                       schema.error().message());
@@ -50,6 +134,7 @@ void WriteIndexStamps(Xapian::WritableDatabase& db, const Schema& schema) {
   db.set_metadata(kMetaFormat, std::to_string(kIndexFormat));
   db.set_metadata(kMetaAnalyzer, std::to_string(Analyzer::kVersion));
   db.set_metadata(kMetaSchemaText, schema.text());
+  db.set_metadata(kMetaSchemaTree, schema.TreeJson());
   db.set_metadata(kMetaSchemaName, schema.name());
   db.set_metadata(kMetaSchemaVersion, std::to_string(schema.version()));
   db.set_metadata(kMetaSchemaHash, schema.hash());

@@ -14,12 +14,15 @@
 namespace nsearch {
 
 // Bumped when the index layout changes (terms, values, stored data).
-inline constexpr int kIndexFormat = 1;
+inline constexpr int kIndexFormat = 2;
 
 // Metadata keys.
 inline constexpr const char* kMetaFormat = "nsearch.format";
 inline constexpr const char* kMetaAnalyzer = "nsearch.analyzer_version";
 inline constexpr const char* kMetaSchemaText = "nsearch.schema";
+// The same schema as JSON (Schema::TreeJson), read by queries: parsing it is
+// much cheaper than parsing the YAML.
+inline constexpr const char* kMetaSchemaTree = "nsearch.schema_tree";
 inline constexpr const char* kMetaSchemaName = "nsearch.schema_name";
 inline constexpr const char* kMetaSchemaVersion = "nsearch.schema_version";
 inline constexpr const char* kMetaSchemaHash = "nsearch.schema_hash";
@@ -35,6 +38,35 @@ inline constexpr const char* kRootPrefix = "XR";
 // content hash, root hash) for incremental indexing. Out of the schema's
 // range (schemas use small slot numbers).
 inline constexpr unsigned kStateSlot = 0xFFFFFF00u;
+// The document's whole ranking prior with the schema's weights (quality and
+// heat priors summed), as EncodePrior writes it. One value stream read per
+// candidate instead of two, and no arithmetic at query time; queries that
+// override the weights (--boost) read the quality and heat slots instead.
+inline constexpr unsigned kPriorSlot = 0xFFFFFF01u;
+
+// The file state stored in kStateSlot, for incremental indexing.
+struct FileState {
+  uint64_t path_hash = 0;  // Fnv1a64 of the absolute path (the id).
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+  uint64_t content_hash = 0;
+  uint64_t root_hash = 0;
+
+  std::string Serialise() const;
+  // False when `value` is not a serialised FileState.
+  bool Parse(const std::string& value);
+};
+
+// The stored record of a document (its data) as `show` and query hits read
+// it: the JSON the indexer wrote, completed with what it leaves out to keep
+// the index small (id, original_url when it equals url, is_published when
+// unknown, and the file's size and mtime from kStateSlot).
+Json ReadStoredRecord(const Xapian::Document& doc);
+
+// A prior as 8 bytes: the big-endian bits of the double (portable, exact,
+// cheap to decode). Decoding anything but 8 bytes gives 0.
+std::string EncodePrior(double prior);
+double DecodePrior(const std::string& value);
 
 // The stable id of the document for a file: 16 hex digits of its path hash.
 std::string DocumentIdForPath(const std::string& absolute_path);
@@ -42,6 +74,13 @@ std::string DocumentIdForPath(const std::string& absolute_path);
 // An exact (boolean) term. Xapian terms are limited to 245 bytes, so long
 // values are cut and made unique with a hash of the whole value.
 std::string FilterTerm(const std::string& prefix, const std::string& value);
+// The filter term of a URL: the prefix and a hash of the normalized URL
+// (NormalizeUrl). URLs are long and unique per document, so their full text
+// would make the term dictionary the largest part of an index; `url:` needs
+// only equality.
+std::string UrlTerm(const std::string& prefix, std::string_view url);
+// The collapse value of a story key: 8 bytes of hash instead of the key.
+std::string CollapseKey(std::string_view normalized_key);
 
 // Checks that `db` is an nsearch index this binary can read, and returns the
 // schema that built it (loaded from the index itself).

@@ -98,8 +98,7 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
               out.add_boolean_term(FilterTerm(field.filter_prefix, host));
             break;
           case FieldKind::kUrl:
-            out.add_boolean_term(
-                FilterTerm(field.filter_prefix, NormalizeUrl(value)));
+            out.add_boolean_term(UrlTerm(field.filter_prefix, value));
             break;
           default: {
             const std::string normalized = analyzer_->NormalizeValue(value);
@@ -119,11 +118,16 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
         const std::string normalized =
             key->kind == FieldKind::kUrl ? NormalizeUrl(values[0])
                                          : analyzer_->NormalizeValue(values[0]);
-        out.add_value(*schema_.collapse_slot(), normalized);
+        out.add_value(*schema_.collapse_slot(), CollapseKey(normalized));
         break;
       }
     }
   }
+  // The ranking prior with the schema's weights, summed (see kPriorSlot).
+  double prior = 0;
+  if (doc.quality) prior += schema_.quality_prior().Score(*doc.quality);
+  if (doc.heat) prior += schema_.heat_prior().Score(*doc.heat);
+  if (prior > 0) out.add_value(kPriorSlot, EncodePrior(prior));
   FileState state;
   state.path_hash = Fnv1a64(source.path);
   state.size = source.size;
@@ -131,49 +135,11 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
   state.content_hash = source.content_hash;
   state.root_hash = Fnv1a64(source.root);
   out.add_value(kStateSlot, state.Serialise());
-  out.set_data(StoredData(doc, source, id));
+  out.set_data(StoredData(doc, source));
   return out;
 }
 
-namespace {
-
-void PutU64(uint64_t v, std::string* out) {
-  for (int i = 7; i >= 0; --i)
-    out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint64_t GetU64(const std::string& s, size_t at) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i)
-    v = (v << 8) | static_cast<unsigned char>(s[at + i]);
-  return v;
-}
-
-}  // namespace
-
-std::string FileState::Serialise() const {
-  std::string out;
-  out.reserve(40);
-  PutU64(path_hash, &out);
-  PutU64(static_cast<uint64_t>(size), &out);
-  PutU64(static_cast<uint64_t>(mtime_ns), &out);
-  PutU64(content_hash, &out);
-  PutU64(root_hash, &out);
-  return out;
-}
-
-bool FileState::Parse(const std::string& value) {
-  if (value.size() != 40) return false;
-  path_hash = GetU64(value, 0);
-  size = static_cast<int64_t>(GetU64(value, 8));
-  mtime_ns = static_cast<int64_t>(GetU64(value, 16));
-  content_hash = GetU64(value, 24);
-  root_hash = GetU64(value, 32);
-  return true;
-}
-
-std::string StoredData(const Document& doc, const SourceFile& source,
-                       const std::string& id) {
+std::string StoredData(const Document& doc, const SourceFile& source) {
   std::string body = doc.body;
   if (body.size() > kStoredBodyBytes) {
     // Cut at a UTF-8 sequence boundary.
@@ -182,13 +148,13 @@ std::string StoredData(const Document& doc, const SourceFile& source,
       --cut;
     body.resize(cut);
   }
+  // Left out, and restored by ReadStoredRecord: the id (the hash of the
+  // path), size and mtime (in kStateSlot), original_url when it is the url,
+  // is_published when unknown.
   Json data = {
-      {"id", id},
       {"path", source.path},
-      {"root", source.root},
       {"title", doc.title},
       {"url", doc.url()},
-      {"original_url", doc.original_url},
       {"excerpt", doc.excerpt},
       {"topics", doc.topics},
       {"provider",
@@ -196,13 +162,12 @@ std::string StoredData(const Document& doc, const SourceFile& source,
       {"type", doc.type},
       {"category", doc.category},
       {"published", doc.date ? Json(FormatIsoTime(*doc.date)) : Json(nullptr)},
-      {"is_published", doc.published ? Json(*doc.published) : Json(nullptr)},
       {"quality", OptionalNumber(doc.quality)},
       {"heat", OptionalNumber(doc.heat)},
       {"body", body},
-      {"size", source.size},
-      {"mtime_ns", source.mtime_ns},
   };
+  if (doc.original_url != doc.url()) data["original_url"] = doc.original_url;
+  if (doc.published) data["is_published"] = *doc.published;
   return DumpJson(data);
 }
 

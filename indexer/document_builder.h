@@ -27,19 +27,6 @@ struct SourceFile {
   uint64_t content_hash = 0;  // Fnv1a64 of the bytes; set once read.
 };
 
-// The file state stored in kStateSlot, for incremental indexing.
-struct FileState {
-  uint64_t path_hash = 0;  // Fnv1a64 of the absolute path (the id).
-  int64_t size = 0;
-  int64_t mtime_ns = 0;
-  uint64_t content_hash = 0;
-  uint64_t root_hash = 0;
-
-  std::string Serialise() const;
-  // False when `value` is not a serialised FileState.
-  bool Parse(const std::string& value);
-};
-
 // Bytes of body kept in the stored data (for snippets and `show`).
 inline constexpr size_t kStoredBodyBytes = 2000;
 // Position gap between the values of a multi-valued field (topics), so a
@@ -65,8 +52,7 @@ class DocumentBuilder {
 };
 
 // The stored data of a document as JSON (what `show` and hits display).
-std::string StoredData(const Document& doc, const SourceFile& source,
-                       const std::string& id);
+std::string StoredData(const Document& doc, const SourceFile& source);
 
 }  // namespace nsearch::indexer
 

@@ -694,7 +694,14 @@ Result<QueryNode> QueryParser::FilterNode(const FieldSpec& field,
       break;
     case FieldKind::kUrl:
       normalized = NormalizeUrl(value);
-      break;
+      if (normalized.empty()) break;
+      {
+        QueryNode node;
+        node.kind = QueryNode::Kind::kFilter;
+        node.field = field.name;
+        node.term = UrlTerm(field.filter_prefix, value);
+        return node;
+      }
     default:
       normalized = analyzer_->NormalizeValue(value);
   }

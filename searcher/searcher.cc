@@ -234,16 +234,28 @@ Result<std::pair<ParsedQuery, Xapian::Query>> Searcher::Build(
 
   if (request.prior && request.sort == SortOrder::kRelevance) {
     std::vector<Xapian::Query> priors;
-    auto add_prior = [&](const char* field_name, const PriorSpec& spec,
-                         std::optional<double> boost) {
-      const double weight = boost ? *boost : spec.weight;
-      const FieldSpec* field = RequireField(schema_, field_name);
-      if (weight <= 0 || !field || !field->slot) return;
-      priors.emplace_back(
-          (new PriorPostingSource(*field->slot, weight, spec.cap))->release());
-    };
-    add_prior("quality", schema_.quality_prior(), request.quality_boost);
-    add_prior("heat", schema_.heat_prior(), request.heat_boost);
+    if (!request.quality_boost && !request.heat_boost) {
+      // The schema's weights: the index holds each document's sum.
+      const double max = std::max(0.0, schema_.quality_prior().weight) +
+                         std::max(0.0, schema_.heat_prior().weight);
+      if (max > 0 && priors_in_memory_)
+        priors.emplace_back(
+            (new PriorTableSource(&prior_table_, max))->release());
+      else if (max > 0)
+        priors.emplace_back(PriorPostingSource::Precomputed(max)->release());
+    } else {
+      auto add_prior = [&](const char* field_name, const PriorSpec& spec,
+                           std::optional<double> boost) {
+        const double weight = boost ? *boost : spec.weight;
+        const FieldSpec* field = RequireField(schema_, field_name);
+        if (weight <= 0 || !field || !field->slot) return;
+        priors.emplace_back(
+            PriorPostingSource::Scaled(*field->slot, weight, spec.cap)
+                ->release());
+      };
+      add_prior("quality", schema_.quality_prior(), request.quality_boost);
+      add_prior("heat", schema_.heat_prior(), request.heat_boost);
+    }
     if (!priors.empty()) {
       query = Xapian::Query(
           Xapian::Query::OP_AND_MAYBE, query,
@@ -330,8 +342,7 @@ Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
     Json hits = Json::array();
     size_t rank = request.offset;
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-      Json data = Json::parse(it.get_document().get_data(), nullptr, false);
-      if (data.is_discarded()) data = Json::object();
+      Json data = ReadStoredRecord(it.get_document());
       const std::string excerpt = data.value("excerpt", "");
       const std::string body = data.value("body", "");
       // Prefer the body when the excerpt has no match but the body does.
@@ -362,8 +373,7 @@ Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
                         std::optional<double> boost) {
           const double weight = boost ? *boost : spec.weight;
           if (!prior || weight <= 0 || !data[key].is_number()) return 0.0;
-          return PriorPostingSource::Score(data[key].get<double>(), weight,
-                                           spec.cap);
+          return PriorSpec{weight, spec.cap}.Score(data[key].get<double>());
         };
         const double q =
             part("quality", schema_.quality_prior(), request.quality_boost);
@@ -459,8 +469,7 @@ Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
     for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
     if (terms.empty()) terms.emplace_back(Xapian::Query::MatchNothing);
     const std::string self =
-        kIdPrefix +
-        Json::parse(db_.get_document(docid).get_data()).value("id", "");
+        kIdPrefix + ReadStoredRecord(db_.get_document(docid)).value("id", "");
     const Xapian::Query query(
         Xapian::Query::OP_AND_NOT,
         Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
@@ -520,10 +529,10 @@ Result<Json> Searcher::Stats() {
 Result<Json> Searcher::Show(const std::string& id_or_path) {
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
   return WithReopen(db_, path_, [&]() -> Result<Json> {
-    Json data = Json::parse(db_.get_document(docid).get_data(), nullptr, false);
-    if (data.is_discarded())
+    const Xapian::Document doc = db_.get_document(docid);
+    if (!Json::accept(doc.get_data()))
       return Corruption("stored data of " + id_or_path + " is not JSON");
-    data.erase("root");
+    Json data = ReadStoredRecord(doc);
     return Json{{"version", kOutputVersion}, {"document", data}};
   });
 }

@@ -17,6 +17,7 @@
 #include "common/output.h"
 #include "common/schema.h"
 #include "common/status.h"
+#include "searcher/prior.h"
 #include "searcher/query_parser.h"
 
 namespace nsearch::searcher {
@@ -88,6 +89,10 @@ class Searcher {
   // nothing changed). A rebuild publishes a new generation: compare
   // generation() with LiveGeneration() and open a new Searcher for that.
   Status Reopen();
+  // Keeps every document's ranking prior in memory (per revision) instead
+  // of reading it from the index for each candidate: for long-lived
+  // searchers (batch mode), where it pays back after a few queries.
+  void KeepPriorsInMemory() { priors_in_memory_ = true; }
 
  private:
   Searcher(std::string path, Xapian::Database db, Schema schema,
@@ -113,6 +118,8 @@ class Searcher {
   Schema schema_;
   std::unique_ptr<Analyzer> analyzer_;
   QueryParser parser_;
+  bool priors_in_memory_ = false;
+  PriorTable prior_table_;
 };
 
 }  // namespace nsearch::searcher

@@ -69,7 +69,7 @@ TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
   size_t checked = 0;
   // Every 20th document, in docid order: deterministic and spread out.
   for (Xapian::docid id = 1; id <= db.get_lastdocid(); id += 20) {
-    const auto data = Json::parse(db.get_document(id).get_data());
+    const Json data = ReadStoredRecord(db.get_document(id));
     std::string title = data["title"];
     std::string phrase;
     for (char c : title) phrase += (c == '"' ? ' ' : c);

@@ -427,19 +427,46 @@ TEST_F(DocumentBuilderTest, BuildsTermsValuesAndData) {
   EXPECT_TRUE(HasTerm(doc, "XPmicrosoft"));
   EXPECT_TRUE(HasTerm(doc, "XHmicrosoft.com"));
   EXPECT_TRUE(HasTerm(doc, "XHpowerapps.microsoft.com"));
-  EXPECT_TRUE(HasTerm(doc, "XUhttps://powerapps.microsoft.com/blog/offline"));
+  // The URL term is a hash of the normalized URL, the same for equal URLs.
+  EXPECT_TRUE(HasTerm(
+      doc, UrlTerm("XU", "https://powerapps.microsoft.com/blog/offline")));
+  EXPECT_TRUE(HasTerm(
+      doc, UrlTerm("XU", "HTTPS://PowerApps.microsoft.com/blog/offline/")));
+  EXPECT_FALSE(
+      HasTerm(doc, UrlTerm("XU", "https://powerapps.microsoft.com/blog")));
 
   // Value slots: quality 0, heat 1, date 2.
   EXPECT_EQ(Xapian::sortable_serialise(80.0), doc.get_value(0));
   EXPECT_EQ(Xapian::sortable_serialise(44.0), doc.get_value(1));
   EXPECT_EQ(Xapian::sortable_serialise(1591092000.0), doc.get_value(2));
+  // The whole prior with the schema's weights: 1.0 * 80/100 + 0.5 * 44/100.
+  EXPECT_DOUBLE_EQ(0.8 + 0.22, DecodePrior(doc.get_value(kPriorSlot)));
 
-  const Json data = Json::parse(doc.get_data());
+  // The stored JSON leaves out what can be derived; ReadStoredRecord puts
+  // it back.
+  const Json stored = Json::parse(doc.get_data());
+  EXPECT_FALSE(stored.contains("id"));
+  EXPECT_FALSE(stored.contains("size"));
+  const Json data = ReadStoredRecord(doc);
   EXPECT_EQ(id, data["id"]);
   EXPECT_EQ(path, data["path"]);
   EXPECT_EQ("Power Apps adds offline support", data["title"]);
   EXPECT_EQ("2020-06-02T10:00:00Z", data["published"]);
   EXPECT_EQ(80, data["quality"]);
+  EXPECT_EQ("", data["original_url"]);  // The file has no originalUrl.
+  EXPECT_TRUE(data["is_published"].is_null());
+  EXPECT_EQ(100, data["size"]);
+  EXPECT_EQ(7, data["mtime_ns"]);
+
+  // An originalUrl equal to the url is not stored twice.
+  Document same = SampleDocument();
+  same.original_url = same.web_url;
+  same.published = true;
+  const Xapian::Document twin =
+      builder_->Build(same, SourceFile{path, "/data", 100, 7});
+  EXPECT_FALSE(Json::parse(twin.get_data()).contains("original_url"));
+  EXPECT_EQ(same.web_url, ReadStoredRecord(twin)["original_url"]);
+  EXPECT_EQ(true, ReadStoredRecord(twin)["is_published"]);
 }
 
 TEST_F(DocumentBuilderTest, MissingValuesLeaveSlotsEmpty) {

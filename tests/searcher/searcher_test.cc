@@ -312,6 +312,83 @@ TEST_F(SearcherTest, QualityBoostOverridesTheSchemaWeight) {
                    off["hits"][1]["score"].get<double>());
 }
 
+// The default prior comes precomputed from the index (one slot); --boost
+// computes it from the quality and heat slots. With the schema's own weights
+// (quality 1.0, heat 0.5) both must give the same scores.
+TEST_F(SearcherTest, PrecomputedPriorEqualsTheOneFromTheSlots) {
+  std::vector<TestDoc> docs = TwinDocs();
+  docs[0].heat = 80;
+  docs[1].heat = 250;  // Above the cap: counts as 100.
+  TestDoc none = docs[0];
+  none.file = "none.md";
+  none.quality.reset();
+  none.heat.reset();
+  docs.push_back(none);
+  Index(docs);
+  SearchRequest request;
+  request.query = "serverless";
+  const Json precomputed = Search(request);
+  request.quality_boost = 1.0;
+  request.heat_boost = 0.5;
+  const Json from_slots = Search(request);
+  ASSERT_EQ(3u, precomputed["hits"].size());
+  ASSERT_EQ(3u, from_slots["hits"].size());
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(precomputed["hits"][i]["path"], from_slots["hits"][i]["path"]);
+    EXPECT_DOUBLE_EQ(precomputed["hits"][i]["score"].get<double>(),
+                     from_slots["hits"][i]["score"].get<double>());
+  }
+  request.quality_boost.reset();
+  request.heat_boost.reset();
+  request.prior = false;
+  const Json bm25 = Search(request);
+  // 1.0 * 100/100 + 0.5 * 100/100 on top of the same BM25 score.
+  EXPECT_NEAR(bm25["hits"][0]["score"].get<double>() + 1.5,
+              precomputed["hits"][0]["score"].get<double>(), 1e-9);
+}
+
+// Batch mode keeps the priors in memory; results must be the same as
+// reading them from the index, also after the index changes underneath.
+TEST_F(SearcherTest, PriorsInMemoryGiveTheSameResultsAndFollowUpdates) {
+  std::vector<TestDoc> docs = TwinDocs();
+  docs[0].heat = 30;
+  Index(docs);
+  auto opened = Searcher::Open(IndexDir());
+  ASSERT_TRUE(opened.ok());
+  std::unique_ptr<Searcher> in_memory = std::move(opened).value();
+  in_memory->KeepPriorsInMemory();
+  SearchRequest request;
+  request.query = "serverless";
+  auto same_as_index = [&] {
+    auto a = searcher_->Search(request);
+    auto b = in_memory->Search(request);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ((*a)["hits"].size(), (*b)["hits"].size());
+    for (size_t i = 0; i < (*a)["hits"].size(); ++i) {
+      EXPECT_EQ((*a)["hits"][i]["path"], (*b)["hits"][i]["path"]);
+      EXPECT_DOUBLE_EQ((*a)["hits"][i]["score"].get<double>(),
+                       (*b)["hits"][i]["score"].get<double>());
+    }
+  };
+  same_as_index();
+  EXPECT_EQ(100, (*in_memory->Search(request))["hits"][0]["quality"]);
+
+  // The low-quality twin becomes the best one: a new revision.
+  TestDoc better = docs[0];
+  better.quality = 100;
+  better.heat = 100;
+  dir_.Write("content/" + better.file, Render(better));
+  indexer::IndexOptions options;
+  options.index_path = IndexDir();
+  options.roots = {ContentDir()};
+  ASSERT_TRUE(indexer::RunIndex(options).ok());
+  ASSERT_TRUE(searcher_->Reopen().ok());
+  ASSERT_TRUE(in_memory->Reopen().ok());
+  same_as_index();
+  const Json after = *in_memory->Search(request);
+  EXPECT_EQ(Json(better.heat.value()), after["hits"][0]["heat"]);
+}
+
 TEST_F(SearcherTest, StrongTextMatchBeatsHigherQualityWeakMatch) {
   // "Strong" has the word in its title, topic and excerpt (quality 10);
   // "Weak" mentions it once in its body (quality 100). The text score
