@@ -228,7 +228,7 @@ class Progress {
 };
 
 void Record(Parsed& item, IndexSummary* summary, bool dry_run,
-            const std::vector<SourceFile>& files) {
+            const FileList& files) {
   for (auto& w : item.warnings) summary->warnings.push_back(std::move(w));
   switch (item.action) {
     case Action::kAdded:
@@ -246,7 +246,7 @@ void Record(Parsed& item, IndexSummary* summary, bool dry_run,
       break;
   }
   if (dry_run)
-    summary->actions.emplace_back(files[item.index].path,
+    summary->actions.emplace_back(files.path(item.index),
                                   ActionName(item.action));
 }
 
@@ -310,37 +310,56 @@ StateMap ReadState(const Xapian::Database& db) {
   return state;
 }
 
-// Slices [0, n) into `parts` contiguous ranges of about equal cost, where a
-// file costs a fixed amount plus its size (big related: lists are skipped
-// by a line scan, but still read).
-std::vector<size_t> SliceBounds(const std::vector<SourceFile>& files,
-                                unsigned parts) {
+// Cuts [0, n) into contiguous chunks of about equal cost, each at most
+// kChunkFiles files, where a file costs a fixed amount plus its size (big
+// related: lists are skipped by a line scan, but still read). Each chunk
+// becomes one partial database, so a part stays small however big the tree:
+// a glass writer slows down as its database grows (every commit merges into
+// bigger posting lists), and compaction merges many parts in one pass.
+constexpr size_t kChunkFiles = 20000;
+
+std::vector<size_t> ChunkBounds(const FileList& files, unsigned jobs) {
   constexpr double kFixedCost = 8192;  // Bytes-equivalent of one document.
   double total = 0;
-  for (const auto& f : files) total += kFixedCost + static_cast<double>(f.size);
+  for (size_t i = 0; i < files.size(); ++i)
+    total += kFixedCost + static_cast<double>(files.file_size(i));
+  // At least one chunk per thread, and at least 4 per thread when there are
+  // enough files, so a slow chunk near the end does not leave a core idle.
+  size_t chunks =
+      std::max<size_t>({1, (files.size() + kChunkFiles - 1) / kChunkFiles,
+                        std::min<size_t>(jobs * 4, files.size() / 2000)});
+  chunks = std::max<size_t>(chunks, std::min<size_t>(jobs, files.size()));
   std::vector<size_t> bounds = {0};
   double acc = 0;
-  for (size_t i = 0; i < files.size() && bounds.size() < parts; ++i) {
-    acc += kFixedCost + static_cast<double>(files[i].size);
-    if (acc >= total * bounds.size() / parts) bounds.push_back(i + 1);
+  for (size_t i = 0; i < files.size(); ++i) {
+    acc += kFixedCost + static_cast<double>(files.file_size(i));
+    const bool full = i + 1 - bounds.back() >= kChunkFiles;
+    if (bounds.size() < chunks &&
+        (full || acc >= total * static_cast<double>(bounds.size()) /
+                            static_cast<double>(chunks)))
+      bounds.push_back(i + 1);
   }
-  while (bounds.size() <= parts) bounds.push_back(files.size());
+  if (bounds.back() != files.size() || bounds.size() == 1)
+    bounds.push_back(files.size());
   return bounds;
 }
 
-// Full build into `generation`: parts in parallel, merged by compaction.
-Status BuildGeneration(const std::vector<SourceFile>& files,
-                       const Schema& schema, const std::string& generation,
+// Full build into `generation`: chunks of the file list are parsed in
+// parallel into partial databases, merged in file order by compaction.
+Status BuildGeneration(const FileList& files, const Schema& schema,
+                       const std::string& generation,
                        const IndexOptions& options, IndexSummary* summary) {
   const unsigned jobs = std::min<unsigned>(
       JobCount(options),
       static_cast<unsigned>(std::max<size_t>(1, files.size())));
   NSEARCH_ASSIGN_OR_RETURN(auto builders, MakeBuilders(schema, jobs));
-  const std::vector<size_t> bounds = SliceBounds(files, jobs);
-  std::vector<Status> errors(jobs);
+  const std::vector<size_t> bounds = ChunkBounds(files, jobs);
+  const size_t chunks = bounds.size() - 1;
+  std::vector<Status> errors(chunks);
   std::vector<std::string> part_paths;
-  for (unsigned j = 0; j < jobs; ++j)
-    part_paths.push_back(generation + "/part-" + std::to_string(j));
+  for (size_t c = 0; c < chunks; ++c)
+    part_paths.push_back(generation + "/part-" + std::to_string(c));
+  std::atomic<size_t> next_chunk{0};
   std::atomic<size_t> done{0};
   std::atomic<unsigned> finished{0};
   std::mutex summary_mu;
@@ -348,33 +367,37 @@ Status BuildGeneration(const std::vector<SourceFile>& files,
   std::vector<std::thread> workers;
   for (unsigned j = 0; j < jobs; ++j) {
     workers.emplace_back([&, j] {
-      try {
-        std::optional<Xapian::WritableDatabase> part;
-        if (!options.dry_run) {
-          part.emplace(part_paths[j], Xapian::DB_CREATE_OR_OVERWRITE);
-          WriteIndexStamps(*part, schema);
-        }
-        size_t since_commit = 0;
-        for (size_t i = bounds[j]; i < bounds[j + 1] && !Stopped(options);
-             ++i) {
-          Parsed item = ProcessFile(files[i], i, schema, nullptr, *builders[j]);
-          if (item.doc && part) {
-            part->add_document(*item.doc);
-            if (++since_commit >= options.batch_size) {
-              part->commit();
-              since_commit = 0;
+      for (size_t c = next_chunk++; c < chunks && !Stopped(options);
+           c = next_chunk++) {
+        try {
+          std::optional<Xapian::WritableDatabase> part;
+          if (!options.dry_run) {
+            part.emplace(part_paths[c], Xapian::DB_CREATE_OR_OVERWRITE);
+            WriteIndexStamps(*part, schema);
+          }
+          size_t since_commit = 0;
+          for (size_t i = bounds[c]; i < bounds[c + 1] && !Stopped(options);
+               ++i) {
+            Parsed item =
+                ProcessFile(files[i], i, schema, nullptr, *builders[j]);
+            if (item.doc && part) {
+              part->add_document(*item.doc);
+              if (++since_commit >= options.batch_size) {
+                part->commit();
+                since_commit = 0;
+              }
             }
+            item.doc.reset();
+            {
+              std::lock_guard<std::mutex> lock(summary_mu);
+              Record(item, summary, options.dry_run, files);
+            }
+            ++done;
           }
-          item.doc.reset();
-          {
-            std::lock_guard<std::mutex> lock(summary_mu);
-            Record(item, summary, options.dry_run, files);
-          }
-          ++done;
+          if (part) part->commit();
+        } catch (const Xapian::Error& e) {
+          errors[c] = StatusFromXapian(e, part_paths[c]);
         }
-        if (part) part->commit();
-      } catch (const Xapian::Error& e) {
-        errors[j] = StatusFromXapian(e, part_paths[j]);
       }
       ++finished;
     });
@@ -390,12 +413,21 @@ Status BuildGeneration(const std::vector<SourceFile>& files,
   for (const auto& e : errors) NSEARCH_RETURN_IF_ERROR(e);
   if (options.dry_run) return Status::Ok();
 
-  // Merge the parts, in slice order, into the generation itself.
+  // Merge the parts, in file order, into the generation itself. A stop
+  // (signal) may leave the last chunks unstarted: they have no part.
   try {
     Xapian::Database all;
-    for (const auto& p : part_paths) all.add_database(Xapian::Database(p));
+    size_t parts = 0;
+    for (const auto& p : part_paths) {
+      if (!fs::exists(p)) continue;
+      all.add_database(Xapian::Database(p));
+      ++parts;
+    }
     const std::string merged = generation + "/merged";
-    all.compact(merged);
+    if (parts > 0)
+      all.compact(merged);
+    else
+      Xapian::WritableDatabase(merged, Xapian::DB_CREATE_OR_OVERWRITE).commit();
     {
       Xapian::WritableDatabase db(merged, Xapian::DB_OPEN);
       WriteIndexStamps(db, schema);
@@ -403,7 +435,8 @@ Status BuildGeneration(const std::vector<SourceFile>& files,
       db.commit();
       summary->documents = db.get_doccount();
     }
-    for (const auto& p : part_paths) fs::remove_all(p);
+    for (const auto& p : part_paths)
+      if (fs::exists(p)) fs::remove_all(p);
     // Move the merged tables up into the generation folder.
     for (const auto& entry : fs::directory_iterator(merged))
       fs::rename(entry.path(), fs::path(generation) / entry.path().filename());
@@ -417,8 +450,8 @@ Status BuildGeneration(const std::vector<SourceFile>& files,
 }
 
 // Incremental update of the live generation.
-Status UpdateGeneration(const std::vector<SourceFile>& files,
-                        const Schema& schema, const std::string& generation,
+Status UpdateGeneration(const FileList& files, const Schema& schema,
+                        const std::string& generation,
                         const IndexOptions& options,
                         const std::vector<std::string>& roots,
                         IndexSummary* summary) {
@@ -482,7 +515,8 @@ Status UpdateGeneration(const std::vector<SourceFile>& files,
     if (!Stopped(options)) {
       std::unordered_set<uint64_t> root_hashes, present;
       for (const auto& r : roots) root_hashes.insert(Fnv1a64(r));
-      for (const auto& f : files) present.insert(Fnv1a64(f.path));
+      for (size_t i = 0; i < files.size(); ++i)
+        present.insert(Fnv1a64(files.path(i)));
       std::vector<std::pair<std::string, Xapian::docid>> gone;
       for (const auto& [hash, s] : stored) {
         if (root_hashes.count(s.state.root_hash) && !present.count(hash))
@@ -577,7 +611,7 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
   NSEARCH_ASSIGN_OR_RETURN(const Schema schema, ChooseSchema(options));
 
   std::vector<std::pair<std::string, std::string>> problems;
-  NSEARCH_ASSIGN_OR_RETURN(const std::vector<SourceFile> files,
+  NSEARCH_ASSIGN_OR_RETURN(const FileList files,
                            ListContentFiles(options.roots, &problems));
   // The folders whose vanished files are deleted. A file given as a root
   // scopes nothing: indexing one file never deletes its neighbours.

@@ -262,7 +262,7 @@ TEST(IndexerTest, SummaryJsonHasTheDocumentedKeys) {
   }
 }
 
-std::vector<std::string> Paths(const std::vector<SourceFile>& files) {
+std::vector<std::string> Paths(const FileList& files) {
   std::vector<std::string> out;
   for (const auto& f : files) out.push_back(f.path);
   return out;
