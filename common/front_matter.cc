@@ -48,6 +48,9 @@ std::vector<std::string_view> SplitFrontMatterLines(std::string_view text) {
 }
 
 bool IsDelimiter(std::string_view line) {
+  // Most lines start with something else: decide without trimming.
+  if (line.empty() || (line[0] != '-' && line[0] != ' ' && line[0] != '\t'))
+    return false;
   line = Trim(line);
   return line == "---";
 }
@@ -179,8 +182,12 @@ size_t Indent(std::string_view line) {
 }
 
 bool IsBlankOrComment(std::string_view line) {
-  const std::string_view t = Trim(line);
-  return t.empty() || t[0] == '#';
+  size_t i = 0;
+  while (i < line.size() &&
+         (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' ||
+          line[i] == '\f' || line[i] == '\v'))
+    ++i;
+  return i == line.size() || line[i] == '#';
 }
 
 // Only spaces, or a comment, may follow a closed quoted scalar.
