@@ -2,10 +2,10 @@
 
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 
 #include "common/analyzer.h"
 #include "common/hash.h"
+#include "common/output.h"
 #include "common/url.h"
 
 namespace nsearch {
@@ -54,50 +54,115 @@ std::string CollapseKey(std::string_view normalized_key) {
 }
 
 std::string EncodePrior(double prior) {
-  uint64_t bits = 0;
-  std::memcpy(&bits, &prior, sizeof bits);
-  std::string out;
-  PutU64(bits, &out);
-  return out;
+  return Xapian::sortable_serialise(prior);
 }
 
 double DecodePrior(const std::string& value) {
-  if (value.size() != 8) return 0;
-  const uint64_t bits = GetU64(value, 0);
-  double prior = 0;
-  std::memcpy(&prior, &bits, sizeof prior);
-  return prior;
+  return value.empty() ? 0.0 : Xapian::sortable_unserialise(value);
+}
+
+uint32_t RootHash(std::string_view root) {
+  const uint64_t h = Fnv1a64(root);
+  return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
 std::string FileState::Serialise() const {
   std::string out;
-  out.reserve(40);
+  out.reserve(38);
   PutU64(path_hash, &out);
-  PutU64(static_cast<uint64_t>(size), &out);
   PutU64(static_cast<uint64_t>(mtime_ns), &out);
   PutU64(content_hash, &out);
-  PutU64(root_hash, &out);
+  for (int i = 3; i >= 0; --i)
+    out.push_back(static_cast<char>((root_hash >> (8 * i)) & 0xff));
+  // The size as a varint: 7 bits a byte, low first.
+  uint64_t v = static_cast<uint64_t>(size);
+  do {
+    const uint8_t byte = v & 0x7f;
+    v >>= 7;
+    out.push_back(static_cast<char>(v ? byte | 0x80 : byte));
+  } while (v);
   return out;
 }
 
 bool FileState::Parse(const std::string& value) {
-  if (value.size() != 40) return false;
+  if (value.size() < 29 || value.size() > 38) return false;
   path_hash = GetU64(value, 0);
-  size = static_cast<int64_t>(GetU64(value, 8));
-  mtime_ns = static_cast<int64_t>(GetU64(value, 16));
-  content_hash = GetU64(value, 24);
-  root_hash = GetU64(value, 32);
+  mtime_ns = static_cast<int64_t>(GetU64(value, 8));
+  content_hash = GetU64(value, 16);
+  root_hash = 0;
+  for (size_t i = 24; i < 28; ++i)
+    root_hash = (root_hash << 8) | static_cast<unsigned char>(value[i]);
+  uint64_t v = 0;
+  int shift = 0;
+  size_t i = 28;
+  for (;; ++i, shift += 7) {
+    if (i >= value.size() || shift > 63) return false;
+    const auto byte = static_cast<unsigned char>(value[i]);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) break;
+  }
+  if (i + 1 != value.size()) return false;
+  size = static_cast<int64_t>(v);
   return true;
 }
 
+std::string EncodeStoredRecord(const Json& fields) {
+  Json record = Json::array();
+  for (const char* key : kRecordFields) {
+    auto it = fields.find(key);
+    record.push_back(it == fields.end() ? Json(nullptr) : *it);
+  }
+  while (!record.empty() && record.back().is_null())
+    record.erase(record.end() - 1);
+  return DumpJson(record);
+}
+
 Json ReadStoredRecord(const Xapian::Document& doc) {
-  Json data = Json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
-  if (!data.is_object()) data = Json::object();
+  const Json record =
+      Json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
+  auto field = [&](size_t i) -> Json {
+    return record.is_array() && i < record.size() ? record[i] : Json(nullptr);
+  };
+  auto text = [&](size_t i) -> Json {
+    Json v = field(i);
+    return v.is_string() ? v : Json("");
+  };
+  // Indexes into kRecordFields.
+  enum {
+    kPath,
+    kTitle,
+    kUrl,
+    kExcerpt,
+    kTopics,
+    kType,
+    kCategory,
+    kPublished,
+    kQuality,
+    kHeat,
+    kBody,
+    kProviderName,
+    kProviderDomain,
+    kOriginalUrl,
+    kIsPublished
+  };
   Json out = Json::object();
-  out["id"] = DocumentIdForPath(data.value("path", ""));
-  for (auto& [key, value] : data.items()) out[key] = std::move(value);
-  if (!out.contains("original_url")) out["original_url"] = out.value("url", "");
-  if (!out.contains("is_published")) out["is_published"] = nullptr;
+  out["id"] = DocumentIdForPath(text(kPath).get<std::string>());
+  out["path"] = text(kPath);
+  out["title"] = text(kTitle);
+  out["url"] = text(kUrl);
+  out["excerpt"] = text(kExcerpt);
+  out["topics"] = field(kTopics).is_array() ? field(kTopics) : Json::array();
+  out["provider"] = {{"name", text(kProviderName)},
+                     {"domain", text(kProviderDomain)}};
+  out["type"] = text(kType);
+  out["category"] = text(kCategory);
+  out["published"] = field(kPublished);
+  out["quality"] = field(kQuality);
+  out["heat"] = field(kHeat);
+  out["body"] = text(kBody);
+  out["original_url"] =
+      field(kOriginalUrl).is_null() ? out["url"] : text(kOriginalUrl);
+  out["is_published"] = field(kIsPublished);
   FileState state;
   if (state.Parse(doc.get_value(kStateSlot))) {
     out["size"] = state.size;

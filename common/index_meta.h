@@ -44,18 +44,47 @@ inline constexpr unsigned kStateSlot = 0xFFFFFF00u;
 // override the weights (--boost) read the quality and heat slots instead.
 inline constexpr unsigned kPriorSlot = 0xFFFFFF01u;
 
-// The file state stored in kStateSlot, for incremental indexing.
+// The file state stored in kStateSlot, for incremental indexing: 28 bytes
+// plus the size as a varint (usually 30-31 bytes).
 struct FileState {
   uint64_t path_hash = 0;  // Fnv1a64 of the absolute path (the id).
   int64_t size = 0;
   int64_t mtime_ns = 0;
   uint64_t content_hash = 0;
-  uint64_t root_hash = 0;
+  uint32_t root_hash = 0;  // RootHash of the root it was found under.
 
   std::string Serialise() const;
   // False when `value` is not a serialised FileState.
   bool Parse(const std::string& value);
 };
+
+// The hash of an indexed root kept in FileState: few roots, so 32 bits.
+uint32_t RootHash(std::string_view root);
+
+// The stored record (document data) is a JSON array, the values of these
+// fields in this order, trailing nulls left out: no key names in every
+// record, which keeps the docdata table as small as a plain index's.
+// provider_name and provider_domain are shown as provider {name, domain};
+// original_url is null when it equals url, is_published when unknown.
+inline constexpr const char* kRecordFields[] = {"path",
+                                                "title",
+                                                "url",
+                                                "excerpt",
+                                                "topics",
+                                                "type",
+                                                "category",
+                                                "published",
+                                                "quality",
+                                                "heat",
+                                                "body",
+                                                "provider_name",
+                                                "provider_domain",
+                                                "original_url",
+                                                "is_published"};
+
+// Encodes a record from an object with the keys of kRecordFields (missing
+// ones are null).
+std::string EncodeStoredRecord(const Json& fields);
 
 // The stored record of a document (its data) as `show` and query hits read
 // it: the JSON the indexer wrote, completed with what it leaves out to keep
@@ -63,8 +92,8 @@ struct FileState {
 // unknown, and the file's size and mtime from kStateSlot).
 Json ReadStoredRecord(const Xapian::Document& doc);
 
-// A prior as 8 bytes: the big-endian bits of the double (portable, exact,
-// cheap to decode). Decoding anything but 8 bytes gives 0.
+// A prior as Xapian::sortable_serialise writes it (exact, and only 2-3
+// bytes for typical priors). Decoding "" gives 0.
 std::string EncodePrior(double prior);
 double DecodePrior(const std::string& value);
 

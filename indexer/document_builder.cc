@@ -133,7 +133,7 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
   state.size = source.size;
   state.mtime_ns = source.mtime_ns;
   state.content_hash = source.content_hash;
-  state.root_hash = Fnv1a64(source.root);
+  state.root_hash = RootHash(source.root);
   out.add_value(kStateSlot, state.Serialise());
   out.set_data(StoredData(doc, source));
   return out;
@@ -149,26 +149,25 @@ std::string StoredData(const Document& doc, const SourceFile& source) {
     body.resize(cut);
   }
   // Left out, and restored by ReadStoredRecord: the id (the hash of the
-  // path), size and mtime (in kStateSlot), original_url when it is the url,
-  // is_published when unknown.
-  Json data = {
+  // path), size and mtime (in kStateSlot), original_url when it is the url.
+  Json fields = {
       {"path", source.path},
       {"title", doc.title},
       {"url", doc.url()},
       {"excerpt", doc.excerpt},
       {"topics", doc.topics},
-      {"provider",
-       {{"name", doc.provider_name}, {"domain", doc.provider_domain}}},
       {"type", doc.type},
       {"category", doc.category},
       {"published", doc.date ? Json(FormatIsoTime(*doc.date)) : Json(nullptr)},
       {"quality", OptionalNumber(doc.quality)},
       {"heat", OptionalNumber(doc.heat)},
       {"body", body},
+      {"provider_name", doc.provider_name},
+      {"provider_domain", doc.provider_domain},
   };
-  if (doc.original_url != doc.url()) data["original_url"] = doc.original_url;
-  if (doc.published) data["is_published"] = *doc.published;
-  return DumpJson(data);
+  if (doc.original_url != doc.url()) fields["original_url"] = doc.original_url;
+  if (doc.published) fields["is_published"] = *doc.published;
+  return EncodeStoredRecord(fields);
 }
 
 }  // namespace nsearch::indexer

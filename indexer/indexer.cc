@@ -111,7 +111,7 @@ Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
     auto it = stored->find(Fnv1a64(listed.path));
     if (it != stored->end()) known = &it->second;
   }
-  const uint64_t root_hash = Fnv1a64(listed.root);
+  const uint32_t root_hash = RootHash(listed.root);
   if (known && known->state.size == listed.size &&
       known->state.mtime_ns == listed.mtime_ns &&
       known->state.root_hash == root_hash) {
@@ -514,7 +514,7 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
     // Documents of files that vanished from a root indexed in this run.
     if (!Stopped(options)) {
       std::unordered_set<uint64_t> root_hashes, present;
-      for (const auto& r : roots) root_hashes.insert(Fnv1a64(r));
+      for (const auto& r : roots) root_hashes.insert(RootHash(r));
       for (size_t i = 0; i < files.size(); ++i)
         present.insert(Fnv1a64(files.path(i)));
       std::vector<std::pair<std::string, Xapian::docid>> gone;
@@ -527,9 +527,9 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
         if (writable) writable->delete_document(docid);
         ++summary->deleted;
         if (options.dry_run) {
-          const std::string path =
-              Json::parse(db.get_document(docid).get_data(), nullptr, false)
-                  .value("path", id);
+          std::string path = ReadStoredRecord(db.get_document(docid))["path"]
+                                 .get<std::string>();
+          if (path.empty()) path = id;
           summary->actions.emplace_back(path, "deleted");
         }
       }

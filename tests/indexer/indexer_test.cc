@@ -445,8 +445,10 @@ TEST_F(DocumentBuilderTest, BuildsTermsValuesAndData) {
   // The stored JSON leaves out what can be derived; ReadStoredRecord puts
   // it back.
   const Json stored = Json::parse(doc.get_data());
-  EXPECT_FALSE(stored.contains("id"));
-  EXPECT_FALSE(stored.contains("size"));
+  ASSERT_TRUE(stored.is_array());
+  EXPECT_EQ(path, stored[0]);  // kRecordFields: values only, in order.
+  EXPECT_EQ("Power Apps adds offline support", stored[1]);
+  for (const auto& value : stored) EXPECT_NE(Json(100), value);  // No size.
   const Json data = ReadStoredRecord(doc);
   EXPECT_EQ(id, data["id"]);
   EXPECT_EQ(path, data["path"]);
@@ -464,7 +466,10 @@ TEST_F(DocumentBuilderTest, BuildsTermsValuesAndData) {
   same.published = true;
   const Xapian::Document twin =
       builder_->Build(same, SourceFile{path, "/data", 100, 7});
-  EXPECT_FALSE(Json::parse(twin.get_data()).contains("original_url"));
+  const Json twin_stored = Json::parse(twin.get_data());
+  ASSERT_EQ(std::size(kRecordFields), twin_stored.size());
+  EXPECT_TRUE(twin_stored[13].is_null());  // original_url
+  EXPECT_EQ(true, twin_stored[14]);        // is_published
   EXPECT_EQ(same.web_url, ReadStoredRecord(twin)["original_url"]);
   EXPECT_EQ(true, ReadStoredRecord(twin)["is_published"]);
 }
@@ -481,7 +486,7 @@ TEST_F(DocumentBuilderTest, MissingValuesLeaveSlotsEmpty) {
   EXPECT_EQ((std::vector<Xapian::termpos>{1, 4}), Positions(built, "Sthe"));
   EXPECT_FALSE(HasTerm(built, "ZSthe"));
   EXPECT_TRUE(HasTerm(built, "ZSstate"));
-  const Json data = Json::parse(built.get_data());
+  const Json data = ReadStoredRecord(built);
   EXPECT_TRUE(data["published"].is_null());
   EXPECT_TRUE(data["quality"].is_null());
 }

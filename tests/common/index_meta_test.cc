@@ -1,0 +1,101 @@
+#include "common/index_meta.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+namespace nsearch {
+namespace {
+
+TEST(FileStateTest, RoundTripsEverySizeAndIsCompact) {
+  for (int64_t size : {int64_t{0}, int64_t{1}, int64_t{127}, int64_t{128},
+                       int64_t{140000}, std::numeric_limits<int64_t>::max()}) {
+    FileState state;
+    state.path_hash = 0x0123456789abcdefULL;
+    state.size = size;
+    state.mtime_ns = 1795669906123456789;
+    state.content_hash = 0xfedcba9876543210ULL;
+    state.root_hash = RootHash("/srv/content");
+    const std::string bytes = state.Serialise();
+    EXPECT_LE(bytes.size(), 38u);
+    FileState back;
+    ASSERT_TRUE(back.Parse(bytes)) << size;
+    EXPECT_EQ(state.path_hash, back.path_hash);
+    EXPECT_EQ(state.size, back.size);
+    EXPECT_EQ(state.mtime_ns, back.mtime_ns);
+    EXPECT_EQ(state.content_hash, back.content_hash);
+    EXPECT_EQ(state.root_hash, back.root_hash);
+  }
+  FileState small;
+  small.size = 3083;
+  EXPECT_EQ(30u, small.Serialise().size());
+}
+
+TEST(FileStateTest, RejectsWhatItDidNotWrite) {
+  FileState state;
+  EXPECT_FALSE(state.Parse(""));
+  EXPECT_FALSE(state.Parse(std::string(28, 'x')));  // No size.
+  std::string bytes = FileState().Serialise();
+  EXPECT_FALSE(state.Parse(bytes + "x"));  // Trailing byte.
+  bytes.back() = static_cast<char>(0x80);  // Unfinished varint.
+  EXPECT_FALSE(state.Parse(bytes));
+}
+
+TEST(PriorEncodingTest, IsExactAndEmptyIsZero) {
+  for (double prior : {0.0, 0.22, 1.0 + 0.5 * 0.44, 1.5, 1e-9}) {
+    EXPECT_EQ(prior, DecodePrior(EncodePrior(prior)));
+  }
+  EXPECT_EQ(0.0, DecodePrior(""));
+  EXPECT_LE(EncodePrior(1.22).size(), 8u);
+}
+
+TEST(UrlTermTest, EqualForEquivalentUrlsOnly) {
+  EXPECT_EQ(UrlTerm("XU", "https://Example.com/a/"),
+            UrlTerm("XU", "https://example.com/a"));
+  EXPECT_NE(UrlTerm("XU", "https://example.com/a"),
+            UrlTerm("XU", "https://example.com/b"));
+  EXPECT_EQ(2u + 16u, UrlTerm("XU", "https://example.com/a").size());
+  EXPECT_EQ(8u, CollapseKey("https://example.com/a").size());
+}
+
+TEST(StoredRecordTest, RoundTripsAndFillsWhatWasLeftOut) {
+  Json fields = {{"path", "/srv/content/a.md"},
+                 {"title", "A"},
+                 {"url", "https://example.com/a"},
+                 {"excerpt", "Text"},
+                 {"topics", {"Azure"}},
+                 {"quality", 80},
+                 {"provider_name", "Example"}};
+  Xapian::Document doc;
+  doc.set_data(EncodeStoredRecord(fields));
+  FileState state;
+  state.size = 42;
+  state.mtime_ns = 7;
+  doc.add_value(kStateSlot, state.Serialise());
+  const Json record = ReadStoredRecord(doc);
+  EXPECT_EQ(DocumentIdForPath("/srv/content/a.md"), record["id"]);
+  EXPECT_EQ("A", record["title"]);
+  EXPECT_EQ(Json({"Azure"}), record["topics"]);
+  EXPECT_EQ(80, record["quality"]);
+  EXPECT_TRUE(record["heat"].is_null());
+  EXPECT_TRUE(record["published"].is_null());
+  EXPECT_EQ("Example", record["provider"]["name"]);
+  EXPECT_EQ("", record["provider"]["domain"]);
+  EXPECT_EQ("https://example.com/a", record["original_url"]);
+  EXPECT_TRUE(record["is_published"].is_null());
+  EXPECT_EQ(42, record["size"]);
+  EXPECT_EQ(7, record["mtime_ns"]);
+
+  // Garbage gives an empty record, not an exception.
+  Xapian::Document broken;
+  broken.set_data("{not json");
+  const Json empty = ReadStoredRecord(broken);
+  EXPECT_EQ("", empty["title"]);
+  EXPECT_FALSE(empty.contains("size"));
+}
+
+}  // namespace
+}  // namespace nsearch
