@@ -113,6 +113,9 @@ class Analyzer::Impl {
                                "': " + e.get_msg());
       }
       stemming_ = true;
+      stems_keep_first_byte_ = options.stemmer == "english" ||
+                               options.stemmer == "en" ||
+                               options.stemmer == "porter";
     }
     if (options.stopwords == "english") {
       stopwords_ = &EnglishStopwords();
@@ -253,6 +256,7 @@ class Analyzer::Impl {
   }
 
   bool stemming() const { return stemming_; }
+  bool stems_keep_first_byte() const { return stems_keep_first_byte_; }
 
  private:
   static bool IsLetter(UChar32 c) {
@@ -304,6 +308,7 @@ class Analyzer::Impl {
   std::unique_ptr<icu::BreakIterator> word_breaker_;
   Xapian::Stem stemmer_;
   bool stemming_ = false;
+  bool stems_keep_first_byte_ = false;
   const std::unordered_set<std::string_view>* stopwords_ = nullptr;
 };
 
@@ -331,6 +336,10 @@ bool Analyzer::IsStopword(std::string_view term) const {
 }
 
 bool Analyzer::stemming() const { return impl_->stemming(); }
+
+bool Analyzer::stems_keep_first_byte() const {
+  return impl_->stems_keep_first_byte();
+}
 
 std::string Analyzer::NormalizeValue(std::string_view text) {
   std::string out;

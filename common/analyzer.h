@@ -71,6 +71,10 @@ class Analyzer {
   std::string Stem(const std::string& term);
   bool IsStopword(std::string_view term) const;
   bool stemming() const;
+  // True when the stemmer only rewrites word endings (English), so a word
+  // and its stem start with the same byte: callers may skip stemming words
+  // that cannot stem to what they look for.
+  bool stems_keep_first_byte() const;
 
   // Normalizes a whole value (case, accents, quotes, whitespace collapsed)
   // without splitting it: used for exact filter terms such as topics.

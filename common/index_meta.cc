@@ -117,7 +117,7 @@ std::string EncodeStoredRecord(const Json& fields) {
   return DumpJson(record);
 }
 
-Json ReadStoredRecord(const Xapian::Document& doc) {
+Json ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
   const Json record =
       Json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
   auto field = [&](size_t i) -> Json {
@@ -164,7 +164,7 @@ Json ReadStoredRecord(const Xapian::Document& doc) {
       field(kOriginalUrl).is_null() ? out["url"] : text(kOriginalUrl);
   out["is_published"] = field(kIsPublished);
   FileState state;
-  if (state.Parse(doc.get_value(kStateSlot))) {
+  if (file_state && state.Parse(doc.get_value(kStateSlot))) {
     out["size"] = state.size;
     out["mtime_ns"] = state.mtime_ns;
   }
@@ -186,8 +186,9 @@ Result<Schema> ReadIndexSchema(const Xapian::Database& db) {
                           " but this nsearch has version " +
                           std::to_string(Analyzer::kVersion) +
                           "; rebuild the index");
-  auto schema = Schema::ParseStored(db.get_metadata(kMetaSchemaTree),
-                                    db.get_metadata(kMetaSchemaText),
+  // The YAML text is not read back: nothing on the reading side needs it,
+  // and it is a few more blocks to read on every query.
+  auto schema = Schema::ParseStored(db.get_metadata(kMetaSchemaTree), "",
                                     db.get_metadata(kMetaSchemaHash));
   if (!schema.ok())
     return Corruption("the schema stored in the index is invalid: " +

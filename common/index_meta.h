@@ -87,10 +87,10 @@ inline constexpr const char* kRecordFields[] = {"path",
 std::string EncodeStoredRecord(const Json& fields);
 
 // The stored record of a document (its data) as `show` and query hits read
-// it: the JSON the indexer wrote, completed with what it leaves out to keep
-// the index small (id, original_url when it equals url, is_published when
-// unknown, and the file's size and mtime from kStateSlot).
-Json ReadStoredRecord(const Xapian::Document& doc);
+// it: the fields of kRecordFields as the object of docs/output-format.md,
+// with the id (the hash of the path) and, when `file_state` is set, the
+// file's size and mtime from kStateSlot (one more read, which hits skip).
+Json ReadStoredRecord(const Xapian::Document& doc, bool file_state = true);
 
 // A prior as Xapian::sortable_serialise writes it (exact, and only 2-3
 // bytes for typical priors). Decoding "" gives 0.

@@ -67,8 +67,8 @@ class Schema {
   static Result<Schema> LoadFile(const std::string& path);
   // Rebuilds a schema from TreeJson() (an index stores it beside the YAML
   // text): the same checks as Parse, without a YAML parser, which matters to
-  // the start-up time of every query. `yaml_text` and `hash` are those of the
-  // original YAML.
+  // the start-up time of every query. `yaml_text` (may be empty when the
+  // caller does not need text()) and `hash` are those of the original YAML.
   static Result<Schema> ParseStored(std::string_view tree_json,
                                     std::string yaml_text, std::string hash);
   // The parsed YAML as JSON (every scalar a string), for ParseStored.

@@ -342,7 +342,7 @@ Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
     Json hits = Json::array();
     size_t rank = request.offset;
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-      Json data = ReadStoredRecord(it.get_document());
+      Json data = ReadStoredRecord(it.get_document(), /*file_state=*/false);
       const std::string excerpt = data.value("excerpt", "");
       const std::string body = data.value("body", "");
       // Prefer the body when the excerpt has no match but the body does.

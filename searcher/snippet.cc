@@ -34,8 +34,18 @@ void AppendEscaped(std::string_view text, std::string* out) {
 bool MatchesQuery(const std::string& term, const ParsedQuery& query,
                   Analyzer* analyzer) {
   if (query.highlight_terms.count(term)) return true;
-  if (!query.highlight_stems.empty() &&
-      query.highlight_stems.count(analyzer->Stem(term)))
+  // Stemming every word of every hit's text is the costly part: the English
+  // Snowball stemmer only rewrites endings, so a word can stem to one of
+  // the query's stems only if it starts with the same byte.
+  bool may_stem_to_one = !analyzer->stems_keep_first_byte();
+  for (const auto& stem : query.highlight_stems) {
+    if (may_stem_to_one) break;
+    if (!stem.empty() && !term.empty() && stem[0] == term[0]) {
+      may_stem_to_one = true;
+      break;
+    }
+  }
+  if (may_stem_to_one && query.highlight_stems.count(analyzer->Stem(term)))
     return true;
   for (const auto& prefix : query.highlight_prefixes) {
     if (term.compare(0, prefix.size(), prefix) == 0) return true;
