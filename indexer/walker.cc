@@ -185,8 +185,9 @@ void FileList::Finish() {
                                   }),
                    entries_.end());
   }
-  entries_.shrink_to_fit();
-  arena_.shrink_to_fit();
+  // No shrink_to_fit: it would copy the list (a second copy resident at the
+  // peak), while the unused capacity of a large block is never touched and
+  // so never resident.
 }
 
 Result<FileList> ListContentFiles(
