@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
+#include <string_view>
 
 #include "common/analyzer.h"
 #include "common/hash.h"
@@ -145,6 +147,12 @@ Json ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
     kOriginalUrl,
     kIsPublished
   };
+  static_assert(std::size(kRecordFields) == kIsPublished + 1);
+  static_assert(
+      std::string_view(kRecordFields[kTopics]) == "topics" &&
+          std::string_view(kRecordFields[kBody]) == "body" &&
+          std::string_view(kRecordFields[kIsPublished]) == "is_published",
+      "the enum must follow kRecordFields");
   Json out = Json::object();
   out["id"] = DocumentIdForPath(text(kPath).get<std::string>());
   out["path"] = text(kPath);

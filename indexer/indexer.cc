@@ -311,14 +311,13 @@ StateMap ReadState(const Xapian::Database& db) {
 }
 
 // Cuts [0, n) into contiguous chunks of about equal cost, each at most
-// kChunkFiles files, where a file costs a fixed amount plus its size (big
+// `chunk_files` files (IndexOptions, 20,000 by default), where a file costs a fixed amount plus its size (big
 // related: lists are skipped by a line scan, but still read). Each chunk
 // becomes one partial database, so a part stays small however big the tree:
 // a glass writer slows down as its database grows (every commit merges into
 // bigger posting lists), and compaction merges many parts in one pass.
-constexpr size_t kChunkFiles = 20000;
-
-std::vector<size_t> ChunkBounds(const FileList& files, unsigned jobs) {
+std::vector<size_t> ChunkBounds(const FileList& files, unsigned jobs,
+                                size_t chunk_files) {
   constexpr double kFixedCost = 8192;  // Bytes-equivalent of one document.
   double total = 0;
   for (size_t i = 0; i < files.size(); ++i)
@@ -326,16 +325,16 @@ std::vector<size_t> ChunkBounds(const FileList& files, unsigned jobs) {
   // At least one chunk per thread, and at least 4 per thread when there are
   // enough files, so a slow chunk near the end does not leave a core idle.
   size_t chunks =
-      std::max<size_t>({1, (files.size() + kChunkFiles - 1) / kChunkFiles,
+      std::max<size_t>({1, (files.size() + chunk_files - 1) / chunk_files,
                         std::min<size_t>(jobs * 4, files.size() / 2000)});
   chunks = std::max<size_t>(chunks, std::min<size_t>(jobs, files.size()));
   std::vector<size_t> bounds = {0};
   double acc = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     acc += kFixedCost + static_cast<double>(files.file_size(i));
-    const bool full = i + 1 - bounds.back() >= kChunkFiles;
-    if (bounds.size() < chunks &&
-        (full || acc >= total * static_cast<double>(bounds.size()) /
+    const bool full = i + 1 - bounds.back() >= chunk_files;
+    if (full || (bounds.size() < chunks &&
+                 acc >= total * static_cast<double>(bounds.size()) /
                             static_cast<double>(chunks)))
       bounds.push_back(i + 1);
   }
@@ -353,7 +352,8 @@ Status BuildGeneration(const FileList& files, const Schema& schema,
       JobCount(options),
       static_cast<unsigned>(std::max<size_t>(1, files.size())));
   NSEARCH_ASSIGN_OR_RETURN(auto builders, MakeBuilders(schema, jobs));
-  const std::vector<size_t> bounds = ChunkBounds(files, jobs);
+  const std::vector<size_t> bounds =
+      ChunkBounds(files, jobs, std::max<size_t>(1, options.chunk_files));
   const size_t chunks = bounds.size() - 1;
   std::vector<Status> errors(chunks);
   std::vector<std::string> part_paths;

@@ -44,6 +44,8 @@ struct IndexOptions {
   std::string schema_path;
   unsigned jobs = 0;           // Threads; 0 = all cores.
   unsigned batch_size = 5000;  // Documents per commit.
+  // Files per partial database of a full build (see BuildGeneration).
+  size_t chunk_files = 20000;
   bool rebuild = false;        // Build a fresh index and swap it in.
   bool dry_run = false;        // Report what would happen; change nothing.
   ProgressMode progress = ProgressMode::kNone;

@@ -469,7 +469,8 @@ Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
     for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
     if (terms.empty()) terms.emplace_back(Xapian::Query::MatchNothing);
     const std::string self =
-        kIdPrefix + ReadStoredRecord(db_.get_document(docid)).value("id", "");
+        kIdPrefix +
+        ReadStoredRecord(db_.get_document(docid), false).value("id", "");
     const Xapian::Query query(
         Xapian::Query::OP_AND_NOT,
         Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),

@@ -1,5 +1,6 @@
 #include "indexer/indexer.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -151,6 +152,36 @@ TEST(IndexerTest, ReindexingTheSameTreeChangesNothing) {
   EXPECT_EQ(first->documents, second->documents);
   EXPECT_EQ(kContentDocs + kBrokenIndexable,
             Xapian::Database(index).get_doccount());
+}
+
+// A full build cuts the file list into chunks, one partial database each,
+// merged by compaction: whatever the chunk size, every file is indexed once
+// and document ids follow the sorted file list.
+TEST(IndexerTest, ChunkedFullBuildKeepsFileOrderAndLosesNothing) {
+  std::vector<std::string> paths_by_docid[2];
+  size_t run = 0;
+  for (size_t chunk_files : {size_t{5}, size_t{20000}}) {
+    TempDir dir;
+    IndexOptions options;
+    options.index_path = dir.path() + "/index";
+    options.roots = {ContentRoot()};
+    options.jobs = 2;
+    options.chunk_files = chunk_files;
+    auto summary = RunIndex(options);
+    ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+    EXPECT_EQ(kContentDocs, summary->added);
+    Xapian::Database db(options.index_path);
+    ASSERT_EQ(kContentDocs, db.get_doccount());
+    EXPECT_EQ(kContentDocs, db.get_lastdocid());
+    for (Xapian::docid id = 1; id <= db.get_lastdocid(); ++id)
+      paths_by_docid[run].push_back(
+          ReadStoredRecord(db.get_document(id))["path"].get<std::string>());
+    ++run;
+  }
+  std::vector<std::string> sorted = paths_by_docid[0];
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, paths_by_docid[0]);  // 11 parts, in file order.
+  EXPECT_EQ(paths_by_docid[0], paths_by_docid[1]);
 }
 
 TEST(IndexerTest, ReindexingAnEditedFileReplacesIt) {
