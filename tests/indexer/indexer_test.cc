@@ -246,6 +246,35 @@ TEST(IndexerTest, IndexBuiltWithAnotherSchemaIsAMismatch) {
   EXPECT_EQ(1u, fresh->added);
 }
 
+// An index written by another index format (an older nsearch) is refused
+// with a message that says what to do, and --rebuild replaces it.
+TEST(IndexerTest, OtherIndexFormatIsRefusedUntilRebuilt) {
+  TempDir dir;
+  const std::string index = dir.path() + "/index";
+  ASSERT_TRUE(Index(index, {ContentRoot()}).ok());
+  {
+    Xapian::WritableDatabase db(LiveGeneration(index), Xapian::DB_OPEN);
+    db.set_metadata(kMetaFormat, std::to_string(kIndexFormat - 1));
+    db.commit();
+  }
+  auto again = Index(index, {ContentRoot()});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(StatusCode::kSchemaMismatch, again.error().code());
+  EXPECT_NE(std::string::npos, again.error().message().find("--rebuild"))
+      << again.error().message();
+
+  IndexOptions options;
+  options.index_path = index;
+  options.roots = {ContentRoot()};
+  options.rebuild = true;
+  auto rebuilt = RunIndex(options);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.error().ToString();
+  EXPECT_EQ(kContentDocs, rebuilt->added);
+  Xapian::Database db(index);
+  EXPECT_EQ(std::to_string(kIndexFormat), db.get_metadata(kMetaFormat));
+  EXPECT_TRUE(Index(index, {ContentRoot()}).ok());
+}
+
 TEST(IndexerTest, AnotherWriterMakesTheIndexBusy) {
   TempDir dir;
   const std::string index = dir.path() + "/index";
