@@ -1,9 +1,14 @@
 #include "indexer/walker.h"
 
-#include <algorithm>
-#include <filesystem>
-#include <set>
+#include <dirent.h>
 #include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <set>
 #include <unordered_set>
 #include <utility>
 
@@ -36,73 +41,158 @@ int64_t MtimeNs(const struct stat& st) {
          st.st_mtim.tv_nsec;
 }
 
+uint64_t InodeKey(const struct stat& st) {
+  return (static_cast<uint64_t>(st.st_dev) << 40) ^
+         static_cast<uint64_t>(st.st_ino);
+}
+
+// Walks folders in path order and calls `emit(path, stat, via_link)` for
+// each content file. A folder's entries are sorted by name, a sub-folder's
+// name as if it ended in "/": then the walk's order is exactly the order of
+// the full path strings, so files come out sorted without holding the list.
+// Only one folder's names are held at a time (in one arena).
 class Walker {
  public:
-  Walker(FileList* files,
-         std::vector<std::pair<std::string, std::string>>* problems)
-      : files_(files), problems_(problems) {}
+  using Emit = std::function<bool(const std::string& path,
+                                  const struct stat& st, bool via_link)>;
 
-  void WalkRoot(const fs::path& root, const fs::path& real_root) {
-    root_ = files_->AddRoot(root.string());
+  Walker(Emit emit, std::vector<std::pair<std::string, std::string>>* problems)
+      : emit_(std::move(emit)), problems_(problems) {}
+
+  // False when `emit` asked to stop.
+  bool WalkRoot(const fs::path& root, const fs::path& real_root) {
     real_root_ = real_root;
-    Walk(root);
+    return Walk(root.string());
   }
 
-  void AddFile(const std::string& path, uint32_t root, const struct stat& st,
-               bool via_link) {
-    const uint64_t inode = (static_cast<uint64_t>(st.st_dev) << 40) ^
-                           static_cast<uint64_t>(st.st_ino);
-    files_->Add(root, path, static_cast<int64_t>(st.st_size), MtimeNs(st),
-                inode, via_link);
-  }
+  // Set for streaming: a link to a file is skipped when the walk lists the
+  // file itself (its real path is inside the root, visible and a content
+  // file), and links to one hidden file are kept once. Without it, every
+  // file reached through a link is emitted with via_link for
+  // FileList::Finish to sort out.
+  void SkipLinksToListedFiles() { skip_links_ = true; }
 
  private:
-  void Walk(const fs::path& dir) {
+  struct Entry {
+    uint32_t offset;  // Of the name in the folder's arena.
+    uint32_t length;
+    bool dir;  // Sorts as name + "/".
+  };
+
+  bool Walk(const std::string& dir) {
     struct stat st;
-    if (::stat(dir.c_str(), &st) != 0) return;
-    if (!visited_.insert({st.st_dev, st.st_ino}).second) return;  // A loop.
-    std::error_code ec;
-    fs::directory_iterator it(dir, ec);
-    if (ec) {
-      problems_->emplace_back(dir.string(),
-                              "cannot read folder: " + ec.message());
-      return;
+    if (::stat(dir.c_str(), &st) != 0) return true;
+    if (!visited_.insert({st.st_dev, st.st_ino}).second) return true;  // Loop.
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) {
+      problems_->emplace_back(
+          dir, std::string("cannot read folder: ") + std::strerror(errno));
+      return true;
     }
-    // Plain strings sort much faster than fs::path (compared component by
-    // component), and the order is the same for names within one folder.
-    std::vector<std::string> names;
-    for (; it != fs::directory_iterator(); it.increment(ec)) {
-      if (ec) break;
-      names.push_back(it->path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    const std::string prefix = dir.string() + "/";
-    for (const std::string& name : names) {
+    const std::string prefix = dir == "/" ? dir : dir + "/";
+    std::string names;
+    std::vector<Entry> entries;
+    while (const dirent* e = ::readdir(d)) {
+      const std::string_view name(e->d_name);
       if (name.empty() || name[0] == '.') continue;  // Hidden (.git, .keep).
-      const std::string entry = prefix + name;
+      bool is_dir = e->d_type == DT_DIR;
+      if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) {
+        struct stat target;  // Sort a link to a folder as a folder.
+        is_dir = ::stat((prefix + std::string(name)).c_str(), &target) == 0 &&
+                 S_ISDIR(target.st_mode);
+      } else if (!is_dir && (e->d_type != DT_REG || !IsContentFile(name))) {
+        continue;  // Neither a folder nor a content file.
+      }
+      entries.push_back({static_cast<uint32_t>(names.size()),
+                         static_cast<uint32_t>(name.size()), is_dir});
+      names.append(name);
+    }
+    ::closedir(d);
+    auto key = [&](const Entry& e, size_t i) -> int {
+      return i < e.length ? static_cast<unsigned char>(names[e.offset + i])
+                          : (i == e.length && e.dir ? '/' : -1);
+    };
+    std::sort(entries.begin(), entries.end(),
+              [&](const Entry& a, const Entry& b) {
+                for (size_t i = 0;; ++i) {
+                  const int ca = key(a, i), cb = key(b, i);
+                  if (ca != cb) return ca < cb;
+                  if (ca < 0) return false;
+                }
+              });
+    std::string entry;
+    for (const Entry& e : entries) {
+      entry.assign(prefix).append(names, e.offset, e.length);
       struct stat lst;
       if (::lstat(entry.c_str(), &lst) != 0) continue;
       struct stat est = lst;
-      if (S_ISLNK(lst.st_mode)) {
+      const bool link = S_ISLNK(lst.st_mode);
+      fs::path target;
+      if (link) {
         // Follow a link only when its target stays inside the root.
-        const fs::path target = fs::weakly_canonical(entry, ec);
+        std::error_code ec;
+        target = fs::weakly_canonical(entry, ec);
         if (ec || !Inside(target, real_root_)) continue;
         if (::stat(entry.c_str(), &est) != 0) continue;  // Dangling link.
       }
       if (S_ISDIR(est.st_mode)) {
-        Walk(entry);
-      } else if (S_ISREG(est.st_mode) && IsContentFile(name)) {
-        AddFile(entry, root_, est, S_ISLNK(lst.st_mode));
+        if (!Walk(entry)) return false;
+      } else if (S_ISREG(est.st_mode) &&
+                 IsContentFile(std::string_view(names).substr(e.offset,
+                                                              e.length))) {
+        if (link && skip_links_ && SkipLink(target, est)) continue;
+        if (!emit_(entry, est, link)) return false;
       }
     }
+    return true;
   }
 
-  FileList* files_;
+  // Streaming only: whether a link to a file duplicates a listed file.
+  bool SkipLink(const fs::path& target, const struct stat& st) {
+    bool visible = IsContentFile(target.filename().string());
+    auto r = real_root_.begin();
+    for (auto p = target.begin(); p != target.end(); ++p) {
+      if (r != real_root_.end()) {
+        ++r;
+        continue;
+      }
+      const std::string part = p->string();
+      if (!part.empty() && part[0] == '.') visible = false;
+    }
+    if (visible) return true;  // The walk lists the file itself.
+    return !linked_.insert(InodeKey(st)).second;  // Listed via a link.
+  }
+
+  Emit emit_;
   std::vector<std::pair<std::string, std::string>>* problems_;
-  uint32_t root_ = 0;
   fs::path real_root_;
   std::set<std::pair<dev_t, ino_t>> visited_;
+  bool skip_links_ = false;
+  std::unordered_set<uint64_t> linked_;
 };
+
+// A root as given: absolute; a folder (with its real path) or a file.
+struct Root {
+  fs::path path;
+  fs::path real;
+  bool dir = false;
+  struct stat st;
+};
+
+Result<Root> ResolveRoot(const std::string& given) {
+  Root root;
+  root.path = AbsolutePath(given);
+  if (::stat(root.path.c_str(), &root.st) != 0)
+    return NotFound("no such file or folder: " + given);
+  if (S_ISREG(root.st.st_mode)) return root;
+  if (!S_ISDIR(root.st.st_mode))
+    return InvalidArgument("not a file or folder: " + given);
+  std::error_code ec;
+  root.real = fs::canonical(root.path, ec);
+  if (ec) return IOError("cannot resolve " + given + ": " + ec.message());
+  root.dir = true;
+  return root;
+}
 
 }  // namespace
 
@@ -194,26 +284,81 @@ Result<FileList> ListContentFiles(
     const std::vector<std::string>& roots,
     std::vector<std::pair<std::string, std::string>>* problems) {
   FileList files;
-  Walker walker(&files, problems);
+  uint32_t root_index = 0;
+  Walker walker(
+      [&](const std::string& path, const struct stat& st, bool via_link) {
+        files.Add(root_index, path, static_cast<int64_t>(st.st_size),
+                  MtimeNs(st), InodeKey(st), via_link);
+        return true;
+      },
+      problems);
   for (const std::string& given : roots) {
-    const fs::path root = AbsolutePath(given);
-    struct stat st;
-    if (::stat(root.c_str(), &st) != 0)
-      return NotFound("no such file or folder: " + given);
-    if (S_ISREG(st.st_mode)) {
-      walker.AddFile(root.string(), files.AddRoot(root.parent_path().string()),
-                     st, false);
+    NSEARCH_ASSIGN_OR_RETURN(const Root root, ResolveRoot(given));
+    if (!root.dir) {
+      root_index = files.AddRoot(root.path.parent_path().string());
+      files.Add(root_index, root.path.string(),
+                static_cast<int64_t>(root.st.st_size), MtimeNs(root.st),
+                InodeKey(root.st), false);
       continue;
     }
-    if (!S_ISDIR(st.st_mode))
-      return InvalidArgument("not a file or folder: " + given);
-    std::error_code ec;
-    const fs::path real_root = fs::canonical(root, ec);
-    if (ec) return IOError("cannot resolve " + given + ": " + ec.message());
-    walker.WalkRoot(root, real_root);
+    root_index = files.AddRoot(root.path.string());
+    walker.WalkRoot(root.path, root.real);
   }
   files.Finish();
   return files;
+}
+
+bool CanStream(const std::vector<std::string>& roots) {
+  std::vector<std::string> dirs;
+  for (const std::string& given : roots) {
+    auto root = ResolveRoot(given);
+    if (!root.ok() || !root->dir) return false;
+    dirs.push_back(root->path.string());
+  }
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    for (size_t j = 0; j < dirs.size(); ++j) {
+      if (i == j) continue;
+      const std::string& a = dirs[i];
+      const std::string& b = dirs[j];
+      // Equal, or one inside the other: FileList sorts and de-duplicates.
+      if (a == b || a == "/" || b == "/" ||
+          (b.size() > a.size() && b.compare(0, a.size(), a) == 0 &&
+           b[a.size()] == '/'))
+        return false;
+    }
+  }
+  return true;
+}
+
+Status StreamContentFiles(
+    const std::vector<std::string>& roots,
+    std::vector<std::pair<std::string, std::string>>* problems,
+    const std::function<bool(SourceFile&&)>& sink) {
+  if (!CanStream(roots))
+    return InvalidArgument("roots that are files or nest cannot be streamed");
+  std::vector<Root> resolved;
+  for (const std::string& given : roots) {
+    NSEARCH_ASSIGN_OR_RETURN(Root root, ResolveRoot(given));
+    resolved.push_back(std::move(root));
+  }
+  // Disjoint roots in the order of root + "/": their files then come out in
+  // path order overall.
+  std::sort(resolved.begin(), resolved.end(), [](const Root& a, const Root& b) {
+    return a.path.string() + "/" < b.path.string() + "/";
+  });
+  std::string root_name;
+  Walker walker(
+      [&](const std::string& path, const struct stat& st, bool) {
+        return sink(SourceFile{path, root_name,
+                               static_cast<int64_t>(st.st_size), MtimeNs(st)});
+      },
+      problems);
+  walker.SkipLinksToListedFiles();
+  for (const Root& root : resolved) {
+    root_name = root.path.string();
+    if (!walker.WalkRoot(root.path, root.real)) break;
+  }
+  return Status::Ok();
 }
 
 }  // namespace nsearch::indexer

@@ -4,6 +4,7 @@
 #define NSEARCH_INDEXER_WALKER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +87,20 @@ class FileList {
 Result<FileList> ListContentFiles(
     const std::vector<std::string>& roots,
     std::vector<std::pair<std::string, std::string>>* problems);
+
+// Whether StreamContentFiles can walk `roots`: every root a folder, and no
+// root inside another (or equal to one); ListContentFiles takes the rest.
+bool CanStream(const std::vector<std::string>& roots);
+
+// Calls `sink` for each content file under `roots` in the order
+// ListContentFiles would list them (sorted by path), as the walk finds
+// them: memory holds one folder's names at a time, not the whole list. A
+// link to a file is skipped when the file is listed under its own path.
+// Stops early when `sink` returns false. REQUIRES: CanStream(roots).
+Status StreamContentFiles(
+    const std::vector<std::string>& roots,
+    std::vector<std::pair<std::string, std::string>>* problems,
+    const std::function<bool(SourceFile&&)>& sink);
 
 // Makes `path` absolute and lexically normal, without resolving symlinks.
 std::string AbsolutePath(const std::string& path);
