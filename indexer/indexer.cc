@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
 #include <filesystem>
 #include <iostream>
@@ -195,6 +196,8 @@ class OrderedQueue {
 class Progress {
  public:
   Progress(ProgressMode mode, size_t total) : mode_(mode), total_(total) {}
+  // A streaming build learns the total as its walk goes.
+  void set_total(size_t total) { total_ = total; }
 
   void Tick(size_t done, bool last = false) {
     if (mode_ == ProgressMode::kNone) return;
@@ -207,7 +210,7 @@ class Progress {
     last_print_ = now;
     const double secs = std::chrono::duration<double>(now - start_).count();
     const double rate = secs > 0 ? done / secs : 0;
-    const double eta = rate > 0 ? (total_ - done) / rate : 0;
+    const double eta = rate > 0 && total_ > done ? (total_ - done) / rate : 0;
     char line[160];
     std::snprintf(line, sizeof line,
                   "indexing: %zu/%zu files, %.0f files/s, ETA %.0f s", done,
@@ -228,7 +231,7 @@ class Progress {
 };
 
 void Record(Parsed& item, IndexSummary* summary, bool dry_run,
-            const FileList& files) {
+            const std::string& path) {
   for (auto& w : item.warnings) summary->warnings.push_back(std::move(w));
   switch (item.action) {
     case Action::kAdded:
@@ -245,9 +248,7 @@ void Record(Parsed& item, IndexSummary* summary, bool dry_run,
       summary->rejected_files.push_back(std::move(*item.rejected));
       break;
   }
-  if (dry_run)
-    summary->actions.emplace_back(files.path(item.index),
-                                  ActionName(item.action));
+  if (dry_run) summary->actions.emplace_back(path, ActionName(item.action));
 }
 
 Result<Schema> ChooseSchema(const IndexOptions& options) {
@@ -311,64 +312,191 @@ StateMap ReadState(const Xapian::Database& db) {
 }
 
 // Cuts [0, n) into contiguous chunks of about equal cost, each at most
-// `chunk_files` files (IndexOptions, 20,000 by default), where a file costs a fixed amount plus its size (big
-// related: lists are skipped by a line scan, but still read). Each chunk
-// becomes one partial database, so a part stays small however big the tree:
-// a glass writer slows down as its database grows (every commit merges into
-// bigger posting lists), and compaction merges many parts in one pass.
-std::vector<size_t> ChunkBounds(const FileList& files, unsigned jobs,
+// `chunk_files` files (IndexOptions, 20,000 by default), where a file costs a
+// fixed amount plus its size (big related: lists are skipped by a line scan,
+// but still read). Each chunk becomes one partial database, so a part stays
+// small however big the tree: a glass writer slows down as its database grows
+// (every commit merges into bigger posting lists), and compaction merges many
+// parts in one pass.
+template <typename SizeOf>
+std::vector<size_t> ChunkBounds(size_t n, const SizeOf& size_of, unsigned jobs,
                                 size_t chunk_files) {
   constexpr double kFixedCost = 8192;  // Bytes-equivalent of one document.
   double total = 0;
-  for (size_t i = 0; i < files.size(); ++i)
-    total += kFixedCost + static_cast<double>(files.file_size(i));
+  for (size_t i = 0; i < n; ++i)
+    total += kFixedCost + static_cast<double>(size_of(i));
   // At least one chunk per thread, and at least 4 per thread when there are
   // enough files, so a slow chunk near the end does not leave a core idle.
-  size_t chunks =
-      std::max<size_t>({1, (files.size() + chunk_files - 1) / chunk_files,
-                        std::min<size_t>(jobs * 4, files.size() / 2000)});
-  chunks = std::max<size_t>(chunks, std::min<size_t>(jobs, files.size()));
+  size_t chunks = std::max<size_t>({1, (n + chunk_files - 1) / chunk_files,
+                                    std::min<size_t>(jobs * 4, n / 2000)});
+  chunks = std::max<size_t>(chunks, std::min<size_t>(jobs, n));
   std::vector<size_t> bounds = {0};
   double acc = 0;
-  for (size_t i = 0; i < files.size(); ++i) {
-    acc += kFixedCost + static_cast<double>(files.file_size(i));
+  for (size_t i = 0; i < n; ++i) {
+    acc += kFixedCost + static_cast<double>(size_of(i));
     const bool full = i + 1 - bounds.back() >= chunk_files;
     if (full || (bounds.size() < chunks &&
                  acc >= total * static_cast<double>(bounds.size()) /
                             static_cast<double>(chunks)))
       bounds.push_back(i + 1);
   }
-  if (bounds.back() != files.size() || bounds.size() == 1)
-    bounds.push_back(files.size());
+  if (bounds.back() != n || bounds.size() == 1) bounds.push_back(n);
   return bounds;
 }
 
-// Full build into `generation`: chunks of the file list are parsed in
-// parallel into partial databases, merged in file order by compaction.
-Status BuildGeneration(const FileList& files, const Schema& schema,
-                       const std::string& generation,
-                       const IndexOptions& options, IndexSummary* summary) {
-  const unsigned jobs = std::min<unsigned>(
-      JobCount(options),
-      static_cast<unsigned>(std::max<size_t>(1, files.size())));
+// A run of consecutive files (in path order) for one partial database.
+struct Chunk {
+  size_t index = 0;  // part-<index>; parts merge in index order.
+  std::vector<SourceFile> files;
+};
+
+// Chunks from the lister to the workers. Bounded, so the lister never runs
+// more than a few chunks ahead of the workers.
+class ChunkQueue {
+ public:
+  explicit ChunkQueue(size_t capacity) : capacity_(capacity) {}
+
+  // False once cancelled.
+  bool Push(Chunk chunk) {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [&] { return cancelled_ || queue_.size() < capacity_; });
+    if (cancelled_) return false;
+    queue_.push_back(std::move(chunk));
+    ready_.notify_one();
+    return true;
+  }
+  // No more chunks: Pop returns nullopt once the queue is empty.
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    ready_.notify_all();
+  }
+  // Drops what is queued and refuses more (a stop, or a failed worker).
+  void Cancel() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = closed_ = true;
+    queue_.clear();
+    room_.notify_all();
+    ready_.notify_all();
+  }
+  std::optional<Chunk> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ready_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+    if (queue_.empty()) return std::nullopt;
+    Chunk chunk = std::move(queue_.front());
+    queue_.pop_front();
+    room_.notify_one();
+    return chunk;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable room_, ready_;
+  std::deque<Chunk> queue_;
+  size_t capacity_;
+  bool closed_ = false;
+  bool cancelled_ = false;
+};
+
+// Lists the files of a full build into `queue` as chunks, in path order,
+// and closes it. Small trees are listed whole and cut into chunks of about
+// equal cost (one file costs a fixed amount plus its size), so every thread
+// gets a fair share. A tree that turns out bigger than four chunks is
+// streamed: chunks of `chunk_files` go out as the walk finds them, and
+// memory holds a few chunks, not the whole list. Roots that are files, or
+// nest, are listed whole (FileList sorts and de-duplicates them).
+Status ListChunks(const IndexOptions& options, unsigned jobs, ChunkQueue* queue,
+                  std::atomic<size_t>* total,
+                  std::vector<std::pair<std::string, std::string>>* problems) {
+  const size_t chunk_files = std::max<size_t>(1, options.chunk_files);
+  size_t next_index = 0;
+  auto push_balanced = [&](std::vector<SourceFile>& files) {
+    const auto bounds = ChunkBounds(
+        files.size(), [&](size_t i) { return files[i].size; }, jobs,
+        chunk_files);
+    for (size_t b = 0; b + 1 < bounds.size(); ++b) {
+      Chunk chunk{next_index++, {}};
+      chunk.files.assign(
+          std::make_move_iterator(files.begin() + bounds[b]),
+          std::make_move_iterator(files.begin() + bounds[b + 1]));
+      if (!queue->Push(std::move(chunk))) return;
+    }
+  };
+  if (!CanStream(options.roots)) {
+    NSEARCH_ASSIGN_OR_RETURN(FileList list,
+                             ListContentFiles(options.roots, problems));
+    std::vector<SourceFile> files;
+    files.reserve(list.size());
+    for (size_t i = 0; i < list.size(); ++i) files.push_back(list[i]);
+    *total = files.size();
+    push_balanced(files);
+    return Status::Ok();
+  }
+  std::vector<SourceFile> pending;
+  bool streaming = false;
+  auto push_front = [&](size_t n) {
+    Chunk chunk{next_index++, {}};
+    chunk.files.assign(std::make_move_iterator(pending.begin()),
+                       std::make_move_iterator(pending.begin() + n));
+    pending.erase(pending.begin(), pending.begin() + n);
+    return queue->Push(std::move(chunk));
+  };
+  NSEARCH_RETURN_IF_ERROR(
+      StreamContentFiles(options.roots, problems, [&](SourceFile&& file) {
+        if (Stopped(options)) return false;
+        pending.push_back(std::move(file));
+        ++*total;
+        streaming = streaming || pending.size() >= 4 * chunk_files;
+        return !streaming || pending.size() < chunk_files ||
+               push_front(chunk_files);
+      }));
+  if (streaming) {
+    while (!pending.empty())
+      if (!push_front(std::min(chunk_files, pending.size()))) break;
+  } else {
+    push_balanced(pending);
+  }
+  return Status::Ok();
+}
+
+// Full build into `generation`: the lister hands chunks of the file list to
+// the threads, each chunk into its own partial database; the parts are
+// merged in file order by compaction. Also lists the files (summary->files,
+// and unreadable folders into `problems`).
+Status BuildGeneration(
+    const Schema& schema, const std::string& generation,
+    const IndexOptions& options, IndexSummary* summary,
+    std::vector<std::pair<std::string, std::string>>* problems) {
+  const unsigned jobs = JobCount(options);
   NSEARCH_ASSIGN_OR_RETURN(auto builders, MakeBuilders(schema, jobs));
-  const std::vector<size_t> bounds =
-      ChunkBounds(files, jobs, std::max<size_t>(1, options.chunk_files));
-  const size_t chunks = bounds.size() - 1;
-  std::vector<Status> errors(chunks);
-  std::vector<std::string> part_paths;
-  for (size_t c = 0; c < chunks; ++c)
-    part_paths.push_back(generation + "/part-" + std::to_string(c));
-  std::atomic<size_t> next_chunk{0};
+  ChunkQueue queue(jobs + 1);
+  std::atomic<size_t> total{0};
   std::atomic<size_t> done{0};
+  std::atomic<size_t> chunks{0};  // Highest chunk index seen + 1.
   std::atomic<unsigned> finished{0};
   std::mutex summary_mu;
+  std::vector<Status> errors;
+  auto part_path = [&](size_t c) {
+    return generation + "/part-" + std::to_string(c);
+  };
 
+  Status listed;
+  std::thread lister([&] {
+    listed = ListChunks(options, jobs, &queue, &total, problems);
+    queue.Close();
+  });
   std::vector<std::thread> workers;
   for (unsigned j = 0; j < jobs; ++j) {
     workers.emplace_back([&, j] {
-      for (size_t c = next_chunk++; c < chunks && !Stopped(options);
-           c = next_chunk++) {
+      while (std::optional<Chunk> chunk = queue.Pop()) {
+        if (Stopped(options)) {
+          queue.Cancel();
+          break;
+        }
+        size_t seen = chunks.load();
+        while (seen < chunk->index + 1 &&
+               !chunks.compare_exchange_weak(seen, chunk->index + 1)) {
+        }
         try {
           std::optional<Xapian::WritableDatabase> part;
           if (!options.dry_run) {
@@ -376,16 +504,16 @@ Status BuildGeneration(const FileList& files, const Schema& schema,
             // a crash the unpublished generation is thrown away. So no
             // fsync and no copy-on-write (in-place block updates: less
             // I/O, more compact). The merged generation is synced.
-            part.emplace(part_paths[c], Xapian::DB_CREATE_OR_OVERWRITE |
-                                            Xapian::DB_NO_SYNC |
-                                            Xapian::DB_DANGEROUS);
+            part.emplace(part_path(chunk->index),
+                         Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC |
+                             Xapian::DB_DANGEROUS);
             WriteIndexStamps(*part, schema);
           }
           size_t since_commit = 0;
-          for (size_t i = bounds[c]; i < bounds[c + 1] && !Stopped(options);
+          for (size_t i = 0; i < chunk->files.size() && !Stopped(options);
                ++i) {
-            Parsed item =
-                ProcessFile(files[i], i, schema, nullptr, *builders[j]);
+            const SourceFile& file = chunk->files[i];
+            Parsed item = ProcessFile(file, i, schema, nullptr, *builders[j]);
             if (item.doc && part) {
               part->add_document(*item.doc);
               if (++since_commit >= options.batch_size) {
@@ -396,28 +524,37 @@ Status BuildGeneration(const FileList& files, const Schema& schema,
             item.doc.reset();
             {
               std::lock_guard<std::mutex> lock(summary_mu);
-              Record(item, summary, options.dry_run, files);
+              Record(item, summary, options.dry_run, file.path);
             }
             ++done;
           }
           if (part) part->commit();
         } catch (const Xapian::Error& e) {
-          errors[c] = StatusFromXapian(e, part_paths[c]);
+          std::lock_guard<std::mutex> lock(summary_mu);
+          errors.push_back(StatusFromXapian(e, part_path(chunk->index)));
+          queue.Cancel();
         }
       }
       ++finished;
     });
   }
-  Progress progress(options.progress, files.size());
+  Progress progress(options.progress, 0);
   while (finished.load() < jobs) {
+    progress.set_total(total.load());
     progress.Tick(done.load());
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (auto& t : workers) t.join();
+  lister.join();
+  summary->files = total.load();
+  progress.set_total(total.load());
   progress.Tick(done.load(), true);
   std::sort(summary->actions.begin(), summary->actions.end());
+  NSEARCH_RETURN_IF_ERROR(listed);
   for (const auto& e : errors) NSEARCH_RETURN_IF_ERROR(e);
   if (options.dry_run) return Status::Ok();
+  std::vector<std::string> part_paths;
+  for (size_t c = 0; c < chunks.load(); ++c) part_paths.push_back(part_path(c));
 
   // Merge the parts, in file order, into the generation itself. A stop
   // (signal) may leave the last chunks unstarted: they have no part.
@@ -511,7 +648,8 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
           write_error = StatusFromXapian(e, options.index_path);
         }
       }
-      Record(*item, summary, options.dry_run, files);
+      Record(*item, summary, options.dry_run,
+             options.dry_run ? files.path(item->index) : std::string());
     }
     for (auto& t : workers) t.join();
     progress.Tick(done, true);
@@ -616,9 +754,15 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
   const auto start = Clock::now();
   NSEARCH_ASSIGN_OR_RETURN(const Schema schema, ChooseSchema(options));
 
+  // Every root must exist before anything is written.
+  for (const auto& r : options.roots) {
+    struct stat st;
+    if (::stat(AbsolutePath(r).c_str(), &st) != 0)
+      return NotFound("no such file or folder: " + r);
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+      return InvalidArgument("not a file or folder: " + r);
+  }
   std::vector<std::pair<std::string, std::string>> problems;
-  NSEARCH_ASSIGN_OR_RETURN(const FileList files,
-                           ListContentFiles(options.roots, &problems));
   // The folders whose vanished files are deleted. A file given as a root
   // scopes nothing: indexing one file never deletes its neighbours.
   std::vector<std::string> roots;
@@ -630,12 +774,7 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
   }
 
   IndexSummary summary;
-  summary.files = files.size();
   summary.dry_run = options.dry_run;
-  for (const auto& [path, reason] : problems) {
-    summary.rejected_files.push_back({path, reason, 0, 0, {}});
-    ++summary.rejected;
-  }
 
   const std::string& dir = options.index_path;
   if (IsPlainXapianDatabase(dir)) {
@@ -692,7 +831,7 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
       NSEARCH_ASSIGN_OR_RETURN(generation, CreateGeneration(dir));
     }
     Status built =
-        BuildGeneration(files, schema, generation, options, &summary);
+        BuildGeneration(schema, generation, options, &summary, &problems);
     const bool publish = built.ok() && !options.dry_run &&
                          // Interrupted: keep a complete live index rather than
                          // a partial new one, unless the live one is empty.
@@ -721,8 +860,15 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
       }
     }
   } else {
+    NSEARCH_ASSIGN_OR_RETURN(const FileList files,
+                             ListContentFiles(options.roots, &problems));
+    summary.files = files.size();
     NSEARCH_RETURN_IF_ERROR(
         UpdateGeneration(files, schema, live, options, roots, &summary));
+  }
+  for (const auto& [path, reason] : problems) {
+    summary.rejected_files.push_back({path, reason, 0, 0, {}});
+    ++summary.rejected;
   }
   if (Stopped(options)) summary.interrupted = options.stop->load();
 

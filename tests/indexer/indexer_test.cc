@@ -377,6 +377,39 @@ TEST(WalkerTest, FollowsSymlinksInsideTheRootOnly) {
             Paths(*files));
 }
 
+// A streaming build consumes files as the walk finds them; they must come
+// in the order (and be the set) ListContentFiles gives.
+TEST(WalkerTest, StreamingListsTheSameFilesInTheSameOrder) {
+  TempDir dir;
+  const std::string a = dir.path() + "/a";
+  const std::string b = dir.path() + "/a-b";  // Sorts before "a/".
+  for (const char* f : {"a/a.md", "a/a-b.md", "a/a/x.md", "a/a.b/y.md",
+                        "a/a0.md", "a/.hidden/h.md", "a/z/deep/er.md",
+                        "a-b/k.md", "a-b/j.markdown", "a/notes.txt"})
+    dir.Write(f, "x");
+  fs::create_symlink(a + "/a.md", a + "/link-to-listed.md");  // Skipped.
+  fs::create_symlink(a + "/.hidden/h.md", a + "/link-to-hidden.md");
+  fs::create_symlink(a + "/.hidden/h.md", a + "/zz-second-link.md");
+  fs::create_directory_symlink(a, a + "/z/loop");  // A cycle.
+
+  std::vector<std::pair<std::string, std::string>> problems;
+  const std::vector<std::string> roots = {b, a};
+  ASSERT_TRUE(CanStream(roots));
+  auto listed = ListContentFiles(roots, &problems);
+  ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+  std::vector<std::string> streamed;
+  ASSERT_TRUE(StreamContentFiles(roots, &problems, [&](SourceFile&& f) {
+                streamed.push_back(f.path);
+                return true;
+              }).ok());
+  EXPECT_EQ(Paths(*listed), streamed);
+  EXPECT_EQ(9u, streamed.size());
+  EXPECT_TRUE(std::is_sorted(streamed.begin(), streamed.end()));
+
+  EXPECT_FALSE(CanStream({a, a + "/z"}));  // Nested roots.
+  EXPECT_FALSE(CanStream({a + "/a.md"}));  // A file.
+}
+
 TEST(WalkerTest, RootMayBeAFileOrMustExist) {
   TempDir dir;
   const std::string file = dir.Write("one.md", "x");
