@@ -14,10 +14,11 @@
 
 namespace nsearch::indexer {
 
-// The content files of one run, sorted by path. Compact, because a run holds
-// the whole list: about 100 bytes a file (the path relative to its root in
+// The content files of one run, sorted by path. Compact, because an
+// incremental run (or a full build over roots that are files or nest) holds
+// the whole list: about 110 bytes a file (the path relative to its root in
 // one arena, plus a fixed-size entry) instead of about 250 for a vector of
-// SourceFile, which was most of the memory growth at a million files.
+// SourceFile. Other full builds stream the walk (StreamContentFiles).
 class FileList {
  public:
   size_t size() const { return entries_.size(); }
