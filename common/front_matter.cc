@@ -586,13 +586,8 @@ class FieldReader {
     const FmNode* node = Find(field, &key);
     if (!node) return;
     if (node->type == FmNode::Type::kScalar) {
-      const std::string s = AsciiLower(Trim(node->scalar));
-      if (s == "true" || s == "yes" || s == "on") {
-        *out = true;
-        return;
-      }
-      if (s == "false" || s == "no" || s == "off") {
-        *out = false;
+      if (const auto value = ParseYamlBool(node->scalar)) {
+        *out = *value;
         return;
       }
     }

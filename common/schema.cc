@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/hash.h"
+#include "common/text_util.h"
 
 namespace nsearch {
 
@@ -56,15 +57,9 @@ Result<std::string> ScalarOf(const Json& node, const std::string& where) {
   return node.get<std::string>();
 }
 
-// YAML 1.1 booleans, as yaml-cpp reads them.
 Result<bool> BoolOf(const Json& node, const std::string& where) {
   NSEARCH_ASSIGN_OR_RETURN(std::string v, ScalarOf(node, where));
-  for (const char* t : {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On",
-                        "ON", "y", "Y"})
-    if (v == t) return true;
-  for (const char* f : {"false", "False", "FALSE", "no", "No", "NO", "off",
-                        "Off", "OFF", "n", "N"})
-    if (v == f) return false;
+  if (const auto value = ParseYamlBool(v)) return *value;
   return Invalid(where, "expected true or false, not '" + v + "'");
 }
 

@@ -177,4 +177,11 @@ std::string AsciiLower(std::string_view text) {
   return out;
 }
 
+std::optional<bool> ParseYamlBool(std::string_view text) {
+  const std::string s = AsciiLower(Trim(text));
+  if (s == "true" || s == "yes" || s == "on") return true;
+  if (s == "false" || s == "no" || s == "off") return false;
+  return std::nullopt;
+}
+
 }  // namespace nsearch

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,11 @@ std::string CollapseWhitespace(std::string_view text);
 
 // Lower-cases ASCII letters only.
 std::string AsciiLower(std::string_view text);
+
+// A YAML boolean: true/yes/on or false/no/off in any case, spaces around
+// allowed; nullopt for anything else. Front matter and the schema both use
+// it.
+std::optional<bool> ParseYamlBool(std::string_view text);
 
 }  // namespace nsearch
 

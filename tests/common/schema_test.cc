@@ -278,6 +278,8 @@ TEST(SchemaTest, RejectsOtherInvalidFields) {
                         "filter_prefix: XO}\n"),
                 "unknown kind 'colour'");
   ExpectInvalid(Minimal("  other: {from: [title]}\n"), "needs text: true");
+  ExpectInvalid(Minimal("  other: {from: [title], text: maybe, prefix: XO}\n"),
+                "expected true or false");
   ExpectInvalid(Minimal("  other: {text: true, prefix: XO}\n"),
                 "'from' is required");
   ExpectInvalid(Minimal("aliases:\n  t: nope\n"),

@@ -121,6 +121,15 @@ TEST(TextUtilTest, FilterTermDoesNotSplitUtf8) {
   }
 }
 
+TEST(TextUtilTest, ParsesYamlBooleans) {
+  for (const char* t : {"true", "True", "YES", " on "})
+    EXPECT_EQ(std::optional<bool>(true), ParseYamlBool(t)) << t;
+  for (const char* f : {"false", "No", "OFF"})
+    EXPECT_EQ(std::optional<bool>(false), ParseYamlBool(f)) << f;
+  for (const char* bad : {"", "1", "0", "maybe", "truth"})
+    EXPECT_EQ(std::nullopt, ParseYamlBool(bad)) << bad;
+}
+
 TEST(TextUtilTest, HashesWithFnv1a64) {
   // Reference vectors of 64-bit FNV-1a (offset basis 14695981039346656037).
   EXPECT_EQ(0xcbf29ce484222325ULL, Fnv1a64(""));
