@@ -1,14 +1,13 @@
 #include "indexer/walker.h"
 
-#include <dirent.h>
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <sys/stat.h>
 #include <unordered_set>
 #include <utility>
 
@@ -46,15 +45,15 @@ uint64_t InodeKey(const struct stat& st) {
          static_cast<uint64_t>(st.st_ino);
 }
 
-// Walks folders in path order and calls `emit(path, stat, via_link)` for
-// each content file. A folder's entries are sorted by name, a sub-folder's
+// Walks folders in path order and calls `emit(path, stat)` for each content
+// file. A folder's entries are sorted by name, a sub-folder's
 // name as if it ended in "/": then the walk's order is exactly the order of
 // the full path strings, so files come out sorted without holding the list.
 // Only one folder's names are held at a time (in one arena).
 class Walker {
  public:
-  using Emit = std::function<bool(const std::string& path,
-                                  const struct stat& st, bool via_link)>;
+  using Emit =
+      std::function<bool(const std::string& path, const struct stat& st)>;
 
   Walker(Emit emit, std::vector<std::pair<std::string, std::string>>* problems)
       : emit_(std::move(emit)), problems_(problems) {}
@@ -64,13 +63,6 @@ class Walker {
     real_root_ = real_root;
     return Walk(root.string());
   }
-
-  // Set for streaming: a link to a file is skipped when the walk lists the
-  // file itself (its real path is inside the root, visible and a content
-  // file), and links to one hidden file are kept once. Without it, every
-  // file reached through a link is emitted with via_link for
-  // FileList::Finish to sort out.
-  void SkipLinksToListedFiles() { skip_links_ = true; }
 
  private:
   struct Entry {
@@ -138,16 +130,18 @@ class Walker {
       if (S_ISDIR(est.st_mode)) {
         if (!Walk(entry)) return false;
       } else if (S_ISREG(est.st_mode) &&
-                 IsContentFile(std::string_view(names).substr(e.offset,
-                                                              e.length))) {
-        if (link && skip_links_ && SkipLink(target, est)) continue;
-        if (!emit_(entry, est, link)) return false;
+                 IsContentFile(
+                     std::string_view(names).substr(e.offset, e.length))) {
+        if (link && SkipLink(target, est)) continue;
+        if (!emit_(entry, est)) return false;
       }
     }
     return true;
   }
 
-  // Streaming only: whether a link to a file duplicates a listed file.
+  // A link to a file is skipped when the walk lists the file itself (its
+  // real path is inside the root, visible and a content file), and links
+  // to one hidden file are kept once: no file is indexed twice.
   bool SkipLink(const fs::path& target, const struct stat& st) {
     bool visible = IsContentFile(target.filename().string());
     auto r = real_root_.begin();
@@ -167,7 +161,6 @@ class Walker {
   std::vector<std::pair<std::string, std::string>>* problems_;
   fs::path real_root_;
   std::set<std::pair<dev_t, ino_t>> visited_;
-  bool skip_links_ = false;
   std::unordered_set<uint64_t> linked_;
 };
 
@@ -226,12 +219,12 @@ uint32_t FileList::AddRoot(const std::string& root) {
 }
 
 void FileList::Add(uint32_t root, std::string_view path, int64_t size,
-                   int64_t mtime_ns, uint64_t inode, bool via_link) {
+                   int64_t mtime_ns) {
   std::string_view rel = path;
   if (rel.substr(0, prefixes_[root].size()) == prefixes_[root])
     rel.remove_prefix(prefixes_[root].size());
   entries_.push_back(Entry{arena_.size(), static_cast<uint32_t>(rel.size()),
-                           root, size, mtime_ns, inode, via_link});
+                           root, size, mtime_ns});
   arena_.append(rel);
 }
 
@@ -261,20 +254,6 @@ void FileList::Finish() {
                                return Compare(a, b) == 0;
                              }),
                  entries_.end());
-  if (std::any_of(entries_.begin(), entries_.end(),
-                  [](const Entry& e) { return e.via_link; })) {
-    // A link to a file listed anyway (or through an earlier link) would
-    // index the same file twice.
-    std::unordered_set<uint64_t> seen;
-    for (const Entry& e : entries_)
-      if (!e.via_link) seen.insert(e.inode);
-    entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
-                                  [&](const Entry& e) {
-                                    return e.via_link &&
-                                           !seen.insert(e.inode).second;
-                                  }),
-                   entries_.end());
-  }
   // No shrink_to_fit: it would copy the list (a second copy resident at the
   // peak), while the unused capacity of a large block is never touched and
   // so never resident.
@@ -286,9 +265,9 @@ Result<FileList> ListContentFiles(
   FileList files;
   uint32_t root_index = 0;
   Walker walker(
-      [&](const std::string& path, const struct stat& st, bool via_link) {
+      [&](const std::string& path, const struct stat& st) {
         files.Add(root_index, path, static_cast<int64_t>(st.st_size),
-                  MtimeNs(st), InodeKey(st), via_link);
+                  MtimeNs(st));
         return true;
       },
       problems);
@@ -297,8 +276,7 @@ Result<FileList> ListContentFiles(
     if (!root.dir) {
       root_index = files.AddRoot(root.path.parent_path().string());
       files.Add(root_index, root.path.string(),
-                static_cast<int64_t>(root.st.st_size), MtimeNs(root.st),
-                InodeKey(root.st), false);
+                static_cast<int64_t>(root.st.st_size), MtimeNs(root.st));
       continue;
     }
     root_index = files.AddRoot(root.path.string());
@@ -348,12 +326,11 @@ Status StreamContentFiles(
   });
   std::string root_name;
   Walker walker(
-      [&](const std::string& path, const struct stat& st, bool) {
+      [&](const std::string& path, const struct stat& st) {
         return sink(SourceFile{path, root_name,
                                static_cast<int64_t>(st.st_size), MtimeNs(st)});
       },
       problems);
-  walker.SkipLinksToListedFiles();
   for (const Root& root : resolved) {
     root_name = root.path.string();
     if (!walker.WalkRoot(root.path, root.real)) break;

@@ -16,7 +16,7 @@ namespace nsearch::indexer {
 
 // The content files of one run, sorted by path. Compact, because an
 // incremental run (or a full build over roots that are files or nest) holds
-// the whole list: about 110 bytes a file (the path relative to its root in
+// the whole list: about 100 bytes a file (the path relative to its root in
 // one arena, plus a fixed-size entry) instead of about 250 for a vector of
 // SourceFile. Other full builds stream the walk (StreamContentFiles).
 class FileList {
@@ -48,12 +48,11 @@ class FileList {
   Iterator end() const { return Iterator(this, size()); }
 
   // Building it (the walker). `path` must start with the root followed by
-  // "/" (or be under "/"). `via_link`: reached through a symbolic link.
+  // "/" (or be under "/").
   uint32_t AddRoot(const std::string& root);
-  void Add(uint32_t root, std::string_view path, int64_t size, int64_t mtime_ns,
-           uint64_t inode, bool via_link);
-  // Sorts by path, drops repeated paths, and drops files reached through a
-  // link when the same file (inode) is listed under another path.
+  void Add(uint32_t root, std::string_view path, int64_t size,
+           int64_t mtime_ns);
+  // Sorts by path and drops repeated paths (roots given twice, or nested).
   void Finish();
 
  private:
@@ -63,8 +62,6 @@ class FileList {
     uint32_t root;  // Index in roots_.
     int64_t size;
     int64_t mtime_ns;
-    uint64_t inode;  // Device and inode, mixed.
-    bool via_link;
   };
   std::string_view Prefix(const Entry& e) const { return prefixes_[e.root]; }
   std::string_view Relative(const Entry& e) const {
@@ -81,7 +78,9 @@ class FileList {
 // Lists the `.md` and `.markdown` files under each root, sorted by path.
 // Hidden files and folders (a name starting with ".") are skipped. Symbolic
 // links are followed only when their target lies inside the root, and a
-// folder is never entered twice (no loops). A root may be a single file.
+// folder is never entered twice (no loops). A link to a file the walk lists
+// under its own path is skipped, so no file is listed twice. A root may be a
+// single file.
 //   kNotFound  a root does not exist
 //   kIOError   a root cannot be read
 // Unreadable sub-folders are skipped and reported through `problems`.
@@ -95,8 +94,7 @@ bool CanStream(const std::vector<std::string>& roots);
 
 // Calls `sink` for each content file under `roots` in the order
 // ListContentFiles would list them (sorted by path), as the walk finds
-// them: memory holds one folder's names at a time, not the whole list. A
-// link to a file is skipped when the file is listed under its own path.
+// them: memory holds one folder's names at a time, not the whole list.
 // Stops early when `sink` returns false. REQUIRES: CanStream(roots).
 Status StreamContentFiles(
     const std::vector<std::string>& roots,
