@@ -1,6 +1,8 @@
 #include "indexer/indexer.h"
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -182,6 +184,29 @@ TEST(IndexerTest, ChunkedFullBuildKeepsFileOrderAndLosesNothing) {
   std::sort(sorted.begin(), sorted.end());
   EXPECT_EQ(sorted, paths_by_docid[0]);  // 11 parts, in file order.
   EXPECT_EQ(paths_by_docid[0], paths_by_docid[1]);
+}
+
+// A stop (SIGINT/SIGTERM) during a streaming full build ends the walk and
+// the workers; the index still opens, and the next run finishes the job.
+TEST(IndexerTest, StoppedStreamingBuildLeavesAnIndexTheNextRunCompletes) {
+  TempDir dir;
+  const std::atomic<int> stop{SIGINT};
+  IndexOptions options;
+  options.index_path = dir.path() + "/index";
+  options.roots = {ContentRoot()};
+  options.chunk_files = 5;  // Streams after 20 files.
+  options.stop = &stop;
+  auto stopped = RunIndex(options);
+  ASSERT_TRUE(stopped.ok()) << stopped.error().ToString();
+  EXPECT_EQ(SIGINT, stopped->interrupted);
+  EXPECT_LT(stopped->added, kContentDocs);
+  EXPECT_NO_THROW(Xapian::Database(options.index_path).get_doccount());
+
+  options.stop = nullptr;
+  auto finished = RunIndex(options);
+  ASSERT_TRUE(finished.ok()) << finished.error().ToString();
+  EXPECT_EQ(kContentDocs, finished->documents);
+  EXPECT_EQ(kContentDocs, Xapian::Database(options.index_path).get_doccount());
 }
 
 TEST(IndexerTest, ReindexingAnEditedFileReplacesIt) {
