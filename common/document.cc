@@ -55,6 +55,15 @@ bool ReadDigits(const std::string& s, size_t* pos, size_t n, int* out) {
 
 }  // namespace
 
+int64_t UtcYear(int64_t seconds) {
+  int64_t days = seconds / 86400;
+  if (seconds % 86400 < 0) --days;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  return y;
+}
+
 std::string FormatIsoTime(int64_t seconds) {
   int64_t days = seconds / 86400;
   int64_t rem = seconds % 86400;

@@ -53,6 +53,8 @@ struct Rejection {
 
 // Formats seconds since the epoch as ISO 8601 UTC ("2023-11-16T10:36:52Z").
 std::string FormatIsoTime(int64_t seconds);
+// The UTC year of a time in seconds since the epoch (FormatIsoTime's year).
+int64_t UtcYear(int64_t seconds);
 // Parses ISO 8601 dates and date-times ("2023-11-16", "2023-11-16T10:36:52Z",
 // with fractional seconds or a +hh:mm offset). nullopt when not a date.
 std::optional<int64_t> ParseIsoTime(const std::string& text);

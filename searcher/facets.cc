@@ -1,6 +1,7 @@
 #include "searcher/facets.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "common/document.h"
 
@@ -31,23 +32,33 @@ Result<std::vector<FacetSpec>> ResolveFacets(
 }
 
 FacetSpy::FacetSpy(std::vector<FacetSpec> facets)
-    : facets_(std::move(facets)), counts_(facets_.size()) {}
+    : facets_(std::move(facets)),
+      counts_(facets_.size()),
+      years_(facets_.size()) {}
 
 void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
+  auto count = [](std::map<std::string, size_t, std::less<>>& counts,
+                  std::string_view value) {
+    auto it = counts.find(value);
+    if (it == counts.end())
+      counts.emplace(std::string(value), 1);
+    else
+      ++it->second;
+  };
   for (size_t i = 0; i < facets_.size(); ++i) {
     const std::string value = doc.get_value(facets_[i].slot);
     if (value.empty()) continue;
     if (facets_[i].year) {
-      const auto seconds =
-          static_cast<int64_t>(Xapian::sortable_unserialise(value));
-      ++counts_[i][FormatIsoTime(seconds).substr(0, 4)];
+      ++years_[i][UtcYear(
+          static_cast<int64_t>(Xapian::sortable_unserialise(value)))];
       continue;
     }
+    const std::string_view all(value);
     size_t start = 0;
-    while (start <= value.size()) {
-      size_t end = value.find(kFacetSeparator, start);
-      if (end == std::string::npos) end = value.size();
-      if (end > start) ++counts_[i][value.substr(start, end - start)];
+    while (start <= all.size()) {
+      size_t end = all.find(kFacetSeparator, start);
+      if (end == std::string_view::npos) end = all.size();
+      if (end > start) count(counts_[i], all.substr(start, end - start));
       start = end + 1;
     }
   }
@@ -56,8 +67,17 @@ void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
 Json FacetSpy::ToJson(size_t top) const {
   Json out = Json::object();
   for (size_t i = 0; i < facets_.size(); ++i) {
-    std::vector<std::pair<std::string, size_t>> items(counts_[i].begin(),
-                                                      counts_[i].end());
+    std::vector<std::pair<std::string, size_t>> items;
+    if (facets_[i].year) {
+      for (const auto& [year, n] : years_[i]) {
+        char text[24];
+        std::snprintf(text, sizeof text, "%04lld",
+                      static_cast<long long>(year));
+        items.emplace_back(text, n);
+      }
+    } else {
+      items.assign(counts_[i].begin(), counts_[i].end());
+    }
     std::stable_sort(items.begin(), items.end(),
                      [&](const auto& a, const auto& b) {
                        if (facets_[i].year)

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <xapian.h>
@@ -26,8 +27,10 @@ struct FacetSpec {
 Result<std::vector<FacetSpec>> ResolveFacets(
     const Schema& schema, const std::vector<std::string>& names);
 
-// Counts the values of each facet in the documents the match visits.
-// Thread-safety: one per Enquire, as Xapian requires.
+// Counts the values of each facet in the documents the match visits. The
+// match calls it once per matching document, so it allocates nothing for a
+// value it has seen before. Thread-safety: one per Enquire, as Xapian
+// requires.
 class FacetSpy : public Xapian::MatchSpy {
  public:
   explicit FacetSpy(std::vector<FacetSpec> facets);
@@ -40,7 +43,9 @@ class FacetSpy : public Xapian::MatchSpy {
 
  private:
   std::vector<FacetSpec> facets_;
-  std::vector<std::map<std::string, size_t>> counts_;
+  // Per facet: value -> documents (year facets count in years_).
+  std::vector<std::map<std::string, size_t, std::less<>>> counts_;
+  std::vector<std::map<int64_t, size_t>> years_;
 };
 
 }  // namespace nsearch::searcher

@@ -322,18 +322,28 @@ Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
     }
     if (request.collapse && schema_.collapse_slot())
       enquire.set_collapse_key(*schema_.collapse_slot());
-    FacetSpy spy(facet_specs);
-    if (!facet_specs.empty()) enquire.add_matchspy(&spy);
-    // Facets count the whole match set, so the match must visit it all.
-    const Xapian::doccount check_at_least =
-        facet_specs.empty() ? static_cast<Xapian::doccount>(std::max<size_t>(
-                                  100, request.offset + request.limit))
-                            : db_.get_doccount();
+    const Xapian::doccount check_at_least = static_cast<Xapian::doccount>(
+        std::max<size_t>(100, request.offset + request.limit));
     // --timeout-ms: a hard deadline, checked as the match visits documents.
     const double timeout = request.timeout_ms / 1000.0;
     const bool deadline = request.timeout_ms > 0;
     DeadlineDecider deadline_decider(timeout);
     if (deadline) enquire.set_time_limit(timeout / 2);
+    // Facets count the whole match set, before collapsing (Xapian shows a
+    // match spy every match, duplicates included). An unweighted pass of its
+    // own does that: no BM25, no prior, no collapse table over every match,
+    // and the ranked pass below can stop as early as it would without facets.
+    FacetSpy spy(facet_specs);
+    if (!facet_specs.empty()) {
+      Xapian::Enquire count(db_);
+      // Weight 0: Xapian drops the weight-only prior branch too.
+      count.set_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, query, 0));
+      count.set_weighting_scheme(Xapian::BoolWeight());
+      count.add_matchspy(&spy);
+      if (deadline) count.set_time_limit(timeout / 2);
+      count.get_mset(0, 0, db_.get_doccount(), nullptr,
+                     deadline ? &deadline_decider : nullptr);
+    }
     Xapian::MSet mset = enquire.get_mset(
         static_cast<Xapian::doccount>(request.offset),
         static_cast<Xapian::doccount>(request.limit), check_at_least, nullptr,

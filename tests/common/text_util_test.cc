@@ -245,6 +245,17 @@ TEST(DocumentTimeTest, RejectsDaysPastEndOfMonth) {
   EXPECT_EQ(std::nullopt, ParseIsoTime("2023-04-31"));
 }
 
+TEST(DocumentTimeTest, UtcYearIsTheYearFormatIsoTimeWrites) {
+  for (int64_t t :
+       {int64_t{0}, int64_t{-1}, int64_t{-86400}, int64_t{-86401},
+        int64_t{1704067199}, int64_t{1704067200}, int64_t{1709208000},
+        int64_t{4102444799}, int64_t{4102444800}}) {
+    EXPECT_EQ(std::stoll(FormatIsoTime(t).substr(0, 4)), UtcYear(t)) << t;
+  }
+  EXPECT_EQ(1969, UtcYear(-1));
+  EXPECT_EQ(2024, UtcYear(1704067200));  // 2024-01-01T00:00:00Z
+}
+
 TEST(DocumentTimeTest, FormatsAndRoundTrips) {
   EXPECT_EQ("2023-11-16T10:36:52Z", FormatIsoTime(1700131012));
   EXPECT_EQ("1970-01-01T00:00:00Z", FormatIsoTime(0));

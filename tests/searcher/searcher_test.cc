@@ -1,6 +1,7 @@
 #include "searcher/searcher.h"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -469,6 +470,63 @@ TEST_F(SearcherTest, SortOrdersHitsByValueDescending) {
   EXPECT_EQ(SortOrder::kHeat, *ParseSortOrder("heat"));
   EXPECT_EQ(StatusCode::kInvalidArgument,
             ParseSortOrder("newest").error().code());
+}
+
+// Facets count every match, duplicates of one story included, while the
+// ranked hits stay what they are without facets: more matches than the
+// ranked pass needs to look at (100), so the counts cannot come from it.
+TEST_F(SearcherTest, FacetsCountEveryMatchAndLeaveTheHitsAlone) {
+  std::vector<TestDoc> docs;
+  for (int i = 0; i < 150; ++i) {
+    TestDoc d = MakeDoc("solar/s" + std::to_string(i) + ".md",
+                        "Solar report " + std::to_string(i),
+                        "Solar panels on roof number " + std::to_string(i));
+    d.topics = {i % 3 == 0 ? "Energy" : "Climate"};
+    if (i % 2 == 0) d.topics.push_back("Homes");
+    d.published = i < 40 ? "2021-03-01T08:00:00Z" : "2022-07-15T23:30:00Z";
+    d.quality = i % 100;
+    // Three copies of one story; every other document is its own story.
+    d.url = i < 3 ? "https://example.com/solar/same"
+                  : "https://example.com/solar/" + std::to_string(i);
+    docs.push_back(d);
+  }
+  Index(docs);
+
+  SearchRequest plain;
+  plain.query = "solar";
+  plain.limit = 5;
+  SearchRequest faceted = plain;
+  faceted.facets = {"topic", "year"};
+  const Json with = Search(faceted);
+  const Json without = Search(plain);
+
+  auto counts = [&](const char* facet) {
+    std::map<std::string, int> out;
+    for (const auto& item : with["facets"][facet])
+      out[item["value"].get<std::string>()] = item["count"].get<int>();
+    return out;
+  };
+  EXPECT_EQ((std::map<std::string, int>{
+                {"Climate", 100}, {"Energy", 50}, {"Homes", 75}}),
+            counts("topic"));
+  EXPECT_EQ((std::map<std::string, int>{{"2021", 40}, {"2022", 110}}),
+            counts("year"));
+  // Newest year first.
+  EXPECT_EQ("2022", with["facets"]["year"][0]["value"]);
+
+  ASSERT_EQ(without["hits"].size(), with["hits"].size());
+  for (size_t i = 0; i < with["hits"].size(); ++i) {
+    EXPECT_EQ(without["hits"][i]["id"], with["hits"][i]["id"]);
+    EXPECT_DOUBLE_EQ(without["hits"][i]["score"].get<double>(),
+                     with["hits"][i]["score"].get<double>());
+    EXPECT_EQ(without["hits"][i]["duplicates"], with["hits"][i]["duplicates"]);
+  }
+
+  // The same counts when the hits are sorted and not collapsed.
+  faceted.sort = SortOrder::kDate;
+  faceted.collapse = false;
+  const Json sorted = Search(faceted);
+  EXPECT_EQ(with["facets"], sorted["facets"]);
 }
 
 TEST_F(SearcherTest, LimitAndOffsetPageThroughHits) {
