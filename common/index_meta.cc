@@ -1,13 +1,16 @@
 #include "common/index_meta.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <iterator>
 #include <string_view>
 
 #include "common/analyzer.h"
 #include "common/hash.h"
 #include "common/output.h"
+#include "common/text_util.h"
 #include "common/url.h"
 
 namespace nsearch {
@@ -63,6 +66,111 @@ double DecodePrior(const std::string& value) {
   return value.empty() ? 0.0 : Xapian::sortable_unserialise(value);
 }
 
+namespace {
+
+std::string EncodePriorChunk(const std::vector<double>& priors) {
+  size_t n = priors.size();
+  while (n > 0 && priors[n - 1] == 0) --n;
+  std::string out;
+  out.reserve(8 * n);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t bits;
+    std::memcpy(&bits, &priors[i], sizeof bits);
+    for (int b = 0; b < 8; ++b)
+      out.push_back(static_cast<char>((bits >> (8 * b)) & 0xff));
+  }
+  return out;
+}
+
+void WriteChunk(Xapian::WritableDatabase& db, uint32_t chunk,
+                const std::vector<double>& priors) {
+  // set_metadata with an empty value deletes the key.
+  db.set_metadata(PriorChunkKey(chunk), EncodePriorChunk(priors));
+}
+
+}  // namespace
+
+std::string PriorChunkKey(uint32_t chunk) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string key = kMetaPriorChunkPrefix;
+  for (int shift = 28; shift >= 0; shift -= 4)
+    key.push_back(kHex[(chunk >> shift) & 0xf]);
+  return key;
+}
+
+void ReadPriorChunk(const Xapian::Database& db, uint32_t chunk, double* out) {
+  const std::string value = db.get_metadata(PriorChunkKey(chunk));
+  for (size_t i = 0; i < kPriorChunkDocs; ++i)
+    out[i] = PriorChunkEntry(value, i);
+}
+
+void WriteAllPriorChunks(Xapian::WritableDatabase& db) {
+  std::set<std::string> stale;
+  for (auto it = db.metadata_keys_begin(kMetaPriorChunkPrefix);
+       it != db.metadata_keys_end(kMetaPriorChunkPrefix); ++it)
+    stale.insert(*it);
+  std::vector<double> priors(kPriorChunkDocs, 0.0);
+  uint32_t chunk = 0;
+  bool any = false;
+  auto write = [&] {
+    if (!any) return;
+    WriteChunk(db, chunk, priors);
+    stale.erase(PriorChunkKey(chunk));
+    std::fill(priors.begin(), priors.end(), 0.0);
+    any = false;
+  };
+  for (auto it = db.valuestream_begin(kPriorSlot);
+       it != db.valuestream_end(kPriorSlot); ++it) {
+    const Xapian::docid did = it.get_docid();
+    if (did / kPriorChunkDocs != chunk) {
+      write();
+      chunk = did / kPriorChunkDocs;
+    }
+    priors[did % kPriorChunkDocs] = DecodePrior(*it);
+    any = true;
+  }
+  write();
+  for (const auto& key : stale) db.set_metadata(key, "");
+}
+
+Xapian::docid FirstPriorChunkMismatch(const Xapian::Database& db) {
+  std::vector<double> expected(kPriorChunkDocs), stored(kPriorChunkDocs);
+  auto it = db.valuestream_begin(kPriorSlot);
+  const auto end = db.valuestream_end(kPriorSlot);
+  const Xapian::docid last = db.get_lastdocid();
+  for (uint32_t chunk = 0; chunk <= last / kPriorChunkDocs; ++chunk) {
+    std::fill(expected.begin(), expected.end(), 0.0);
+    for (; it != end && it.get_docid() / kPriorChunkDocs == chunk; ++it)
+      expected[it.get_docid() % kPriorChunkDocs] = DecodePrior(*it);
+    ReadPriorChunk(db, chunk, stored.data());
+    for (Xapian::docid i = 0; i < kPriorChunkDocs; ++i) {
+      if (expected[i] != stored[i]) return chunk * kPriorChunkDocs + i;
+    }
+  }
+  return 0;
+}
+
+void PriorChunkWriter::Set(Xapian::docid did, double prior) {
+  pending_.emplace_back(did, prior);
+}
+
+void PriorChunkWriter::Flush(Xapian::WritableDatabase& db) {
+  for (const auto& [did, prior] : pending_) {
+    const uint32_t chunk = did / kPriorChunkDocs;
+    auto it = chunks_.find(chunk);
+    if (it == chunks_.end()) {
+      // The committed chunk: this writer has not written it yet.
+      it = chunks_.emplace(chunk, std::vector<double>(kPriorChunkDocs)).first;
+      ReadPriorChunk(db, chunk, it->second.data());
+    }
+    it->second[did % kPriorChunkDocs] = prior;
+    dirty_.insert(chunk);
+  }
+  pending_.clear();
+  for (uint32_t chunk : dirty_) WriteChunk(db, chunk, chunks_[chunk]);
+  dirty_.clear();
+}
+
 uint32_t RootHash(std::string_view root) {
   const uint64_t h = Fnv1a64(root);
   return static_cast<uint32_t>(h ^ (h >> 32));
@@ -109,19 +217,42 @@ bool FileState::Parse(const std::string& value) {
 }
 
 std::string EncodeStoredRecord(const Json& fields) {
+  // A valid UTF-8 body goes after the JSON as it is (see kRecordFields).
+  std::string body;
+  auto b = fields.find("body");
+  if (b != fields.end() && b->is_string() &&
+      FindInvalidUtf8(b->get_ref<const std::string&>()) == std::string::npos)
+    body = b->get<std::string>();
   Json record = Json::array();
   for (const char* key : kRecordFields) {
     auto it = fields.find(key);
-    record.push_back(it == fields.end() ? Json(nullptr) : *it);
+    if (it == fields.end() || (!body.empty() && it == b))
+      record.push_back(nullptr);
+    else
+      record.push_back(*it);
   }
   while (!record.empty() && record.back().is_null())
     record.erase(record.end() - 1);
-  return DumpJson(record);
+  std::string out = DumpJson(record);
+  if (!body.empty()) {
+    out.push_back('\0');
+    out += body;
+  }
+  return out;
+}
+
+bool IsStoredRecord(const std::string& data) {
+  const std::string_view json =
+      std::string_view(data).substr(0, data.find('\0'));
+  return Json::accept(json) && json.size() > 0 && json[0] == '[';
 }
 
 Json ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
+  const std::string data = doc.get_data();
+  const size_t nul = data.find('\0');
   const Json record =
-      Json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
+      Json::parse(std::string_view(data).substr(0, nul), nullptr,
+                  /*allow_exceptions=*/false);
   auto field = [&](size_t i) -> Json {
     return record.is_array() && i < record.size() ? record[i] : Json(nullptr);
   };
@@ -167,7 +298,8 @@ Json ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
   out["published"] = field(kPublished);
   out["quality"] = field(kQuality);
   out["heat"] = field(kHeat);
-  out["body"] = text(kBody);
+  out["body"] =
+      nul == std::string::npos ? text(kBody) : Json(data.substr(nul + 1));
   out["original_url"] =
       field(kOriginalUrl).is_null() ? out["url"] : text(kOriginalUrl);
   out["is_published"] = field(kIsPublished);

@@ -4,7 +4,12 @@
 #ifndef NSEARCH_COMMON_INDEX_META_H_
 #define NSEARCH_COMMON_INDEX_META_H_
 
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -14,7 +19,7 @@
 namespace nsearch {
 
 // Bumped when the index layout changes (terms, values, stored data).
-inline constexpr int kIndexFormat = 2;
+inline constexpr int kIndexFormat = 3;
 
 // Metadata keys.
 inline constexpr const char* kMetaFormat = "nsearch.format";
@@ -39,10 +44,57 @@ inline constexpr const char* kRootPrefix = "XR";
 // range (schemas use small slot numbers).
 inline constexpr unsigned kStateSlot = 0xFFFFFF00u;
 // The document's whole ranking prior with the schema's weights (quality and
-// heat priors summed), as EncodePrior writes it. One value stream read per
-// candidate instead of two, and no arithmetic at query time; queries that
-// override the weights (--boost) read the quality and heat slots instead.
+// heat priors summed), as EncodePrior writes it: the source of the prior
+// chunks below. Queries that override the weights (--boost) read the quality
+// and heat slots instead.
 inline constexpr unsigned kPriorSlot = 0xFFFFFF01u;
+
+// The same priors as arrays in the index metadata, which queries read:
+// chunk c (key PriorChunkKey(c)) holds the priors of docids
+// c * kPriorChunkDocs ... c * kPriorChunkDocs + kPriorChunkDocs - 1 as
+// 8-byte IEEE doubles, trailing zeros cut; a missing chunk is all zeros (no
+// prior). Reading a value stream costs a decode per document between two
+// candidates (a third of a common word's query time); a chunk is one
+// metadata read per 1024 docids, then array reads. The indexer writes the
+// chunks in the same commit as the documents, so they always agree.
+inline constexpr Xapian::docid kPriorChunkDocs = 1024;
+inline constexpr const char* kMetaPriorChunkPrefix = "nsearch.prior.";
+std::string PriorChunkKey(uint32_t chunk);
+// Entry `i` of a chunk's stored value (0 past its end).
+inline double PriorChunkEntry(const std::string& value, size_t i) {
+  if (8 * i + 8 > value.size()) return 0.0;
+  uint64_t bits;
+  std::memcpy(&bits, value.data() + 8 * i, sizeof bits);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  bits = __builtin_bswap64(bits);  // Stored little-endian.
+#endif
+  double prior;
+  std::memcpy(&prior, &bits, sizeof prior);
+  return prior;
+}
+// Fills out[0 .. kPriorChunkDocs) with chunk `chunk` of `db`.
+void ReadPriorChunk(const Xapian::Database& db, uint32_t chunk, double* out);
+// Rewrites every chunk of `db` from kPriorSlot (after a full build).
+void WriteAllPriorChunks(Xapian::WritableDatabase& db);
+
+// The first docid whose prior in the chunks differs from its kPriorSlot
+// value (0 when all agree), for `nsearch check`.
+Xapian::docid FirstPriorChunkMismatch(const Xapian::Database& db);
+
+// Keeps the prior chunks of a database being updated in step with its
+// documents: Set() each document written or deleted (prior 0), Flush()
+// before each commit. Not thread-safe.
+class PriorChunkWriter {
+ public:
+  void Set(Xapian::docid did, double prior);
+  // Writes the chunks changed since the last Flush.
+  void Flush(Xapian::WritableDatabase& db);
+
+ private:
+  std::map<uint32_t, std::vector<double>> chunks_;  // Read on first Set.
+  std::set<uint32_t> dirty_;
+  std::vector<std::pair<Xapian::docid, double>> pending_;
+};
 
 // The file state stored in kStateSlot, for incremental indexing: 28 bytes
 // plus the size as a varint (usually 30-31 bytes).
@@ -66,6 +118,10 @@ uint32_t RootHash(std::string_view root);
 // record, which keeps the docdata table as small as a plain index's.
 // provider_name and provider_domain are shown as provider {name, domain};
 // original_url is null when it equals url, is_published when unknown.
+// A body that is valid UTF-8 is not in the array (null there) but after it,
+// behind a NUL byte, as it is: a hit then parses ~500 bytes of JSON instead
+// of ~2,500 (the body is only read for a snippet when the excerpt has no
+// match, and JSON text never holds a raw NUL).
 inline constexpr const char* kRecordFields[] = {"path",
                                                 "title",
                                                 "url",
@@ -91,6 +147,8 @@ std::string EncodeStoredRecord(const Json& fields);
 // with the id (the hash of the path) and, when `file_state` is set, the
 // file's size and mtime from kStateSlot (one more read, which hits skip).
 Json ReadStoredRecord(const Xapian::Document& doc, bool file_state = true);
+// Whether `data` is a record EncodeStoredRecord could have written.
+bool IsStoredRecord(const std::string& data);
 
 // A prior as Xapian::sortable_serialise writes it (exact, and only 2-3
 // bytes for typical priors). Decoding "" gives 0.

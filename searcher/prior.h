@@ -5,26 +5,26 @@
 // text query by OP_AND_MAYBE, so it reorders matches but never adds any.
 //
 // Two ways to read it:
-//  - Precomputed(): the index's kPriorSlot, which holds every document's
-//    prior with the schema's weights already summed (one value per
-//    candidate, nothing to compute). The default.
-//  - Scaled(): one number slot (quality or heat) with per-query weights,
-//    for --boost.
-
+//  - PriorTableSource: the index's prior chunks (kPriorChunkDocs), which
+//    hold every document's prior with the schema's weights already summed.
+//    The default.
+//  - PriorPostingSource::Scaled(): one number slot (quality or heat) with
+//    per-query weights, for --boost.
 #ifndef NSEARCH_SEARCHER_PRIOR_H_
 #define NSEARCH_SEARCHER_PRIOR_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <xapian.h>
 
+#include "common/index_meta.h"
+
 namespace nsearch::searcher {
 
 class PriorPostingSource : public Xapian::ValuePostingSource {
  public:
-  // REQUIRES: max_weight >= 0 (the largest prior in the slot).
-  static PriorPostingSource* Precomputed(double max_weight);
   // REQUIRES: weight >= 0, cap > 0.
   static PriorPostingSource* Scaled(Xapian::valueno value_slot, double weight,
                                     double cap);
@@ -38,34 +38,43 @@ class PriorPostingSource : public Xapian::ValuePostingSource {
   std::string get_description() const override;
 
  private:
-  PriorPostingSource(Xapian::valueno value_slot, bool precomputed,
-                     double weight, double cap);
+  PriorPostingSource(Xapian::valueno value_slot, double weight, double cap);
 
-  bool precomputed_;
-  double weight_;  // Precomputed: the maximum prior.
-  double cap_;     // Scaled only.
+  double weight_;
+  double cap_;
 };
 
-// Every document's precomputed prior (kPriorSlot) in memory, indexed by
-// docid, for one revision of one database. A long-lived searcher (batch
-// mode) loads it once per revision: a lookup is then an array read instead
-// of a value-stream read per candidate.
+// The priors of one revision of one database, read chunk by chunk from the
+// index metadata as the match asks for them. A searcher keeps one: in batch
+// mode the chunks read stay loaded for the next requests at that revision.
 class PriorTable {
  public:
-  // The priors of `db` at its current revision (loaded when the database or
-  // its revision differs from the last call). Not thread-safe.
-  const std::vector<double>& Get(const Xapian::Database& db);
-  // How many documents of the last Get() have a prior.
+  // Follows `db` at its current revision: forgets what it loaded when the
+  // database or its revision changed since the last call. Not thread-safe.
+  void Reset(const Xapian::Database& db);
+  // The prior of `did` (0 for none). REQUIRES: Reset; did <= last_docid().
+  double At(Xapian::docid did) {
+    const uint32_t chunk = did / kPriorChunkDocs;
+    if (!loaded_[chunk]) Load(chunk);
+    return PriorChunkEntry(chunks_[chunk], did % kPriorChunkDocs);
+  }
+  Xapian::docid last_docid() const { return last_docid_; }
+  // How many documents have a prior.
   Xapian::doccount count() const { return count_; }
 
  private:
-  std::string key_;  // uuid and revision of the loaded priors.
-  std::vector<double> priors_;
+  void Load(uint32_t chunk);
+
+  Xapian::Database db_;
+  std::string key_;  // uuid and revision of the table.
+  std::vector<std::string> chunks_;  // As stored; read when first needed.
+  std::vector<bool> loaded_;
+  Xapian::docid last_docid_ = 0;
   Xapian::doccount count_ = 0;
 };
 
-// The precomputed prior read from a PriorTable. Same weights as
-// PriorPostingSource::Precomputed().
+// The precomputed prior (schema weights) read from a PriorTable: matches
+// the documents with a prior > 0.
 class PriorTableSource : public Xapian::PostingSource {
  public:
   // REQUIRES: `table` outlives the query.
@@ -75,19 +84,18 @@ class PriorTableSource : public Xapian::PostingSource {
   Xapian::doccount get_termfreq_min() const override { return count_; }
   Xapian::doccount get_termfreq_est() const override { return count_; }
   Xapian::doccount get_termfreq_max() const override { return count_; }
-  double get_weight() const override { return (*priors_)[pos_]; }
+  double get_weight() const override { return table_->At(pos_); }
   Xapian::docid get_docid() const override { return pos_; }
   void next(double min_wt) override;
   void skip_to(Xapian::docid did, double min_wt) override;
   bool check(Xapian::docid did, double min_wt) override;
-  bool at_end() const override { return pos_ >= priors_->size(); }
+  bool at_end() const override { return pos_ > table_->last_docid(); }
   PriorTableSource* clone() const override;
   std::string get_description() const override;
 
  private:
   PriorTable* table_;
   double max_weight_;
-  const std::vector<double>* priors_ = nullptr;
   Xapian::doccount count_ = 0;
   Xapian::docid pos_ = 0;
 };

@@ -238,11 +238,9 @@ Result<std::pair<ParsedQuery, Xapian::Query>> Searcher::Build(
       // The schema's weights: the index holds each document's sum.
       const double max = std::max(0.0, schema_.quality_prior().weight) +
                          std::max(0.0, schema_.heat_prior().weight);
-      if (max > 0 && priors_in_memory_)
+      if (max > 0)
         priors.emplace_back(
             (new PriorTableSource(&prior_table_, max))->release());
-      else if (max > 0)
-        priors.emplace_back(PriorPostingSource::Precomputed(max)->release());
     } else {
       auto add_prior = [&](const char* field_name, const PriorSpec& spec,
                            std::optional<double> boost) {
@@ -509,6 +507,15 @@ Result<Json> Searcher::Check(const std::string& path) {
   if (errors > 0)
     return Corruption("index " + path + " has " + std::to_string(errors) +
                       " errors:\n" + report.str());
+  try {
+    if (const Xapian::docid bad = FirstPriorChunkMismatch(searcher->db_))
+      return Corruption("index " + path + ": the ranking prior of document " +
+                        std::to_string(bad) +
+                        " differs between its value slot and the prior "
+                        "chunks; rebuild the index (nsearch index --rebuild)");
+  } catch (const Xapian::Error& e) {
+    return Corruption("index " + path + " failed the check: " + e.get_msg());
+  }
   return Json{{"version", kOutputVersion},
               {"ok", true},
               {"errors", errors},
@@ -541,7 +548,7 @@ Result<Json> Searcher::Show(const std::string& id_or_path) {
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
   return WithReopen(db_, path_, [&]() -> Result<Json> {
     const Xapian::Document doc = db_.get_document(docid);
-    if (!Json::accept(doc.get_data()))
+    if (!IsStoredRecord(doc.get_data()))
       return Corruption("stored data of " + id_or_path + " is not JSON");
     Json data = ReadStoredRecord(doc);
     return Json{{"version", kOutputVersion}, {"document", data}};

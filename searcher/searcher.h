@@ -89,10 +89,6 @@ class Searcher {
   // nothing changed). A rebuild publishes a new generation: compare
   // generation() with LiveGeneration() and open a new Searcher for that.
   Status Reopen();
-  // Keeps every document's ranking prior in memory (per revision) instead
-  // of reading it from the index for each candidate: for long-lived
-  // searchers (batch mode), where it pays back after a few queries.
-  void KeepPriorsInMemory() { priors_in_memory_ = true; }
 
  private:
   Searcher(std::string path, Xapian::Database db, Schema schema,
@@ -118,7 +114,7 @@ class Searcher {
   Schema schema_;
   std::unique_ptr<Analyzer> analyzer_;
   QueryParser parser_;
-  bool priors_in_memory_ = false;
+  // The priors read so far at the open revision (kept across queries).
   PriorTable prior_table_;
 };
 

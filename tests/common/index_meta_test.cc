@@ -2,10 +2,14 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <xapian.h>
+
+#include "tests/support/test_support.h"
 
 namespace nsearch {
 namespace {
@@ -52,6 +56,79 @@ TEST(PriorEncodingTest, IsExactAndEmptyIsZero) {
   EXPECT_LE(EncodePrior(1.22).size(), 8u);
 }
 
+// The priors of docids 1..last as the chunks hold them.
+std::vector<double> ChunkPriors(const Xapian::Database& db) {
+  std::vector<double> out(1, 0.0), chunk(kPriorChunkDocs);
+  for (uint32_t c = 0; c <= db.get_lastdocid() / kPriorChunkDocs; ++c) {
+    ReadPriorChunk(db, c, chunk.data());
+    for (Xapian::docid i = 0; i < kPriorChunkDocs; ++i) {
+      const Xapian::docid did = c * kPriorChunkDocs + i;
+      if (did >= 1 && did <= db.get_lastdocid()) out.push_back(chunk[i]);
+    }
+  }
+  return out;
+}
+
+Xapian::Document DocWithPrior(double prior) {
+  Xapian::Document doc;
+  if (prior > 0) doc.add_value(kPriorSlot, EncodePrior(prior));
+  return doc;
+}
+
+TEST(PriorChunkTest, KeysSortInChunkOrder) {
+  EXPECT_EQ("nsearch.prior.00000000", PriorChunkKey(0));
+  EXPECT_EQ("nsearch.prior.0000ff01", PriorChunkKey(0xff01));
+  EXPECT_LT(PriorChunkKey(9), PriorChunkKey(10));
+}
+
+TEST(PriorChunkTest, WriteAllThenUpdateAgreesWithTheSlot) {
+  nsearch::testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  // Three chunks; some documents without a prior, chunk 1 with none at all.
+  std::vector<double> expected(1, 0.0);
+  for (Xapian::docid did = 1; did <= 2 * kPriorChunkDocs + 10; ++did) {
+    const bool in_gap = did >= kPriorChunkDocs && did < 2 * kPriorChunkDocs;
+    const double prior = (did % 7 == 0 || in_gap) ? 0.0 : 0.001 * did;
+    db.add_document(DocWithPrior(prior));
+    expected.push_back(prior);
+  }
+  WriteAllPriorChunks(db);
+  db.commit();
+  EXPECT_EQ(expected, ChunkPriors(db));
+  EXPECT_EQ(0u, FirstPriorChunkMismatch(db));
+  EXPECT_EQ("", db.get_metadata(PriorChunkKey(1)));  // All zeros: no key.
+
+  // Updates over two commits: replace, delete, add past the last chunk.
+  PriorChunkWriter writer;
+  db.replace_document(5, DocWithPrior(1.25));
+  writer.Set(5, 1.25);
+  expected[5] = 1.25;
+  db.delete_document(6);
+  writer.Set(6, 0);
+  expected[6] = 0;
+  writer.Flush(db);
+  db.commit();
+  EXPECT_EQ(expected, ChunkPriors(db));
+  const Xapian::docid added = db.add_document(DocWithPrior(0.5));
+  writer.Set(added, 0.5);
+  expected.push_back(0.5);
+  db.replace_document(kPriorChunkDocs + 3, DocWithPrior(0.75));
+  writer.Set(kPriorChunkDocs + 3, 0.75);
+  expected[kPriorChunkDocs + 3] = 0.75;
+  writer.Flush(db);
+  db.commit();
+  EXPECT_EQ(expected, ChunkPriors(db));
+  EXPECT_EQ(0u, FirstPriorChunkMismatch(db));
+
+  // A chunk that disagrees is found.
+  db.replace_document(9, DocWithPrior(0.3));
+  db.commit();
+  EXPECT_EQ(9u, FirstPriorChunkMismatch(db));
+  WriteAllPriorChunks(db);
+  db.commit();
+  EXPECT_EQ(0u, FirstPriorChunkMismatch(db));
+}
+
 TEST(UrlTermTest, EqualForEquivalentUrlsOnly) {
   EXPECT_EQ(UrlTerm("XU", "https://Example.com/a/"),
             UrlTerm("XU", "https://example.com/a"));
@@ -89,12 +166,33 @@ TEST(StoredRecordTest, RoundTripsAndFillsWhatWasLeftOut) {
   EXPECT_EQ(42, record["size"]);
   EXPECT_EQ(7, record["mtime_ns"]);
 
+  EXPECT_EQ("", record["body"]);
+  EXPECT_TRUE(IsStoredRecord(doc.get_data()));
+
+  // A body goes after the JSON, behind a NUL, as it is; one that is not
+  // valid UTF-8 stays in the JSON, where the encoder replaces the bad bytes.
+  fields["body"] = "Body text: caf\xc3\xa9 and \"quotes\"\n";
+  doc.set_data(EncodeStoredRecord(fields));
+  const std::string data = doc.get_data();
+  ASSERT_NE(std::string::npos, data.find('\0'));
+  EXPECT_EQ(fields["body"].get<std::string>(),
+            data.substr(data.find('\0') + 1));
+  EXPECT_EQ(fields["body"], ReadStoredRecord(doc)["body"]);
+  EXPECT_EQ("A", ReadStoredRecord(doc)["title"]);
+  EXPECT_TRUE(IsStoredRecord(data));
+  fields["body"] = "bad \xff byte";
+  doc.set_data(EncodeStoredRecord(fields));
+  EXPECT_EQ(std::string::npos, doc.get_data().find('\0'));
+  EXPECT_EQ("bad \xef\xbf\xbd byte", ReadStoredRecord(doc)["body"]);
+
   // Garbage gives an empty record, not an exception.
   Xapian::Document broken;
   broken.set_data("{not json");
   const Json empty = ReadStoredRecord(broken);
   EXPECT_EQ("", empty["title"]);
   EXPECT_FALSE(empty.contains("size"));
+  EXPECT_FALSE(IsStoredRecord("{not json"));
+  EXPECT_FALSE(IsStoredRecord(""));
 }
 
 }  // namespace

@@ -316,7 +316,7 @@ TEST_F(SearcherTest, QualityBoostOverridesTheSchemaWeight) {
 // The default prior comes precomputed from the index (one slot); --boost
 // computes it from the quality and heat slots. With the schema's own weights
 // (quality 1.0, heat 0.5) both must give the same scores.
-TEST_F(SearcherTest, PrecomputedPriorEqualsTheOneFromTheSlots) {
+TEST_F(SearcherTest, ChunkedPriorEqualsTheOneFromTheSlots) {
   std::vector<TestDoc> docs = TwinDocs();
   docs[0].heat = 80;
   docs[1].heat = 250;  // Above the cap: counts as 100.
@@ -348,21 +348,20 @@ TEST_F(SearcherTest, PrecomputedPriorEqualsTheOneFromTheSlots) {
               precomputed["hits"][0]["score"].get<double>(), 1e-9);
 }
 
-// Batch mode keeps the priors in memory; results must be the same as
-// reading them from the index, also after the index changes underneath.
-TEST_F(SearcherTest, PriorsInMemoryGiveTheSameResultsAndFollowUpdates) {
+// A long-lived searcher (batch mode) keeps the prior chunks it has read for
+// its revision; results must be the same as a fresh searcher's, also after
+// the index changes underneath.
+TEST_F(SearcherTest, ALongLivedSearcherFollowsPriorUpdates) {
   std::vector<TestDoc> docs = TwinDocs();
   docs[0].heat = 30;
   Index(docs);
-  auto opened = Searcher::Open(IndexDir());
-  ASSERT_TRUE(opened.ok());
-  std::unique_ptr<Searcher> in_memory = std::move(opened).value();
-  in_memory->KeepPriorsInMemory();
   SearchRequest request;
   request.query = "serverless";
   auto same_as_index = [&] {
-    auto a = searcher_->Search(request);
-    auto b = in_memory->Search(request);
+    auto opened = Searcher::Open(IndexDir());
+    ASSERT_TRUE(opened.ok());
+    auto a = (*opened)->Search(request);
+    auto b = searcher_->Search(request);
     ASSERT_TRUE(a.ok() && b.ok());
     ASSERT_EQ((*a)["hits"].size(), (*b)["hits"].size());
     for (size_t i = 0; i < (*a)["hits"].size(); ++i) {
@@ -372,7 +371,7 @@ TEST_F(SearcherTest, PriorsInMemoryGiveTheSameResultsAndFollowUpdates) {
     }
   };
   same_as_index();
-  EXPECT_EQ(100, (*in_memory->Search(request))["hits"][0]["quality"]);
+  EXPECT_EQ(100, (*searcher_->Search(request))["hits"][0]["quality"]);
 
   // The low-quality twin becomes the best one: a new revision.
   TestDoc better = docs[0];
@@ -384,9 +383,8 @@ TEST_F(SearcherTest, PriorsInMemoryGiveTheSameResultsAndFollowUpdates) {
   options.roots = {ContentDir()};
   ASSERT_TRUE(indexer::RunIndex(options).ok());
   ASSERT_TRUE(searcher_->Reopen().ok());
-  ASSERT_TRUE(in_memory->Reopen().ok());
   same_as_index();
-  const Json after = *in_memory->Search(request);
+  const Json after = *searcher_->Search(request);
   EXPECT_EQ(Json(better.heat.value()), after["hits"][0]["heat"]);
 }
 
