@@ -143,7 +143,8 @@ Xapian::docid FirstPriorChunkMismatch(const Xapian::Database& db) {
     for (; it != end && it.get_docid() / kPriorChunkDocs == chunk; ++it)
       expected[it.get_docid() % kPriorChunkDocs] = DecodePrior(*it);
     ReadPriorChunk(db, chunk, stored.data());
-    for (Xapian::docid i = 0; i < kPriorChunkDocs; ++i) {
+    // Docid 0 is never a document: entry 0 of chunk 0 is not read.
+    for (Xapian::docid i = chunk == 0 ? 1 : 0; i < kPriorChunkDocs; ++i) {
       if (expected[i] != stored[i]) return chunk * kPriorChunkDocs + i;
     }
   }

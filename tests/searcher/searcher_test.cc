@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "common/output.h"
 #include "common/status.h"
@@ -736,6 +737,23 @@ TEST_F(SearcherTest, StatsCountDocuments) {
   EXPECT_EQ(1, (*stats)["schema"]["version"]);
   EXPECT_EQ(2u, (*stats)["index"]["documents"].get<size_t>());
   EXPECT_GT((*stats)["terms"].get<size_t>(), 0u);
+}
+
+TEST_F(SearcherTest, CheckFindsPriorChunksThatDisagreeWithTheDocuments) {
+  Index(TwinDocs());
+  auto ok = Searcher::Check(IndexDir());
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_EQ(true, (*ok)["ok"]);
+  {
+    Xapian::WritableDatabase db(LiveGeneration(IndexDir()), Xapian::DB_OPEN);
+    db.set_metadata(PriorChunkKey(0), std::string(16, '\x01'));
+    db.commit();
+  }
+  auto bad = Searcher::Check(IndexDir());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(StatusCode::kCorruption, bad.error().code());
+  EXPECT_NE(std::string::npos, bad.error().message().find("prior"))
+      << bad.error().message();
 }
 
 TEST_F(SearcherTest, ShowFindsADocumentByIdOrPath) {
