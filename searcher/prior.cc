@@ -62,14 +62,21 @@ void PriorTable::Reset(const Xapian::Database& db) {
   db_ = db;
   last_docid_ = db.get_lastdocid();
   count_ = db.get_value_freq(kPriorSlot);
-  chunks_.assign(last_docid_ / kPriorChunkDocs + 1, std::string());
-  loaded_.assign(chunks_.size(), false);
+  chunks_.assign(keep_ ? last_docid_ / kPriorChunkDocs + 1 : 1, std::string());
+  loaded_.assign(keep_ ? chunks_.size() : 0, false);
+  current_ = UINT32_MAX;
+  current_chunk_ = nullptr;
   key_ = key;
 }
 
 void PriorTable::Load(uint32_t chunk) {
-  chunks_[chunk] = db_.get_metadata(PriorChunkKey(chunk));
-  loaded_[chunk] = true;
+  std::string* slot = keep_ ? &chunks_[chunk] : &chunks_[0];
+  if (!keep_ || !loaded_[chunk]) {
+    *slot = db_.get_metadata(PriorChunkKey(chunk));
+    if (keep_) loaded_[chunk] = true;
+  }
+  current_ = chunk;
+  current_chunk_ = slot;
 }
 
 PriorTableSource::PriorTableSource(PriorTable* table, double max_weight)

@@ -45,18 +45,22 @@ class PriorPostingSource : public Xapian::ValuePostingSource {
 };
 
 // The priors of one revision of one database, read chunk by chunk from the
-// index metadata as the match asks for them. A searcher keeps one: in batch
-// mode the chunks read stay loaded for the next requests at that revision.
+// index metadata as the match asks for them. A match visits docids in
+// increasing order, so it needs one chunk at a time: a one-shot searcher
+// holds only the current chunk (no memory to fault in per chunk). With
+// KeepChunks(), for a long-lived searcher (batch mode), the chunks read stay
+// loaded for later requests at the same revision.
 class PriorTable {
  public:
+  void KeepChunks() { keep_ = true; }
   // Follows `db` at its current revision: forgets what it loaded when the
   // database or its revision changed since the last call. Not thread-safe.
   void Reset(const Xapian::Database& db);
   // The prior of `did` (0 for none). REQUIRES: Reset; did <= last_docid().
   double At(Xapian::docid did) {
     const uint32_t chunk = did / kPriorChunkDocs;
-    if (!loaded_[chunk]) Load(chunk);
-    return PriorChunkEntry(chunks_[chunk], did % kPriorChunkDocs);
+    if (chunk != current_) Load(chunk);
+    return PriorChunkEntry(*current_chunk_, did % kPriorChunkDocs);
   }
   Xapian::docid last_docid() const { return last_docid_; }
   // How many documents have a prior.
@@ -65,10 +69,14 @@ class PriorTable {
  private:
   void Load(uint32_t chunk);
 
+  bool keep_ = false;
   Xapian::Database db_;
   std::string key_;  // uuid and revision of the table.
-  std::vector<std::string> chunks_;  // As stored; read when first needed.
-  std::vector<bool> loaded_;
+  // KeepChunks: every chunk, as stored ("" until read); else chunks_[0].
+  std::vector<std::string> chunks_;
+  std::vector<bool> loaded_;       // KeepChunks only.
+  uint32_t current_ = UINT32_MAX;  // The chunk current_chunk_ holds.
+  const std::string* current_chunk_ = nullptr;
   Xapian::docid last_docid_ = 0;
   Xapian::doccount count_ = 0;
 };

@@ -89,6 +89,10 @@ class Searcher {
   // nothing changed). A rebuild publishes a new generation: compare
   // generation() with LiveGeneration() and open a new Searcher for that.
   Status Reopen();
+  // Keeps the ranking priors read from the index for later queries at the
+  // same revision: for long-lived searchers (batch mode), where it saves
+  // reading them again for every request.
+  void KeepPriorsInMemory() { prior_table_.KeepChunks(); }
 
  private:
   Searcher(std::string path, Xapian::Database db, Schema schema,

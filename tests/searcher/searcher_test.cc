@@ -349,13 +349,56 @@ TEST_F(SearcherTest, ChunkedPriorEqualsTheOneFromTheSlots) {
               precomputed["hits"][0]["score"].get<double>(), 1e-9);
 }
 
+// More documents than one prior chunk holds: the chunked priors, read one
+// chunk at a time or kept, give every hit the score the prior computed from
+// the quality and heat slots gives it.
+TEST_F(SearcherTest, PriorsAcrossChunksEqualTheOnesFromTheSlots) {
+  std::vector<TestDoc> docs;
+  for (int i = 0; i < static_cast<int>(kPriorChunkDocs) + 300; ++i) {
+    TestDoc d = MakeDoc("many/m" + std::to_string(i) + ".md",
+                        "Harbour note " + std::to_string(i),
+                        "Ferry timetable for the harbour");
+    if (i % 5 != 0) d.quality = i % 101;
+    if (i % 3 != 0) d.heat = (i * 7) % 150;
+    docs.push_back(d);
+  }
+  Index(docs, /*filler=*/false);
+  SearchRequest request;
+  request.query = "harbour";
+  request.limit = 2000;
+  request.collapse = false;
+  auto scores = [&](Searcher* searcher) {
+    std::map<std::string, double> out;
+    auto result = searcher->Search(request);
+    EXPECT_TRUE(result.ok());
+    if (!result.ok()) return out;
+    for (const auto& hit : (*result)["hits"])
+      out[hit["id"].get<std::string>()] = hit["score"].get<double>();
+    return out;
+  };
+  const auto one_chunk_at_a_time = scores(searcher_.get());
+  ASSERT_EQ(docs.size(), one_chunk_at_a_time.size());
+  auto kept = Searcher::Open(IndexDir());
+  ASSERT_TRUE(kept.ok());
+  (*kept)->KeepPriorsInMemory();
+  EXPECT_EQ(one_chunk_at_a_time, scores(kept->get()));
+  EXPECT_EQ(one_chunk_at_a_time, scores(kept->get()));  // From kept chunks.
+  request.quality_boost = 1.0;  // The schema's weights, from the slots.
+  request.heat_boost = 0.5;
+  const auto from_slots = scores(searcher_.get());
+  ASSERT_EQ(one_chunk_at_a_time.size(), from_slots.size());
+  for (const auto& [id, score] : from_slots)
+    EXPECT_DOUBLE_EQ(score, one_chunk_at_a_time.at(id)) << id;
+}
+
 // A long-lived searcher (batch mode) keeps the prior chunks it has read for
-// its revision; results must be the same as a fresh searcher's, also after
-// the index changes underneath.
+// its revision; results must be the same as a fresh one-shot searcher's,
+// also after the index changes underneath.
 TEST_F(SearcherTest, ALongLivedSearcherFollowsPriorUpdates) {
   std::vector<TestDoc> docs = TwinDocs();
   docs[0].heat = 30;
   Index(docs);
+  searcher_->KeepPriorsInMemory();
   SearchRequest request;
   request.query = "serverless";
   auto same_as_index = [&] {
