@@ -54,9 +54,10 @@ inline constexpr unsigned kPriorSlot = 0xFFFFFF01u;
 // c * kPriorChunkDocs ... c * kPriorChunkDocs + kPriorChunkDocs - 1 as
 // 8-byte IEEE doubles, trailing zeros cut; a missing chunk is all zeros (no
 // prior). Reading a value stream costs a decode per document between two
-// candidates (a third of a common word's query time); a chunk is one
-// metadata read per 1024 docids, then array reads. The indexer writes the
-// chunks in the same commit as the documents, so they always agree.
+// candidates (about a quarter of a common word's query at 100k documents);
+// a chunk is one metadata read per 1024 docids, then array reads. The
+// indexer writes the chunks in the same commit as the documents, so they
+// always agree.
 inline constexpr Xapian::docid kPriorChunkDocs = 1024;
 inline constexpr const char* kMetaPriorChunkPrefix = "nsearch.prior.";
 std::string PriorChunkKey(uint32_t chunk);

@@ -1,6 +1,5 @@
 #include "searcher/prior.h"
 
-#include <algorithm>
 #include <sstream>
 
 #include "common/index_meta.h"

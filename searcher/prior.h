@@ -10,6 +10,7 @@
 //    The default.
 //  - PriorPostingSource::Scaled(): one number slot (quality or heat) with
 //    per-query weights, for --boost.
+
 #ifndef NSEARCH_SEARCHER_PRIOR_H_
 #define NSEARCH_SEARCHER_PRIOR_H_
 
@@ -52,7 +53,11 @@ class PriorPostingSource : public Xapian::ValuePostingSource {
 // loaded for later requests at the same revision.
 class PriorTable {
  public:
-  void KeepChunks() { keep_ = true; }
+  // May come after queries: the next Reset starts over.
+  void KeepChunks() {
+    keep_ = true;
+    key_.clear();
+  }
   // Follows `db` at its current revision: forgets what it loaded when the
   // database or its revision changed since the last call. Not thread-safe.
   void Reset(const Xapian::Database& db);
