@@ -380,7 +380,8 @@ TEST_F(SearcherTest, PriorsAcrossChunksEqualTheOnesFromTheSlots) {
   ASSERT_EQ(docs.size(), one_chunk_at_a_time.size());
   auto kept = Searcher::Open(IndexDir());
   ASSERT_TRUE(kept.ok());
-  (*kept)->KeepPriorsInMemory();
+  EXPECT_EQ(one_chunk_at_a_time, scores(kept->get()));
+  (*kept)->KeepPriorsInMemory();  // After a query, as well as before one.
   EXPECT_EQ(one_chunk_at_a_time, scores(kept->get()));
   EXPECT_EQ(one_chunk_at_a_time, scores(kept->get()));  // From kept chunks.
   request.quality_boost = 1.0;  // The schema's weights, from the slots.
