@@ -53,24 +53,31 @@ bool ReadDigits(const std::string& s, size_t* pos, size_t n, int* out) {
   return true;
 }
 
+// Whole days since the epoch and the seconds into the last one (floored, so
+// times before 1970 work too).
+int64_t DaysOf(int64_t seconds, int64_t* rem) {
+  int64_t days = seconds / 86400;
+  *rem = seconds % 86400;
+  if (*rem < 0) {
+    *rem += 86400;
+    --days;
+  }
+  return days;
+}
+
 }  // namespace
 
 int64_t UtcYear(int64_t seconds) {
-  int64_t days = seconds / 86400;
-  if (seconds % 86400 < 0) --days;
+  int64_t rem;
   int64_t y;
   unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
+  CivilFromDays(DaysOf(seconds, &rem), &y, &m, &d);
   return y;
 }
 
 std::string FormatIsoTime(int64_t seconds) {
-  int64_t days = seconds / 86400;
-  int64_t rem = seconds % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
+  int64_t rem;
+  const int64_t days = DaysOf(seconds, &rem);
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
