@@ -104,70 +104,72 @@ void ReadPriorChunk(const Xapian::Database& db, uint32_t chunk, double* out) {
     out[i] = PriorChunkEntry(value, i);
 }
 
+namespace {
+
+// Calls fn(chunk, priors) for every chunk from 0 to the one of the last docid,
+// with the priors kPriorSlot holds for its docids (0 for none).
+template <typename Fn>
+void ForEachSlotPriorChunk(const Xapian::Database& db, Fn fn) {
+  std::vector<double> priors(kPriorChunkDocs);
+  auto it = db.valuestream_begin(kPriorSlot);
+  const auto end = db.valuestream_end(kPriorSlot);
+  const Xapian::docid last = db.get_lastdocid();
+  for (uint32_t chunk = 0; chunk <= last / kPriorChunkDocs; ++chunk) {
+    std::fill(priors.begin(), priors.end(), 0.0);
+    for (; it != end && it.get_docid() / kPriorChunkDocs == chunk; ++it)
+      priors[it.get_docid() % kPriorChunkDocs] = DecodePrior(*it);
+    if (!fn(chunk, priors)) return;
+  }
+}
+
+}  // namespace
+
 void WriteAllPriorChunks(Xapian::WritableDatabase& db) {
   std::set<std::string> stale;
   for (auto it = db.metadata_keys_begin(kMetaPriorChunkPrefix);
        it != db.metadata_keys_end(kMetaPriorChunkPrefix); ++it)
     stale.insert(*it);
-  std::vector<double> priors(kPriorChunkDocs, 0.0);
-  uint32_t chunk = 0;
-  bool any = false;
-  auto write = [&] {
-    if (!any) return;
-    WriteChunk(db, chunk, priors);
-    stale.erase(PriorChunkKey(chunk));
-    std::fill(priors.begin(), priors.end(), 0.0);
-    any = false;
-  };
-  for (auto it = db.valuestream_begin(kPriorSlot);
-       it != db.valuestream_end(kPriorSlot); ++it) {
-    const Xapian::docid did = it.get_docid();
-    if (did / kPriorChunkDocs != chunk) {
-      write();
-      chunk = did / kPriorChunkDocs;
-    }
-    priors[did % kPriorChunkDocs] = DecodePrior(*it);
-    any = true;
-  }
-  write();
+  ForEachSlotPriorChunk(db,
+                        [&](uint32_t chunk, const std::vector<double>& priors) {
+                          WriteChunk(db, chunk, priors);  // All zeros: no key.
+                          stale.erase(PriorChunkKey(chunk));
+                          return true;
+                        });
   for (const auto& key : stale) db.set_metadata(key, "");
 }
 
 Xapian::docid FirstPriorChunkMismatch(const Xapian::Database& db) {
-  std::vector<double> expected(kPriorChunkDocs), stored(kPriorChunkDocs);
-  auto it = db.valuestream_begin(kPriorSlot);
-  const auto end = db.valuestream_end(kPriorSlot);
-  const Xapian::docid last = db.get_lastdocid();
-  for (uint32_t chunk = 0; chunk <= last / kPriorChunkDocs; ++chunk) {
-    std::fill(expected.begin(), expected.end(), 0.0);
-    for (; it != end && it.get_docid() / kPriorChunkDocs == chunk; ++it)
-      expected[it.get_docid() % kPriorChunkDocs] = DecodePrior(*it);
-    ReadPriorChunk(db, chunk, stored.data());
-    // Docid 0 is never a document: entry 0 of chunk 0 is not read.
-    for (Xapian::docid i = chunk == 0 ? 1 : 0; i < kPriorChunkDocs; ++i) {
-      if (expected[i] != stored[i]) return chunk * kPriorChunkDocs + i;
-    }
-  }
-  return 0;
+  std::vector<double> stored(kPriorChunkDocs);
+  Xapian::docid bad = 0;
+  ForEachSlotPriorChunk(
+      db, [&](uint32_t chunk, const std::vector<double>& expected) {
+        ReadPriorChunk(db, chunk, stored.data());
+        // Docid 0 is never a document: entry 0 of chunk 0 is not read.
+        for (Xapian::docid i = chunk == 0 ? 1 : 0; i < kPriorChunkDocs; ++i) {
+          if (expected[i] != stored[i]) {
+            bad = chunk * kPriorChunkDocs + i;
+            return false;
+          }
+        }
+        return true;
+      });
+  return bad;
 }
 
-void PriorChunkWriter::Set(Xapian::docid did, double prior) {
-  pending_.emplace_back(did, prior);
+void PriorChunkWriter::Set(Xapian::WritableDatabase& db, Xapian::docid did,
+                           double prior) {
+  const uint32_t chunk = did / kPriorChunkDocs;
+  auto it = chunks_.find(chunk);
+  if (it == chunks_.end()) {
+    // The committed chunk: this writer has not written it yet.
+    it = chunks_.emplace(chunk, std::vector<double>(kPriorChunkDocs)).first;
+    ReadPriorChunk(db, chunk, it->second.data());
+  }
+  it->second[did % kPriorChunkDocs] = prior;
+  dirty_.insert(chunk);
 }
 
 void PriorChunkWriter::Flush(Xapian::WritableDatabase& db) {
-  for (const auto& [did, prior] : pending_) {
-    const uint32_t chunk = did / kPriorChunkDocs;
-    auto it = chunks_.find(chunk);
-    if (it == chunks_.end()) {
-      // The committed chunk: this writer has not written it yet.
-      it = chunks_.emplace(chunk, std::vector<double>(kPriorChunkDocs)).first;
-      ReadPriorChunk(db, chunk, it->second.data());
-    }
-    it->second[did % kPriorChunkDocs] = prior;
-    dirty_.insert(chunk);
-  }
-  pending_.clear();
   for (uint32_t chunk : dirty_) WriteChunk(db, chunk, chunks_[chunk]);
   dirty_.clear();
 }
@@ -242,18 +244,24 @@ std::string EncodeStoredRecord(const Json& fields) {
   return out;
 }
 
+namespace {
+
+// A stored record's JSON part (all of it when there is no body after it).
+std::string_view RecordJson(std::string_view data) {
+  return data.substr(0, data.find('\0'));
+}
+
+}  // namespace
+
 bool IsStoredRecord(const std::string& data) {
-  const std::string_view json =
-      std::string_view(data).substr(0, data.find('\0'));
+  const std::string_view json = RecordJson(data);
   return Json::accept(json) && json.size() > 0 && json[0] == '[';
 }
 
 Json ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
   const std::string data = doc.get_data();
-  const size_t nul = data.find('\0');
-  const Json record =
-      Json::parse(std::string_view(data).substr(0, nul), nullptr,
-                  /*allow_exceptions=*/false);
+  const std::string_view json = RecordJson(data);
+  const Json record = Json::parse(json, nullptr, /*allow_exceptions=*/false);
   auto field = [&](size_t i) -> Json {
     return record.is_array() && i < record.size() ? record[i] : Json(nullptr);
   };
@@ -299,8 +307,8 @@ Json ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
   out["published"] = field(kPublished);
   out["quality"] = field(kQuality);
   out["heat"] = field(kHeat);
-  out["body"] =
-      nul == std::string::npos ? text(kBody) : Json(data.substr(nul + 1));
+  out["body"] = json.size() == data.size() ? text(kBody)
+                                           : Json(data.substr(json.size() + 1));
   out["original_url"] =
       field(kOriginalUrl).is_null() ? out["url"] : text(kOriginalUrl);
   out["is_published"] = field(kIsPublished);

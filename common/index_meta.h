@@ -87,14 +87,14 @@ Xapian::docid FirstPriorChunkMismatch(const Xapian::Database& db);
 // before each commit. Not thread-safe.
 class PriorChunkWriter {
  public:
-  void Set(Xapian::docid did, double prior);
+  void Set(Xapian::WritableDatabase& db, Xapian::docid did, double prior);
   // Writes the chunks changed since the last Flush.
   void Flush(Xapian::WritableDatabase& db);
 
  private:
-  std::map<uint32_t, std::vector<double>> chunks_;  // Read on first Set.
+  // Chunk -> priors, read from `db` on its first Set.
+  std::map<uint32_t, std::vector<double>> chunks_;
   std::set<uint32_t> dirty_;
-  std::vector<std::pair<Xapian::docid, double>> pending_;
 };
 
 // The file state stored in kStateSlot, for incremental indexing: 28 bytes

@@ -641,7 +641,8 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
       if (Stopped(options)) continue;  // Drain; nothing more is written.
       if (item->doc && writable && write_error.ok()) {
         try {
-          priors.Set(writable->replace_document(item->id_term, *item->doc),
+          priors.Set(*writable,
+                     writable->replace_document(item->id_term, *item->doc),
                      DecodePrior(item->doc->get_value(kPriorSlot)));
           if (++since_commit >= options.batch_size) {
             priors.Flush(*writable);
@@ -674,7 +675,7 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
       for (const auto& [id, docid] : gone) {
         if (writable) {
           writable->delete_document(docid);
-          priors.Set(docid, 0);
+          priors.Set(*writable, docid, 0);
         }
         ++summary->deleted;
         if (options.dry_run) {

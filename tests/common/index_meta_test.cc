@@ -101,19 +101,19 @@ TEST(PriorChunkTest, WriteAllThenUpdateAgreesWithTheSlot) {
   // Updates over two commits: replace, delete, add past the last chunk.
   PriorChunkWriter writer;
   db.replace_document(5, DocWithPrior(1.25));
-  writer.Set(5, 1.25);
+  writer.Set(db, 5, 1.25);
   expected[5] = 1.25;
   db.delete_document(6);
-  writer.Set(6, 0);
+  writer.Set(db, 6, 0);
   expected[6] = 0;
   writer.Flush(db);
   db.commit();
   EXPECT_EQ(expected, ChunkPriors(db));
   const Xapian::docid added = db.add_document(DocWithPrior(0.5));
-  writer.Set(added, 0.5);
+  writer.Set(db, added, 0.5);
   expected.push_back(0.5);
   db.replace_document(kPriorChunkDocs + 3, DocWithPrior(0.75));
-  writer.Set(kPriorChunkDocs + 3, 0.75);
+  writer.Set(db, kPriorChunkDocs + 3, 0.75);
   expected[kPriorChunkDocs + 3] = 0.75;
   writer.Flush(db);
   db.commit();
