@@ -37,9 +37,27 @@ Status StringList(const Json& value, const std::string& key,
   return Status::Ok();
 }
 
+// "any" or "all" set to `on`: the match mode (a request overrides the
+// command line's).
+void SetMatch(const std::string& key, bool on, searcher::SearchRequest* req) {
+  using searcher::MatchMode;
+  const MatchMode mode = key == "any" ? MatchMode::kAny : MatchMode::kAll;
+  if (on) {
+    req->match = mode;
+  } else if (req->match == mode) {
+    req->match = MatchMode::kRelaxed;
+  }
+}
+
 // Applies a JSON request object on top of the command line's defaults.
 Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
                     bool* parse_only) {
+  auto on = [&r](const char* key) {
+    const auto it = r.find(key);
+    return it != r.end() && it->is_boolean() && it->get<bool>();
+  };
+  if (on("any") && on("all"))
+    return InvalidArgument("request fields 'any' and 'all' exclude each other");
   for (const auto& [key, value] : r.items()) {
     if (key == "id") continue;
     if (key == "q" || key == "query") {
@@ -55,11 +73,11 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
       NSEARCH_ASSIGN_OR_RETURN(
           req->sort, searcher::ParseSortOrder(value.get<std::string>()));
-    } else if (key == "any" || key == "prior" || key == "collapse" ||
-               key == "explain" || key == "parse_only") {
+    } else if (key == "any" || key == "all" || key == "prior" ||
+               key == "collapse" || key == "explain" || key == "parse_only") {
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_boolean(), key, "true or false"));
       const bool b = value.get<bool>();
-      if (key == "any") req->any = b;
+      if (key == "any" || key == "all") SetMatch(key, b, req);
       if (key == "prior") req->prior = b;
       if (key == "collapse") req->collapse = b;
       if (key == "explain") req->explain = b;
@@ -88,17 +106,15 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_object(), key, "an object"));
       for (const auto& [name, weight] : value.items()) {
         NSEARCH_RETURN_IF_ERROR(
-            Expect(weight.is_number() && weight.get<double>() >= 0,
-                   "boost." + name, "a non-negative number"));
-        if (name == "quality") {
-          req->quality_boost = weight.get<double>();
-        } else if (name == "heat") {
-          req->heat_boost = weight.get<double>();
-        } else {
-          return InvalidArgument("unknown prior 'boost." + name +
-                                 "' (quality or heat)");
-        }
+            Expect(weight.is_number(), "boost." + name, "a number"));
+        NSEARCH_RETURN_IF_ERROR(
+            searcher::SetBoost(name, weight.get<double>(), req));
       }
+    } else if (key == "half_life" || key == "now") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
+      NSEARCH_RETURN_IF_ERROR(
+          key == "now" ? searcher::SetNow(value.get<std::string>(), req)
+                       : searcher::SetHalfLife(value.get<std::string>(), req));
     } else {
       return InvalidArgument("unknown request field '" + key + "'");
     }
@@ -121,7 +137,6 @@ int RunBatch(const std::string& index_path,
   auto opened = searcher::Searcher::Open(index_path);
   if (!opened.ok()) return Fail(OutputFormat::kJson, opened.error());
   std::unique_ptr<searcher::Searcher> searcher = std::move(opened).value();
-  searcher->KeepPriorsInMemory();
 
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -133,7 +148,6 @@ int RunBatch(const std::string& index_path,
       if (LiveGeneration(index_path) != searcher->generation()) {
         NSEARCH_ASSIGN_OR_RETURN(searcher,
                                  searcher::Searcher::Open(index_path));
-        searcher->KeepPriorsInMemory();
       } else {
         NSEARCH_RETURN_IF_ERROR(searcher->Reopen());
       }

@@ -63,6 +63,12 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
     add(score.str());
     if (hit.contains("duplicates") && hit["duplicates"].get<size_t>() > 0)
       add("+" + hit["duplicates"].dump() + " more of this story");
+    if (hit.contains("missing") && !hit["missing"].empty()) {
+      std::string words;
+      for (const auto& w : hit["missing"])
+        words += (words.empty() ? "" : " ") + w.get<std::string>();
+      add("missing: " + words);
+    }
     out << "   " << (color ? kDim : "") << meta << (color ? kReset : "")
         << "\n";
     if (hit.contains("explain")) {
@@ -70,9 +76,11 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
       why.precision(3);
       const Json& e = hit["explain"];
       why << "score " << e["score"].get<double>() << " = bm25 "
-          << e["bm25"].get<double>() << " + quality prior "
-          << e["quality_prior"].get<double>() << " + heat prior "
-          << e["heat_prior"].get<double>();
+          << e["bm25"].get<double>() << " + quality "
+          << e["quality_prior"].get<double>() << " + heat "
+          << e["heat_prior"].get<double>() << " + recency "
+          << e["recency_prior"].get<double>() << " (priors scaled by "
+          << e["scale"].get<double>() << ", the top bm25)";
       out << "   " << why.str() << "\n";
     }
     if (!Str(hit, "url").empty()) out << "   " << Str(hit, "url") << "\n";
@@ -85,7 +93,7 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
   const size_t shown = r["hits"].size();
   const size_t offset = r["offset"].get<size_t>();
   const size_t estimated = total["estimated"].get<size_t>();
-  const bool exact = total["lower"] == total["upper"];
+  const bool exact = total.value("exact", total["lower"] == total["upper"]);
   if (shown == 0) {
     out << "No results";
     if (estimated > 0) out << " on this page (" << estimated << " in all)";
@@ -93,6 +101,15 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
   } else {
     out << "Results " << offset + 1 << "–" << offset + shown << " of "
         << (exact ? "" : "about ") << estimated << ".\n";
+  }
+  if (r.value("relaxed", false)) {
+    const size_t all = r["all_words_total"]["estimated"].get<size_t>();
+    if (all == 0) {
+      out << "No document has all the words; these have some of them.\n";
+    } else {
+      out << all << (all == 1 ? " document has" : " documents have")
+          << " all the words; the rest have some of them.\n";
+    }
   }
   if (r.contains("suggestion") && r["suggestion"].is_string())
     out << "Did you mean: " << (color ? kBold : "")
@@ -128,17 +145,10 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
     const std::string value = part.substr(eq + 1);
     char* end = nullptr;
     const double w = std::strtod(value.c_str(), &end);
-    if (value.empty() || *end != '\0' || w < 0 || w > 1000)
+    if (value.empty() || *end != '\0')
       return InvalidArgument("--boost " + name + ": '" + value +
-                             "' is not a weight from 0 to 1000");
-    if (name == "quality") {
-      request->quality_boost = w;
-    } else if (name == "heat") {
-      request->heat_boost = w;
-    } else {
-      return InvalidArgument("--boost: unknown prior '" + name +
-                             "' (quality or heat)");
-    }
+                             "' is not a number");
+    NSEARCH_RETURN_IF_ERROR(searcher::SetBoost(name, w, request));
   }
   return Status::Ok();
 }
@@ -148,7 +158,7 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
 int RunQueryCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, sort = "relevance", boost, since, until,
-                                       facets;
+                                       facets, half_life, now;
   std::vector<std::string> words, topics, providers, types;
   size_t limit = 10, offset = 0, facet_size = 10;
   double min_quality = -1, min_heat = -1, timeout_ms = 0;
@@ -159,9 +169,15 @@ int RunQueryCommand(const std::vector<std::string>& args) {
                                         "else ${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")
       ("format", po::value(&format_flag), "text (default), json or jsonl (one hit per line)")
       ("json", "same as --format json")
-      ("any", "rank documents matching any word (default: all words required)")
-      ("no-prior", "pure BM25: do not blend in the quality and heat priors")
-      ("boost", po::value(&boost), "prior weights for this query, e.g. quality=0.3,heat=0.2")
+      ("all", "require every word (default: documents with all the words first, "
+              "then those with most of them)")
+      ("any", "rank documents matching any word")
+      ("no-prior", "pure BM25: no quality, heat or recency prior")
+      ("boost", po::value(&boost), "prior weights for this query, as fractions of the top "
+                                   "BM25 score, e.g. quality=0.3,heat=0.2,recency=0.1")
+      ("half-life", po::value(&half_life), "recency half-life, e.g. 72h, 30d (default: the "
+                                           "schema's)")
+      ("now", po::value(&now), "measure recency from this time (ISO 8601) instead of the clock")
       ("sort", po::value(&sort), "relevance (default), date, quality or heat")
       ("limit,n", po::value(&limit), "hits to return (default 10)")
       ("offset", po::value(&offset), "hits to skip (default 0)")
@@ -190,7 +206,8 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   if (auto exit_code = ParseCommandLine(
           args, options, positional, format_flag, &vm, &fmt,
           "Usage: nsearch query [OPTIONS] QUERY\n\n"
-          "Query language (see README): words (all required), AND OR NOT,\n"
+          "Query language (see README): words (all of them first, then most\n"
+          "of them), AND OR NOT,\n"
           "+word -word, (groups), \"exact phrase\", a NEAR b, NEAR/n, pyto*,\n"
           "=exact, title: excerpt: body: topic: provider: type: category:\n"
           "site: url:, topic:\"Exact Topic\", date:2022-05-01..2022-05-31,\n"
@@ -200,7 +217,10 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   searcher::SearchRequest request;
   for (const auto& w : words)
     request.query += (request.query.empty() ? "" : " ") + w;
-  request.any = vm.count("any") > 0;
+  if (vm.count("any") && vm.count("all"))
+    return Fail(fmt, InvalidArgument("--any and --all exclude each other"));
+  if (vm.count("any")) request.match = searcher::MatchMode::kAny;
+  if (vm.count("all")) request.match = searcher::MatchMode::kAll;
   request.prior = vm.count("no-prior") == 0;
   auto order = searcher::ParseSortOrder(sort);
   if (!order.ok()) return Fail(fmt, order.error());
@@ -225,6 +245,14 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   request.timeout_ms = timeout_ms;
   if (!boost.empty()) {
     const Status s = ParseBoost(boost, &request);
+    if (!s.ok()) return Fail(fmt, s);
+  }
+  if (vm.count("half-life")) {
+    const Status s = searcher::SetHalfLife(half_life, &request);
+    if (!s.ok()) return Fail(fmt, s);
+  }
+  if (vm.count("now")) {
+    const Status s = searcher::SetNow(now, &request);
     if (!s.ok()) return Fail(fmt, s);
   }
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 
 namespace nsearch {
 
@@ -134,6 +135,29 @@ std::optional<int64_t> ParseIsoTime(const std::string& text) {
   if (pos != text.size()) return std::nullopt;
   return DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
          second - offset;
+}
+
+std::optional<int64_t> ParseDuration(std::string_view text) {
+  if (text.size() < 2 || text.size() > 12) return std::nullopt;
+  const char unit = text.back();
+  const int64_t scale = unit == 's'   ? 1
+                        : unit == 'm' ? 60
+                        : unit == 'h' ? 3600
+                        : unit == 'd' ? 86400
+                        : unit == 'w' ? 7 * 86400
+                        : unit == 'y' ? 365 * 86400
+                                      : 0;
+  const std::string number(text.substr(0, text.size() - 1));
+  if (scale == 0 ||
+      number.find_first_not_of("0123456789.") != std::string::npos)
+    return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(number.c_str(), &end);
+  if (end != number.c_str() + number.size() || !(value > 0))
+    return std::nullopt;
+  const double seconds = value * static_cast<double>(scale);
+  if (seconds < 1 || seconds > kMaxDurationSeconds) return std::nullopt;
+  return static_cast<int64_t>(seconds);
 }
 
 }  // namespace nsearch

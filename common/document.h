@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nsearch {
@@ -58,6 +59,13 @@ int64_t UtcYear(int64_t seconds);
 // Parses ISO 8601 dates and date-times ("2023-11-16", "2023-11-16T10:36:52Z",
 // with fractional seconds or a +hh:mm offset). nullopt when not a date.
 std::optional<int64_t> ParseIsoTime(const std::string& text);
+
+// The longest duration ParseDuration accepts: 1,000 years.
+inline constexpr double kMaxDurationSeconds = 1000 * 365 * 86400.0;
+// Parses a duration: a positive number and a unit, s, m (minutes), h, d, w
+// or y (365 days): "72h", "1.5d", "2w". nullopt when malformed, under a
+// second or over kMaxDurationSeconds.
+std::optional<int64_t> ParseDuration(std::string_view text);
 
 }  // namespace nsearch
 

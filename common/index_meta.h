@@ -5,11 +5,7 @@
 #define NSEARCH_COMMON_INDEX_META_H_
 
 #include <cstdint>
-#include <cstring>
-#include <map>
-#include <set>
 #include <string>
-#include <vector>
 
 #include <xapian.h>
 
@@ -19,7 +15,7 @@
 namespace nsearch {
 
 // Bumped when the index layout changes (terms, values, stored data).
-inline constexpr int kIndexFormat = 3;
+inline constexpr int kIndexFormat = 4;
 
 // Metadata keys.
 inline constexpr const char* kMetaFormat = "nsearch.format";
@@ -37,66 +33,15 @@ inline constexpr const char* kMetaRoots = "nsearch.roots";
 // The document id term prefix ("Q" + 16 hex digits, Xapian convention), and
 // the prefix of the per-root bookkeeping term.
 inline constexpr const char* kIdPrefix = "Q";
+// The prefix of stemmed terms: "Z" + stem in the free-text space, "Z" +
+// field prefix + stem for a field's own terms (Xapian convention).
+inline constexpr const char* kStemPrefix = "Z";
 inline constexpr const char* kRootPrefix = "XR";
 
 // The value slot with each document's file state (path hash, size, mtime,
 // content hash, root hash) for incremental indexing. Out of the schema's
 // range (schemas use small slot numbers).
 inline constexpr unsigned kStateSlot = 0xFFFFFF00u;
-// The document's whole ranking prior with the schema's weights (quality and
-// heat priors summed), as EncodePrior writes it: the source of the prior
-// chunks below. Queries that override the weights (--boost) read the quality
-// and heat slots instead.
-inline constexpr unsigned kPriorSlot = 0xFFFFFF01u;
-
-// The same priors as arrays in the index metadata, which queries read:
-// chunk c (key PriorChunkKey(c)) holds the priors of docids
-// c * kPriorChunkDocs ... c * kPriorChunkDocs + kPriorChunkDocs - 1 as
-// 8-byte IEEE doubles, trailing zeros cut; a missing chunk is all zeros (no
-// prior). Reading a value stream costs a decode per document between two
-// candidates (about a quarter of a common word's query at 100k documents);
-// a chunk is one metadata read per 1024 docids, then array reads. The
-// indexer writes the chunks in the same commit as the documents, so they
-// always agree.
-inline constexpr Xapian::docid kPriorChunkDocs = 1024;
-inline constexpr const char* kMetaPriorChunkPrefix = "nsearch.prior.";
-std::string PriorChunkKey(uint32_t chunk);
-// Entry `i` of a chunk's stored value (0 past its end).
-inline double PriorChunkEntry(const std::string& value, size_t i) {
-  if (8 * i + 8 > value.size()) return 0.0;
-  uint64_t bits;
-  std::memcpy(&bits, value.data() + 8 * i, sizeof bits);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  bits = __builtin_bswap64(bits);  // Stored little-endian.
-#endif
-  double prior;
-  std::memcpy(&prior, &bits, sizeof prior);
-  return prior;
-}
-// Fills out[0 .. kPriorChunkDocs) with chunk `chunk` of `db`.
-void ReadPriorChunk(const Xapian::Database& db, uint32_t chunk, double* out);
-// Rewrites every chunk of `db` from kPriorSlot (after a full build).
-void WriteAllPriorChunks(Xapian::WritableDatabase& db);
-
-// The first docid whose prior in the chunks differs from its kPriorSlot
-// value (0 when all agree), for `nsearch check`.
-Xapian::docid FirstPriorChunkMismatch(const Xapian::Database& db);
-
-// Keeps the prior chunks of a database being updated in step with its
-// documents: Set() each document written or deleted (prior 0), Flush()
-// before each commit. Not thread-safe.
-class PriorChunkWriter {
- public:
-  void Set(Xapian::WritableDatabase& db, Xapian::docid did, double prior);
-  // Writes the chunks changed since the last Flush.
-  void Flush(Xapian::WritableDatabase& db);
-
- private:
-  // Chunk -> priors, read from `db` on its first Set.
-  std::map<uint32_t, std::vector<double>> chunks_;
-  std::set<uint32_t> dirty_;
-};
-
 // The file state stored in kStateSlot, for incremental indexing: 28 bytes
 // plus the size as a varint (usually 30-31 bytes).
 struct FileState {
@@ -150,11 +95,6 @@ std::string EncodeStoredRecord(const Json& fields);
 Json ReadStoredRecord(const Xapian::Document& doc, bool file_state = true);
 // Whether `data` is a record EncodeStoredRecord could have written.
 bool IsStoredRecord(const std::string& data);
-
-// A prior as Xapian::sortable_serialise writes it (exact, and only 2-3
-// bytes for typical priors). Decoding "" gives 0.
-std::string EncodePrior(double prior);
-double DecodePrior(const std::string& value);
 
 // The stable id of the document for a file: 16 hex digits of its path hash.
 std::string DocumentIdForPath(const std::string& absolute_path);

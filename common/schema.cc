@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/document.h"
 #include "common/hash.h"
 #include "common/text_util.h"
 
@@ -109,8 +110,19 @@ Result<FieldKind> ParseKind(const std::string& kind, const std::string& where) {
                             "' (expected text, host, url, number or date)");
 }
 
-Result<PriorSpec> ParsePrior(const Json* node, const std::string& where) {
-  PriorSpec prior;
+// A search field's weight: its wdf multiplier in the free-text space.
+Result<unsigned> FieldWeightOf(const Json& node, const std::string& where) {
+  NSEARCH_ASSIGN_OR_RETURN(double w, NumberOf(node, where + ".weight"));
+  if (w < 1 || w > kMaxFieldWeight || w != static_cast<unsigned>(w))
+    return Invalid(where + ".weight",
+                   "expected a whole number from 1 to " +
+                       std::to_string(kMaxFieldWeight) +
+                       " (how many times the field's words count)");
+  return static_cast<unsigned>(w);
+}
+
+Result<PriorSpec> ParsePrior(const Json* node, const std::string& where,
+                             PriorSpec prior) {
   if (!node) return prior;
   if (!node->is_object()) return Invalid(where, "expected {weight, cap}");
   if (const Json* w = Child(*node, "weight")) {
@@ -120,14 +132,68 @@ Result<PriorSpec> ParsePrior(const Json* node, const std::string& where) {
     NSEARCH_ASSIGN_OR_RETURN(prior.cap, NumberOf(*c, where + ".cap"));
   }
   if (prior.cap <= 0) return Invalid(where, "cap must be positive");
-  if (prior.weight < 0) return Invalid(where, "weight must be >= 0");
+  if (prior.weight < 0 || prior.weight > 10)
+    return Invalid(where, "weight must be from 0 to 10");
   return prior;
+}
+
+Result<RecencySpec> ParseRecency(const Json* node, RecencySpec recency) {
+  const std::string where = "ranking.recency";
+  if (!node) return recency;
+  if (!node->is_object()) return Invalid(where, "expected {weight, half_life}");
+  if (const Json* w = Child(*node, "weight")) {
+    NSEARCH_ASSIGN_OR_RETURN(recency.weight, NumberOf(*w, where + ".weight"));
+  }
+  if (recency.weight < 0 || recency.weight > 10)
+    return Invalid(where, "weight must be from 0 to 10");
+  if (const Json* h = Child(*node, "half_life")) {
+    NSEARCH_ASSIGN_OR_RETURN(std::string text,
+                             ScalarOf(*h, where + ".half_life"));
+    const auto seconds = ParseDuration(text);
+    if (!seconds)
+      return Invalid(
+          where + ".half_life",
+          "expected a duration such as 72h, 30d or 2w, not '" + text + "'");
+    recency.half_life_seconds = static_cast<double>(*seconds);
+  }
+  return recency;
+}
+
+Result<RankingSpec> ParseRanking(const Json& node) {
+  RankingSpec ranking;
+  if (!node.is_object()) return Invalid("ranking", "expected a mapping");
+  if (const Json* bm25 = Child(node, "bm25")) {
+    if (const Json* k1 = Child(*bm25, "k1")) {
+      NSEARCH_ASSIGN_OR_RETURN(ranking.k1, NumberOf(*k1, "ranking.bm25.k1"));
+    }
+    if (const Json* b = Child(*bm25, "b")) {
+      NSEARCH_ASSIGN_OR_RETURN(ranking.b, NumberOf(*b, "ranking.bm25.b"));
+    }
+    if (ranking.k1 < 0 || ranking.k1 > 10)
+      return Invalid("ranking.bm25.k1", "must be from 0 to 10");
+    if (ranking.b < 0 || ranking.b > 1)
+      return Invalid("ranking.bm25.b", "must be from 0 to 1");
+  }
+  NSEARCH_ASSIGN_OR_RETURN(
+      ranking.quality,
+      ParsePrior(Child(node, "quality"), "ranking.quality", ranking.quality));
+  NSEARCH_ASSIGN_OR_RETURN(
+      ranking.heat,
+      ParsePrior(Child(node, "heat"), "ranking.heat", ranking.heat));
+  NSEARCH_ASSIGN_OR_RETURN(
+      ranking.recency, ParseRecency(Child(node, "recency"), ranking.recency));
+  return ranking;
 }
 
 }  // namespace
 
 double PriorSpec::Score(double value) const {
   return weight * std::clamp(value, 0.0, cap) / cap;
+}
+
+double RecencySpec::Score(int64_t date, int64_t now) const {
+  const double age = std::max<double>(0, static_cast<double>(now - date));
+  return weight * std::exp2(-age / half_life_seconds);
 }
 
 const std::vector<std::string>& Schema::DocumentFieldNames() {
@@ -237,10 +303,8 @@ Result<Schema> Schema::FromTree(Json tree, std::string text, std::string hash) {
       }
     }
     if (const Json* weight = Child(f, "weight")) {
-      NSEARCH_ASSIGN_OR_RETURN(spec.weight,
-                               NumberOf(*weight, where + ".weight"));
+      NSEARCH_ASSIGN_OR_RETURN(spec.weight, FieldWeightOf(*weight, where));
     }
-    if (spec.weight < 0) return Invalid(where, "weight must be >= 0");
     if (const Json* prefix = Child(f, "prefix")) {
       NSEARCH_ASSIGN_OR_RETURN(spec.prefix,
                                ScalarOf(*prefix, where + ".prefix"));
@@ -326,12 +390,7 @@ Result<Schema> Schema::FromTree(Json tree, std::string text, std::string hash) {
   }
 
   if (const Json* ranking = Child(root, "ranking")) {
-    NSEARCH_ASSIGN_OR_RETURN(
-        schema.quality_prior_,
-        ParsePrior(Child(*ranking, "quality"), "ranking.quality"));
-    NSEARCH_ASSIGN_OR_RETURN(
-        schema.heat_prior_,
-        ParsePrior(Child(*ranking, "heat"), "ranking.heat"));
+    NSEARCH_ASSIGN_OR_RETURN(schema.ranking_, ParseRanking(*ranking));
   }
   schema.tree_ = std::move(tree);
   return schema;

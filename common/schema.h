@@ -9,6 +9,7 @@
 #ifndef NSEARCH_COMMON_SCHEMA_H_
 #define NSEARCH_COMMON_SCHEMA_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -37,10 +38,14 @@ struct FieldSpec {
   std::string name;               // Query field name, e.g. "title".
   std::vector<std::string> from;  // Document fields, e.g. {"title"}.
   FieldKind kind = FieldKind::kText;
-  bool text = false;    // Tokenized free text under `prefix`.
-  std::string prefix;   // Term prefix for free text.
-  double weight = 1.0;  // BM25 scale for this field's free text.
-  bool search = false;  // Searched when a query word has no field.
+  bool text = false;   // Tokenized free text under `prefix`.
+  std::string prefix;  // Term prefix for free text.
+  // For `search` fields: how many times each word of the field counts in
+  // the one free-text term space (its wdf there), 1 to kMaxFieldWeight.
+  unsigned weight = 1;
+  // The field's words go into the free-text term space too (searched by
+  // words without a field). `prefix` terms then only mark the field.
+  bool search = false;
   bool filter = false;  // Exact boolean terms under `filter_prefix`.
   std::string filter_prefix;
   std::optional<unsigned> slot;  // Value slot (kNumber, kDate).
@@ -52,11 +57,34 @@ struct FieldSpec {
 // Separates the values of a multi-valued field in a facet slot.
 inline constexpr char kFacetSeparator = '\x1f';
 
+inline constexpr unsigned kMaxFieldWeight = 16;
+
+// A number prior (quality, heat): weight * min(max(value, 0), cap) / cap,
+// a fraction of the query's top relevance score (see RankingSpec).
 struct PriorSpec {
-  double weight = 0.0;  // Added score at value >= cap.
+  double weight = 0.0;
   double cap = 100.0;
-  // weight * min(max(value, 0), cap) / cap: the score a value adds.
+  // The prior of `value`, before scaling by the query's relevance.
   double Score(double value) const;
+};
+
+// Recency: weight * 0.5^(age / half_life), a fraction of the query's top
+// relevance score; documents dated in the future count as new.
+struct RecencySpec {
+  double weight = 0.0;
+  double half_life_seconds = 90 * 86400.0;
+  double Score(int64_t date, int64_t now) const;
+};
+
+// How hits are ranked (schema `ranking:`, README "Ranking"): BM25 with
+// k1 and b over the free-text space, plus priors that are fractions of the
+// query's top BM25 score, so they reorder close hits of any query alike.
+struct RankingSpec {
+  double k1 = 1.2;
+  double b = 0.75;
+  PriorSpec quality{0.1, 100.0};
+  PriorSpec heat{0.05, 100.0};
+  RecencySpec recency{0.1, 90 * 86400.0};
 };
 
 class Schema {
@@ -103,8 +131,7 @@ class Schema {
   }
   std::optional<unsigned> collapse_slot() const { return collapse_slot_; }
 
-  const PriorSpec& quality_prior() const { return quality_prior_; }
-  const PriorSpec& heat_prior() const { return heat_prior_; }
+  const RankingSpec& ranking() const { return ranking_; }
 
   // The names of all document fields the model knows.
   static const std::vector<std::string>& DocumentFieldNames();
@@ -125,8 +152,7 @@ class Schema {
   std::map<std::string, std::string, std::less<>> aliases_;
   std::string collapse_field_;
   std::optional<unsigned> collapse_slot_;
-  PriorSpec quality_prior_;
-  PriorSpec heat_prior_;
+  RankingSpec ranking_;
 };
 
 }  // namespace nsearch

@@ -47,18 +47,25 @@ std::string DocumentBuilder::IdTerm(const std::string& id) {
   return kIdPrefix + id;
 }
 
-void DocumentBuilder::AddText(const std::string& prefix,
-                              const std::string& text, unsigned* position,
-                              Xapian::Document* out) {
-  const std::string stem_prefix = "Z" + prefix;
+void DocumentBuilder::AddText(const FieldSpec& field, const std::string& text,
+                              unsigned* position, Xapian::Document* out) {
+  // Words of a search field count `weight` times in the free-text space
+  // (raw terms with positions, stems without); the field's own prefixed
+  // terms only mark the field (wdf 0), so they add nothing to the document
+  // length that BM25 normalizes by.
+  const unsigned wdf = field.search ? field.weight : 0;
+  const std::string stem_prefix = "Z" + field.prefix;
   unsigned last = *position;
   analyzer_->Tokenize(text, [&](const Token& token) {
     last = *position + token.index + 1;
-    out->add_posting(prefix + token.term, last);
+    out->add_posting(field.prefix + token.term, last, 0);
+    if (wdf > 0) out->add_posting(token.term, last, wdf);
     // Stopwords stay searchable inside phrases (positional terms) but get no
     // stemmed term: free-text queries drop them anyway.
-    if (analyzer_->stemming() && !analyzer_->IsStopword(token.term))
-      out->add_term(stem_prefix + analyzer_->Stem(token.term));
+    if (!analyzer_->stemming() || analyzer_->IsStopword(token.term)) return;
+    const std::string stem = analyzer_->Stem(token.term);
+    out->add_term(stem_prefix + stem, 0);
+    if (wdf > 0) out->add_term(kStemPrefix + stem, wdf);
   });
   *position = last + kValueGap;
 }
@@ -70,6 +77,9 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
   out.add_boolean_term(IdTerm(id));
   out.add_boolean_term(FilterTerm(kRootPrefix, source.root));
 
+  // One position counter for the whole document: the free-text space holds
+  // every search field, kValueGap apart.
+  unsigned position = 0;
   for (const FieldSpec& field : schema_.fields()) {
     if (field.slot) {
       for (const auto& from : field.from) {
@@ -81,12 +91,11 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
       }
       continue;
     }
-    unsigned position = 0;
     std::string facet;
     for (const auto& from : field.from) {
       for (const std::string& value : FieldValues(doc, from)) {
         if (value.empty()) continue;
-        if (field.text) AddText(field.prefix, value, &position, &out);
+        if (field.text) AddText(field, value, &position, &out);
         if (!field.filter) continue;
         if (field.facet_slot) {
           if (!facet.empty()) facet.push_back(kFacetSeparator);
@@ -123,11 +132,6 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
       }
     }
   }
-  // The ranking prior with the schema's weights, summed (see kPriorSlot).
-  double prior = 0;
-  if (doc.quality) prior += schema_.quality_prior().Score(*doc.quality);
-  if (doc.heat) prior += schema_.heat_prior().Score(*doc.heat);
-  if (prior > 0) out.add_value(kPriorSlot, EncodePrior(prior));
   FileState state;
   state.path_hash = Fnv1a64(source.path);
   state.size = source.size;

@@ -1,6 +1,7 @@
 // Turns a parsed Document into a Xapian::Document following the schema:
-// free-text terms with positions (plus stemmed "Z" terms), exact filter
-// terms, value slots, the stable id term and the stored display data.
+// the one free-text term space (README "Index layout"), the field-marking
+// terms, exact filter terms, value slots, the stable id term and the stored
+// display data.
 //
 // Thread-safety: one DocumentBuilder per thread (it owns an Analyzer).
 
@@ -29,8 +30,8 @@ struct SourceFile {
 
 // Bytes of body kept in the stored data (for snippets and `show`).
 inline constexpr size_t kStoredBodyBytes = 2000;
-// Position gap between the values of a multi-valued field (topics), so a
-// phrase never spans two of them.
+// Position gap between fields, and between the values of a multi-valued
+// field (topics), so a phrase never spans two of them.
 inline constexpr unsigned kValueGap = 100;
 
 class DocumentBuilder {
@@ -44,7 +45,7 @@ class DocumentBuilder {
   Xapian::Document Build(const Document& doc, const SourceFile& source);
 
  private:
-  void AddText(const std::string& prefix, const std::string& text,
+  void AddText(const FieldSpec& field, const std::string& text,
                unsigned* position, Xapian::Document* out);
 
   const Schema& schema_;

@@ -574,7 +574,6 @@ Status BuildGeneration(
     {
       Xapian::WritableDatabase db(merged, Xapian::DB_OPEN);
       WriteIndexStamps(db, schema);
-      WriteAllPriorChunks(db);
       db.set_metadata(kMetaLastUpdate, NowIso());
       db.commit();
       summary->documents = db.get_doccount();
@@ -633,7 +632,6 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
     }
 
     Progress progress(options.progress, files.size());
-    PriorChunkWriter priors;
     size_t since_commit = 0, done = 0;
     Status write_error;
     while (std::optional<Parsed> item = queue.Pop(files.size())) {
@@ -641,11 +639,8 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
       if (Stopped(options)) continue;  // Drain; nothing more is written.
       if (item->doc && writable && write_error.ok()) {
         try {
-          priors.Set(*writable,
-                     writable->replace_document(item->id_term, *item->doc),
-                     DecodePrior(item->doc->get_value(kPriorSlot)));
+          writable->replace_document(item->id_term, *item->doc);
           if (++since_commit >= options.batch_size) {
-            priors.Flush(*writable);
             writable->commit();
             since_commit = 0;
           }
@@ -673,10 +668,7 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
       }
       std::sort(gone.begin(), gone.end());
       for (const auto& [id, docid] : gone) {
-        if (writable) {
-          writable->delete_document(docid);
-          priors.Set(*writable, docid, 0);
-        }
+        if (writable) writable->delete_document(docid);
         ++summary->deleted;
         if (options.dry_run) {
           std::string path = ReadStoredRecord(db.get_document(docid))["path"]
@@ -691,7 +683,6 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
       // readers to reopen, and no fsync.
       if (summary->added + summary->updated + summary->deleted > 0) {
         writable->set_metadata(kMetaLastUpdate, NowIso());
-        priors.Flush(*writable);
         writable->commit();
       }
       summary->documents = writable->get_doccount();

@@ -1,120 +1,142 @@
 #include "searcher/prior.h"
 
+#include <cstdlib>
 #include <sstream>
-
-#include "common/index_meta.h"
-#include "common/schema.h"
 
 namespace nsearch::searcher {
 
-PriorPostingSource::PriorPostingSource(Xapian::valueno value_slot,
-                                       double weight, double cap)
-    : Xapian::ValuePostingSource(value_slot), weight_(weight), cap_(cap) {}
-
-PriorPostingSource* PriorPostingSource::Scaled(Xapian::valueno value_slot,
-                                               double weight, double cap) {
-  return new PriorPostingSource(value_slot, weight, cap);
+PriorParts ScorePriors(const PriorWeights& weights,
+                       std::optional<double> quality,
+                       std::optional<double> heat, std::optional<double> date) {
+  PriorParts parts;
+  if (quality) parts.quality = weights.scale * weights.quality.Score(*quality);
+  if (heat) parts.heat = weights.scale * weights.heat.Score(*heat);
+  if (date && weights.recency.weight > 0)
+    parts.recency =
+        weights.scale *
+        weights.recency.Score(static_cast<int64_t>(*date), weights.now);
+  return parts;
 }
 
-double PriorPostingSource::get_weight() const {
-  return PriorSpec{weight_, cap_}.Score(
-      Xapian::sortable_unserialise(get_value()));
+PriorSlots PriorSlotsOf(const Schema& schema) {
+  PriorSlots slots;
+  auto slot_of = [&](const char* name) -> std::optional<Xapian::valueno> {
+    const FieldSpec* field = schema.FindField(name);
+    if (!field || !field->slot) return std::nullopt;
+    return *field->slot;
+  };
+  slots.quality = slot_of("quality");
+  slots.heat = slot_of("heat");
+  slots.date = slot_of("date");
+  return slots;
 }
 
-void PriorPostingSource::init(const Xapian::Database& database) {
-  Xapian::ValuePostingSource::init(database);
-  set_maxweight(weight_);
+std::optional<double> SlotNumber(const Xapian::Document& doc,
+                                 std::optional<Xapian::valueno> slot) {
+  if (!slot) return std::nullopt;
+  const std::string value = doc.get_value(*slot);
+  if (value.empty()) return std::nullopt;
+  return Xapian::sortable_unserialise(value);
 }
 
-PriorPostingSource* PriorPostingSource::clone() const {
-  return new PriorPostingSource(get_slot(), weight_, cap_);
+PriorSource::PriorSource(PriorSlots slots, PriorWeights weights)
+    : slots_(slots), weights_(weights) {
+  // A prior whose weight is 0 is not read at all.
+  if (weights_.quality.weight <= 0) slots_.quality.reset();
+  if (weights_.heat.weight <= 0) slots_.heat.reset();
+  if (weights_.recency.weight <= 0) slots_.date.reset();
 }
 
-std::string PriorPostingSource::name() const { return "nsearch::Prior"; }
+void PriorSource::init(const Xapian::Database& db) {
+  db_ = db;
+  did_ = 0;
+  last_ = db.get_lastdocid();
+  count_ = db.get_doccount();
+  auto open = [&](std::optional<Xapian::valueno> slot) {
+    return slot ? db.valuestream_begin(*slot) : Xapian::ValueIterator();
+  };
+  quality_it_ = open(slots_.quality);
+  heat_it_ = open(slots_.heat);
+  date_it_ = open(slots_.date);
+  double max = 0;
+  if (slots_.quality) max += weights_.quality.weight;
+  if (slots_.heat) max += weights_.heat.weight;
+  if (slots_.date) max += weights_.recency.weight;
+  set_maxweight(weights_.scale * max);
+}
 
-std::string PriorPostingSource::serialise() const {
+std::optional<double> PriorSource::Value(std::optional<Xapian::valueno> slot,
+                                         Xapian::ValueIterator* it) const {
+  const Xapian::ValueIterator end;
+  if (!slot || *it == end) return std::nullopt;
+  // Streams only move forward: the match asks for increasing docids.
+  if (it->get_docid() < did_) it->skip_to(did_);
+  if (*it == end || it->get_docid() != did_) return std::nullopt;
+  return Xapian::sortable_unserialise(**it);
+}
+
+double PriorSource::get_weight() const {
+  return ScorePriors(weights_, Value(slots_.quality, &quality_it_),
+                     Value(slots_.heat, &heat_it_),
+                     Value(slots_.date, &date_it_))
+      .Sum();
+}
+
+void PriorSource::next(double) { ++did_; }
+
+void PriorSource::skip_to(Xapian::docid did, double) {
+  if (did > did_) did_ = did;
+}
+
+bool PriorSource::check(Xapian::docid did, double) {
+  if (did > did_) did_ = did;
+  return true;
+}
+
+PriorSource* PriorSource::clone() const {
+  return new PriorSource(slots_, weights_);
+}
+
+std::string PriorSource::name() const { return "nsearch::Prior"; }
+
+namespace {
+
+constexpr Xapian::valueno kNoSlot = Xapian::BAD_VALUENO;
+
+}  // namespace
+
+std::string PriorSource::serialise() const {
   std::ostringstream out;
   out.precision(17);
-  out << get_slot() << ' ' << weight_ << ' ' << cap_;
+  for (const auto& slot : {slots_.quality, slots_.heat, slots_.date})
+    out << (slot ? *slot : kNoSlot) << ' ';
+  out << weights_.quality.weight << ' ' << weights_.quality.cap << ' '
+      << weights_.heat.weight << ' ' << weights_.heat.cap << ' '
+      << weights_.recency.weight << ' ' << weights_.recency.half_life_seconds
+      << ' ' << weights_.now << ' ' << weights_.scale;
   return out.str();
 }
 
-PriorPostingSource* PriorPostingSource::unserialise(
-    const std::string& data) const {
+PriorSource* PriorSource::unserialise(const std::string& data) const {
   std::istringstream in(data);
-  Xapian::valueno value_slot = 0;
-  double weight = 0, cap = 1;
-  in >> value_slot >> weight >> cap;
-  if (!in || cap <= 0 || weight < 0)
+  Xapian::valueno raw[3];
+  PriorWeights w;
+  in >> raw[0] >> raw[1] >> raw[2] >> w.quality.weight >> w.quality.cap >>
+      w.heat.weight >> w.heat.cap >> w.recency.weight >>
+      w.recency.half_life_seconds >> w.now >> w.scale;
+  if (!in || w.quality.cap <= 0 || w.heat.cap <= 0 ||
+      w.recency.half_life_seconds <= 0 || w.scale < 0)
     throw Xapian::NetworkError("bad nsearch::Prior parameters");
-  return new PriorPostingSource(value_slot, weight, cap);
+  PriorSlots slots;
+  std::optional<Xapian::valueno>* fields[] = {&slots.quality, &slots.heat,
+                                              &slots.date};
+  for (int i = 0; i < 3; ++i)
+    if (raw[i] != kNoSlot) *fields[i] = raw[i];
+  return new PriorSource(slots, w);
 }
 
-std::string PriorPostingSource::get_description() const {
+std::string PriorSource::get_description() const {
   return "nsearch::Prior(" + serialise() + ")";
-}
-
-void PriorTable::Reset(const Xapian::Database& db) {
-  const std::string key =
-      db.get_uuid() + "@" + std::to_string(db.get_revision());
-  if (key == key_) return;
-  db_ = db;
-  last_docid_ = db.get_lastdocid();
-  count_ = db.get_value_freq(kPriorSlot);
-  chunks_.assign(keep_ ? last_docid_ / kPriorChunkDocs + 1 : 1, std::string());
-  loaded_.assign(keep_ ? chunks_.size() : 0, false);
-  current_ = UINT32_MAX;
-  current_chunk_ = nullptr;
-  key_ = key;
-}
-
-void PriorTable::Load(uint32_t chunk) {
-  std::string* slot = keep_ ? &chunks_[chunk] : &chunks_[0];
-  if (!keep_ || !loaded_[chunk]) {
-    *slot = db_.get_metadata(PriorChunkKey(chunk));
-    if (keep_) loaded_[chunk] = true;
-  }
-  current_ = chunk;
-  current_chunk_ = slot;
-}
-
-PriorTableSource::PriorTableSource(PriorTable* table, double max_weight)
-    : table_(table), max_weight_(max_weight) {}
-
-void PriorTableSource::init(const Xapian::Database& db) {
-  table_->Reset(db);
-  count_ = table_->count();
-  pos_ = 0;
-  set_maxweight(max_weight_);
-}
-
-void PriorTableSource::next(double) {
-  do {
-    ++pos_;
-  } while (pos_ <= table_->last_docid() && table_->At(pos_) <= 0);
-}
-
-void PriorTableSource::skip_to(Xapian::docid did, double min_wt) {
-  if (did <= pos_) return;
-  pos_ = did - 1;
-  next(min_wt);
-}
-
-bool PriorTableSource::check(Xapian::docid did, double min_wt) {
-  if (did <= pos_) return true;
-  pos_ = did;
-  if (at_end() || table_->At(pos_) > 0) return true;
-  // Not in the list: an "indeterminate" position from which next() moves on.
-  (void)min_wt;
-  return false;
-}
-
-PriorTableSource* PriorTableSource::clone() const {
-  return new PriorTableSource(table_, max_weight_);
-}
-
-std::string PriorTableSource::get_description() const {
-  return "nsearch::PriorTable(" + std::to_string(max_weight_) + ")";
 }
 
 }  // namespace nsearch::searcher

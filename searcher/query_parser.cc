@@ -307,7 +307,7 @@ class Parser {
       if (item.stopword) item.node.exact = true;  // No stemmed term exists.
       if (item.sign == '-') {
         excluded.push_back(std::move(item.node));
-      } else if (item.sign == '+' || !options_.any) {
+      } else if (item.sign == '+' || options_.match == MatchMode::kAll) {
         required.push_back(std::move(item.node));
       } else {
         optional.push_back(std::move(item.node));
@@ -320,6 +320,13 @@ class Parser {
       node.children = std::move(nodes);
       return node;
     };
+    if (options_.match == MatchMode::kRelaxed && !optional.empty()) {
+      // All the plain words; the relaxed tier asks for some of them.
+      required.push_back(optional.size() == 1 ? std::move(optional[0])
+                                              : combine(QueryNode::Kind::kWords,
+                                                        std::move(optional)));
+      optional.clear();
+    }
     MaybeNode positive;
     if (!required.empty()) {
       positive = combine(QueryNode::Kind::kAnd, std::move(required));
@@ -569,6 +576,8 @@ const char* KindName(QueryNode::Kind kind) {
       return "and_not";
     case QueryNode::Kind::kAndMaybe:
       return "and_maybe";
+    case QueryNode::Kind::kWords:
+      return "words";
     case QueryNode::Kind::kAll:
       return "all";
   }
@@ -714,61 +723,80 @@ Result<QueryNode> QueryParser::FilterNode(const FieldSpec& field,
   return node;
 }
 
-Xapian::Query QueryParser::ToXapian(const QueryNode& node,
+namespace {
+
+using Q = Xapian::Query;
+
+// The stemmed or exact term of a word under `prefix` ("" for the free-text
+// space).
+std::string WordTerm(const QueryNode& node, const std::string& prefix,
+                     Analyzer* analyzer) {
+  const std::string& t = node.terms[0];
+  if (node.exact || !analyzer->stemming()) return prefix + t;
+  return kStemPrefix + prefix + analyzer->Stem(t);
+}
+
+Q PositionalQuery(Q::op op, const std::vector<std::string>& terms,
+                  const std::string& prefix, unsigned window) {
+  std::vector<Q> parts;
+  for (const auto& t : terms) parts.emplace_back(prefix + t);
+  return Q(op, parts.begin(), parts.end(), window);
+}
+
+}  // namespace
+
+Xapian::Query QueryParser::TextLeaf(const QueryNode& node,
+                                    const std::string& prefix,
                                     const QueryLimits& limits) const {
-  using Q = Xapian::Query;
-  // The text fields a word searches, with their weights.
-  std::vector<const FieldSpec*> fields;
-  if (!node.field.empty()) {
-    if (const FieldSpec* f = schema_.FindField(node.field); f && f->text)
-      fields.push_back(f);
-  } else {
-    for (const auto& f : schema_.fields())
-      if (f.text && f.search) fields.push_back(&f);
-  }
-  auto per_field = [&](const std::function<Q(const FieldSpec&)>& make) {
-    std::vector<Q> parts;
-    for (const FieldSpec* f : fields) {
-      Q q = make(*f);
-      if (f->weight != 1.0) q = Q(Q::OP_SCALE_WEIGHT, q, f->weight);
-      parts.push_back(q);
+  switch (node.kind) {
+    case QueryNode::Kind::kWord:
+      return Q(WordTerm(node, prefix, analyzer_));
+    case QueryNode::Kind::kPhrase:
+      return PositionalQuery(Q::OP_PHRASE, node.terms, prefix,
+                             static_cast<unsigned>(node.terms.size()));
+    case QueryNode::Kind::kNear: {
+      std::vector<std::string> terms;
+      for (const auto& c : node.children) terms.push_back(c.terms[0]);
+      return PositionalQuery(
+          Q::OP_NEAR, terms, prefix,
+          node.distance + static_cast<unsigned>(terms.size()) - 1);
     }
-    return parts.size() == 1 ? parts[0]
-                             : Q(Q::OP_OR, parts.begin(), parts.end());
-  };
+    default:  // kWildcard
+      return Q(Q::OP_WILDCARD, prefix + node.terms[0], limits.max_wildcard,
+               Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
+  }
+}
+
+Xapian::Query QueryParser::TextQuery(const QueryNode& node,
+                                     const QueryLimits& limits) const {
+  // Unfielded: the free-text space, scored by BM25.
+  const FieldSpec* field =
+      node.field.empty() ? nullptr : schema_.FindField(node.field);
+  if (!field || !field->text) return TextLeaf(node, "", limits);
+  // A field's own terms only mark it (no weight): they select, and the
+  // free-text space scores, so that BM25 sees one set of statistics.
+  Q marks = TextLeaf(node, field->prefix, limits);
+  if (!field->search) return Q(Q::OP_SCALE_WEIGHT, marks, 0.0);
+  return Q(Q::OP_FILTER, TextLeaf(node, "", limits), marks);
+}
+
+Xapian::Query QueryParser::ToXapian(const QueryNode& node,
+                                    const QueryLimits& limits,
+                                    Tier tier) const {
   auto children = [&](Q::op op) {
     std::vector<Q> parts;
-    for (const auto& c : node.children) parts.push_back(ToXapian(c, limits));
+    for (const auto& c : node.children)
+      parts.push_back(ToXapian(c, limits, tier));
     return Q(op, parts.begin(), parts.end());
   };
   switch (node.kind) {
     case QueryNode::Kind::kAll:
       return Q::MatchAll;
     case QueryNode::Kind::kWord:
-      return per_field([&](const FieldSpec& f) {
-        const std::string& t = node.terms[0];
-        if (node.exact || !analyzer_->stemming()) return Q(f.prefix + t);
-        return Q("Z" + f.prefix + analyzer_->Stem(t));
-      });
     case QueryNode::Kind::kPhrase:
-      return per_field([&](const FieldSpec& f) {
-        std::vector<Q> terms;
-        for (const auto& t : node.terms) terms.emplace_back(f.prefix + t);
-        return Q(Q::OP_PHRASE, terms.begin(), terms.end(), terms.size());
-      });
     case QueryNode::Kind::kNear:
-      return per_field([&](const FieldSpec& f) {
-        std::vector<Q> terms;
-        for (const auto& c : node.children)
-          terms.emplace_back(f.prefix + c.terms[0]);
-        return Q(Q::OP_NEAR, terms.begin(), terms.end(),
-                 node.distance + static_cast<unsigned>(terms.size()) - 1);
-      });
     case QueryNode::Kind::kWildcard:
-      return per_field([&](const FieldSpec& f) {
-        return Q(Q::OP_WILDCARD, f.prefix + node.terms[0], limits.max_wildcard,
-                 Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
-      });
+      return TextQuery(node, limits);
     case QueryNode::Kind::kFilter:
       return Q(Q::OP_SCALE_WEIGHT, Q(node.term), 0.0);
     case QueryNode::Kind::kRange:
@@ -783,8 +811,43 @@ Xapian::Query QueryParser::ToXapian(const QueryNode& node,
       return children(Q::OP_AND_NOT);
     case QueryNode::Kind::kAndMaybe:
       return children(Q::OP_AND_MAYBE);
+    case QueryNode::Kind::kWords:
+      return children(tier == Tier::kStrict ? Q::OP_AND : Q::OP_OR);
   }
   return Q::MatchNothing;
+}
+
+bool QueryParser::Relaxable(const QueryNode& node) {
+  if (node.kind == QueryNode::Kind::kWords) return true;
+  return std::any_of(node.children.begin(), node.children.end(),
+                     [](const QueryNode& c) { return Relaxable(c); });
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>>
+QueryParser::OptionalWords(const QueryNode& node,
+                           const QueryLimits& limits) const {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  if (node.kind != QueryNode::Kind::kWords) {
+    // Only the positive side of AND_NOT can relax.
+    const size_t n =
+        node.kind == QueryNode::Kind::kAndNot ? 1 : node.children.size();
+    for (size_t i = 0; i < n; ++i) {
+      auto more = OptionalWords(node.children[i], limits);
+      out.insert(out.end(), more.begin(), more.end());
+    }
+    return out;
+  }
+  for (const auto& c : node.children) {
+    std::string text;
+    for (const auto& t : c.terms) text += (text.empty() ? "" : " ") + t;
+    if (text.empty()) continue;  // A group: not named as a word.
+    if (c.kind == QueryNode::Kind::kWildcard) text += "*";
+    if (!c.field.empty()) text = c.field + ":" + text;
+    const Q q = ToXapian(c, limits);
+    out.emplace_back(text, std::vector<std::string>(q.get_unique_terms_begin(),
+                                                    q.get_unique_terms_end()));
+  }
+  return out;
 }
 
 }  // namespace nsearch::searcher

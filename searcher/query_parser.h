@@ -2,7 +2,7 @@
 // the same Analyzer that built the index, so a query term is always spelled
 // the way the indexer spelled it.
 //
-//   words           all required by default (QueryOptions::any: any word)
+//   words           all of them first, then most of them (MatchMode)
 //   AND OR NOT      upper-case operators; NOT and a leading - exclude;
 //   + -             + requires a word in --any mode
 //   ( )             grouping
@@ -40,13 +40,23 @@ struct QueryLimits {
   size_t max_length = 4096;      // Bytes of query text.
   unsigned max_depth = 32;       // Nested parentheses.
   unsigned max_wildcard = 1000;  // Terms one wildcard may expand to.
-  size_t max_clauses = 256;      // Words, phrases and filters in total.
+  size_t max_clauses = 1024;     // Words, phrases and filters in total.
+};
+
+// What plain words (no operator between them) ask for.
+enum class MatchMode {
+  kRelaxed,  // All of them first, then documents with most of them.
+  kAll,      // Every word required (--all).
+  kAny,      // Any word, ranked (--any).
 };
 
 struct QueryOptions {
-  bool any = false;  // Any word may match (ranked), instead of all words.
+  MatchMode match = MatchMode::kRelaxed;
   QueryLimits limits;
 };
+
+// Which tier of a relaxable query to compile (see QueryNode::kWords).
+enum class Tier { kStrict, kRelaxed };
 
 // One node of the parsed query.
 struct QueryNode {
@@ -61,6 +71,8 @@ struct QueryNode {
     kOr,
     kAndNot,    // children[0] minus children[1].
     kAndMaybe,  // children[0], ranked up by children[1].
+    kWords,     // Plain words: all of them (strict tier), any of them
+                // ranked (relaxed tier). MatchMode::kRelaxed only.
     kAll,       // Matches every document.
   };
   Kind kind = Kind::kAll;
@@ -105,11 +117,27 @@ class QueryParser {
   Result<QueryNode> FilterNode(const FieldSpec& field,
                                const std::string& value);
 
-  // Compiles a parsed query to Xapian. Field weights come from the schema.
-  Xapian::Query ToXapian(const QueryNode& node,
-                         const QueryLimits& limits) const;
+  // Compiles a parsed query to Xapian: unfielded words search the one
+  // free-text space; a field's words are filtered by its own terms.
+  Xapian::Query ToXapian(const QueryNode& node, const QueryLimits& limits,
+                         Tier tier = Tier::kStrict) const;
+
+  // True when `node` holds a kWords node, so its relaxed tier differs.
+  static bool Relaxable(const QueryNode& node);
+  // The kWords children of `node` (the words that become optional in the
+  // relaxed tier), each with the Xapian terms a document must have to
+  // match it.
+  std::vector<std::pair<std::string, std::vector<std::string>>> OptionalWords(
+      const QueryNode& node, const QueryLimits& limits) const;
 
  private:
+  // A word, phrase, NEAR or wildcard over the terms under `prefix`.
+  Xapian::Query TextLeaf(const QueryNode& node, const std::string& prefix,
+                         const QueryLimits& limits) const;
+  // The same, in its field or the free-text space.
+  Xapian::Query TextQuery(const QueryNode& node,
+                          const QueryLimits& limits) const;
+
   const Schema& schema_;
   Analyzer* analyzer_;
 };

@@ -1,12 +1,14 @@
 #include "searcher/searcher.h"
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 
 #include "common/document.h"
 #include "common/index_layout.h"
 #include "common/index_meta.h"
+#include "common/text_util.h"
 #include "searcher/facets.h"
 #include "searcher/prior.h"
 #include "searcher/snippet.h"
@@ -96,13 +98,50 @@ Result<SortOrder> ParseSortOrder(const std::string& name) {
                          "' (expected relevance, date, quality or heat)");
 }
 
+Status SetBoost(const std::string& name, double weight,
+                SearchRequest* request) {
+  if (!(weight >= 0 && weight <= 10))
+    return InvalidArgument("boost " + name +
+                           ": the weight must be from 0 to 10");
+  if (name == "quality") {
+    request->quality_boost = weight;
+  } else if (name == "heat") {
+    request->heat_boost = weight;
+  } else if (name == "recency") {
+    request->recency_boost = weight;
+  } else {
+    return InvalidArgument("boost: unknown prior '" + name +
+                           "' (quality, heat or recency)");
+  }
+  return Status::Ok();
+}
+
+Status SetHalfLife(const std::string& text, SearchRequest* request) {
+  const auto seconds = ParseDuration(text);
+  if (!seconds)
+    return InvalidArgument("half-life: '" + text +
+                           "' is not a duration such as 72h, 30d or 2w");
+  request->half_life_seconds = static_cast<double>(*seconds);
+  return Status::Ok();
+}
+
+Status SetNow(const std::string& text, SearchRequest* request) {
+  const auto t = ParseIsoTime(std::string(Trim(text)));
+  if (!t)
+    return InvalidArgument("now: '" + text +
+                           "' is not a date or time (YYYY-MM-DD or ISO 8601)");
+  request->now = *t;
+  return Status::Ok();
+}
+
 Searcher::Searcher(std::string path, Xapian::Database db, Schema schema,
                    std::unique_ptr<Analyzer> analyzer)
     : path_(std::move(path)),
       db_(std::move(db)),
       schema_(std::move(schema)),
       analyzer_(std::move(analyzer)),
-      parser_(schema_, analyzer_.get()) {}
+      parser_(schema_, analyzer_.get()),
+      prior_slots_(PriorSlotsOf(schema_)) {}
 
 Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
   std::error_code ec;
@@ -156,14 +195,8 @@ Json Searcher::Freshness() {
           {"last_update", last.empty() ? Json(nullptr) : Json(last)}};
 }
 
-Result<std::pair<ParsedQuery, Xapian::Query>> Searcher::Build(
+Result<std::vector<QueryNode>> Searcher::FilterNodes(
     const SearchRequest& request) {
-  QueryOptions options;
-  options.any = request.any;
-  options.limits = request.limits;
-  NSEARCH_ASSIGN_OR_RETURN(ParsedQuery parsed,
-                           parser_.Parse(request.query, options));
-
   // Flag filters become nodes too, so --parse-only shows them.
   std::vector<QueryNode> filters;
   auto add_any_of = [&](const char* field_name,
@@ -210,211 +243,255 @@ Result<std::pair<ParsedQuery, Xapian::Query>> Searcher::Build(
   if (request.min_heat)
     NSEARCH_RETURN_IF_ERROR(
         add_range("heat", number(*request.min_heat) + ".."));
+  return filters;
+}
 
-  if (parsed.root.kind == QueryNode::Kind::kAll && filters.empty() &&
-      parsed.dropped_stopwords.empty() &&
-      request.query.find_first_not_of(" \t\r\n") == std::string::npos)
-    return InvalidArgument(
-        "empty query (give words, or filters such as --topic)");
-
-  Xapian::Query query = parser_.ToXapian(parsed.root, request.limits);
-  if (!filters.empty()) {
-    QueryNode all;
-    all.kind = QueryNode::Kind::kAnd;
-    for (auto& f : filters) all.children.push_back(std::move(f));
-    Xapian::Query filter = parser_.ToXapian(all, request.limits);
-    query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
-    // Show the filters in the parsed tree.
-    QueryNode root;
-    root.kind = QueryNode::Kind::kAnd;
-    root.children.push_back(std::move(parsed.root));
-    for (auto& c : all.children) root.children.push_back(std::move(c));
-    parsed.root = std::move(root);
+Result<QueryPlan> Searcher::Plan(const SearchRequest& request) {
+  QueryOptions options;
+  options.match = request.match;
+  options.limits = request.limits;
+  QueryPlan plan;
+  NSEARCH_ASSIGN_OR_RETURN(plan.parsed, parser_.Parse(request.query, options));
+  NSEARCH_ASSIGN_OR_RETURN(std::vector<QueryNode> filters,
+                           FilterNodes(request));
+  QueryNode& root = plan.parsed.root;
+  if (root.kind == QueryNode::Kind::kAll && filters.empty()) {
+    if (request.query.find_first_not_of(" \t\r\n") == std::string::npos)
+      return InvalidArgument(
+          "empty query (give words, or filters such as --topic)");
+    return InvalidArgument("the query has no word to search for: '" +
+                           request.query + "'");
   }
-
-  if (request.prior && request.sort == SortOrder::kRelevance) {
-    std::vector<Xapian::Query> priors;
-    if (!request.quality_boost && !request.heat_boost) {
-      // The schema's weights: the index holds each document's sum.
-      const double max = std::max(0.0, schema_.quality_prior().weight) +
-                         std::max(0.0, schema_.heat_prior().weight);
-      if (max > 0)
-        priors.emplace_back(
-            (new PriorTableSource(&prior_table_, max))->release());
-    } else {
-      auto add_prior = [&](const char* field_name, const PriorSpec& spec,
-                           std::optional<double> boost) {
-        const double weight = boost ? *boost : spec.weight;
-        const FieldSpec* field = RequireField(schema_, field_name);
-        if (weight <= 0 || !field || !field->slot) return;
-        priors.emplace_back(
-            PriorPostingSource::Scaled(*field->slot, weight, spec.cap)
-                ->release());
-      };
-      add_prior("quality", schema_.quality_prior(), request.quality_boost);
-      add_prior("heat", schema_.heat_prior(), request.heat_boost);
-    }
-    if (!priors.empty()) {
-      query = Xapian::Query(
-          Xapian::Query::OP_AND_MAYBE, query,
-          Xapian::Query(Xapian::Query::OP_OR, priors.begin(), priors.end()));
-    }
+  plan.strict = parser_.ToXapian(root, request.limits, Tier::kStrict);
+  if (QueryParser::Relaxable(root)) {
+    plan.relaxed = parser_.ToXapian(root, request.limits, Tier::kRelaxed);
+    plan.optional = parser_.OptionalWords(root, request.limits);
   }
-  return std::make_pair(std::move(parsed), std::move(query));
+  if (filters.empty()) return plan;
+  QueryNode all;
+  all.kind = QueryNode::Kind::kAnd;
+  for (auto& f : filters) all.children.push_back(std::move(f));
+  const Xapian::Query filter = parser_.ToXapian(all, request.limits);
+  plan.strict = Xapian::Query(Xapian::Query::OP_FILTER, plan.strict, filter);
+  if (plan.relaxable())
+    plan.relaxed =
+        Xapian::Query(Xapian::Query::OP_FILTER, plan.relaxed, filter);
+  // Show the filters in the parsed tree.
+  all.children.insert(all.children.begin(), std::move(root));
+  root = std::move(all);
+  return plan;
+}
+
+PriorWeights Searcher::Weights(const SearchRequest& request) const {
+  const RankingSpec& ranking = schema_.ranking();
+  PriorWeights w;
+  w.quality = ranking.quality;
+  w.heat = ranking.heat;
+  w.recency = ranking.recency;
+  if (request.quality_boost) w.quality.weight = *request.quality_boost;
+  if (request.heat_boost) w.heat.weight = *request.heat_boost;
+  if (request.recency_boost) w.recency.weight = *request.recency_boost;
+  if (request.half_life_seconds)
+    w.recency.half_life_seconds = *request.half_life_seconds;
+  w.now = request.now ? *request.now : static_cast<int64_t>(std::time(nullptr));
+  return w;
 }
 
 Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
-  NSEARCH_ASSIGN_OR_RETURN(auto built, Build(request));
+  NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
+  const char* modes[] = {"relaxed", "all", "any"};
+  Json tiers = {{"strict", plan.strict.get_description()}};
+  if (plan.relaxable()) {
+    tiers["relaxed"] = plan.relaxed.get_description();
+    Json words = Json::array();
+    for (const auto& w : plan.optional) words.push_back(w.first);
+    tiers["optional"] = words;
+  }
   return Json{{"version", kOutputVersion},
               {"query", request.query},
-              {"parsed", built.first.root.ToJson()},
-              {"dropped_stopwords", built.first.dropped_stopwords},
-              {"xapian", built.second.get_description()}};
+              {"match", modes[static_cast<int>(request.match)]},
+              {"parsed", plan.parsed.root.ToJson()},
+              {"dropped_stopwords", plan.parsed.dropped_stopwords},
+              {"xapian", plan.strict.get_description()},
+              {"plan", tiers}};
 }
 
 Result<Json> Searcher::Search(const SearchRequest& request) {
   if (request.limit > 10000)
     return InvalidArgument("--limit must be at most 10000");
-  NSEARCH_ASSIGN_OR_RETURN(auto built, Build(request));
-  return RunQuery(built.second, request, built.first);
+  NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
+  return RunQuery(plan, request);
 }
 
-Result<Json> Searcher::RunQuery(const Xapian::Query& query,
-                                const SearchRequest& request,
-                                const ParsedQuery& parsed) {
+Result<Json> Searcher::RunQuery(const QueryPlan& plan,
+                                const SearchRequest& request) {
   // A writer that commits twice while we read makes Xapian throw
   // DatabaseModifiedError: reopen at the newest revision and try again.
-  return WithReopen(db_, path_,
-                    [&] { return RunQueryOnce(query, request, parsed); });
+  return WithReopen(db_, path_, [&] { return RunQueryOnce(plan, request); });
 }
 
-Result<Json> Searcher::RunQueryOnce(const Xapian::Query& query,
-                                    const SearchRequest& request,
-                                    const ParsedQuery& parsed) {
+namespace {
+
+const char* SortField(SortOrder sort) {
+  switch (sort) {
+    case SortOrder::kDate:
+      return "date";
+    case SortOrder::kQuality:
+      return "quality";
+    case SortOrder::kHeat:
+      return "heat";
+    case SortOrder::kRelevance:
+      break;
+  }
+  return nullptr;
+}
+
+Json TotalJson(const Total& total) {
+  return {{"estimated", total.estimated},
+          {"lower", total.lower},
+          {"upper", total.upper},
+          {"exact", total.exact()}};
+}
+
+// The snippet of a hit: the excerpt's best window, or the body's when the
+// excerpt has no match but the body does.
+std::string HitSnippet(const Json& data, const ParsedQuery& parsed,
+                       Analyzer* analyzer) {
+  const std::string excerpt = data.value("excerpt", "");
+  const std::string body = data.value("body", "");
+  std::string snippet = MakeSnippet(excerpt, parsed, analyzer);
+  if (snippet.find(kMarkOpen) == std::string::npos && !body.empty()) {
+    std::string from_body = MakeSnippet(body, parsed, analyzer);
+    if (from_body.find(kMarkOpen) != std::string::npos || snippet.empty())
+      snippet = from_body;
+  }
+  return snippet;
+}
+
+Json ExplainJson(const MatchedHit& hit, const std::optional<PriorWeights>& w,
+                 const PriorSlots& slots) {
+  PriorParts parts;
+  if (w)
+    parts = ScorePriors(*w, SlotNumber(hit.doc, slots.quality),
+                        SlotNumber(hit.doc, slots.heat),
+                        SlotNumber(hit.doc, slots.date));
+  return {{"bm25", hit.score - parts.Sum()},
+          {"quality_prior", parts.quality},
+          {"heat_prior", parts.heat},
+          {"recency_prior", parts.recency},
+          {"scale", w ? w->scale : 0.0},
+          {"tier", hit.all_words ? "all_words" : "some_words"},
+          {"score", hit.score}};
+}
+
+Json RankingJson(const std::optional<PriorWeights>& w) {
+  if (!w) return nullptr;
+  return {{"scale", w->scale},
+          {"quality", w->quality.weight},
+          {"heat", w->heat.weight},
+          {"recency", w->recency.weight},
+          {"half_life_seconds", w->recency.half_life_seconds},
+          {"now", FormatIsoTime(w->now)}};
+}
+
+}  // namespace
+
+Json Searcher::HitJson(const MatchedHit& hit, size_t rank,
+                       const QueryPlan& plan, const SearchRequest& request,
+                       const MatchResult& match) {
+  Json data = ReadStoredRecord(hit.doc, /*file_state=*/false);
+  Json out = {{"rank", rank},
+              {"id", data.value("id", "")},
+              {"score", hit.score},
+              {"title", data.value("title", "")},
+              {"url", data.value("url", "")},
+              {"excerpt", data.value("excerpt", "")},
+              {"snippet", HitSnippet(data, plan.parsed, analyzer_.get())},
+              {"topics", data.value("topics", Json::array())},
+              {"provider", data.value("provider", Json::object())},
+              {"type", data.value("type", "")},
+              {"category", data.value("category", "")},
+              {"published", data.value("published", Json(nullptr))},
+              {"quality", data.value("quality", Json(nullptr))},
+              {"heat", data.value("heat", Json(nullptr))},
+              {"path", data.value("path", "")},
+              {"duplicates", hit.duplicates}};
+  if (!hit.all_words) out["missing"] = hit.missing;
+  if (request.explain)
+    out["explain"] = ExplainJson(hit, match.priors, prior_slots_);
+  return out;
+}
+
+Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
+  MatchOptions options;
+  options.offset = request.offset;
+  options.limit = request.limit;
+  options.k1 = schema_.ranking().k1;
+  options.b = schema_.ranking().b;
+  if (const char* sort_field = SortField(request.sort)) {
+    const FieldSpec* field = RequireField(schema_, sort_field);
+    if (!field || !field->slot)
+      return InvalidArgument(std::string("the index has no slot for ") +
+                             sort_field);
+    options.sort_slot = *field->slot;
+  }
+  if (request.collapse) options.collapse_slot = schema_.collapse_slot();
+  if (request.prior && request.sort == SortOrder::kRelevance)
+    options.priors = Weights(request);
+  options.prior_slots = prior_slots_;
+  return options;
+}
+
+Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
+                                    const SearchRequest& request) {
   NSEARCH_ASSIGN_OR_RETURN(std::vector<FacetSpec> facet_specs,
                            ResolveFacets(schema_, request.facets));
+  NSEARCH_ASSIGN_OR_RETURN(MatchOptions options, MatchOptionsFor(request));
   try {
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BM25Weight());
-    const char* sort_field = nullptr;
-    switch (request.sort) {
-      case SortOrder::kDate:
-        sort_field = "date";
-        break;
-      case SortOrder::kQuality:
-        sort_field = "quality";
-        break;
-      case SortOrder::kHeat:
-        sort_field = "heat";
-        break;
-      case SortOrder::kRelevance:
-        break;
-    }
-    if (sort_field) {
-      const FieldSpec* field = RequireField(schema_, sort_field);
-      if (!field || !field->slot)
-        return InvalidArgument(std::string("the index has no slot for ") +
-                               sort_field);
-      enquire.set_sort_by_value_then_relevance(*field->slot, true);
-    }
-    if (request.collapse && schema_.collapse_slot())
-      enquire.set_collapse_key(*schema_.collapse_slot());
-    const Xapian::doccount check_at_least = static_cast<Xapian::doccount>(
-        std::max<size_t>(100, request.offset + request.limit));
     // --timeout-ms: a hard deadline, checked as the match visits documents.
     const double timeout = request.timeout_ms / 1000.0;
-    const bool deadline = request.timeout_ms > 0;
     DeadlineDecider deadline_decider(timeout);
-    if (deadline) enquire.set_time_limit(timeout / 2);
-    // Facets count the whole match set, before collapsing (Xapian shows a
-    // match spy every match, duplicates included). An unweighted pass of its
-    // own does that: no BM25, no prior, no collapse table over every match,
-    // and the ranked pass below can stop as early as it would without facets.
-    FacetSpy spy(facet_specs);
-    if (!facet_specs.empty()) {
-      Xapian::Enquire count(db_);
-      // Weight 0: Xapian drops the weight-only prior branch too.
-      count.set_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, query, 0));
-      count.set_weighting_scheme(Xapian::BoolWeight());
-      count.add_matchspy(&spy);
-      if (deadline) count.set_time_limit(timeout / 2);
-      count.get_mset(0, 0, db_.get_doccount(), nullptr,
-                     deadline ? &deadline_decider : nullptr);
+    if (request.timeout_ms > 0) {
+      options.time_limit = timeout / 2;
+      options.decider = &deadline_decider;
     }
-    Xapian::MSet mset = enquire.get_mset(
-        static_cast<Xapian::doccount>(request.offset),
-        static_cast<Xapian::doccount>(request.limit), check_at_least, nullptr,
-        deadline ? &deadline_decider : nullptr);
-    const bool prior = request.prior && request.sort == SortOrder::kRelevance;
+    // Facets count the same documents as the total, every copy of a story,
+    // in the unweighted counting pass.
+    FacetSpy spy(facet_specs);
+    if (!facet_specs.empty()) options.spy = &spy;
+    const MatchResult match = RunPlan(db_, plan, options);
+    const Total& total = match.total;
     Json hits = Json::array();
     size_t rank = request.offset;
-    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-      Json data = ReadStoredRecord(it.get_document(), /*file_state=*/false);
-      const std::string excerpt = data.value("excerpt", "");
-      const std::string body = data.value("body", "");
-      // Prefer the body when the excerpt has no match but the body does.
-      std::string snippet = MakeSnippet(excerpt, parsed, analyzer_.get());
-      if (snippet.find(kMarkOpen) == std::string::npos && !body.empty()) {
-        std::string from_body = MakeSnippet(body, parsed, analyzer_.get());
-        if (from_body.find(kMarkOpen) != std::string::npos || snippet.empty())
-          snippet = from_body;
-      }
-      Json hit = {{"rank", ++rank},
-                  {"id", data.value("id", "")},
-                  {"score", it.get_weight()},
-                  {"title", data.value("title", "")},
-                  {"url", data.value("url", "")},
-                  {"excerpt", excerpt},
-                  {"snippet", snippet},
-                  {"topics", data.value("topics", Json::array())},
-                  {"provider", data.value("provider", Json::object())},
-                  {"type", data.value("type", "")},
-                  {"category", data.value("category", "")},
-                  {"published", data.value("published", Json(nullptr))},
-                  {"quality", data.value("quality", Json(nullptr))},
-                  {"heat", data.value("heat", Json(nullptr))},
-                  {"path", data.value("path", "")},
-                  {"duplicates", it.get_collapse_count()}};
-      if (request.explain) {
-        auto part = [&](const char* key, const PriorSpec& spec,
-                        std::optional<double> boost) {
-          const double weight = boost ? *boost : spec.weight;
-          if (!prior || weight <= 0 || !data[key].is_number()) return 0.0;
-          return PriorSpec{weight, spec.cap}.Score(data[key].get<double>());
-        };
-        const double q =
-            part("quality", schema_.quality_prior(), request.quality_boost);
-        const double h = part("heat", schema_.heat_prior(), request.heat_boost);
-        hit["explain"] = {{"bm25", it.get_weight() - q - h},
-                          {"quality_prior", q},
-                          {"heat_prior", h},
-                          {"score", it.get_weight()}};
-      }
-      hits.push_back(std::move(hit));
-    }
+    for (const MatchedHit& hit : match.hits)
+      hits.push_back(HitJson(hit, ++rank, plan, request, match));
     Json suggestion = nullptr;
-    if (mset.get_matches_estimated() < 3) {
+    if (total.estimated < 3) {
       if (auto fixed = SuggestSpelling(db_, schema_, analyzer_.get(),
-                                       request.query, parsed))
+                                       request.query, plan.parsed))
         suggestion = *fixed;
     }
     const char* sort_names[] = {"relevance", "date", "quality", "heat"};
     Json out = {{"version", kOutputVersion},
                 {"query", request.query},
-                {"total",
-                 {{"estimated", mset.get_matches_estimated()},
-                  {"lower", mset.get_matches_lower_bound()},
-                  {"upper", mset.get_matches_upper_bound()}}},
+                {"total", TotalJson(total)},
                 {"offset", request.offset},
                 {"limit", request.limit},
                 {"sort", sort_names[static_cast<int>(request.sort)]},
-                {"prior", prior},
+                {"prior", match.priors.has_value()},
                 {"collapse", request.collapse},
-                {"dropped_stopwords", parsed.dropped_stopwords},
+                {"relaxed", match.relaxed},
+                {"dropped_stopwords", plan.parsed.dropped_stopwords},
                 {"suggestion", suggestion},
                 {"index", Freshness()},
                 {"hits", hits}};
+    if (match.relaxed) {
+      Json words = Json::array();
+      for (const auto& w : plan.optional) words.push_back(w.first);
+      out["optional"] = words;
+      out["all_words_total"] = TotalJson(match.all_words);
+    }
+    if (match.priors) out["ranking"] = RankingJson(match.priors);
     if (!facet_specs.empty()) out["facets"] = spy.ToJson(request.facet_size);
     return out;
   } catch (const DeadlineExceeded&) {
@@ -449,13 +526,15 @@ Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {
 
 namespace {
 
-// Accepts the stemmed free-text terms ("Z" + field prefix + stem) that
-// some other document shares: a term only this document has finds nothing.
+// Accepts the stemmed terms of the free-text space ("Z" + stem, not "Z" +
+// a field's upper-case prefix) that some other document shares: a term
+// only this document has finds nothing.
 class StemDecider : public Xapian::ExpandDecider {
  public:
   explicit StemDecider(const Xapian::Database& db) : db_(db) {}
   bool operator()(const std::string& term) const override {
-    return term.size() > 3 && term[0] == 'Z' && db_.get_termfreq(term) > 1;
+    return term.size() > 2 && term[0] == kStemPrefix[0] &&
+           !(term[1] >= 'A' && term[1] <= 'Z') && db_.get_termfreq(term) > 1;
   }
 
  private:
@@ -487,8 +566,9 @@ Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
     request.query = "similar:" + id_or_path;
     request.limit = limit;
     request.prior = false;
-    ParsedQuery parsed;  // Nothing to highlight.
-    return RunQuery(query, request, parsed);
+    QueryPlan plan;  // Nothing to highlight, nothing to relax.
+    plan.strict = query;
+    return RunQuery(plan, request);
   });
 }
 
@@ -507,15 +587,6 @@ Result<Json> Searcher::Check(const std::string& path) {
   if (errors > 0)
     return Corruption("index " + path + " has " + std::to_string(errors) +
                       " errors:\n" + report.str());
-  try {
-    if (const Xapian::docid bad = FirstPriorChunkMismatch(searcher->db_))
-      return Corruption("index " + path + ": the ranking prior of document " +
-                        std::to_string(bad) +
-                        " differs between its value slot and the prior "
-                        "chunks; rebuild the index (nsearch index --rebuild)");
-  } catch (const Xapian::Error& e) {
-    return Corruption("index " + path + " failed the check: " + e.get_msg());
-  }
   return Json{{"version", kOutputVersion},
               {"ok", true},
               {"errors", errors},

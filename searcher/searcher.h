@@ -17,6 +17,7 @@
 #include "common/output.h"
 #include "common/schema.h"
 #include "common/status.h"
+#include "searcher/match.h"
 #include "searcher/prior.h"
 #include "searcher/query_parser.h"
 
@@ -29,11 +30,16 @@ Result<SortOrder> ParseSortOrder(const std::string& name);
 
 struct SearchRequest {
   std::string query;
-  bool any = false;   // Any word instead of all words.
-  bool prior = true;  // Blend the quality/heat prior into the score.
-  // Per-query prior weights; the schema's when unset.
+  MatchMode match = MatchMode::kRelaxed;  // --all / --any
+  bool prior = true;  // Blend in the quality, heat and recency priors.
+  // Per-query prior weights (fractions of the top BM25 score); the
+  // schema's when unset.
   std::optional<double> quality_boost;
   std::optional<double> heat_boost;
+  std::optional<double> recency_boost;
+  std::optional<double> half_life_seconds;
+  // The time recency is measured from (seconds); the clock when unset.
+  std::optional<int64_t> now;
   SortOrder sort = SortOrder::kRelevance;
   size_t limit = 10;
   size_t offset = 0;
@@ -56,6 +62,15 @@ struct SearchRequest {
   double timeout_ms = 0;
   QueryLimits limits;
 };
+
+// Request settings that both the command line and batch requests take,
+// with one set of bounds. kInvalidArgument names the problem.
+//   SetBoost: a prior's weight, "quality", "heat" or "recency", 0 to 10.
+//   SetHalfLife: a duration (ParseDuration: "72h", "30d").
+//   SetNow: an ISO 8601 date or time ("2024-05-01", "2024-05-01T12:00Z").
+Status SetBoost(const std::string& name, double weight, SearchRequest* request);
+Status SetHalfLife(const std::string& text, SearchRequest* request);
+Status SetNow(const std::string& text, SearchRequest* request);
 
 class Searcher {
  public:
@@ -89,28 +104,27 @@ class Searcher {
   // nothing changed). A rebuild publishes a new generation: compare
   // generation() with LiveGeneration() and open a new Searcher for that.
   Status Reopen();
-  // Keeps the ranking priors read from the index for later queries at the
-  // same revision: for long-lived searchers (batch mode), where it saves
-  // reading them again for every request.
-  void KeepPriorsInMemory() { prior_table_.KeepChunks(); }
 
  private:
   Searcher(std::string path, Xapian::Database db, Schema schema,
            std::unique_ptr<Analyzer> analyzer);
 
-  // The query (text + filters) as a parsed tree and as Xapian.
-  Result<std::pair<ParsedQuery, Xapian::Query>> Build(
-      const SearchRequest& request);
+  // The query (text + filters) as a parsed tree and as Xapian tiers.
+  Result<QueryPlan> Plan(const SearchRequest& request);
+  // The flag filters (--topic, --since, ...) as query nodes.
+  Result<std::vector<QueryNode>> FilterNodes(const SearchRequest& request);
+  // The priors of `request` (the scale is the match's to set).
+  PriorWeights Weights(const SearchRequest& request) const;
   Json Freshness();
   Result<Xapian::docid> FindDocument(const std::string& id_or_path);
-  // Runs `query` and renders the page of hits (shared by Search/Similar).
-  Result<Json> RunQuery(const Xapian::Query& query,
-                        const SearchRequest& request,
-                        const ParsedQuery& parsed);
+  Result<MatchOptions> MatchOptionsFor(const SearchRequest& request);
+  Json HitJson(const MatchedHit& hit, size_t rank, const QueryPlan& plan,
+               const SearchRequest& request, const MatchResult& match);
+  // Runs a plan and renders the page of hits (shared by Search/Similar).
+  Result<Json> RunQuery(const QueryPlan& plan, const SearchRequest& request);
   // One attempt; throws Xapian::DatabaseModifiedError for RunQuery to retry.
-  Result<Json> RunQueryOnce(const Xapian::Query& query,
-                            const SearchRequest& request,
-                            const ParsedQuery& parsed);
+  Result<Json> RunQueryOnce(const QueryPlan& plan,
+                            const SearchRequest& request);
 
   std::string path_;
   std::string generation_;
@@ -118,8 +132,7 @@ class Searcher {
   Schema schema_;
   std::unique_ptr<Analyzer> analyzer_;
   QueryParser parser_;
-  // The priors read so far at the open revision (kept across queries).
-  PriorTable prior_table_;
+  PriorSlots prior_slots_;
 };
 
 }  // namespace nsearch::searcher

@@ -53,10 +53,12 @@ std::optional<std::string> SuggestSpelling(const Xapian::Database& db,
                                            const ParsedQuery& parsed) {
   std::set<std::string> words;
   CollectWords(parsed.root, &words);
-  std::vector<std::string> prefixes;
-  for (const auto& f : schema.fields())
-    if (f.text && f.search) prefixes.push_back(f.prefix);
-  if (words.empty() || prefixes.empty()) return std::nullopt;
+  // Every searched field's words are in the free-text space, unprefixed.
+  const bool searched =
+      std::any_of(schema.fields().begin(), schema.fields().end(),
+                  [](const FieldSpec& f) { return f.text && f.search; });
+  const std::vector<std::string> prefixes = {""};
+  if (words.empty() || !searched) return std::nullopt;
 
   auto known = [&](const std::string& word) {
     for (const auto& p : prefixes)

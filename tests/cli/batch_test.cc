@@ -54,7 +54,12 @@ TEST_F(BatchTest, AnswersEachLineAndCarriesOnAfterErrors) {
   for (std::string l; std::getline(out, l);) lines.push_back(json::parse(l));
   ASSERT_EQ(7u, lines.size());
   EXPECT_TRUE(lines[0]["id"].is_null());
-  EXPECT_EQ(7, lines[0]["total"]["estimated"]);
+  // Seven documents have both words; the page goes on with those that
+  // have one of them.
+  EXPECT_EQ(7, lines[0]["all_words_total"]["estimated"]);
+  EXPECT_EQ(true, lines[0]["relaxed"]);
+  EXPECT_EQ(21, lines[0]["total"]["estimated"]);
+  EXPECT_EQ(true, lines[0]["total"]["exact"]);
   EXPECT_EQ(7, lines[1]["id"]);
   EXPECT_EQ(2u, lines[1]["hits"].size());
   for (const auto& hit : lines[1]["hits"]) {

@@ -190,7 +190,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, GoldenTest, ::testing::ValuesIn(GoldenCases()),
 // --- Exit codes (SPEC §5), one test each, plus the documented defaults.
 
 TEST_F(CliTest, ExitZeroOnHits) {
-  const RunResult r = Query({"PyTorch Azure", "--format", "json"});
+  const RunResult r = Query({"PyTorch Azure", "--all", "--format", "json"});
   EXPECT_EQ(r.exit_code, 0);
   const json j = Json(r);
   ASSERT_GE(j["hits"].size(), 3u);
@@ -284,7 +284,7 @@ TEST_F(CliTest, ExitThreeOnSchemaMismatch) {
   ASSERT_EQ(RunNsearch({"index", "--index", index, ContentDir()}).exit_code, 0);
   std::string schema =
       testing::ReadFileOrDie(SourceDir() + "/schema/news.yaml");
-  schema = ReplaceAll(schema, "version: 1", "version: 2");
+  schema = ReplaceAll(schema, "version: 2", "version: 3");
   const std::string other = dir.Write("other.yaml", schema);
   const RunResult r =
       RunNsearch({"index", "--index", index, "--schema", other, ContentDir()});

@@ -49,7 +49,7 @@ TEST(SchemaTest, ParsesDefaultSchema) {
   ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
   const Schema& schema = *parsed;
   EXPECT_EQ("news", schema.name());
-  EXPECT_EQ(1, schema.version());
+  EXPECT_EQ(2, schema.version());
   EXPECT_EQ("english", schema.stemmer());
   EXPECT_EQ("english", schema.stopwords());
   EXPECT_EQ(Schema::DefaultText(), schema.text());
@@ -71,10 +71,15 @@ TEST(SchemaTest, ParsesDefaultSchema) {
             schema.KeysFor("provider_name"));
   EXPECT_TRUE(schema.KeysFor("related").empty());
 
-  EXPECT_DOUBLE_EQ(1.0, schema.quality_prior().weight);
-  EXPECT_DOUBLE_EQ(100.0, schema.quality_prior().cap);
-  EXPECT_DOUBLE_EQ(0.5, schema.heat_prior().weight);
-  EXPECT_DOUBLE_EQ(100.0, schema.heat_prior().cap);
+  const RankingSpec& ranking = schema.ranking();
+  EXPECT_DOUBLE_EQ(1.2, ranking.k1);
+  EXPECT_DOUBLE_EQ(0.75, ranking.b);
+  EXPECT_DOUBLE_EQ(0.1, ranking.quality.weight);
+  EXPECT_DOUBLE_EQ(100.0, ranking.quality.cap);
+  EXPECT_DOUBLE_EQ(0.05, ranking.heat.weight);
+  EXPECT_DOUBLE_EQ(100.0, ranking.heat.cap);
+  EXPECT_DOUBLE_EQ(0.1, ranking.recency.weight);
+  EXPECT_DOUBLE_EQ(90 * 86400.0, ranking.recency.half_life_seconds);
 }
 
 // Queries rebuild the schema from the JSON tree an index stores (no YAML
@@ -100,7 +105,7 @@ TEST(SchemaTest, StoredTreeGivesTheSameSchema) {
     EXPECT_EQ(a.kind, b.kind);
     EXPECT_EQ(a.text, b.text);
     EXPECT_EQ(a.prefix, b.prefix);
-    EXPECT_DOUBLE_EQ(a.weight, b.weight);
+    EXPECT_EQ(a.weight, b.weight);
     EXPECT_EQ(a.search, b.search);
     EXPECT_EQ(a.filter, b.filter);
     EXPECT_EQ(a.filter_prefix, b.filter_prefix);
@@ -109,7 +114,11 @@ TEST(SchemaTest, StoredTreeGivesTheSameSchema) {
   }
   EXPECT_EQ(parsed->collapse_slot(), stored->collapse_slot());
   EXPECT_EQ(stored->FindField("topic"), stored->FindField("topics"));
-  EXPECT_DOUBLE_EQ(parsed->heat_prior().weight, stored->heat_prior().weight);
+  EXPECT_DOUBLE_EQ(parsed->ranking().heat.weight,
+                   stored->ranking().heat.weight);
+  EXPECT_DOUBLE_EQ(parsed->ranking().recency.half_life_seconds,
+                   stored->ranking().recency.half_life_seconds);
+  EXPECT_DOUBLE_EQ(parsed->ranking().k1, stored->ranking().k1);
 
   auto broken = Schema::ParseStored("{\"name\": ", "", "");
   ASSERT_FALSE(broken.ok());
@@ -131,7 +140,7 @@ TEST(SchemaTest, DefaultFieldRoles) {
   EXPECT_TRUE(title->text);
   EXPECT_TRUE(title->search);
   EXPECT_EQ("S", title->prefix);
-  EXPECT_DOUBLE_EQ(3.0, title->weight);
+  EXPECT_EQ(2u, title->weight);
 
   const FieldSpec* topic = schema.FindField("topic");
   ASSERT_NE(nullptr, topic);
@@ -206,8 +215,11 @@ TEST(SchemaTest, ParsesMinimalSchema) {
   EXPECT_EQ(2, parsed->version());
   ASSERT_EQ(1u, parsed->fields().size());
   EXPECT_EQ("title", parsed->fields()[0].name);
-  EXPECT_DOUBLE_EQ(1.0, parsed->fields()[0].weight);
-  EXPECT_DOUBLE_EQ(0.0, parsed->quality_prior().weight);
+  EXPECT_EQ(1u, parsed->fields()[0].weight);
+  // Without a ranking: section, the built-in defaults.
+  EXPECT_DOUBLE_EQ(RankingSpec().quality.weight,
+                   parsed->ranking().quality.weight);
+  EXPECT_DOUBLE_EQ(RankingSpec().k1, parsed->ranking().k1);
 }
 
 TEST(SchemaTest, RejectsMissingName) {

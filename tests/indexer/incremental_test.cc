@@ -212,46 +212,6 @@ TEST_F(IncrementalTest, DryRunReportsAndChangesNothing) {
   }
 }
 
-// The prior chunks that queries read agree with every document's prior
-// after a full build and after updates, additions and deletions spread over
-// several commits, across more than one chunk.
-TEST(PriorChunksTest, AgreeWithThePriorsAfterBuildsAndUpdates) {
-  TempDir dir;
-  auto article = [](int i, int quality) {
-    return "---\ntitle: \"Item " + std::to_string(i) +
-           "\"\ntype: article\nquality: " + std::to_string(quality) + "\n---\n";
-  };
-  const int n = static_cast<int>(kPriorChunkDocs) + 40;
-  for (int i = 0; i < n; ++i)
-    dir.Write("site/d" + std::to_string(i) + ".md", article(i, i % 101));
-  const std::string index = dir.path() + "/index";
-  auto first = Index(index, {dir.path() + "/site"});
-  ASSERT_TRUE(first.ok()) << first.error().ToString();
-  ASSERT_EQ(static_cast<size_t>(n), first->added);
-  EXPECT_EQ(0u, FirstPriorChunkMismatch(Xapian::Database(index)));
-
-  for (int i : {3, 500, n - 1}) {
-    const std::string path = dir.path() + "/site/d" + std::to_string(i) + ".md";
-    dir.Write("site/d" + std::to_string(i) + ".md", article(i, 100));
-    Age(path, -5);
-  }
-  for (int i : {4, 1030})
-    fs::remove(dir.path() + "/site/d" + std::to_string(i) + ".md");
-  for (int i = n; i < n + 4; ++i)
-    dir.Write("site/d" + std::to_string(i) + ".md", article(i, 77));
-  auto update = Index(index, {dir.path() + "/site"});  // batch_size 3
-  ASSERT_TRUE(update.ok()) << update.error().ToString();
-  EXPECT_EQ(3u, update->updated);
-  EXPECT_EQ(2u, update->deleted);
-  EXPECT_EQ(4u, update->added);
-  Xapian::Database db(index);
-  EXPECT_EQ(0u, FirstPriorChunkMismatch(db));
-  // And they moved: the updated and added documents have the new priors.
-  std::vector<double> chunk(kPriorChunkDocs);
-  ReadPriorChunk(db, db.get_lastdocid() / kPriorChunkDocs, chunk.data());
-  EXPECT_DOUBLE_EQ(0.77, chunk[db.get_lastdocid() % kPriorChunkDocs]);
-}
-
 TEST(IndexLayoutTest, AKilledFirstRunStillLeavesAnIndexThatOpens) {
   TempDir dir;
   const std::string index = dir.path() + "/index";

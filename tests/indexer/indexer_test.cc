@@ -252,10 +252,10 @@ TEST(IndexerTest, IndexBuiltWithAnotherSchemaIsAMismatch) {
   ASSERT_TRUE(first.ok()) << first.error().ToString();
 
   std::string yaml(Schema::DefaultText());
-  const size_t at = yaml.find("version: 1");
+  const size_t at = yaml.find("version: 2");
   ASSERT_NE(std::string::npos, at);
-  yaml.replace(at, 10, "version: 2");
-  const std::string schema_path = dir.Write("news-v2.yaml", yaml);
+  yaml.replace(at, 10, "version: 3");
+  const std::string schema_path = dir.Write("news-v3.yaml", yaml);
 
   auto second = Index(index, {dir.path() + "/docs"}, schema_path);
   ASSERT_FALSE(second.ok());
@@ -488,6 +488,13 @@ class DocumentBuilderTest : public ::testing::Test {
     return doc;
   }
 
+  static Xapian::termcount Wdf(const Xapian::Document& doc,
+                               const std::string& term) {
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(term);
+    return t == doc.termlist_end() || *t != term ? 0 : t.get_wdf();
+  }
+
   static std::vector<Xapian::termpos> Positions(const Xapian::Document& doc,
                                                 const std::string& term) {
     std::vector<Xapian::termpos> out;
@@ -519,23 +526,52 @@ TEST_F(DocumentBuilderTest, BuildsTermsValuesAndData) {
   EXPECT_TRUE(HasTerm(doc, "Q" + id));
   EXPECT_EQ("Q" + id, DocumentBuilder::IdTerm(id));
 
-  // Positional, unstemmed title terms, and stemmed ones without positions.
+  // One free-text space: every search field's words, unprefixed, each
+  // counted as often as its field's weight says (title 2, the others 1),
+  // with positions kValueGap apart between fields and between topics:
+  // title 1-5, excerpt 106-110, topics 211-212 and 313-314.
+  EXPECT_EQ((std::vector<Xapian::termpos>{1, 211}), Positions(doc, "power"));
+  EXPECT_EQ(2u + 1u, Wdf(doc, "power"));
+  EXPECT_EQ((std::vector<Xapian::termpos>{4, 110}), Positions(doc, "offline"));
+  EXPECT_EQ(2u + 1u, Wdf(doc, "offline"));
+  EXPECT_EQ(std::vector<Xapian::termpos>{106}, Positions(doc, "makers"));
+  EXPECT_EQ(1u, Wdf(doc, "makers"));
+  // Stemmed terms, without positions; none for stopwords ("can").
+  EXPECT_EQ(2u + 1u, Wdf(doc, "Zofflin"));
+  EXPECT_TRUE(Positions(doc, "Zofflin").empty());
+  EXPECT_EQ(2u + 1u, Wdf(doc, "Zpower"));
+  EXPECT_EQ(1u, Wdf(doc, "Zmaker"));
+  EXPECT_EQ(std::vector<Xapian::termpos>{107}, Positions(doc, "can"));
+  EXPECT_FALSE(HasTerm(doc, "Zcan"));
+  // The provider is not searched without a field: not in the space.
+  EXPECT_FALSE(HasTerm(doc, "microsoft"));
+
+  // Each text field marks its own words (positions, stems) with wdf 0, so
+  // they select `title:` words and phrases without adding to the document
+  // length that BM25 normalizes by.
   EXPECT_EQ(std::vector<Xapian::termpos>{1}, Positions(doc, "Spower"));
   EXPECT_EQ(std::vector<Xapian::termpos>{2}, Positions(doc, "Sapps"));
   EXPECT_EQ(std::vector<Xapian::termpos>{5}, Positions(doc, "Ssupport"));
+  EXPECT_EQ(0u, Wdf(doc, "Spower"));
   EXPECT_TRUE(HasTerm(doc, "ZSpower"));
   EXPECT_TRUE(HasTerm(doc, "ZSapp"));
   EXPECT_TRUE(HasTerm(doc, "ZSadd"));
+  EXPECT_EQ(0u, Wdf(doc, "ZSapp"));
   EXPECT_TRUE(Positions(doc, "ZSapp").empty());
   EXPECT_TRUE(HasTerm(doc, "XEoffline"));
   EXPECT_TRUE(HasTerm(doc, "ZXEmaker"));
-
-  // Topic words as text, with a gap between the values so a phrase cannot
-  // span two topics.
-  EXPECT_EQ(std::vector<Xapian::termpos>{1}, Positions(doc, "XTpower"));
-  EXPECT_EQ(std::vector<Xapian::termpos>{2}, Positions(doc, "XTapps"));
-  EXPECT_EQ(std::vector<Xapian::termpos>{2 + kValueGap + 1},
+  EXPECT_EQ(std::vector<Xapian::termpos>{211}, Positions(doc, "XTpower"));
+  EXPECT_EQ(std::vector<Xapian::termpos>{212}, Positions(doc, "XTapps"));
+  EXPECT_EQ(std::vector<Xapian::termpos>{212 + kValueGap + 1},
             Positions(doc, "XTlow"));
+  EXPECT_EQ(0u, Wdf(doc, "XPNmicrosoft"));
+  // The document length BM25 sees: the free-text wdf only (5 title words
+  // twice, 5 excerpt words, 4 topic words, and their stems, but for the
+  // stopword "can").
+  Xapian::termcount length = 0;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+    length += t.get_wdf();
+  EXPECT_EQ(2u * 5 + 5 + 4 + (2u * 5 + 4 + 4), length);
 
   // Exact boolean terms.
   EXPECT_TRUE(HasTerm(doc, "Kpower apps"));
@@ -557,8 +593,6 @@ TEST_F(DocumentBuilderTest, BuildsTermsValuesAndData) {
   EXPECT_EQ(Xapian::sortable_serialise(80.0), doc.get_value(0));
   EXPECT_EQ(Xapian::sortable_serialise(44.0), doc.get_value(1));
   EXPECT_EQ(Xapian::sortable_serialise(1591092000.0), doc.get_value(2));
-  // The whole prior with the schema's weights: 1.0 * 80/100 + 0.5 * 44/100.
-  EXPECT_DOUBLE_EQ(0.8 + 0.22, DecodePrior(doc.get_value(kPriorSlot)));
 
   // The stored JSON leaves out what can be derived; ReadStoredRecord puts
   // it back.

@@ -32,15 +32,18 @@ class QueryParserTest : public ::testing::Test {
     parser_ = std::make_unique<QueryParser>(*schema_, analyzer_.get());
   }
 
-  Result<ParsedQuery> Parse(const std::string& text, bool any = false) {
+  // Most tests look at the strict tree (MatchMode::kAll: plain words are
+  // an AND); the relaxed default wraps the same words in a kWords node.
+  Result<ParsedQuery> Parse(const std::string& text,
+                            MatchMode match = MatchMode::kAll) {
     QueryOptions options;
-    options.any = any;
+    options.match = match;
     return parser_->Parse(text, options);
   }
 
   // Parses `text`, which must be valid, and returns its tree.
-  QueryNode Root(const std::string& text, bool any = false) {
-    auto parsed = Parse(text, any);
+  QueryNode Root(const std::string& text, MatchMode match = MatchMode::kAll) {
+    auto parsed = Parse(text, match);
     EXPECT_TRUE(parsed.ok()) << text << ": " << parsed.error().ToString();
     return parsed.ok() ? parsed->root : QueryNode{};
   }
@@ -79,7 +82,7 @@ TEST_F(QueryParserTest, TwoWordsAreBothRequired) {
 }
 
 TEST_F(QueryParserTest, AnyOptionMakesWordsAlternatives) {
-  QueryNode root = Root("azure pytorch", /*any=*/true);
+  QueryNode root = Root("azure pytorch", MatchMode::kAny);
   ASSERT_EQ(Kind::kOr, root.kind);
   ASSERT_EQ(2u, root.children.size());
   ExpectWord(root.children[0], "azure", false);
@@ -114,7 +117,7 @@ TEST_F(QueryParserTest, NotAndMinusExcludeAWord) {
 }
 
 TEST_F(QueryParserTest, PlusRequiresAWordInAnyMode) {
-  QueryNode root = Root("+azure pytorch", /*any=*/true);
+  QueryNode root = Root("+azure pytorch", MatchMode::kAny);
   ASSERT_EQ(Kind::kAndMaybe, root.kind);
   ASSERT_EQ(2u, root.children.size());
   ExpectWord(root.children[0], "azure", false);
@@ -433,22 +436,23 @@ TEST_F(QueryParserTest, TooManyClausesExceedTheLimit) {
               "more than 3 clauses", options);
 }
 
-TEST_F(QueryParserTest, ToXapianSearchesEachTextFieldWithItsWeight) {
-  const QueryNode root = Root("azure");
-  const std::string description =
-      parser_->ToXapian(root, QueryLimits()).get_description();
-  EXPECT_NE(std::string::npos, description.find("3 * ZSazur")) << description;
-  EXPECT_NE(std::string::npos, description.find("ZXEazur")) << description;
-  // Title x3, excerpt x1, body x0.7, topic x2, in schema order.
+TEST_F(QueryParserTest, AWordSearchesTheOneFreeTextSpace) {
   using Q = Xapian::Query;
-  const std::vector<Q> parts = {Q(Q::OP_SCALE_WEIGHT, Q("ZSazur"), 3.0),
-                                Q("ZXEazur"),
-                                Q(Q::OP_SCALE_WEIGHT, Q("ZXBazur"), 0.7),
-                                Q(Q::OP_SCALE_WEIGHT, Q("ZXTazur"), 2.0)};
-  EXPECT_EQ(Q(Q::OP_OR, parts.begin(), parts.end()).get_description(),
-            description);
-  // The provider name is not searched without a field.
-  EXPECT_EQ(std::string::npos, description.find("XPN")) << description;
+  // One posting list per word: the stem in the unprefixed space.
+  EXPECT_EQ(Q("Zazur").get_description(),
+            parser_->ToXapian(Root("azure"), QueryLimits()).get_description());
+  EXPECT_EQ(
+      Q("running").get_description(),
+      parser_->ToXapian(Root("=running"), QueryLimits()).get_description());
+  // A field's word: scored in the free-text space, selected by the field's
+  // own (weightless) terms.
+  EXPECT_EQ(
+      Q(Q::OP_FILTER, Q("Zazur"), Q("ZSazur")).get_description(),
+      parser_->ToXapian(Root("title:azure"), QueryLimits()).get_description());
+  // A field outside the free-text space (provider) only selects.
+  EXPECT_EQ(Q(Q::OP_SCALE_WEIGHT, Q("ZXPNmicrosoft"), 0.0).get_description(),
+            parser_->ToXapian(Root("provider:microsoft"), QueryLimits())
+                .get_description());
 }
 
 TEST_F(QueryParserTest, ToXapianUsesUnstemmedTermsForExactForms) {
@@ -462,12 +466,53 @@ TEST_F(QueryParserTest, ToXapianUsesUnstemmedTermsForExactForms) {
   const std::string phrase =
       parser_->ToXapian(Root("title:\"machine learning\""), QueryLimits())
           .get_description();
+  EXPECT_NE(std::string::npos, phrase.find("machine PHRASE 2 learning"))
+      << phrase;
   EXPECT_NE(std::string::npos, phrase.find("Smachine PHRASE 2 Slearning"))
       << phrase;
 
   const std::string filter =
       parser_->ToXapian(Root("type:article"), QueryLimits()).get_description();
   EXPECT_NE(std::string::npos, filter.find("XYarticle")) << filter;
+}
+
+// Plain words relax by default: one kWords node, AND in the strict tier and
+// OR in the relaxed one; +words stay required in both.
+TEST_F(QueryParserTest, PlainWordsRelaxByDefault) {
+  using Q = Xapian::Query;
+  const QueryNode root = Root("azure pytorch", MatchMode::kRelaxed);
+  ASSERT_EQ(Kind::kWords, root.kind);
+  ASSERT_EQ(2u, root.children.size());
+  EXPECT_EQ("words", root.ToJson()["op"]);
+  EXPECT_TRUE(QueryParser::Relaxable(root));
+  const std::vector<Q> words = {Q("Zazur"), Q("Zpytorch")};
+  EXPECT_EQ(
+      Q(Q::OP_AND, words.begin(), words.end()).get_description(),
+      parser_->ToXapian(root, QueryLimits(), Tier::kStrict).get_description());
+  EXPECT_EQ(
+      Q(Q::OP_OR, words.begin(), words.end()).get_description(),
+      parser_->ToXapian(root, QueryLimits(), Tier::kRelaxed).get_description());
+  const auto optional = parser_->OptionalWords(root, QueryLimits());
+  ASSERT_EQ(2u, optional.size());
+  EXPECT_EQ("azure", optional[0].first);
+  EXPECT_EQ(std::vector<std::string>{"Zazur"}, optional[0].second);
+
+  const QueryNode plus = Root("+azure pytorch openai", MatchMode::kRelaxed);
+  ASSERT_EQ(Kind::kAnd, plus.kind);
+  ExpectWord(plus.children[0], "azure", false);
+  EXPECT_EQ(Kind::kWords, plus.children[1].kind);
+  EXPECT_EQ(2u, parser_->OptionalWords(plus, QueryLimits()).size());
+
+  // One word, --all, --any, or OR between the words: nothing to relax.
+  EXPECT_FALSE(QueryParser::Relaxable(Root("azure", MatchMode::kRelaxed)));
+  EXPECT_FALSE(QueryParser::Relaxable(Root("azure pytorch")));
+  EXPECT_FALSE(QueryParser::Relaxable(Root("azure pytorch", MatchMode::kAny)));
+  EXPECT_FALSE(
+      QueryParser::Relaxable(Root("azure OR pytorch", MatchMode::kRelaxed)));
+  // Words excluded with - never become optional.
+  const QueryNode minus = Root("azure pytorch -aws", MatchMode::kRelaxed);
+  ASSERT_EQ(Kind::kAndNot, minus.kind);
+  EXPECT_EQ(2u, parser_->OptionalWords(minus, QueryLimits()).size());
 }
 
 }  // namespace

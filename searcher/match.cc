@@ -1,0 +1,164 @@
+#include "searcher/match.h"
+
+#include <algorithm>
+#include <set>
+
+namespace nsearch::searcher {
+
+namespace {
+
+using Q = Xapian::Query;
+
+Xapian::Enquire MakeEnquire(const Xapian::Database& db, const Q& query,
+                            const MatchOptions& options, bool ranked_page) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(
+      Xapian::BM25Weight(options.k1, 0, 1, options.b, 0.5));
+  if (ranked_page && options.sort_slot)
+    enquire.set_sort_by_value_then_relevance(*options.sort_slot, true);
+  if (ranked_page && options.collapse_slot)
+    enquire.set_collapse_key(*options.collapse_slot);
+  if (options.time_limit > 0) enquire.set_time_limit(options.time_limit);
+  return enquire;
+}
+
+// The top BM25 score of `query` (0 when nothing matches or nothing scores).
+double TopScore(const Xapian::Database& db, const Q& query,
+                const MatchOptions& options) {
+  Xapian::Enquire enquire = MakeEnquire(db, query, options, false);
+  const Xapian::MSet top = enquire.get_mset(0, 1, 0, nullptr, options.decider);
+  return top.empty() ? 0.0 : top.begin().get_weight();
+}
+
+Total TotalOf(const Xapian::MSet& mset) {
+  Total t;
+  t.estimated = mset.get_matches_estimated();
+  t.lower = mset.get_matches_lower_bound();
+  t.upper = mset.get_matches_upper_bound();
+  return t;
+}
+
+// The words of `optional` that the hit at `it` lacks.
+std::vector<std::string> MissingWords(
+    const Xapian::Enquire& enquire, const Xapian::MSetIterator& it,
+    const std::vector<std::pair<std::string, std::vector<std::string>>>&
+        optional) {
+  const std::set<std::string> matching(enquire.get_matching_terms_begin(it),
+                                       enquire.get_matching_terms_end(it));
+  std::vector<std::string> missing;
+  for (const auto& [word, terms] : optional) {
+    const bool has = std::all_of(terms.begin(), terms.end(), [&](auto& t) {
+      return matching.count(t) > 0;
+    });
+    if (!has) missing.push_back(word);
+  }
+  return missing;
+}
+
+// Runs one tier's page: `offset`, `limit` of its own ranking.
+Xapian::MSet RunTier(const Xapian::Enquire& enquire, size_t offset,
+                     size_t limit, const MatchOptions& options) {
+  return enquire.get_mset(static_cast<Xapian::doccount>(offset),
+                          static_cast<Xapian::doccount>(limit),
+                          static_cast<Xapian::doccount>(offset + limit),
+                          nullptr, options.decider);
+}
+
+// The documents `query` matches, exactly up to kExactTotalLimit (Xapian's
+// counts under collapsing stay estimates, so this is a pass of its own:
+// unweighted, uncollapsed). With a spy, every match is counted and shown
+// to it.
+Total CountDocuments(const Xapian::Database& db, const Q& query,
+                     const MatchOptions& options, Xapian::MatchSpy* spy) {
+  Xapian::Enquire count(db);
+  count.set_query(query);
+  count.set_weighting_scheme(Xapian::BoolWeight());
+  if (spy) count.add_matchspy(spy);
+  if (options.time_limit > 0) count.set_time_limit(options.time_limit);
+  const Xapian::doccount check = spy ? db.get_doccount() : kExactTotalLimit;
+  return TotalOf(count.get_mset(0, 0, check, nullptr, options.decider));
+}
+
+// Stories (collapsed hits) in the first `offset` of a tier's ranking.
+size_t StoriesBefore(const Xapian::Enquire& enquire, size_t offset,
+                     const MatchOptions& options) {
+  return enquire
+      .get_mset(0, static_cast<Xapian::doccount>(offset), 0, nullptr,
+                options.decider)
+      .size();
+}
+
+void AddHits(const Xapian::MSet& mset, bool all_words,
+             std::vector<MatchedHit>* hits) {
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    MatchedHit hit;
+    hit.doc = it.get_document();
+    hit.score = it.get_weight();
+    hit.duplicates = it.get_collapse_count();
+    hit.all_words = all_words;
+    hits->push_back(std::move(hit));
+  }
+}
+
+}  // namespace
+
+Total& Total::operator+=(const Total& other) {
+  estimated += other.estimated;
+  lower += other.lower;
+  upper += other.upper;
+  return *this;
+}
+
+MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
+                    const MatchOptions& options) {
+  MatchResult result;
+  const Q& loosest = plan.relaxable() ? plan.relaxed : plan.strict;
+  if (options.priors) {
+    result.priors = options.priors;
+    const double top = TopScore(db, loosest, options);
+    // A query of filters only scores nothing: the priors alone rank it.
+    result.priors->scale = top > 0 ? top : 1.0;
+  }
+  auto ranked = [&](const Q& query) {
+    if (!result.priors) return query;
+    const Q prior(
+        (new PriorSource(options.prior_slots, *result.priors))->release());
+    return Q(Q::OP_AND_MAYBE, query, prior);
+  };
+
+  const Xapian::Enquire strict =
+      MakeEnquire(db, ranked(plan.strict), options, true);
+  const Xapian::MSet page =
+      RunTier(strict, options.offset, options.limit, options);
+  AddHits(page, true, &result.hits);
+  const bool reach_relaxed = plan.relaxable() && page.size() < options.limit;
+  result.all_words = CountDocuments(db, plan.strict, options,
+                                    reach_relaxed ? nullptr : options.spy);
+  result.total = result.all_words;
+  result.counted = plan.strict;
+  if (!reach_relaxed) return result;
+
+  // The strict tier ended on or before this page: go on with the relaxed
+  // one, documents with some but not all of the words.
+  const size_t strict_stories =
+      page.empty() ? StoriesBefore(strict, options.offset, options)
+                   : options.offset + page.size();
+  const Q some = Q(Q::OP_AND_NOT, plan.relaxed, plan.strict);
+  const Xapian::Enquire relaxed = MakeEnquire(db, ranked(some), options, true);
+  const size_t offset =
+      options.offset > strict_stories ? options.offset - strict_stories : 0;
+  const Xapian::MSet more =
+      RunTier(relaxed, offset, options.limit - page.size(), options);
+  const size_t first = result.hits.size();
+  AddHits(more, false, &result.hits);
+  size_t i = first;
+  for (auto it = more.begin(); it != more.end(); ++it, ++i)
+    result.hits[i].missing = MissingWords(relaxed, it, plan.optional);
+  result.total = CountDocuments(db, plan.relaxed, options, options.spy);
+  result.counted = plan.relaxed;
+  result.relaxed = !more.empty() || result.total.upper > result.all_words.upper;
+  return result;
+}
+
+}  // namespace nsearch::searcher

@@ -1,0 +1,92 @@
+// Runs a query plan (README "Query language", "Ranking", "Totals"):
+//
+//  1. The scale of the priors: the top BM25 score of the loosest tier.
+//  2. The strict tier (every plain word), ranked by BM25 plus the priors.
+//  3. When the strict tier ends before the page does, the relaxed tier:
+//     documents with some but not all of the words, ranked the same way,
+//     after every document of the strict tier. So a prior reorders hits
+//     within a tier, never lifting a document that lacks a word over one
+//     that has them all.
+//
+// Totals count matching documents (every copy of a story, as Elasticsearch
+// counts under collapsing, and as the facets do), exactly up to
+// kExactTotalLimit and as a lower bound beyond.
+
+#ifndef NSEARCH_SEARCHER_MATCH_H_
+#define NSEARCH_SEARCHER_MATCH_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "searcher/prior.h"
+#include "searcher/query_parser.h"
+
+namespace nsearch::searcher {
+
+// Documents counted exactly before a total becomes a lower bound (as
+// Elasticsearch's track_total_hits default).
+inline constexpr Xapian::doccount kExactTotalLimit = 10000;
+
+// A query ready to run: its parsed tree, and the Xapian queries of its
+// tiers (text and filters, no priors).
+struct QueryPlan {
+  ParsedQuery parsed;
+  Xapian::Query strict;   // Every plain word required.
+  Xapian::Query relaxed;  // Some of them; empty when the query cannot relax.
+  // The plain words the relaxed tier makes optional, each with the terms a
+  // document needs to match it.
+  std::vector<std::pair<std::string, std::vector<std::string>>> optional;
+  bool relaxable() const { return !relaxed.empty(); }
+};
+
+struct MatchOptions {
+  size_t offset = 0;
+  size_t limit = 10;
+  double k1 = 1.2;  // BM25
+  double b = 0.75;
+  std::optional<unsigned> collapse_slot;  // One hit per value of this slot.
+  std::optional<unsigned> sort_slot;      // Highest value first, then BM25.
+  std::optional<PriorWeights> priors;     // Scale filled in by RunPlan.
+  PriorSlots prior_slots;
+  double time_limit = 0;  // Seconds; Xapian's soft limit (0: none).
+  Xapian::MatchDecider* decider = nullptr;
+  // Shown every document `total` counts (facets); the total is then exact.
+  Xapian::MatchSpy* spy = nullptr;
+};
+
+struct Total {
+  Xapian::doccount estimated = 0;
+  Xapian::doccount lower = 0;
+  Xapian::doccount upper = 0;
+  bool exact() const { return lower == upper; }
+  Total& operator+=(const Total& other);
+};
+
+struct MatchedHit {
+  Xapian::Document doc;
+  double score = 0;
+  Xapian::doccount duplicates = 0;   // Copies collapsed into this hit.
+  bool all_words = true;             // From the strict tier.
+  std::vector<std::string> missing;  // Optional words it lacks (relaxed).
+};
+
+struct MatchResult {
+  std::vector<MatchedHit> hits;
+  Total total;           // Documents in the tiers the page reached.
+  Total all_words;       // Documents in the strict tier.
+  bool relaxed = false;  // The page reached documents lacking some words.
+  std::optional<PriorWeights> priors;  // As used (with the scale).
+  // The query whose matches `total` counts.
+  Xapian::Query counted;
+};
+
+// Runs `plan` over `db`. Throws Xapian errors.
+MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
+                    const MatchOptions& options);
+
+}  // namespace nsearch::searcher
+
+#endif  // NSEARCH_SEARCHER_MATCH_H_
