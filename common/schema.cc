@@ -131,7 +131,12 @@ Result<PriorSpec> ParsePrior(const Json* node, const std::string& where,
   if (const Json* c = Child(*node, "cap")) {
     NSEARCH_ASSIGN_OR_RETURN(prior.cap, NumberOf(*c, where + ".cap"));
   }
+  if (const Json* m = Child(*node, "missing")) {
+    NSEARCH_ASSIGN_OR_RETURN(prior.missing, NumberOf(*m, where + ".missing"));
+  }
   if (prior.cap <= 0) return Invalid(where, "cap must be positive");
+  if (prior.missing < 0 || prior.missing > prior.cap)
+    return Invalid(where, "missing must be from 0 to the cap");
   if (prior.weight < 0 || prior.weight > 10)
     return Invalid(where, "weight must be from 0 to 10");
   return prior;
@@ -187,8 +192,9 @@ Result<RankingSpec> ParseRanking(const Json& node) {
 
 }  // namespace
 
-double PriorSpec::Score(double value) const {
-  return weight * std::clamp(value, 0.0, cap) / cap;
+double PriorSpec::Score(std::optional<double> value) const {
+  const double v = value && *value >= 0 ? std::min(*value, cap) : missing;
+  return weight * v / cap;
 }
 
 double RecencySpec::Score(int64_t date, int64_t now) const {

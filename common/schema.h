@@ -64,8 +64,13 @@ inline constexpr unsigned kMaxFieldWeight = 16;
 struct PriorSpec {
   double weight = 0.0;
   double cap = 100.0;
-  // The prior of `value`, before scaling by the query's relevance.
-  double Score(double value) const;
+  // The value a document without one (or with a negative one, which real
+  // feeds use for "unknown", e.g. heat -1) counts as: by default the middle
+  // of the scale, so that lacking a value neither helps nor hurts much.
+  double missing = 50.0;
+  // The prior of `value` (nullopt: none), before scaling by the query's
+  // relevance.
+  double Score(std::optional<double> value) const;
 };
 
 // Recency: weight * 0.5^(age / half_life), a fraction of the query's top
@@ -82,9 +87,9 @@ struct RecencySpec {
 struct RankingSpec {
   double k1 = 1.2;
   double b = 0.75;
-  PriorSpec quality{0.1, 100.0};
-  PriorSpec heat{0.05, 100.0};
-  RecencySpec recency{0.1, 90 * 86400.0};
+  PriorSpec quality{0.02, 100.0, 50.0};
+  PriorSpec heat{0.02, 100.0, 50.0};
+  RecencySpec recency{0.3, 30 * 86400.0};
 };
 
 class Schema {

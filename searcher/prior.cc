@@ -9,8 +9,8 @@ PriorParts ScorePriors(const PriorWeights& weights,
                        std::optional<double> quality,
                        std::optional<double> heat, std::optional<double> date) {
   PriorParts parts;
-  if (quality) parts.quality = weights.scale * weights.quality.Score(*quality);
-  if (heat) parts.heat = weights.scale * weights.heat.Score(*heat);
+  parts.quality = weights.scale * weights.quality.Score(quality);
+  parts.heat = weights.scale * weights.heat.Score(heat);
   if (date && weights.recency.weight > 0)
     parts.recency =
         weights.scale *
@@ -58,9 +58,9 @@ void PriorSource::init(const Xapian::Database& db) {
   quality_it_ = open(slots_.quality);
   heat_it_ = open(slots_.heat);
   date_it_ = open(slots_.date);
-  double max = 0;
-  if (slots_.quality) max += weights_.quality.weight;
-  if (slots_.heat) max += weights_.heat.weight;
+  // Documents without a quality or heat value count as the spec's
+  // `missing` value; without a date, they get no recency.
+  double max = weights_.quality.weight + weights_.heat.weight;
   if (slots_.date) max += weights_.recency.weight;
   set_maxweight(weights_.scale * max);
 }
@@ -111,7 +111,8 @@ std::string PriorSource::serialise() const {
   for (const auto& slot : {slots_.quality, slots_.heat, slots_.date})
     out << (slot ? *slot : kNoSlot) << ' ';
   out << weights_.quality.weight << ' ' << weights_.quality.cap << ' '
-      << weights_.heat.weight << ' ' << weights_.heat.cap << ' '
+      << weights_.quality.missing << ' ' << weights_.heat.weight << ' '
+      << weights_.heat.cap << ' ' << weights_.heat.missing << ' '
       << weights_.recency.weight << ' ' << weights_.recency.half_life_seconds
       << ' ' << weights_.now << ' ' << weights_.scale;
   return out.str();
@@ -122,8 +123,8 @@ PriorSource* PriorSource::unserialise(const std::string& data) const {
   Xapian::valueno raw[3];
   PriorWeights w;
   in >> raw[0] >> raw[1] >> raw[2] >> w.quality.weight >> w.quality.cap >>
-      w.heat.weight >> w.heat.cap >> w.recency.weight >>
-      w.recency.half_life_seconds >> w.now >> w.scale;
+      w.quality.missing >> w.heat.weight >> w.heat.cap >> w.heat.missing >>
+      w.recency.weight >> w.recency.half_life_seconds >> w.now >> w.scale;
   if (!in || w.quality.cap <= 0 || w.heat.cap <= 0 ||
       w.recency.half_life_seconds <= 0 || w.scale < 0)
     throw Xapian::NetworkError("bad nsearch::Prior parameters");

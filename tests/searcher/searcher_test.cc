@@ -326,9 +326,17 @@ std::vector<TestDoc> TwinDocs() {
 
 double Score(const Json& hit) { return hit["score"].get<double>(); }
 
-// The schema's priors are fractions of the query's top BM25 score (the
-// scale): quality 0.1 * min(q, 100) / 100, heat 0.05 * ..., recency
-// 0.1 * 0.5^(age / 90 days).
+// Sets the priors' weights and half-life for a test, whatever the schema's
+// tuned defaults are: quality 0.1 * min(q, 100) / 100, heat 0.05 * ...,
+// recency 0.1 * 0.5^(age / 90 days), each a fraction of the query's top
+// BM25 score (the scale).
+void SetTestPriors(SearchRequest* request, double heat = 0.05) {
+  ASSERT_TRUE(SetBoost("quality", 0.1, request).ok());
+  ASSERT_TRUE(SetBoost("heat", heat, request).ok());
+  ASSERT_TRUE(SetBoost("recency", 0.1, request).ok());
+  ASSERT_TRUE(SetHalfLife("90d", request).ok());
+}
+
 TEST_F(SearcherTest, QualityPriorIsAFractionOfTheTopScore) {
   Index(TwinDocs());
   SearchRequest request;
@@ -342,6 +350,7 @@ TEST_F(SearcherTest, QualityPriorIsAFractionOfTheTopScore) {
   EXPECT_FALSE(without.contains("ranking"));
 
   request.prior = true;
+  SetTestPriors(&request, /*heat=*/0);  // The twins have no heat, no date.
   const Json with_prior = Search(request);
   ASSERT_EQ(2u, with_prior["hits"].size());
   EXPECT_EQ(100, with_prior["hits"][0]["quality"]);
@@ -375,6 +384,7 @@ TEST_F(SearcherTest, ExplainShowsEveryPartOfTheScore) {
   SearchRequest request;
   request.query = "serverless";
   request.explain = true;
+  SetTestPriors(&request);
   ASSERT_TRUE(SetNow("2024-01-01", &request).ok());
   const Json result = Search(request);
   ASSERT_EQ(3u, result["hits"].size());
@@ -400,11 +410,13 @@ TEST_F(SearcherTest, ExplainShowsEveryPartOfTheScore) {
   EXPECT_NEAR(s * 0.1, high["quality_prior"].get<double>(), 1e-12);
   EXPECT_NEAR(s * 0.05, high["heat_prior"].get<double>(), 1e-12);
   EXPECT_NEAR(s * 0.1 * 0.5, high["recency_prior"].get<double>(), 1e-12);
+  // Without a value, quality and heat count as the middle of their scale
+  // (the schema's `missing`); without a date, no recency.
   const Json& bare = by_file["none.md"];
-  EXPECT_EQ(0.0, bare["quality_prior"].get<double>());
-  EXPECT_EQ(0.0, bare["heat_prior"].get<double>());
+  EXPECT_NEAR(s * 0.1 * 0.5, bare["quality_prior"].get<double>(), 1e-12);
+  EXPECT_NEAR(s * 0.05 * 0.5, bare["heat_prior"].get<double>(), 1e-12);
   EXPECT_EQ(0.0, bare["recency_prior"].get<double>());
-  EXPECT_DOUBLE_EQ(s, bare["score"].get<double>());
+  EXPECT_NEAR(s * (1 + 0.05 + 0.025), bare["score"].get<double>(), 1e-9);
 }
 
 TEST_F(SearcherTest, RecencyRanksTheNewerTwinFirstAndFollowsTheClock) {
@@ -415,6 +427,7 @@ TEST_F(SearcherTest, RecencyRanksTheNewerTwinFirstAndFollowsTheClock) {
   Index(docs);
   SearchRequest request;
   request.query = "serverless";
+  SetTestPriors(&request, /*heat=*/0);
   ASSERT_TRUE(SetNow("2024-03-02T00:00:00Z", &request).ok());
   ASSERT_TRUE(SetHalfLife("72h", &request).ok());
   const Json recent = Search(request);
@@ -498,15 +511,17 @@ TEST_F(SearcherTest, PriorsComeFromEachDocumentsSlots) {
   request.limit = 2000;
   request.collapse = false;
   request.explain = true;
+  SetTestPriors(&request);
   ASSERT_TRUE(SetNow("2024-01-01", &request).ok());
   const Json result = Search(request);
   ASSERT_EQ(docs.size(), result["hits"].size());
   const double s = result["ranking"]["scale"].get<double>();
   for (const auto& hit : result["hits"]) {
     const Json& e = hit["explain"];
+    // No value counts as 50, the middle of the scale.
     const double q =
-        hit["quality"].is_null() ? 0 : hit["quality"].get<double>();
-    const double h = hit["heat"].is_null() ? 0 : hit["heat"].get<double>();
+        hit["quality"].is_null() ? 50 : hit["quality"].get<double>();
+    const double h = hit["heat"].is_null() ? 50 : hit["heat"].get<double>();
     EXPECT_NEAR(s * 0.1 * std::min(q, 100.0) / 100,
                 e["quality_prior"].get<double>(), 1e-12);
     EXPECT_NEAR(s * 0.05 * std::min(h, 100.0) / 100,
