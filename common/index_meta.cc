@@ -31,6 +31,13 @@ uint64_t GetU64(const std::string& s, size_t at) {
 
 }  // namespace
 
+std::string FieldMarkTerm(const std::string& prefix, const std::string& word,
+                          const std::optional<std::string>& stem) {
+  if (!stem) return prefix + word;
+  if (stem->empty()) return "";
+  return kStemPrefix + prefix + *stem;
+}
+
 std::string DocumentIdForPath(const std::string& absolute_path) {
   return Hex64(Fnv1a64(absolute_path));
 }

@@ -5,6 +5,7 @@
 #define NSEARCH_COMMON_INDEX_META_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <xapian.h>
@@ -36,6 +37,13 @@ inline constexpr const char* kIdPrefix = "Q";
 // The prefix of stemmed terms: "Z" + stem in the free-text space, "Z" +
 // field prefix + stem for a field's own terms (Xapian convention).
 inline constexpr const char* kStemPrefix = "Z";
+
+// The term that marks a word as being in a field whose own terms keep no
+// positions (README "Index layout"): its stem under "Z" + the field's
+// prefix; the word itself under the prefix when the analyzer does not stem
+// (`stem` nullopt); "" for a stopword (`stem` ""), which gets no stem.
+std::string FieldMarkTerm(const std::string& prefix, const std::string& word,
+                          const std::optional<std::string>& stem);
 inline constexpr const char* kRootPrefix = "XR";
 
 // The value slot with each document's file state (path hash, size, mtime,

@@ -303,7 +303,8 @@ Result<Schema> Schema::FromTree(Json tree, std::string text, std::string hash) {
     }
     for (auto [key, flag] : {std::pair<const char*, bool*>{"text", &spec.text},
                              {"filter", &spec.filter},
-                             {"search", &spec.search}}) {
+                             {"search", &spec.search},
+                             {"positions", &spec.positions}}) {
       if (const Json* node = Child(f, key)) {
         NSEARCH_ASSIGN_OR_RETURN(*flag, BoolOf(*node, where + "." + key));
       }

@@ -46,6 +46,10 @@ struct FieldSpec {
   // The field's words go into the free-text term space too (searched by
   // words without a field). `prefix` terms then only mark the field.
   bool search = false;
+  // The field's own terms keep their positions, so that a phrase or NEAR
+  // inside the field is exact; without, it is the phrase anywhere in the
+  // document with each word in the field (positions are the largest table).
+  bool positions = false;
   bool filter = false;  // Exact boolean terms under `filter_prefix`.
   std::string filter_prefix;
   std::optional<unsigned> slot;  // Value slot (kNumber, kDate).

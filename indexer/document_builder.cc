@@ -50,22 +50,28 @@ std::string DocumentBuilder::IdTerm(const std::string& id) {
 void DocumentBuilder::AddText(const FieldSpec& field, const std::string& text,
                               unsigned* position, Xapian::Document* out) {
   // Words of a search field count `weight` times in the free-text space
-  // (raw terms with positions, stems without); the field's own prefixed
-  // terms only mark the field (wdf 0), so they add nothing to the document
-  // length that BM25 normalizes by.
+  // (raw terms with positions, stems without). The field's own terms only
+  // mark the field (wdf 0, so they add nothing to the document length that
+  // BM25 normalizes by): with `positions`, the raw words with positions and
+  // their stems; without, the stems alone (FieldMarkTerm).
   const unsigned wdf = field.search ? field.weight : 0;
-  const std::string stem_prefix = "Z" + field.prefix;
   unsigned last = *position;
   analyzer_->Tokenize(text, [&](const Token& token) {
     last = *position + token.index + 1;
-    out->add_posting(field.prefix + token.term, last, 0);
     if (wdf > 0) out->add_posting(token.term, last, wdf);
+    if (field.positions) out->add_posting(field.prefix + token.term, last, 0);
     // Stopwords stay searchable inside phrases (positional terms) but get no
     // stemmed term: free-text queries drop them anyway.
-    if (!analyzer_->stemming() || analyzer_->IsStopword(token.term)) return;
-    const std::string stem = analyzer_->Stem(token.term);
-    out->add_term(stem_prefix + stem, 0);
-    if (wdf > 0) out->add_term(kStemPrefix + stem, wdf);
+    std::optional<std::string> stem;
+    if (analyzer_->stemming())
+      stem = analyzer_->IsStopword(token.term) ? std::string()
+                                               : analyzer_->Stem(token.term);
+    if (wdf > 0 && stem && !stem->empty())
+      out->add_term(kStemPrefix + *stem, wdf);
+    if (!field.positions || stem) {
+      const std::string mark = FieldMarkTerm(field.prefix, token.term, stem);
+      if (!mark.empty()) out->add_term(mark, 0);
+    }
   });
   *position = last + kValueGap;
 }

@@ -775,9 +775,38 @@ Xapian::Query QueryParser::TextQuery(const QueryNode& node,
   if (!field || !field->text) return TextLeaf(node, "", limits);
   // A field's own terms only mark it (no weight): they select, and the
   // free-text space scores, so that BM25 sees one set of statistics.
-  Q marks = TextLeaf(node, field->prefix, limits);
-  if (!field->search) return Q(Q::OP_SCALE_WEIGHT, marks, 0.0);
-  return Q(Q::OP_FILTER, TextLeaf(node, "", limits), marks);
+  const Q marks = field->positions ? TextLeaf(node, field->prefix, limits)
+                                   : StemMarks(node, *field, limits);
+  if (!field->search)
+    return marks.empty() ? Q::MatchNothing : Q(Q::OP_SCALE_WEIGHT, marks, 0.0);
+  const Q text = TextLeaf(node, "", limits);
+  return marks.empty() ? text : Q(Q::OP_FILTER, text, marks);
+}
+
+Xapian::Query QueryParser::StemMarks(const QueryNode& node,
+                                     const FieldSpec& field,
+                                     const QueryLimits& limits) const {
+  // The field keeps stems only (FieldMarkTerm): a phrase or NEAR selects
+  // documents whose field has each of its words, a wildcard the words whose
+  // stem starts with it; stopwords have no mark and select nothing.
+  if (node.kind == QueryNode::Kind::kWildcard) {
+    const std::string prefix =
+        analyzer_->stemming() ? kStemPrefix + field.prefix : field.prefix;
+    return Q(Q::OP_WILDCARD, prefix + node.terms[0], limits.max_wildcard,
+             Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
+  }
+  std::vector<std::string> words = node.terms;
+  for (const auto& c : node.children) words.push_back(c.terms[0]);
+  std::vector<Q> marks;
+  for (const auto& w : words) {
+    std::optional<std::string> stem;
+    if (analyzer_->stemming())
+      stem = analyzer_->IsStopword(w) ? std::string() : analyzer_->Stem(w);
+    const std::string mark = FieldMarkTerm(field.prefix, w, stem);
+    if (!mark.empty()) marks.emplace_back(mark);
+  }
+  if (marks.empty()) return Q();
+  return Q(Q::OP_AND, marks.begin(), marks.end());
 }
 
 Xapian::Query QueryParser::ToXapian(const QueryNode& node,

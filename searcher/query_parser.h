@@ -134,6 +134,10 @@ class QueryParser {
   // A word, phrase, NEAR or wildcard over the terms under `prefix`.
   Xapian::Query TextLeaf(const QueryNode& node, const std::string& prefix,
                          const QueryLimits& limits) const;
+  // The marks of a field without positions of its own that select `node`;
+  // empty when it has none (only stopwords).
+  Xapian::Query StemMarks(const QueryNode& node, const FieldSpec& field,
+                          const QueryLimits& limits) const;
   // The same, in its field or the free-text space.
   Xapian::Query TextQuery(const QueryNode& node,
                           const QueryLimits& limits) const;

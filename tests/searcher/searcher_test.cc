@@ -271,6 +271,36 @@ TEST_F(SearcherTest, FieldPrefixRestrictsTheSearch) {
             TitleSet(Search("kubernetes")));
 }
 
+// One free-text space, but a position gap between fields: a phrase never
+// runs from the end of the title into the excerpt. Inside the title (which
+// keeps positions of its own) a phrase is exact; inside the excerpt (stems
+// only) it is the phrase in the document with each word in the excerpt.
+TEST_F(SearcherTest, PhrasesStayInsideOneField) {
+  Index({MakeDoc("a.md", "Serverless edge", "Compute nodes near users."),
+         MakeDoc("b.md", "Edge compute", "Serverless nodes at the edge."),
+         MakeDoc("c.md", "Compute guide", "Edge compute for serverless.")});
+  EXPECT_TRUE(TitlesFor("\"edge compute nodes\"").empty());
+  EXPECT_EQ(std::vector<std::string>{"Edge compute"},
+            TitlesFor("\"edge compute\" -title:guide"));
+  EXPECT_EQ(std::vector<std::string>{"Edge compute"},
+            TitlesFor("title:\"edge compute\""));
+  EXPECT_EQ((std::set<std::string>{"Compute guide"}),
+            TitleSet(Search("excerpt:\"edge compute\"")));
+  // Title words are searched without a field too, and title:word selects.
+  EXPECT_EQ((std::set<std::string>{"Serverless edge", "Edge compute",
+                                   "Compute guide"}),
+            TitleSet(Search("edge")));
+  EXPECT_EQ((std::set<std::string>{"Serverless edge", "Edge compute"}),
+            TitleSet(Search("title:edge")));
+  SearchRequest both;
+  both.query = "title:=edge title:compute";
+  both.match = MatchMode::kAll;
+  EXPECT_EQ((std::set<std::string>{"Edge compute"}), TitleSet(Search(both)));
+  // A stopword inside a field phrase still finds the phrase.
+  EXPECT_EQ((std::set<std::string>{"Edge compute"}),
+            TitleSet(Search("excerpt:\"at the edge\"")));
+}
+
 TEST_F(SearcherTest, StemmingUnlessExactForm) {
   Index({MakeDoc("a.md", "Research news",
                  "A new collaboration between two labs.")});
