@@ -28,9 +28,9 @@ int RunCheckCommand(const std::vector<std::string>& args) {
   if (auto exit_code =
           ParseCommandLine(args, options, {}, format_flag, &vm, &fmt,
                            "Usage: nsearch check [OPTIONS]\n\n"
-                           "Checks every table of the index, its nsearch "
-                           "stamps and its prior\n"
-                           "chunks; exit 3 when anything is wrong."))
+                           "Checks every table of the index and its "
+                           "nsearch stamps; exit 3\n"
+                           "when anything is wrong."))
     return *exit_code;
   auto result = searcher::Searcher::Check(ResolveIndexPath(index_flag));
   if (!result.ok()) return Fail(fmt, result.error());
