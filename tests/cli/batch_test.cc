@@ -115,6 +115,36 @@ TEST_F(BatchTest, SeesCommitsAndRebuildsWithoutErrors) {
   EXPECT_EQ(0, batch.Finish());
 }
 
+TEST_F(BatchTest, RequestsChooseTheMatchModeAndTheRankingClock) {
+  const std::string input =
+      "{\"id\": 1, \"q\": \"azure openai pricing\"}\n"
+      "{\"id\": 2, \"q\": \"azure openai pricing\", \"all\": true}\n"
+      "{\"id\": 3, \"q\": \"azure openai pricing\", \"any\": true}\n"
+      "{\"id\": 4, \"q\": \"azure\", \"any\": true, \"all\": true}\n"
+      "{\"id\": 5, \"q\": \"azure\", \"now\": \"2024-06-01\", "
+      "\"half_life\": \"72h\", \"boost\": {\"recency\": 0.5}}\n"
+      "{\"id\": 6, \"q\": \"azure\", \"half_life\": \"later\"}\n"
+      "{\"id\": 7, \"q\": \"azure\", \"boost\": {\"recency\": -1}}\n";
+  const auto r = RunNsearch({"query", "--stdin", "--index", index_}, {}, input);
+  EXPECT_EQ(0, r.exit_code) << r.err;
+  std::vector<json> lines;
+  std::istringstream out(r.out);
+  for (std::string l; std::getline(out, l);) lines.push_back(json::parse(l));
+  ASSERT_EQ(7u, lines.size());
+  EXPECT_EQ(true, lines[0]["relaxed"]);
+  EXPECT_FALSE(lines[0]["optional"].empty());
+  EXPECT_EQ(false, lines[1]["relaxed"]);
+  EXPECT_LT(lines[1]["total"]["estimated"], lines[0]["total"]["estimated"]);
+  EXPECT_EQ(false, lines[2]["relaxed"]);
+  EXPECT_EQ(lines[0]["total"]["estimated"], lines[2]["total"]["estimated"]);
+  EXPECT_EQ("invalid_argument", lines[3]["error"]["code"]);
+  EXPECT_EQ("2024-06-01T00:00:00Z", lines[4]["ranking"]["now"]);
+  EXPECT_EQ(72 * 3600.0, lines[4]["ranking"]["half_life_seconds"]);
+  EXPECT_EQ(0.5, lines[4]["ranking"]["recency"]);
+  EXPECT_EQ("invalid_argument", lines[5]["error"]["code"]);
+  EXPECT_EQ("invalid_argument", lines[6]["error"]["code"]);
+}
+
 TEST_F(BatchTest, MissingIndexFailsAtStartWithExitThree) {
   const auto r = RunNsearch(
       {"query", "--stdin", "--index", dir_.path() + "/none"}, {}, "azure\n");

@@ -225,6 +225,16 @@ TEST_F(CliTest, ExitTwoOnUsageError) {
   EXPECT_EQ(RunNsearch({}).exit_code, 2);
   EXPECT_EQ(Query({"azure", "--sort", "sideways"}).exit_code, 2);
   EXPECT_EQ(RunNsearch({"index", "--index", index_}).exit_code, 2);  // No PATH.
+  // The ranking options have bounds, and --all and --any exclude each other.
+  EXPECT_EQ(Query({"azure", "--all", "--any"}).exit_code, 2);
+  EXPECT_EQ(Query({"azure", "--half-life", "0h"}).exit_code, 2);
+  EXPECT_EQ(Query({"azure", "--half-life", "soon"}).exit_code, 2);
+  EXPECT_EQ(Query({"azure", "--now", "yesterday"}).exit_code, 2);
+  EXPECT_EQ(Query({"azure", "--boost", "recency=11"}).exit_code, 2);
+  EXPECT_EQ(Query({"azure", "--boost", "freshness=1"}).exit_code, 2);
+  // A query with no word to search for is an error, not everything.
+  for (const char* nothing : {"!!!", "*", "-", "\xE2\x80\xA6"})
+    EXPECT_EQ(Query({nothing}).exit_code, 2) << nothing;
 }
 
 TEST_F(CliTest, ExitTwoOnInvalidQueryWithJsonError) {
