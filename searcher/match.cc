@@ -1,6 +1,7 @@
 #include "searcher/match.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 namespace nsearch::searcher {
@@ -110,54 +111,74 @@ Total& Total::operator+=(const Total& other) {
   return *this;
 }
 
+namespace {
+
+// The priors of `options`, scaled by the top relevance score of the
+// loosest tier (the scale; 1 for a query of filters, which scores nothing).
+std::optional<PriorWeights> ScaledPriors(const Xapian::Database& db,
+                                         const QueryPlan& plan,
+                                         const MatchOptions& options) {
+  if (!options.priors) return std::nullopt;
+  PriorWeights priors = *options.priors;
+  const double top =
+      TopScore(db, plan.relaxable() ? plan.relaxed : plan.strict, options);
+  priors.scale = top > 0 ? top : 1.0;
+  return priors;
+}
+
+// The relaxed tier's part of the page, after the strict tier's `page`
+// (which ended on or before this page).
+void AddRelaxedTier(const Xapian::Database& db, const QueryPlan& plan,
+                    const MatchOptions& options,
+                    const std::function<Q(const Q&)>& ranked,
+                    const Xapian::Enquire& strict, const Xapian::MSet& page,
+                    MatchResult* result) {
+  // Stories of the strict tier before this page's relaxed hits: exact here,
+  // since that tier ended.
+  const size_t strict_stories =
+      page.empty() ? StoriesBefore(strict, options.offset, options)
+                   : options.offset + page.size();
+  const Xapian::Enquire relaxed = MakeEnquire(
+      db, ranked(Q(Q::OP_AND_NOT, plan.relaxed, plan.strict)), options, true);
+  const size_t offset =
+      options.offset > strict_stories ? options.offset - strict_stories : 0;
+  const Xapian::MSet more =
+      RunTier(relaxed, offset, options.limit - page.size(), options);
+  size_t i = result->hits.size();
+  AddHits(more, false, &result->hits);
+  for (auto it = more.begin(); it != more.end(); ++it, ++i)
+    result->hits[i].missing = MissingWords(relaxed, it, plan.optional);
+  result->total = CountDocuments(db, plan.relaxed, options, options.spy);
+  result->counted = plan.relaxed;
+  result->relaxed =
+      !more.empty() || result->total.upper > result->all_words.upper;
+}
+
+}  // namespace
+
 MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
                     const MatchOptions& options) {
   MatchResult result;
-  const Q& loosest = plan.relaxable() ? plan.relaxed : plan.strict;
-  if (options.priors) {
-    result.priors = options.priors;
-    const double top = TopScore(db, loosest, options);
-    // A query of filters only scores nothing: the priors alone rank it.
-    result.priors->scale = top > 0 ? top : 1.0;
-  }
-  auto ranked = [&](const Q& query) {
+  result.priors = ScaledPriors(db, plan, options);
+  const std::function<Q(const Q&)> ranked = [&](const Q& query) {
     if (!result.priors) return query;
     const Q prior(
         (new PriorSource(options.prior_slots, *result.priors))->release());
     return Q(Q::OP_AND_MAYBE, query, prior);
   };
-
   const Xapian::Enquire strict =
       MakeEnquire(db, ranked(plan.strict), options, true);
   const Xapian::MSet page =
       RunTier(strict, options.offset, options.limit, options);
   AddHits(page, true, &result.hits);
+  // Documents with some of the words follow once those with all run out.
   const bool reach_relaxed = plan.relaxable() && page.size() < options.limit;
   result.all_words = CountDocuments(db, plan.strict, options,
                                     reach_relaxed ? nullptr : options.spy);
   result.total = result.all_words;
   result.counted = plan.strict;
-  if (!reach_relaxed) return result;
-
-  // The strict tier ended on or before this page: go on with the relaxed
-  // one, documents with some but not all of the words.
-  const size_t strict_stories =
-      page.empty() ? StoriesBefore(strict, options.offset, options)
-                   : options.offset + page.size();
-  const Q some = Q(Q::OP_AND_NOT, plan.relaxed, plan.strict);
-  const Xapian::Enquire relaxed = MakeEnquire(db, ranked(some), options, true);
-  const size_t offset =
-      options.offset > strict_stories ? options.offset - strict_stories : 0;
-  const Xapian::MSet more =
-      RunTier(relaxed, offset, options.limit - page.size(), options);
-  const size_t first = result.hits.size();
-  AddHits(more, false, &result.hits);
-  size_t i = first;
-  for (auto it = more.begin(); it != more.end(); ++it, ++i)
-    result.hits[i].missing = MissingWords(relaxed, it, plan.optional);
-  result.total = CountDocuments(db, plan.relaxed, options, options.spy);
-  result.counted = plan.relaxed;
-  result.relaxed = !more.empty() || result.total.upper > result.all_words.upper;
+  if (reach_relaxed)
+    AddRelaxedTier(db, plan, options, ranked, strict, page, &result);
   return result;
 }
 

@@ -442,6 +442,42 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
   return options;
 }
 
+Json Searcher::ResultJson(const QueryPlan& plan, const SearchRequest& request,
+                          const MatchResult& match) {
+  Json hits = Json::array();
+  size_t rank = request.offset;
+  for (const MatchedHit& hit : match.hits)
+    hits.push_back(HitJson(hit, ++rank, plan, request, match));
+  Json suggestion = nullptr;
+  if (match.total.estimated < 3) {
+    if (auto fixed = SuggestSpelling(db_, schema_, analyzer_.get(),
+                                     request.query, plan.parsed))
+      suggestion = *fixed;
+  }
+  const char* sort_names[] = {"relevance", "date", "quality", "heat"};
+  Json out = {{"version", kOutputVersion},
+              {"query", request.query},
+              {"total", TotalJson(match.total)},
+              {"offset", request.offset},
+              {"limit", request.limit},
+              {"sort", sort_names[static_cast<int>(request.sort)]},
+              {"prior", match.priors.has_value()},
+              {"collapse", request.collapse},
+              {"relaxed", match.relaxed},
+              {"dropped_stopwords", plan.parsed.dropped_stopwords},
+              {"suggestion", suggestion},
+              {"index", Freshness()},
+              {"hits", hits}};
+  if (match.relaxed) {
+    Json words = Json::array();
+    for (const auto& w : plan.optional) words.push_back(w.first);
+    out["optional"] = words;
+    out["all_words_total"] = TotalJson(match.all_words);
+  }
+  if (match.priors) out["ranking"] = RankingJson(match.priors);
+  return out;
+}
+
 Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
                                     const SearchRequest& request) {
   NSEARCH_ASSIGN_OR_RETURN(std::vector<FacetSpec> facet_specs,
@@ -460,38 +496,7 @@ Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
     FacetSpy spy(facet_specs);
     if (!facet_specs.empty()) options.spy = &spy;
     const MatchResult match = RunPlan(db_, plan, options);
-    const Total& total = match.total;
-    Json hits = Json::array();
-    size_t rank = request.offset;
-    for (const MatchedHit& hit : match.hits)
-      hits.push_back(HitJson(hit, ++rank, plan, request, match));
-    Json suggestion = nullptr;
-    if (total.estimated < 3) {
-      if (auto fixed = SuggestSpelling(db_, schema_, analyzer_.get(),
-                                       request.query, plan.parsed))
-        suggestion = *fixed;
-    }
-    const char* sort_names[] = {"relevance", "date", "quality", "heat"};
-    Json out = {{"version", kOutputVersion},
-                {"query", request.query},
-                {"total", TotalJson(total)},
-                {"offset", request.offset},
-                {"limit", request.limit},
-                {"sort", sort_names[static_cast<int>(request.sort)]},
-                {"prior", match.priors.has_value()},
-                {"collapse", request.collapse},
-                {"relaxed", match.relaxed},
-                {"dropped_stopwords", plan.parsed.dropped_stopwords},
-                {"suggestion", suggestion},
-                {"index", Freshness()},
-                {"hits", hits}};
-    if (match.relaxed) {
-      Json words = Json::array();
-      for (const auto& w : plan.optional) words.push_back(w.first);
-      out["optional"] = words;
-      out["all_words_total"] = TotalJson(match.all_words);
-    }
-    if (match.priors) out["ranking"] = RankingJson(match.priors);
+    Json out = ResultJson(plan, request, match);
     if (!facet_specs.empty()) out["facets"] = spy.ToJson(request.facet_size);
     return out;
   } catch (const DeadlineExceeded&) {

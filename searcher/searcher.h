@@ -120,6 +120,9 @@ class Searcher {
   Result<MatchOptions> MatchOptionsFor(const SearchRequest& request);
   Json HitJson(const MatchedHit& hit, size_t rank, const QueryPlan& plan,
                const SearchRequest& request, const MatchResult& match);
+  // The query response of docs/output-format.md, without facets.
+  Json ResultJson(const QueryPlan& plan, const SearchRequest& request,
+                  const MatchResult& match);
   // Runs a plan and renders the page of hits (shared by Search/Similar).
   Result<Json> RunQuery(const QueryPlan& plan, const SearchRequest& request);
   // One attempt; throws Xapian::DatabaseModifiedError for RunQuery to retry.
