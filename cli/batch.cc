@@ -137,6 +137,7 @@ int RunBatch(const std::string& index_path,
   auto opened = searcher::Searcher::Open(index_path);
   if (!opened.ok()) return Fail(OutputFormat::kJson, opened.error());
   std::unique_ptr<searcher::Searcher> searcher = std::move(opened).value();
+  searcher->KeepPriorsInMemory();
 
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -148,6 +149,7 @@ int RunBatch(const std::string& index_path,
       if (LiveGeneration(index_path) != searcher->generation()) {
         NSEARCH_ASSIGN_OR_RETURN(searcher,
                                  searcher::Searcher::Open(index_path));
+        searcher->KeepPriorsInMemory();
       } else {
         NSEARCH_RETURN_IF_ERROR(searcher->Reopen());
       }

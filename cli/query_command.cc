@@ -80,7 +80,7 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
           << e["quality_prior"].get<double>() << " + heat "
           << e["heat_prior"].get<double>() << " + recency "
           << e["recency_prior"].get<double>() << " (priors scaled by "
-          << e["scale"].get<double>() << ", the top bm25)";
+          << e["scale"].get<double>() << ", the best possible bm25)";
       out << "   " << why.str() << "\n";
     }
     if (!Str(hit, "url").empty()) out << "   " << Str(hit, "url") << "\n";

@@ -64,7 +64,7 @@ inline constexpr char kFacetSeparator = '\x1f';
 inline constexpr unsigned kMaxFieldWeight = 16;
 
 // A number prior (quality, heat): weight * min(max(value, 0), cap) / cap,
-// a fraction of the query's top relevance score (see RankingSpec).
+// a fraction of the query's highest possible BM25 score (RankingSpec).
 struct PriorSpec {
   double weight = 0.0;
   double cap = 100.0;
@@ -77,8 +77,8 @@ struct PriorSpec {
   double Score(std::optional<double> value) const;
 };
 
-// Recency: weight * 0.5^(age / half_life), a fraction of the query's top
-// relevance score; documents dated in the future count as new.
+// Recency: weight * 0.5^(age / half_life), a fraction of the query's
+// highest possible BM25 score; documents dated in the future count as new.
 struct RecencySpec {
   double weight = 0.0;
   double half_life_seconds = 90 * 86400.0;
@@ -87,13 +87,13 @@ struct RecencySpec {
 
 // How hits are ranked (schema `ranking:`, README "Ranking"): BM25 with
 // k1 and b over the free-text space, plus priors that are fractions of the
-// query's top BM25 score, so they reorder close hits of any query alike.
+// query's highest possible BM25 score, so they reorder close hits alike.
 struct RankingSpec {
   double k1 = 1.2;
   double b = 0.75;
-  PriorSpec quality{0.02, 100.0, 50.0};
-  PriorSpec heat{0.02, 100.0, 50.0};
-  RecencySpec recency{0.3, 30 * 86400.0};
+  PriorSpec quality{0.01, 100.0, 50.0};
+  PriorSpec heat{0.03, 100.0, 50.0};
+  RecencySpec recency{0.1, 14 * 86400.0};
 };
 
 class Schema {

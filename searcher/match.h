@@ -1,6 +1,7 @@
 // Runs a query plan (README "Query language", "Ranking", "Totals"):
 //
-//  1. The scale of the priors: the top BM25 score of the loosest tier.
+//  1. The scale of the priors: the highest BM25 score the loosest tier can
+//     give, Xapian's bound from the terms' statistics (no match needed).
 //  2. The strict tier (every plain word), ranked by BM25 plus the priors.
 //  3. When the strict tier ends before the page does, the relaxed tier:
 //     documents with some but not all of the words, ranked the same way,
@@ -51,6 +52,8 @@ struct MatchOptions {
   std::optional<unsigned> sort_slot;      // Highest value first, then BM25.
   std::optional<PriorWeights> priors;     // Scale filled in by RunPlan.
   PriorSlots prior_slots;
+  // The priors of every document of `db`, when the caller keeps them.
+  std::shared_ptr<const PriorColumns> prior_columns;
   double time_limit = 0;  // Seconds; Xapian's soft limit (0: none).
   Xapian::MatchDecider* decider = nullptr;
   // Shown every document `total` counts (facets); the total is then exact.

@@ -1,5 +1,6 @@
 #include "searcher/prior.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -39,8 +40,32 @@ std::optional<double> SlotNumber(const Xapian::Document& doc,
   return Xapian::sortable_unserialise(value);
 }
 
-PriorSource::PriorSource(PriorSlots slots, PriorWeights weights)
-    : slots_(slots), weights_(weights) {
+PriorColumns::PriorColumns(const Xapian::Database& db, const PriorSlots& slots)
+    : quality_(Read(db, slots.quality)),
+      heat_(Read(db, slots.heat)),
+      date_(Read(db, slots.date)) {}
+
+std::vector<double> PriorColumns::Read(const Xapian::Database& db,
+                                       std::optional<Xapian::valueno> slot) {
+  if (!slot) return {};
+  std::vector<double> column(db.get_lastdocid() + 1, std::nan(""));
+  for (auto it = db.valuestream_begin(*slot); it != db.valuestream_end(*slot);
+       ++it) {
+    if (it.get_docid() < column.size())
+      column[it.get_docid()] = Xapian::sortable_unserialise(*it);
+  }
+  return column;
+}
+
+std::optional<double> PriorColumns::At(const std::vector<double>& column,
+                                       Xapian::docid did) {
+  if (did >= column.size() || std::isnan(column[did])) return std::nullopt;
+  return column[did];
+}
+
+PriorSource::PriorSource(PriorSlots slots, PriorWeights weights,
+                         std::shared_ptr<const PriorColumns> columns)
+    : slots_(slots), weights_(weights), columns_(std::move(columns)) {
   // A prior whose weight is 0 is not read at all.
   if (weights_.quality.weight <= 0) slots_.quality.reset();
   if (weights_.heat.weight <= 0) slots_.heat.reset();
@@ -53,7 +78,8 @@ void PriorSource::init(const Xapian::Database& db) {
   last_ = db.get_lastdocid();
   count_ = db.get_doccount();
   auto open = [&](std::optional<Xapian::valueno> slot) {
-    return slot ? db.valuestream_begin(*slot) : Xapian::ValueIterator();
+    return slot && !columns_ ? db.valuestream_begin(*slot)
+                             : Xapian::ValueIterator();
   };
   quality_it_ = open(slots_.quality);
   heat_it_ = open(slots_.heat);
@@ -76,6 +102,15 @@ std::optional<double> PriorSource::Value(std::optional<Xapian::valueno> slot,
 }
 
 double PriorSource::get_weight() const {
+  if (columns_) {
+    auto pick = [](const auto& slot, std::optional<double> v) {
+      return slot ? v : std::nullopt;  // A prior with weight 0 reads nothing.
+    };
+    return ScorePriors(weights_, pick(slots_.quality, columns_->quality(did_)),
+                       pick(slots_.heat, columns_->heat(did_)),
+                       pick(slots_.date, columns_->date(did_)))
+        .Sum();
+  }
   return ScorePriors(weights_, Value(slots_.quality, &quality_it_),
                      Value(slots_.heat, &heat_it_),
                      Value(slots_.date, &date_it_))
@@ -94,7 +129,7 @@ bool PriorSource::check(Xapian::docid did, double) {
 }
 
 PriorSource* PriorSource::clone() const {
-  return new PriorSource(slots_, weights_);
+  return new PriorSource(slots_, weights_, columns_);
 }
 
 std::string PriorSource::name() const { return "nsearch::Prior"; }

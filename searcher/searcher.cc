@@ -439,6 +439,15 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
   if (request.prior && request.sort == SortOrder::kRelevance)
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
+  if (keep_priors_ && options.priors) {
+    const std::string key =
+        db_.get_uuid() + "@" + std::to_string(db_.get_revision());
+    if (key != prior_columns_key_) {
+      prior_columns_ = std::make_shared<PriorColumns>(db_, prior_slots_);
+      prior_columns_key_ = key;
+    }
+    options.prior_columns = prior_columns_;
+  }
   return options;
 }
 

@@ -32,7 +32,8 @@ struct SearchRequest {
   std::string query;
   MatchMode match = MatchMode::kRelaxed;  // --all / --any
   bool prior = true;  // Blend in the quality, heat and recency priors.
-  // Per-query prior weights (fractions of the top BM25 score); the
+  // Per-query prior weights (fractions of the highest possible BM25
+  // score); the
   // schema's when unset.
   std::optional<double> quality_boost;
   std::optional<double> heat_boost;
@@ -100,6 +101,11 @@ class Searcher {
 
   // The generation this searcher opened ("" for a plain database).
   const std::string& generation() const { return generation_; }
+  // Keeps every document's prior values in memory (24 bytes a document),
+  // read once per index revision, for later queries: for long-lived
+  // searchers (batch mode), where it saves decoding value streams on every
+  // request. Results are the same.
+  void KeepPriorsInMemory() { keep_priors_ = true; }
   // Moves to the newest commit of the opened generation (cheap when
   // nothing changed). A rebuild publishes a new generation: compare
   // generation() with LiveGeneration() and open a new Searcher for that.
@@ -136,6 +142,9 @@ class Searcher {
   std::unique_ptr<Analyzer> analyzer_;
   QueryParser parser_;
   PriorSlots prior_slots_;
+  bool keep_priors_ = false;
+  std::shared_ptr<const PriorColumns> prior_columns_;
+  std::string prior_columns_key_;  // uuid@revision they were read at.
 };
 
 }  // namespace nsearch::searcher

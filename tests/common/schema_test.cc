@@ -74,20 +74,20 @@ TEST(SchemaTest, ParsesDefaultSchema) {
   const RankingSpec& ranking = schema.ranking();
   EXPECT_DOUBLE_EQ(1.2, ranking.k1);
   EXPECT_DOUBLE_EQ(0.75, ranking.b);
-  EXPECT_DOUBLE_EQ(0.02, ranking.quality.weight);
+  EXPECT_DOUBLE_EQ(0.01, ranking.quality.weight);
   EXPECT_DOUBLE_EQ(100.0, ranking.quality.cap);
   EXPECT_DOUBLE_EQ(50.0, ranking.quality.missing);
-  EXPECT_DOUBLE_EQ(0.02, ranking.heat.weight);
+  EXPECT_DOUBLE_EQ(0.03, ranking.heat.weight);
   EXPECT_DOUBLE_EQ(100.0, ranking.heat.cap);
   EXPECT_DOUBLE_EQ(50.0, ranking.heat.missing);
-  EXPECT_DOUBLE_EQ(0.3, ranking.recency.weight);
-  EXPECT_DOUBLE_EQ(30 * 86400.0, ranking.recency.half_life_seconds);
+  EXPECT_DOUBLE_EQ(0.1, ranking.recency.weight);
+  EXPECT_DOUBLE_EQ(14 * 86400.0, ranking.recency.half_life_seconds);
   // A missing or negative value counts as `missing`; values are capped.
-  EXPECT_DOUBLE_EQ(0.02 * 0.5, ranking.quality.Score(std::nullopt));
-  EXPECT_DOUBLE_EQ(0.02 * 0.5, ranking.heat.Score(-1.0));
-  EXPECT_DOUBLE_EQ(0.02, ranking.heat.Score(1354.0));
-  EXPECT_DOUBLE_EQ(0.3, ranking.recency.Score(100, 50));  // Future: new.
-  EXPECT_DOUBLE_EQ(0.15, ranking.recency.Score(0, 30 * 86400));
+  EXPECT_DOUBLE_EQ(0.01 * 0.5, ranking.quality.Score(std::nullopt));
+  EXPECT_DOUBLE_EQ(0.03 * 0.5, ranking.heat.Score(-1.0));
+  EXPECT_DOUBLE_EQ(0.03, ranking.heat.Score(1354.0));
+  EXPECT_DOUBLE_EQ(0.1, ranking.recency.Score(100, 50));  // Future: new.
+  EXPECT_DOUBLE_EQ(0.05, ranking.recency.Score(0, 14 * 86400));
 }
 
 // Queries rebuild the schema from the JSON tree an index stores (no YAML
