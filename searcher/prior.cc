@@ -41,26 +41,23 @@ std::optional<double> SlotNumber(const Xapian::Document& doc,
 }
 
 PriorColumns::PriorColumns(const Xapian::Database& db, const PriorSlots& slots)
-    : quality_(Read(db, slots.quality)),
-      heat_(Read(db, slots.heat)),
-      date_(Read(db, slots.date)) {}
-
-std::vector<double> PriorColumns::Read(const Xapian::Database& db,
-                                       std::optional<Xapian::valueno> slot) {
-  if (!slot) return {};
-  std::vector<double> column(db.get_lastdocid() + 1, std::nan(""));
-  for (auto it = db.valuestream_begin(*slot); it != db.valuestream_end(*slot);
-       ++it) {
-    if (it.get_docid() < column.size())
-      column[it.get_docid()] = Xapian::sortable_unserialise(*it);
-  }
-  return column;
+    : rows_(db.get_lastdocid() + 1) {
+  Read(db, slots.quality, &Row::quality);
+  Read(db, slots.heat, &Row::heat);
+  Read(db, slots.date, &Row::date);
 }
 
-std::optional<double> PriorColumns::At(const std::vector<double>& column,
-                                       Xapian::docid did) {
-  if (did >= column.size() || std::isnan(column[did])) return std::nullopt;
-  return column[did];
+template <typename Field>
+void PriorColumns::Read(const Xapian::Database& db,
+                        std::optional<Xapian::valueno> slot,
+                        Field Row::*field) {
+  if (!slot) return;
+  for (auto it = db.valuestream_begin(*slot); it != db.valuestream_end(*slot);
+       ++it) {
+    if (it.get_docid() < rows_.size())
+      rows_[it.get_docid()].*field =
+          static_cast<Field>(Xapian::sortable_unserialise(*it));
+  }
 }
 
 PriorSource::PriorSource(PriorSlots slots, PriorWeights weights,
@@ -103,12 +100,13 @@ std::optional<double> PriorSource::Value(std::optional<Xapian::valueno> slot,
 
 double PriorSource::get_weight() const {
   if (columns_) {
-    auto pick = [](const auto& slot, std::optional<double> v) {
-      return slot ? v : std::nullopt;  // A prior with weight 0 reads nothing.
+    const PriorColumns::Row& row = columns_->at(did_);
+    auto pick = [](const auto& slot, double v) {
+      // A prior with weight 0 reads nothing.
+      return slot ? PriorColumns::Value(v) : std::nullopt;
     };
-    return ScorePriors(weights_, pick(slots_.quality, columns_->quality(did_)),
-                       pick(slots_.heat, columns_->heat(did_)),
-                       pick(slots_.date, columns_->date(did_)))
+    return ScorePriors(weights_, pick(slots_.quality, row.quality),
+                       pick(slots_.heat, row.heat), pick(slots_.date, row.date))
         .Sum();
   }
   return ScorePriors(weights_, Value(slots_.quality, &quality_it_),

@@ -101,7 +101,7 @@ class Searcher {
 
   // The generation this searcher opened ("" for a plain database).
   const std::string& generation() const { return generation_; }
-  // Keeps every document's prior values in memory (24 bytes a document),
+  // Keeps every document's prior values in memory (16 bytes a document),
   // read once per index revision, for later queries: for long-lived
   // searchers (batch mode), where it saves decoding value streams on every
   // request. Results are the same.
