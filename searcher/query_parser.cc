@@ -84,7 +84,10 @@ class Lexer {
           lex.sign = c;
           ++i_;
         }
-        if (i_ < text_.size() && text_[i_] == '"') {
+        if (lex.sign && text_[i_] == '(') {  // -(a b): a signed group.
+          lex.type = Lexeme::Type::kLParen;
+          ++i_;
+        } else if (i_ < text_.size() && text_[i_] == '"') {
           lex.type = Lexeme::Type::kPhrase;
           lex.text = ReadQuoted();
         } else {
@@ -837,7 +840,9 @@ Xapian::Query QueryParser::ToXapian(const QueryNode& node,
     case QueryNode::Kind::kOr:
       return children(Q::OP_OR);
     case QueryNode::Kind::kAndNot:
-      return children(Q::OP_AND_NOT);
+      // What is excluded never relaxes: -(a b) excludes documents with both.
+      return Q(Q::OP_AND_NOT, ToXapian(node.children[0], limits, tier),
+               ToXapian(node.children[1], limits, Tier::kStrict));
     case QueryNode::Kind::kAndMaybe:
       return children(Q::OP_AND_MAYBE);
     case QueryNode::Kind::kWords:
@@ -848,7 +853,10 @@ Xapian::Query QueryParser::ToXapian(const QueryNode& node,
 
 bool QueryParser::Relaxable(const QueryNode& node) {
   if (node.kind == QueryNode::Kind::kWords) return true;
-  return std::any_of(node.children.begin(), node.children.end(),
+  // Only the positive side of AND_NOT can relax.
+  const size_t n =
+      node.kind == QueryNode::Kind::kAndNot ? 1 : node.children.size();
+  return std::any_of(node.children.begin(), node.children.begin() + n,
                      [](const QueryNode& c) { return Relaxable(c); });
 }
 

@@ -509,10 +509,20 @@ TEST_F(QueryParserTest, PlainWordsRelaxByDefault) {
   EXPECT_FALSE(QueryParser::Relaxable(Root("azure pytorch", MatchMode::kAny)));
   EXPECT_FALSE(
       QueryParser::Relaxable(Root("azure OR pytorch", MatchMode::kRelaxed)));
-  // Words excluded with - never become optional.
+  // Words excluded with - never become optional, nor relax.
   const QueryNode minus = Root("azure pytorch -aws", MatchMode::kRelaxed);
   ASSERT_EQ(Kind::kAndNot, minus.kind);
   EXPECT_EQ(2u, parser_->OptionalWords(minus, QueryLimits()).size());
+  const QueryNode group = Root("azure -(pytorch openai)", MatchMode::kRelaxed);
+  EXPECT_EQ(Kind::kAndNot, group.kind);
+  EXPECT_EQ(Kind::kAndNot,
+            Root("azure NOT (pytorch openai)", MatchMode::kRelaxed).kind);
+  EXPECT_FALSE(QueryParser::Relaxable(group));
+  const std::vector<Q> both = {Q("Zpytorch"), Q("Zopenai")};
+  EXPECT_EQ(Q(Q::OP_AND_NOT, Q("Zazur"), Q(Q::OP_AND, both.begin(), both.end()))
+                .get_description(),
+            parser_->ToXapian(group, QueryLimits(), Tier::kRelaxed)
+                .get_description());
 }
 
 }  // namespace
