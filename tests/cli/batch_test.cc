@@ -31,6 +31,17 @@ class BatchTest : public ::testing::Test {
     index_ = dir_.path() + "/index";
     ASSERT_EQ(0, RunNsearch({"index", "--index", index_, content_}).exit_code);
   }
+  // Runs one batch process over `input`; its response lines, parsed.
+  std::vector<json> Ask(const std::string& input) {
+    const auto r =
+        RunNsearch({"query", "--stdin", "--index", index_}, {}, input);
+    EXPECT_EQ(0, r.exit_code) << r.err;
+    std::vector<json> lines;
+    std::istringstream out(r.out);
+    for (std::string l; std::getline(out, l);) lines.push_back(json::parse(l));
+    return lines;
+  }
+
   TempDir dir_;
   std::string index_;
   const std::string content_ = testing::SourceDir() + "/data/content";
@@ -47,11 +58,7 @@ TEST_F(BatchTest, AnswersEachLineAndCarriesOnAfterErrors) {
       "{\"id\": 10, \"q\": \"meta\", \"sort\": \"date\", \"facets\": "
       "[\"year\"],"
       " \"boost\": {\"quality\": 0.5}, \"explain\": true, \"limit\": 1}\n";
-  const auto r = RunNsearch({"query", "--stdin", "--index", index_}, {}, input);
-  EXPECT_EQ(0, r.exit_code) << r.err;
-  std::vector<json> lines;
-  std::istringstream out(r.out);
-  for (std::string l; std::getline(out, l);) lines.push_back(json::parse(l));
+  const std::vector<json> lines = Ask(input);
   ASSERT_EQ(7u, lines.size());
   EXPECT_TRUE(lines[0]["id"].is_null());
   // Seven documents have both words; the page goes on with those that
@@ -125,11 +132,7 @@ TEST_F(BatchTest, RequestsChooseTheMatchModeAndTheRankingClock) {
       "\"half_life\": \"72h\", \"boost\": {\"recency\": 0.5}}\n"
       "{\"id\": 6, \"q\": \"azure\", \"half_life\": \"later\"}\n"
       "{\"id\": 7, \"q\": \"azure\", \"boost\": {\"recency\": -1}}\n";
-  const auto r = RunNsearch({"query", "--stdin", "--index", index_}, {}, input);
-  EXPECT_EQ(0, r.exit_code) << r.err;
-  std::vector<json> lines;
-  std::istringstream out(r.out);
-  for (std::string l; std::getline(out, l);) lines.push_back(json::parse(l));
+  const std::vector<json> lines = Ask(input);
   ASSERT_EQ(7u, lines.size());
   EXPECT_EQ(true, lines[0]["relaxed"]);
   EXPECT_FALSE(lines[0]["optional"].empty());
