@@ -173,8 +173,8 @@ int RunQueryCommand(const std::vector<std::string>& args) {
               "then those with most of them)")
       ("any", "rank documents matching any word")
       ("no-prior", "pure BM25: no quality, heat or recency prior")
-      ("boost", po::value(&boost), "prior weights for this query, as fractions of the top "
-                                   "BM25 score, e.g. quality=0.3,heat=0.2,recency=0.1")
+      ("boost", po::value(&boost), "prior weights for this query, as fractions of the best "
+                                   "possible BM25 score, e.g. quality=0.3,heat=0.2,recency=0.1")
       ("half-life", po::value(&half_life), "recency half-life, e.g. 72h, 30d (default: the "
                                            "schema's)")
       ("now", po::value(&now), "measure recency from this time (ISO 8601) instead of the clock")
@@ -206,9 +206,9 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   if (auto exit_code = ParseCommandLine(
           args, options, positional, format_flag, &vm, &fmt,
           "Usage: nsearch query [OPTIONS] QUERY\n\n"
-          "Query language (see README): words (all of them first, then most\n"
-          "of them), AND OR NOT,\n"
-          "+word -word, (groups), \"exact phrase\", a NEAR b, NEAR/n, pyto*,\n"
+          "Query language (see README): words (those with all of them first,\n"
+          "then those with most), AND OR NOT, +word -word, (groups),\n"
+          "\"exact phrase\", a NEAR b, NEAR/n, pyto*,\n"
           "=exact, title: excerpt: body: topic: provider: type: category:\n"
           "site: url:, topic:\"Exact Topic\", date:2022-05-01..2022-05-31,\n"
           "quality:80.. heat:..50"))
