@@ -31,6 +31,12 @@ uint64_t GetU64(const std::string& s, size_t at) {
 
 }  // namespace
 
+std::optional<std::string> IndexedStem(Analyzer& analyzer,
+                                       const std::string& word) {
+  if (!analyzer.stemming()) return std::nullopt;
+  return analyzer.IsStopword(word) ? std::string() : analyzer.Stem(word);
+}
+
 std::string FieldMarkTerm(const std::string& prefix, const std::string& word,
                           const std::optional<std::string>& stem) {
   if (!stem) return prefix + word;

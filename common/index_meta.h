@@ -38,10 +38,16 @@ inline constexpr const char* kIdPrefix = "Q";
 // field prefix + stem for a field's own terms (Xapian convention).
 inline constexpr const char* kStemPrefix = "Z";
 
+class Analyzer;
+// The stem the index keeps for a word (a normalized term): nullopt when the
+// analyzer does not stem, "" for a stopword, which gets no stem.
+std::optional<std::string> IndexedStem(Analyzer& analyzer,
+                                       const std::string& word);
+
 // The term that marks a word as being in a field whose own terms keep no
-// positions (README "Index layout"): its stem under "Z" + the field's
-// prefix; the word itself under the prefix when the analyzer does not stem
-// (`stem` nullopt); "" for a stopword (`stem` ""), which gets no stem.
+// positions (README "Index layout"): its stem (IndexedStem) under "Z" + the
+// field's prefix; the word itself under the prefix when the analyzer does
+// not stem; "" for a stopword.
 std::string FieldMarkTerm(const std::string& prefix, const std::string& word,
                           const std::optional<std::string>& stem);
 inline constexpr const char* kRootPrefix = "XR";

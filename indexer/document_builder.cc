@@ -62,12 +62,10 @@ void DocumentBuilder::AddText(const FieldSpec& field, const std::string& text,
     if (field.positions) out->add_posting(field.prefix + token.term, last, 0);
     // Stopwords stay searchable inside phrases (positional terms) but get no
     // stemmed term: free-text queries drop them anyway.
-    std::optional<std::string> stem;
-    if (analyzer_->stemming())
-      stem = analyzer_->IsStopword(token.term) ? std::string()
-                                               : analyzer_->Stem(token.term);
+    const std::optional<std::string> stem = IndexedStem(*analyzer_, token.term);
     if (wdf > 0 && stem && !stem->empty())
       out->add_term(kStemPrefix + *stem, wdf);
+    // (A field with positions and no stemmer marks the word itself above.)
     if (!field.positions || stem) {
       const std::string mark = FieldMarkTerm(field.prefix, token.term, stem);
       if (!mark.empty()) out->add_term(mark, 0);

@@ -731,12 +731,15 @@ namespace {
 using Q = Xapian::Query;
 
 // The stemmed or exact term of a word under `prefix` ("" for the free-text
-// space).
+// space); the word itself when the index keeps no stem for it (no stemmer,
+// or a stopword such as +the).
 std::string WordTerm(const QueryNode& node, const std::string& prefix,
                      Analyzer* analyzer) {
   const std::string& t = node.terms[0];
-  if (node.exact || !analyzer->stemming()) return prefix + t;
-  return kStemPrefix + prefix + analyzer->Stem(t);
+  if (node.exact) return prefix + t;
+  const std::optional<std::string> stem = IndexedStem(*analyzer, t);
+  if (!stem || stem->empty()) return prefix + t;
+  return kStemPrefix + prefix + *stem;
 }
 
 Q PositionalQuery(Q::op op, const std::vector<std::string>& terms,
@@ -791,7 +794,8 @@ Xapian::Query QueryParser::StemMarks(const QueryNode& node,
                                      const QueryLimits& limits) const {
   // The field keeps stems only (FieldMarkTerm): a phrase or NEAR selects
   // documents whose field has each of its words, a wildcard the words whose
-  // stem starts with it; stopwords have no mark and select nothing.
+  // stem starts with it. A stopword has no mark, so the field cannot select
+  // it (TextQuery then searches the whole document).
   if (node.kind == QueryNode::Kind::kWildcard) {
     const std::string prefix =
         analyzer_->stemming() ? kStemPrefix + field.prefix : field.prefix;
@@ -802,10 +806,8 @@ Xapian::Query QueryParser::StemMarks(const QueryNode& node,
   for (const auto& c : node.children) words.push_back(c.terms[0]);
   std::vector<Q> marks;
   for (const auto& w : words) {
-    std::optional<std::string> stem;
-    if (analyzer_->stemming())
-      stem = analyzer_->IsStopword(w) ? std::string() : analyzer_->Stem(w);
-    const std::string mark = FieldMarkTerm(field.prefix, w, stem);
+    const std::string mark =
+        FieldMarkTerm(field.prefix, w, IndexedStem(*analyzer_, w));
     if (!mark.empty()) marks.emplace_back(mark);
   }
   if (marks.empty()) return Q();

@@ -309,6 +309,18 @@ TEST_F(SearcherTest, StemmingUnlessExactForm) {
   EXPECT_EQ(std::vector<std::string>{"Research news"},
             TitlesFor("=collaboration"));
   EXPECT_TRUE(TitlesFor("=collaborations").empty());
+  // A stopword has no stem in the index: +between (required) searches the
+  // word itself, in the document and in a field.
+  SearchRequest plus;
+  plus.query = "+between research";
+  plus.match = MatchMode::kAll;
+  EXPECT_EQ(std::vector<std::string>{"Research news"}, Titles(Search(plus)));
+  // The excerpt keeps stems only, and a stopword has none: the field cannot
+  // select it, so it is searched in the whole document.
+  plus.query = "+excerpt:between research";
+  EXPECT_EQ(std::vector<std::string>{"Research news"}, Titles(Search(plus)));
+  plus.query = "+title:between research";  // The title keeps its words.
+  EXPECT_TRUE(Titles(Search(plus)).empty());
 }
 
 TEST_F(SearcherTest, AccentsAndCaseAreFolded) {
