@@ -57,36 +57,26 @@ std::optional<std::string> SuggestSpelling(const Xapian::Database& db,
   const bool searched =
       std::any_of(schema.fields().begin(), schema.fields().end(),
                   [](const FieldSpec& f) { return f.text && f.search; });
-  const std::vector<std::string> prefixes = {""};
   if (words.empty() || !searched) return std::nullopt;
 
-  auto known = [&](const std::string& word) {
-    for (const auto& p : prefixes)
-      if (db.term_exists(p + word)) return true;
-    return false;
-  };
   std::map<std::string, std::string> fixes;
   for (const std::string& word : words) {
-    if (word.size() < 3 || known(word)) continue;
+    if (word.size() < 3 || db.term_exists(word)) continue;
     // Latin-script words only: edit distance on bytes means little for CJK.
     if (static_cast<unsigned char>(word[0]) >= 0x80) continue;
     const unsigned limit = word.size() <= 5 ? 1 : 2;
     std::string best;
     unsigned best_distance = limit + 1;
     Xapian::doccount best_freq = 0;
-    for (const auto& p : prefixes) {
-      const std::string start = p + word.substr(0, 1);
-      for (auto t = db.allterms_begin(start); t != db.allterms_end(start);
-           ++t) {
-        const std::string candidate = (*t).substr(p.size());
-        const unsigned d = EditDistance(word, candidate, limit);
-        if (d > limit) continue;
-        const Xapian::doccount freq = t.get_termfreq();
-        if (d < best_distance || (d == best_distance && freq > best_freq)) {
-          best = candidate;
-          best_distance = d;
-          best_freq = freq;
-        }
+    const std::string start = word.substr(0, 1);
+    for (auto t = db.allterms_begin(start); t != db.allterms_end(start); ++t) {
+      const unsigned d = EditDistance(word, *t, limit);
+      if (d > limit) continue;
+      const Xapian::doccount freq = t.get_termfreq();
+      if (d < best_distance || (d == best_distance && freq > best_freq)) {
+        best = *t;
+        best_distance = d;
+        best_freq = freq;
       }
     }
     if (!best.empty()) fixes[word] = best;
