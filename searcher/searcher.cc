@@ -89,11 +89,21 @@ class DeadlineDecider : public Xapian::MatchDecider {
   mutable uint64_t calls_ = 0;
 };
 
+namespace {
+
+// The name of each SortOrder, in enum order: also the schema field whose
+// slot the hits are sorted by (but for relevance).
+constexpr const char* kSortNames[] = {"relevance", "date", "quality", "heat"};
+
+const char* SortName(SortOrder sort) {
+  return kSortNames[static_cast<int>(sort)];
+}
+
+}  // namespace
+
 Result<SortOrder> ParseSortOrder(const std::string& name) {
-  if (name == "relevance") return SortOrder::kRelevance;
-  if (name == "date") return SortOrder::kDate;
-  if (name == "quality") return SortOrder::kQuality;
-  if (name == "heat") return SortOrder::kHeat;
+  for (int i = 0; i < 4; ++i)
+    if (name == kSortNames[i]) return static_cast<SortOrder>(i);
   return InvalidArgument("unknown sort '" + name +
                          "' (expected relevance, date, quality or heat)");
 }
@@ -332,20 +342,6 @@ Result<Json> Searcher::RunQuery(const QueryPlan& plan,
 
 namespace {
 
-const char* SortField(SortOrder sort) {
-  switch (sort) {
-    case SortOrder::kDate:
-      return "date";
-    case SortOrder::kQuality:
-      return "quality";
-    case SortOrder::kHeat:
-      return "heat";
-    case SortOrder::kRelevance:
-      break;
-  }
-  return nullptr;
-}
-
 Json TotalJson(const Total& total) {
   return {{"estimated", total.estimated},
           {"lower", total.lower},
@@ -428,7 +424,8 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
   options.limit = request.limit;
   options.k1 = schema_.ranking().k1;
   options.b = schema_.ranking().b;
-  if (const char* sort_field = SortField(request.sort)) {
+  if (request.sort != SortOrder::kRelevance) {
+    const char* sort_field = SortName(request.sort);
     const FieldSpec* field = RequireField(schema_, sort_field);
     if (!field || !field->slot)
       return InvalidArgument(std::string("the index has no slot for ") +
@@ -463,13 +460,12 @@ Json Searcher::ResultJson(const QueryPlan& plan, const SearchRequest& request,
                                      request.query, plan.parsed))
       suggestion = *fixed;
   }
-  const char* sort_names[] = {"relevance", "date", "quality", "heat"};
   Json out = {{"version", kOutputVersion},
               {"query", request.query},
               {"total", TotalJson(match.total)},
               {"offset", request.offset},
               {"limit", request.limit},
-              {"sort", sort_names[static_cast<int>(request.sort)]},
+              {"sort", SortName(request.sort)},
               {"prior", match.priors.has_value()},
               {"collapse", request.collapse},
               {"relaxed", match.relaxed},
