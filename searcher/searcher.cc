@@ -329,6 +329,9 @@ Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
 Result<Json> Searcher::Search(const SearchRequest& request) {
   if (request.limit > 10000)
     return InvalidArgument("--limit must be at most 10000");
+  if (request.offset > kMaxOffset)
+    return InvalidArgument("--offset must be at most " +
+                           std::to_string(kMaxOffset));
   NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
   return RunQuery(plan, request);
 }

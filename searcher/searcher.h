@@ -28,6 +28,10 @@ enum class SortOrder { kRelevance, kDate, kQuality, kHeat };
 // Parses "relevance", "date", "quality" or "heat".
 Result<SortOrder> ParseSortOrder(const std::string& name);
 
+// The deepest page a query may ask for: Xapian counts documents in 32
+// bits, and no one pages through a million hits.
+inline constexpr size_t kMaxOffset = 1000000;
+
 struct SearchRequest {
   std::string query;
   MatchMode match = MatchMode::kRelaxed;  // --all / --any
@@ -43,7 +47,7 @@ struct SearchRequest {
   std::optional<int64_t> now;
   SortOrder sort = SortOrder::kRelevance;
   size_t limit = 10;
-  size_t offset = 0;
+  size_t offset = 0;  // At most kMaxOffset.
   // Exact filters; values of one kind are alternatives (OR), kinds combine
   // with AND.
   std::vector<std::string> topics;

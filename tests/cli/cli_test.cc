@@ -232,6 +232,9 @@ TEST_F(CliTest, ExitTwoOnUsageError) {
   EXPECT_EQ(Query({"azure", "--now", "yesterday"}).exit_code, 2);
   EXPECT_EQ(Query({"azure", "--boost", "recency=11"}).exit_code, 2);
   EXPECT_EQ(Query({"azure", "--boost", "freshness=1"}).exit_code, 2);
+  // Offsets have a bound: a huge one, or a negative one, is not page 1.
+  EXPECT_EQ(Query({"azure", "--offset", "4294967296"}).exit_code, 2);
+  EXPECT_EQ(Query({"azure", "--offset", "-5"}).exit_code, 2);
   // A query with no word to search for is an error, not everything.
   for (const char* nothing : {"!!!", "*", "-", "\xE2\x80\xA6"})
     EXPECT_EQ(Query({nothing}).exit_code, 2) << nothing;

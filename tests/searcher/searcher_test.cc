@@ -856,6 +856,12 @@ TEST_F(SearcherTest, LimitAndOffsetPageThroughHits) {
   request.limit = 10001;
   EXPECT_EQ(StatusCode::kInvalidArgument,
             searcher_->Search(request).error().code());
+  request.limit = 2;
+  request.offset = kMaxOffset;  // The deepest page: nothing there, no error.
+  EXPECT_TRUE(Search(request)["hits"].empty());
+  request.offset = kMaxOffset + 1;
+  EXPECT_EQ(StatusCode::kInvalidArgument,
+            searcher_->Search(request).error().code());
 }
 
 TEST_F(SearcherTest, RequestFiltersNarrowTheHits) {
