@@ -93,7 +93,7 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
   const size_t shown = r["hits"].size();
   const size_t offset = r["offset"].get<size_t>();
   const size_t estimated = total["estimated"].get<size_t>();
-  const bool exact = total.value("exact", total["lower"] == total["upper"]);
+  const bool exact = total["exact"].get<bool>();
   if (shown == 0) {
     out << "No results";
     if (estimated > 0) out << " on this page (" << estimated << " in all)";

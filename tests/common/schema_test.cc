@@ -310,6 +310,40 @@ TEST(SchemaTest, RejectsOtherInvalidFields) {
                 "document.title");
 }
 
+TEST(SchemaTest, RejectsBadWeightsAndRanking) {
+  // A search field's weight is a whole number of times its words count.
+  for (const char* weight : {"0", "1.5", "17", "-2", "many"})
+    ExpectInvalid(Minimal("  other: {from: [title], text: true, prefix: XO, "
+                          "search: true, weight: " +
+                          std::string(weight) + "}\n"),
+                  "fields.other.weight");
+  ExpectInvalid(Minimal("  other: {from: [title], text: true, prefix: XO, "
+                        "positions: often}\n"),
+                "expected true or false");
+  auto ranking = [](const std::string& body) {
+    return Minimal() + "ranking:\n" + body;
+  };
+  ExpectInvalid(ranking("  bm25: {k1: -1}\n"), "ranking.bm25.k1");
+  ExpectInvalid(ranking("  bm25: {b: 1.5}\n"), "ranking.bm25.b");
+  ExpectInvalid(ranking("  quality: {weight: 11}\n"), "ranking.quality");
+  ExpectInvalid(ranking("  heat: {cap: 0}\n"), "cap must be positive");
+  ExpectInvalid(ranking("  heat: {missing: 101}\n"), "missing must be");
+  ExpectInvalid(ranking("  recency: {half_life: soon}\n"),
+                "ranking.recency.half_life");
+  ExpectInvalid(ranking("  recency: {half_life: 0d}\n"),
+                "ranking.recency.half_life");
+  ExpectInvalid(ranking("  recency: {weight: -0.1}\n"), "ranking.recency");
+  ExpectInvalid(ranking("  [1, 2]\n"), "ranking");
+  auto good = Schema::Parse(
+      ranking("  bm25: {k1: 0.9, b: 0.4}\n  heat: {weight: 0.2, missing: 0}\n"
+              "  recency: {weight: 0.5, half_life: 36h}\n"));
+  ASSERT_TRUE(good.ok()) << good.error().ToString();
+  EXPECT_DOUBLE_EQ(0.9, good->ranking().k1);
+  EXPECT_DOUBLE_EQ(0.4, good->ranking().b);
+  EXPECT_DOUBLE_EQ(0.0, good->ranking().heat.missing);
+  EXPECT_DOUBLE_EQ(36 * 3600.0, good->ranking().recency.half_life_seconds);
+}
+
 TEST(SchemaTest, RejectsYamlSyntaxErrorWithLine) {
   ExpectInvalid(std::string(kMinimalDocument) + "fields: [unclosed\n",
                 "YAML error at line");
