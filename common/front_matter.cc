@@ -803,7 +803,7 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema,
       const size_t nl = bytes.find('\n', offset);
       offset = nl == std::string_view::npos ? bytes.size() : nl + 1;
     }
-    out.doc.body = MarkdownToText(Trim(bytes.substr(offset)));
+    out.doc.body = BodyToText(Trim(bytes.substr(offset)));
   }
   return out;
 }

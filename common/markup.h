@@ -15,15 +15,20 @@
 
 namespace nsearch {
 
-// The text of an HTML fragment or document.
+// The text of an HTML fragment or document. Markup escaped twice, as feeds
+// often do (`&amp;quot;`, `&lt;p&gt;`), is read as markup too.
 std::string HtmlToText(std::string_view html);
 
 // The text of a Markdown document (CommonMark with GitHub's tables,
 // strikethrough, task lists and autolinks), raw HTML inside it included.
 std::string MarkdownToText(std::string_view markdown);
 
-// A one-line front-matter value as text: HTML when it has a tag, else the
-// value with its entities decoded; blanks collapsed, trimmed.
+// A document body: HTML when it starts with a tag (as feed bodies do),
+// else Markdown.
+std::string BodyToText(std::string_view body);
+
+// A one-line front-matter value as text: HTML when it has a tag or an
+// entity; blanks collapsed, trimmed.
 std::string InlineText(std::string_view value);
 
 }  // namespace nsearch

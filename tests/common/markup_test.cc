@@ -15,8 +15,8 @@ TEST(HtmlToText, TagsGoEntitiesDecodeBlocksBreakLines) {
             "Sharing the app.\nwatch");
   EXPECT_EQ(HtmlToText("<ul><li>one</li> <li>two &amp; three</li></ul>"),
             "one\ntwo & three");
-  EXPECT_EQ(HtmlToText("caf&eacute; &#8216;x&#x2019; &lt;tag&gt;"),
-            "caf\xC3\xA9 \xE2\x80\x98x\xE2\x80\x99 <tag>");
+  EXPECT_EQ(HtmlToText("caf&eacute; &#8216;x&#x2019; 1 &lt; 2"),
+            "caf\xC3\xA9 \xE2\x80\x98x\xE2\x80\x99 1 < 2");
 }
 
 TEST(HtmlToText, ScriptsStylesAndAttributesDisappear) {
@@ -68,12 +68,38 @@ TEST(MarkdownToText, EntitiesDecodeAndBomIsDropped) {
             "AT&T \xC2\xA9 2024");
 }
 
+TEST(BodyToText, HtmlBodiesAreHtmlEvenWhenIndented) {
+  // Indented by tabs, this would be a Markdown code block.
+  EXPECT_EQ(BodyToText("<p>Cheers</p>\n\n\t\t<div class='sig'>\n\t<table>"
+                       "<tr><td>Me</td></tr></table></div>"),
+            "Cheers\nMe");
+  EXPECT_EQ(BodyToText("# Title\n\n\tcode <b>"), "Title\ncode <b>");
+}
+
 TEST(InlineText, HtmlOnlyWhenThereIsATag) {
   EXPECT_EQ(InlineText("  Fish &amp; chips  \n"), "Fish & chips");
   EXPECT_EQ(InlineText("<p>New <em>Azure</em> regions</p>"),
             "New Azure regions");
-  // An escaped tag is text, not markup.
-  EXPECT_EQ(InlineText("Use &lt;div&gt; here"), "Use <div> here");
+  // An escaped tag is read as markup escaped twice, except in code.
+  EXPECT_EQ(InlineText("Use &lt;b&gt;bold&lt;/b&gt;"), "Use bold");
+  EXPECT_EQ(InlineText("Use <code>&lt;div&gt;</code> here"), "Use <div> here");
+}
+
+TEST(HtmlToText, MarkupEscapedTwiceIsMarkup) {
+  EXPECT_EQ(InlineText("the &amp;quot;Orchestra&amp;quot;"),
+            "the \"Orchestra\"");
+  EXPECT_EQ(HtmlToText("<p>a&amp;nbsp;b &amp;amp; c</p>"), "a b & c");
+  EXPECT_EQ(HtmlToText("Sig: &lt;div style='x'&gt;Mr. &lt;b&gt;Cat&lt;/b&gt;"
+                       "&lt;/div&gt;"),
+            "Sig: Mr. Cat");
+  // Text that only looks like markup once stays as it is.
+  EXPECT_EQ(HtmlToText("1 &lt; 2 and C++ &lt;&lt; x"), "1 < 2 and C++ << x");
+  EXPECT_EQ(HtmlToText("R&amp;D &lt;today&gt;, List&lt;T&gt;"),
+            "R&D <today>, List<T>");
+  // Code keeps its tags: Markdown code spans and blocks are HTML examples.
+  EXPECT_EQ(MarkdownToText("Wrap it in `<div class=\"x\">`.\n\n"
+                           "```html\n<p>&amp;hi</p>\n```\n"),
+            "Wrap it in <div class=\"x\">.\n<p>&amp;hi</p>");
 }
 
 }  // namespace

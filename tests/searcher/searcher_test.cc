@@ -952,15 +952,16 @@ TEST_F(SearcherTest, QuotedTopicIsExactWhileBareTopicIsText) {
 }
 
 TEST_F(SearcherTest, SnippetMarksMatchesAndEscapesHtml) {
-  // Escaped markup is text: it decodes to "<b>", which the snippet escapes.
+  // Text that looks like a tag but is not HTML stays, and the snippet
+  // escapes it.
   Index({MakeDoc("a.md", "Vector search",
-                 "Use &lt;b&gt;vector&lt;/b&gt; search &amp; filters")});
+                 "Use &lt;T&gt;vector&lt;/T&gt; search &amp; filters")});
   const Json result = Search("vectors");
   ASSERT_EQ(1u, result["hits"].size());
-  EXPECT_EQ("Use &lt;b&gt;<mark>vector</mark>&lt;/b&gt; search &amp; filters",
+  EXPECT_EQ("Use &lt;T&gt;<mark>vector</mark>&lt;/T&gt; search &amp; filters",
             result["hits"][0]["snippet"]);
   // The excerpt itself is returned as stored.
-  EXPECT_EQ("Use <b>vector</b> search & filters", result["hits"][0]["excerpt"]);
+  EXPECT_EQ("Use <T>vector</T> search & filters", result["hits"][0]["excerpt"]);
 }
 
 TEST_F(SearcherTest, MarkupIsNeitherStoredNorSearchable) {
