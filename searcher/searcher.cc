@@ -326,13 +326,71 @@ Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
               {"plan", tiers}};
 }
 
+namespace {
+
+// A query's time limit, measured from the start of Search.
+class Deadline {
+ public:
+  explicit Deadline(double timeout_ms)
+      : timeout_ms_(timeout_ms),
+        end_(std::chrono::steady_clock::now() +
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                 std::chrono::duration<double, std::milli>(timeout_ms))) {}
+  bool Passed() const {
+    return timeout_ms_ > 0 && std::chrono::steady_clock::now() > end_;
+  }
+  Status Exceeded() const {
+    std::ostringstream ms;
+    ms << timeout_ms_;
+    return Status(
+        StatusCode::kTimeout,
+        "the query took longer than its time limit of " + ms.str() + " ms");
+  }
+
+ private:
+  double timeout_ms_;
+  std::chrono::steady_clock::time_point end_;
+};
+
+// Counts the words the query's wildcards expand to (in the free-text
+// space, where every wildcard expands), across the whole query: Xapian caps
+// each wildcard, but 250 of them under that cap would open 250,000 posting
+// lists before the match visits any document, so the deadline is checked
+// here too.
+Status CheckWildcards(const Xapian::Database& db, const QueryNode& node,
+                      const QueryLimits& limits, const Deadline& deadline,
+                      size_t* total) {
+  for (const QueryNode& child : node.children)
+    NSEARCH_RETURN_IF_ERROR(CheckWildcards(db, child, limits, deadline, total));
+  if (node.kind != QueryNode::Kind::kWildcard || node.terms.empty())
+    return Status::Ok();
+  const std::string& prefix = node.terms[0];
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    if (++*total > limits.max_total_wildcard)
+      return LimitExceeded("the query's wildcards match more than " +
+                           std::to_string(limits.max_total_wildcard) +
+                           " words in all");
+    if ((*total & 63) == 0 && deadline.Passed()) return deadline.Exceeded();
+  }
+  return deadline.Passed() ? deadline.Exceeded() : Status::Ok();
+}
+
+}  // namespace
+
 Result<Json> Searcher::Search(const SearchRequest& request) {
-  if (request.limit > 10000)
-    return InvalidArgument("--limit must be at most 10000");
+  const Deadline deadline(request.timeout_ms);
+  if (request.limit > kMaxLimit)
+    return InvalidArgument("--limit must be at most " +
+                           std::to_string(kMaxLimit));
   if (request.offset > kMaxOffset)
     return InvalidArgument("--offset must be at most " +
                            std::to_string(kMaxOffset));
   NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
+  NSEARCH_RETURN_IF_ERROR(WithReopen(db_, path_, [&] {
+    size_t total = 0;
+    return CheckWildcards(db_, plan.parsed.root, request.limits, deadline,
+                          &total);
+  }));
   return RunQuery(plan, request);
 }
 
@@ -595,6 +653,11 @@ Result<Json> Searcher::Check(const std::string& path) {
     if (live.empty()) live = path;
     errors = Xapian::Database::check(live, Xapian::DBCHECK_SHOW_STATS, &report);
   } catch (const Xapian::Error& e) {
+    // A system failure (say, permissions) is not damage; anything else is.
+    const Status status = StatusFromXapian(e, path);
+    if (status.code() != StatusCode::kCorruption &&
+        status.code() != StatusCode::kNotFound)
+      return status;
     return Corruption("index " + path + " failed the check: " + e.get_msg());
   }
   if (errors > 0)
@@ -614,17 +677,20 @@ Result<Json> Searcher::Stats() {
   return WithReopen(db_, path_, [&]() -> Result<Json> {
     size_t terms = 0;
     for (auto t = db_.allterms_begin(); t != db_.allterms_end(); ++t) ++terms;
-    return Json{{"version", kOutputVersion},
-                {"documents", db_.get_doccount()},
-                {"terms", terms},
-                {"size_bytes", FolderSize(path_)},
-                {"average_length", db_.get_avlength()},
-                {"schema",
-                 {{"name", schema_.name()},
-                  {"version", schema_.version()},
-                  {"hash", schema_.hash()}}},
-                {"analyzer_version", Analyzer::kVersion},
-                {"index", Freshness()}};
+    return Json{
+        {"version", kOutputVersion},
+        {"documents", db_.get_doccount()},
+        {"terms", terms},
+        // The live generation only: the one kept for readers of
+        // the previous one goes at the next swap.
+        {"size_bytes", FolderSize(generation_.empty() ? path_ : generation_)},
+        {"average_length", db_.get_avlength()},
+        {"schema",
+         {{"name", schema_.name()},
+          {"version", schema_.version()},
+          {"hash", schema_.hash()}}},
+        {"analyzer_version", Analyzer::kVersion},
+        {"index", Freshness()}};
   });
 }
 
