@@ -307,8 +307,11 @@ Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
                     " (create one with: nsearch index PATH)");
   if (type == "DatabaseOpeningError" || type == "DatabaseVersionError")
     return Corruption("cannot open index " + what);
+  // A posting list naming a document that does not exist, or a value that
+  // does not unserialise, is damage too (seen with overwritten blocks).
   if (type == "DatabaseCorruptError" || type == "DatabaseFormatError" ||
-      type == "DatabaseError")
+      type == "DatabaseError" || type == "DocNotFoundError" ||
+      type == "SerialisationError")
     return Corruption("index is corrupt: " + what);
   if (type == "DatabaseModifiedError")
     return IOError("index changed while reading, try again: " + what);

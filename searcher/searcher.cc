@@ -1,9 +1,11 @@
 #include "searcher/searcher.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
+#include <unistd.h>
 
 #include "common/document.h"
 #include "common/index_layout.h"
@@ -643,23 +645,66 @@ Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
   });
 }
 
+namespace {
+
+// Xapian 1.4's check() opens every table read/write, which a reader without
+// write permission (or on a read-only mount) cannot. No writer can change
+// such an index either, so a private copy of it is the same index: check
+// that. Returns the number of errors, or the failure.
+Result<size_t> CheckCopy(const std::string& live, std::ostream* report) {
+  namespace fs = std::filesystem;
+  std::string copy = (fs::temp_directory_path() / "nsearch-check-XXXXXX");
+  if (!::mkdtemp(copy.data()))
+    return IOError("cannot check a read-only index: no temporary folder");
+  std::error_code ec;
+  fs::copy(live, copy, fs::copy_options::recursive, ec);
+  Result<size_t> errors = IOError(
+      "cannot check a read-only index: copying it failed: " + ec.message());
+  if (!ec) {
+    try {
+      // The copy is ours: make it writable for check().
+      for (const auto& e : fs::directory_iterator(copy))
+        fs::permissions(e.path(), fs::perms::owner_write,
+                        fs::perm_options::add);
+      errors =
+          Xapian::Database::check(copy, Xapian::DBCHECK_SHOW_STATS, report);
+    } catch (const Xapian::Error& e) {
+      errors = StatusFromXapian(e, live);
+    } catch (const fs::filesystem_error& e) {
+      errors =
+          IOError(std::string("cannot check a read-only index: ") + e.what());
+    }
+  }
+  fs::remove_all(copy, ec);
+  return errors;
+}
+
+// Checks the tables of the live generation: the number of errors, or the
+// failure (kCorruption when Xapian could not read them).
+Result<size_t> CheckTables(const std::string& path, std::ostream* report) {
+  // check() reads a database folder, not a stub: check the live one.
+  std::string live = LiveGeneration(path);
+  if (live.empty()) live = path;
+  Status status;
+  try {
+    return Xapian::Database::check(live, Xapian::DBCHECK_SHOW_STATS, report);
+  } catch (const Xapian::Error& e) {
+    status = StatusFromXapian(e, path);
+    // A system failure (say, permissions) is not damage; anything else is.
+    if (status.code() == StatusCode::kCorruption ||
+        status.code() == StatusCode::kNotFound)
+      return Corruption("index " + path + " failed the check: " + e.get_msg());
+  }
+  if (::access(live.c_str(), W_OK) != 0) return CheckCopy(live, report);
+  return status;
+}
+
+}  // namespace
+
 Result<Json> Searcher::Check(const std::string& path) {
   NSEARCH_ASSIGN_OR_RETURN(auto searcher, Open(path));
   std::ostringstream report;
-  size_t errors = 0;
-  try {
-    // check() reads a database folder, not a stub: check the live one.
-    std::string live = LiveGeneration(path);
-    if (live.empty()) live = path;
-    errors = Xapian::Database::check(live, Xapian::DBCHECK_SHOW_STATS, &report);
-  } catch (const Xapian::Error& e) {
-    // A system failure (say, permissions) is not damage; anything else is.
-    const Status status = StatusFromXapian(e, path);
-    if (status.code() != StatusCode::kCorruption &&
-        status.code() != StatusCode::kNotFound)
-      return status;
-    return Corruption("index " + path + " failed the check: " + e.get_msg());
-  }
+  NSEARCH_ASSIGN_OR_RETURN(const size_t errors, CheckTables(path, &report));
   if (errors > 0)
     return Corruption("index " + path + " has " + std::to_string(errors) +
                       " errors:\n" + report.str());

@@ -2,9 +2,12 @@
 // each: every one failed before its fix.
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
+#include <random>
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -286,6 +289,86 @@ TEST_F(HardeningTest, TouchedFileGetsItsNewMtimeStored) {
   EXPECT_EQ(int64_t{1700000000} * 1000000000,
             json::parse(shown.out)["document"]["mtime_ns"])
       << shown.out;
+}
+
+// Item 9: check called a healthy index it could not write to corrupt.
+TEST_F(HardeningTest, CheckPassesOnAReadOnlyIndex) {
+  if (::geteuid() != 0 || ::access("/usr/bin/setpriv", X_OK) != 0)
+    GTEST_SKIP() << "needs root and setpriv to run as a user who cannot write";
+  TempDir dir;
+  const std::string index = SmallIndex(dir);
+  ASSERT_EQ(0, ::chmod(dir.path().c_str(), 0755));
+  const std::string ro = "chmod -R a-w,a+rX '" + index + "'";
+  ASSERT_EQ(0, std::system(ro.c_str()));
+  const std::string as_nobody =
+      "setpriv --reuid=65534 --regid=65534 --clear-groups " +
+      testing::BinaryPath() + " check --index '" + index + "' >'" + dir.path() +
+      "/out' 2>&1";
+  const int status = std::system(as_nobody.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(0, WEXITSTATUS(status)) << ReadFileOrDie(dir.path() + "/out");
+  EXPECT_TRUE(Contains(ReadFileOrDie(dir.path() + "/out"), "ok: 2 documents"));
+}
+
+// Item 4: overwritten blocks in postlist.glass. Xapian 1.4 reports most
+// damage as an exception (exit 3, "corrupt"), but trusts some of what it
+// reads and can crash inside get_mset: that cannot be caught, so it is
+// explained (and the signal kept). Never anything else, such as exit 1
+// (a posting list naming a missing document said DocNotFoundError, exit 1).
+TEST_F(HardeningTest, CorruptPostingListsExitThreeOrExplainTheCrash) {
+  TempDir dir;
+  const std::string index = dir.path() + "/index";
+  ASSERT_EQ(0, RunNsearch({"index", "--index", index,
+                           testing::SourceDir() + "/data/content"})
+                   .exit_code);
+  std::string live = ReadFileOrDie(index + "/XAPIANDB");
+  live = index + "/" + live.substr(live.find("gen-"), 10);
+  const std::string table = live + "/postlist.glass";
+  const std::string pristine = ReadFileOrDie(table);
+  ASSERT_GT(pristine.size(), 16384u);
+  std::mt19937 random(11);
+  for (int round = 0; round < 40; ++round) {
+    std::string damaged = pristine;
+    for (int run = 0; run < 3; ++run) {
+      const size_t at = 8192 + random() % (damaged.size() - 8192 - 32);
+      for (size_t i = 0; i < 32; ++i)
+        damaged[at + i] = static_cast<char>(random());
+    }
+    std::ofstream(table, std::ios::binary | std::ios::trunc) << damaged;
+    for (const char* q : {"pytorch azure", "azure OR power", "a*"}) {
+      const RunResult r =
+          RunNsearch({"query", "--index", index, "--facets", "topic", q});
+      SCOPED_TRACE(std::to_string(round) + " " + q + ": " + r.err);
+      if (r.exit_code == 3) {
+        EXPECT_TRUE(Contains(r.err, index));  // "corrupt", "invalid", ...
+      } else if (r.exit_code == 128 + SIGSEGV || r.exit_code == 128 + SIGBUS) {
+        EXPECT_TRUE(Contains(r.err, "the index may be damaged"));
+      } else {
+        EXPECT_EQ(0, r.exit_code);
+      }
+    }
+  }
+}
+
+TEST_F(HardeningTest, AFatalSignalIsExplainedAndKept) {
+  TempDir dir;
+  const std::string fifo = dir.path() + "/in";
+  ASSERT_EQ(0, ::mkfifo(fifo.c_str(), 0600));
+  const int writer = ::open(fifo.c_str(), O_RDWR);  // Never blocks.
+  ASSERT_GE(writer, 0);
+  const std::string out = dir.path() + "/out", err = dir.path() + "/err";
+  const int pid = testing::SpawnNsearchWithInput(
+      {"query", "--index", index_, "--stdin"}, fifo, out, err);
+  ASSERT_EQ(6, ::write(writer, "azure\n", 6));
+  for (int i = 0; i < 200 && (!fs::exists(out) || fs::file_size(out) == 0);
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_FALSE(ReadFileOrDie(out).empty());  // Running: handlers are set.
+  ::kill(pid, SIGSEGV);
+  EXPECT_EQ(128 + SIGSEGV, testing::WaitForExit(pid));
+  ::close(writer);
+  EXPECT_TRUE(Contains(ReadFileOrDie(err), "the index may be damaged"))
+      << ReadFileOrDie(err);
 }
 
 // Minor: stats.size_bytes added up both kept generations.

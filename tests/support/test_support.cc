@@ -101,6 +101,13 @@ int SpawnNsearch(const std::vector<std::string>& args,
   return ForkNsearch(args, "/dev/null", out_path, err_path, {});
 }
 
+int SpawnNsearchWithInput(const std::vector<std::string>& args,
+                          const std::string& in_path,
+                          const std::string& out_path,
+                          const std::string& err_path) {
+  return ForkNsearch(args, in_path, out_path, err_path, {});
+}
+
 int RunNsearchRedirected(const std::vector<std::string>& args,
                          const std::string& in_path,
                          const std::string& out_path,

@@ -56,6 +56,11 @@ int RunNsearchRedirected(const std::vector<std::string>& args,
                          const std::string& in_path,
                          const std::string& out_path,
                          const std::string& err_path);
+// Starts nsearch in the background reading stdin from `in_path`.
+int SpawnNsearchWithInput(const std::vector<std::string>& args,
+                          const std::string& in_path,
+                          const std::string& out_path,
+                          const std::string& err_path);
 // Waits for a spawned process: its exit code, or 128 + signal.
 int WaitForExit(int pid);
 
