@@ -69,6 +69,9 @@ extern "C" void OnFatalSignal(int signal) {
 }
 
 void ExplainCrashes() {
+#if defined(__SANITIZE_ADDRESS__)
+  return;  // AddressSanitizer's own report says more.
+#endif
   struct sigaction action = {};
   action.sa_handler = OnFatalSignal;
   action.sa_flags = SA_RESETHAND | SA_NODEFER;
@@ -108,8 +111,10 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   // Our own stdout buffer, which keeps the errno of a failed write: a full
   // disk or a closed pipe must not pass for success.
+  // Static (64 KiB), and taken out again before main returns: std::cout is
+  // flushed once more at exit, after this buffer is gone.
   static nsearch::cli::FdStreamBuf stdout_buffer(STDOUT_FILENO);
-  std::cout.rdbuf(&stdout_buffer);
+  std::streambuf* const original = std::cout.rdbuf(&stdout_buffer);
   int code = nsearch::cli::kExitFailure;
   try {
     code = RunCommand(argc, argv);
@@ -120,6 +125,7 @@ int main(int argc, char** argv) {
     std::cerr << "nsearch: internal error\n";
   }
   std::cout.flush();
+  std::cout.rdbuf(original);
   if (const int error = stdout_buffer.error()) {
     std::cerr << "nsearch: cannot write to stdout: " << std::strerror(error)
               << "\n";

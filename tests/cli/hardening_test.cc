@@ -35,6 +35,14 @@ bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
+// Under AddressSanitizer its SEGV handler reports a crash (and nsearch
+// leaves it in place), so a crash exits 1 with its report.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAsan = true;
+#else
+constexpr bool kAsan = false;
+#endif
+
 class HardeningTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -343,6 +351,8 @@ TEST_F(HardeningTest, CorruptPostingListsExitThreeOrExplainTheCrash) {
         EXPECT_TRUE(Contains(r.err, index));  // "corrupt", "invalid", ...
       } else if (r.exit_code == 128 + SIGSEGV || r.exit_code == 128 + SIGBUS) {
         EXPECT_TRUE(Contains(r.err, "the index may be damaged"));
+      } else if (kAsan && Contains(r.err, "AddressSanitizer: SEGV")) {
+        continue;  // The crash inside Xapian, reported by ASan.
       } else {
         EXPECT_EQ(0, r.exit_code);
       }
@@ -351,6 +361,7 @@ TEST_F(HardeningTest, CorruptPostingListsExitThreeOrExplainTheCrash) {
 }
 
 TEST_F(HardeningTest, AFatalSignalIsExplainedAndKept) {
+  if (kAsan) GTEST_SKIP() << "AddressSanitizer handles SIGSEGV itself";
   TempDir dir;
   const std::string fifo = dir.path() + "/in";
   ASSERT_EQ(0, ::mkfifo(fifo.c_str(), 0600));
