@@ -152,15 +152,8 @@ int RunBatch(const std::string& index_path,
     if (!line.empty() && line.back() == '\r') line.pop_back();
     Json id = nullptr;
     auto respond = [&]() -> Result<Json> {
-      // See the newest index: a new generation after a rebuild, else the
-      // newest commit of this one.
-      if (LiveGeneration(index_path) != searcher->generation()) {
-        NSEARCH_ASSIGN_OR_RETURN(searcher,
-                                 searcher::Searcher::Open(index_path));
-        searcher->KeepPriorsInMemory();
-      } else {
-        NSEARCH_RETURN_IF_ERROR(searcher->Reopen());
-      }
+      // Read the request (and its id) first, so that every error reply,
+      // even one about the index, echoes the id.
       searcher::SearchRequest request = defaults;
       bool parse_only = false;
       const std::string_view text = Trim(line);
@@ -175,6 +168,15 @@ int RunBatch(const std::string& index_path,
       }
       if (FindInvalidUtf8(request.query) != std::string::npos)
         return InvalidArgument("the query is not valid UTF-8");
+      // See the newest index: a new generation after a rebuild, else the
+      // newest commit of this one.
+      if (LiveGeneration(index_path) != searcher->generation()) {
+        NSEARCH_ASSIGN_OR_RETURN(searcher,
+                                 searcher::Searcher::Open(index_path));
+        searcher->KeepPriorsInMemory();
+      } else {
+        NSEARCH_RETURN_IF_ERROR(searcher->Reopen());
+      }
       if (parse_only) return searcher->ParseOnly(request);
       return searcher->Search(request);
     };
@@ -187,6 +189,7 @@ int RunBatch(const std::string& index_path,
       out = ErrorObject(id, response.error());
     }
     std::cout << DumpJson(out) << '\n' << std::flush;
+    if (!std::cout) return kExitFailure;  // main() says why.
   }
   return kExitOk;
 }

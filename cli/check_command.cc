@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "common/index_meta.h"
+#include "common/text_util.h"
 #include "searcher/searcher.h"
 
 namespace nsearch::cli {
@@ -13,7 +14,7 @@ namespace {
 
 void RenderCheck(const Json& r, bool /*color*/, std::ostream& out) {
   out << "ok: " << r["documents"].get<size_t>() << " documents, no errors ("
-      << r["index"]["path"].get<std::string>() << ")\n";
+      << TerminalSafe(r["index"]["path"].get<std::string>()) << ")\n";
 }
 
 }  // namespace

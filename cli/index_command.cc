@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "common/index_meta.h"
+#include "common/text_util.h"
 #include "indexer/indexer.h"
 
 namespace nsearch::cli {
@@ -33,8 +34,9 @@ void RenderSummary(const Json& s, bool /*color*/, std::ostream& out) {
     for (const auto& f : s["files_detail"]) {
       std::string action = f["action"].get<std::string>();
       action.resize(10, ' ');
-      out << "  " << action << f["path"].get<std::string>();
-      if (f.contains("reason")) out << ": " << f["reason"].get<std::string>();
+      out << "  " << action << TerminalSafe(f["path"].get<std::string>());
+      if (f.contains("reason"))
+        out << ": " << TerminalSafe(f["reason"].get<std::string>());
       out << "\n";
     }
   }
@@ -46,7 +48,7 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, schema_path;
   std::vector<std::string> roots;
-  unsigned jobs = 0, batch = 5000;
+  int64_t jobs = 0, batch = 5000;
   // clang-format off
   options.add_options()
       ("help,h", "show this help")
@@ -83,16 +85,18 @@ int RunIndexCommand(const std::vector<std::string>& args) {
     return *exit_code;
   if (roots.empty())
     return Fail(fmt, InvalidArgument("give at least one PATH to index"));
-  if (batch == 0)
-    return Fail(fmt, InvalidArgument("--batch-size must be at least 1"));
+  for (const Status& s :
+       {CheckRange("--jobs", jobs, 0, indexer::kMaxJobs),
+        CheckRange("--batch-size", batch, 1, indexer::kMaxBatchSize)})
+    if (!s.ok()) return Fail(fmt, s);
 
   const bool verbose = vm.count("verbose") > 0;
   indexer::IndexOptions opts;
   opts.index_path = ResolveIndexPath(index_flag);
   opts.roots = roots;
   opts.schema_path = schema_path;
-  opts.jobs = jobs;
-  opts.batch_size = batch;
+  opts.jobs = static_cast<unsigned>(jobs);
+  opts.batch_size = static_cast<unsigned>(batch);
   opts.rebuild = vm.count("rebuild") > 0;
   opts.dry_run = vm.count("dry-run") > 0;
   opts.progress = ::isatty(STDERR_FILENO) == 1

@@ -3,6 +3,7 @@
 #ifndef NSEARCH_CLI_OPTIONS_H_
 #define NSEARCH_CLI_OPTIONS_H_
 
+#include <cstdint>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -38,6 +39,16 @@ inline Status ParseArgs(const std::vector<std::string>& args,
   return Status::Ok();
 }
 
+// Checks a number given to `flag` (parsed signed, so that "-1" is not read
+// as a huge unsigned value) lies in [low, high].
+inline Status CheckRange(const char* flag, int64_t value, int64_t low,
+                         int64_t high) {
+  if (value >= low && value <= high) return Status::Ok();
+  return InvalidArgument(std::string(flag) + " must be from " +
+                         std::to_string(low) + " to " + std::to_string(high) +
+                         " (got " + std::to_string(value) + ")");
+}
+
 // Adds the options every command shares: --help, --index, --format (whose
 // values `formats` describes) and --json.
 inline void AddCommonOptions(po::options_description* options,
@@ -66,6 +77,8 @@ inline std::optional<int> ParseCommandLine(
   *format = chosen.ok() ? *chosen : OutputFormat::kText;
   if (!parsed.ok()) return Fail(*format, parsed);
   if (!chosen.ok()) return Fail(*format, chosen.error());
+  if (vm->count("index") && (*vm)["index"].as<std::string>().empty())
+    return Fail(*format, InvalidArgument("--index needs a folder, not ''"));
   if (vm->count("help")) {
     std::cout << usage << "\n\n" << options << "\n";
     return kExitOk;

@@ -19,26 +19,42 @@ constexpr const char* kDim = "\x1b[2m";
 constexpr const char* kMatch = "\x1b[1;31m";
 constexpr const char* kReset = "\x1b[0m";
 
-// Snippet markup (<mark>, HTML-escaped text) to terminal text.
+// Snippet markup (<mark>, HTML-escaped text) to terminal text; the text
+// between marks is decoded and made terminal-safe.
 std::string SnippetToText(const std::string& snippet, bool color) {
-  std::string out;
+  std::string out, text;
+  auto flush = [&] {
+    out += TerminalSafe(DecodeHtmlEntities(text));
+    text.clear();
+  };
   size_t i = 0;
   while (i < snippet.size()) {
     if (snippet.compare(i, 6, "<mark>") == 0) {
+      flush();
       if (color) out += kMatch;
       i += 6;
     } else if (snippet.compare(i, 7, "</mark>") == 0) {
+      flush();
       if (color) out += kReset;
       i += 7;
     } else {
-      out.push_back(snippet[i++]);
+      text.push_back(snippet[i++]);
     }
   }
-  return DecodeHtmlEntities(out);
+  flush();
+  return out;
 }
 
+// A string field of a hit, safe to print on a terminal.
 std::string Str(const Json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+  return j.contains(key) && j[key].is_string()
+             ? TerminalSafe(j[key].get<std::string>())
+             : "";
+}
+
+// A JSON string value, safe to print on a terminal.
+std::string Safe(const Json& value) {
+  return TerminalSafe(value.get<std::string>());
 }
 
 // "also: Provider (2021-05-26), …" for the other copies of a story.
@@ -87,7 +103,7 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
     if (hit.contains("missing") && !hit["missing"].empty()) {
       std::string words;
       for (const auto& w : hit["missing"])
-        words += (words.empty() ? "" : " ") + w.get<std::string>();
+        words += (words.empty() ? "" : " ") + Safe(w);
       add("missing: " + words);
     }
     out << "   " << (color ? kDim : "") << meta << (color ? kReset : "")
@@ -134,21 +150,20 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
     }
   }
   if (r.contains("suggestion") && r["suggestion"].is_string())
-    out << "Did you mean: " << (color ? kBold : "")
-        << r["suggestion"].get<std::string>() << (color ? kReset : "") << "\n";
+    out << "Did you mean: " << (color ? kBold : "") << Safe(r["suggestion"])
+        << (color ? kReset : "") << "\n";
   if (r.contains("facets")) {
     for (const auto& [name, values] : r["facets"].items()) {
-      out << name << ":";
+      out << TerminalSafe(name) << ":";
       for (const auto& v : values)
-        out << "  " << v["value"].get<std::string>() << " ("
-            << v["count"].get<size_t>() << ")";
+        out << "  " << Safe(v["value"]) << " (" << v["count"].get<size_t>()
+            << ")";
       out << "\n";
     }
   }
   if (!r["dropped_stopwords"].empty()) {
     out << "Ignored common words:";
-    for (const auto& w : r["dropped_stopwords"])
-      out << " " << w.get<std::string>();
+    for (const auto& w : r["dropped_stopwords"]) out << " " << Safe(w);
     out << " (quote them to search for them).\n";
   }
 }
@@ -182,7 +197,7 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   std::string index_flag, format_flag, sort = "relevance", boost, since, until,
                                        facets, half_life, now, collapse;
   std::vector<std::string> words, topics, providers, types;
-  size_t limit = 10, offset = 0, facet_size = 10;
+  int64_t limit = 10, offset = 0, facet_size = 10;
   double min_quality = -1, min_heat = -1, timeout_ms = 0;
   // clang-format off
   options.add_options()
@@ -248,8 +263,13 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   auto order = searcher::ParseSortOrder(sort);
   if (!order.ok()) return Fail(fmt, order.error());
   request.sort = *order;
-  request.limit = limit;
-  request.offset = offset;
+  for (const Status& s :
+       {CheckRange("--limit", limit, 0, searcher::kMaxLimit),
+        CheckRange("--offset", offset, 0, searcher::kMaxOffset),
+        CheckRange("--facet-size", facet_size, 0, searcher::kMaxLimit)})
+    if (!s.ok()) return Fail(fmt, s);
+  request.limit = static_cast<size_t>(limit);
+  request.offset = static_cast<size_t>(offset);
   request.topics = topics;
   request.providers = providers;
   request.types = types;
@@ -260,7 +280,7 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   std::istringstream facet_list(facets);
   for (std::string f; std::getline(facet_list, f, ',');)
     if (!f.empty()) request.facets.push_back(f);
-  request.facet_size = facet_size;
+  request.facet_size = static_cast<size_t>(facet_size);
   if (vm.count("collapse")) {
     auto mode = searcher::ParseCollapseMode(collapse);
     if (!mode.ok()) return Fail(fmt, mode.error());

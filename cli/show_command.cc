@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "common/index_meta.h"
+#include "common/text_util.h"
 #include "searcher/searcher.h"
 
 namespace nsearch::cli {
@@ -18,13 +19,16 @@ void RenderDocument(const Json& r, bool color, std::ostream& out) {
     std::string name = key + ":";
     name.resize(14, ' ');
     out << (color ? "\x1b[1m" : "") << name << (color ? "\x1b[0m" : "")
-        << (value.is_string() ? value.get<std::string>() : value.dump())
+        << TerminalSafe(value.is_string() ? value.get<std::string>()
+                                          : value.dump())
         << "\n";
   }
   for (const char* key : {"excerpt", "body"}) {
     if (d.contains(key) && d[key].is_string() &&
         !d[key].get<std::string>().empty())
-      out << "\n" << d[key].get<std::string>() << "\n";
+      out << "\n"
+          << TerminalSafe(d[key].get<std::string>(), TerminalLines::kKeep)
+          << "\n";
   }
 }
 

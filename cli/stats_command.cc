@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "common/index_meta.h"
+#include "common/text_util.h"
 #include "searcher/searcher.h"
 
 namespace nsearch::cli {
@@ -13,7 +14,8 @@ namespace {
 
 void RenderStats(const Json& s, bool /*color*/, std::ostream& out) {
   const Json& index = s["index"];
-  out << "index:       " << index["path"].get<std::string>() << "\n"
+  out << "index:       " << TerminalSafe(index["path"].get<std::string>())
+      << "\n"
       << "documents:   " << s["documents"].get<size_t>() << "\n"
       << "terms:       " << s["terms"].get<size_t>() << "\n"
       << "size:        " << s["size_bytes"].get<uint64_t>() << " bytes\n"
@@ -22,8 +24,8 @@ void RenderStats(const Json& s, bool /*color*/, std::ostream& out) {
               ? index["last_update"].get<std::string>()
               : "never")
       << "\n"
-      << "schema:      " << s["schema"]["name"].get<std::string>() << " v"
-      << s["schema"]["version"].get<int>() << " ("
+      << "schema:      " << TerminalSafe(s["schema"]["name"].get<std::string>())
+      << " v" << s["schema"]["version"].get<int>() << " ("
       << s["schema"]["hash"].get<std::string>() << ")\n"
       << "uuid:        " << index["uuid"].get<std::string>() << "\n"
       << "revision:    " << index["revision"].get<uint64_t>() << "\n";

@@ -129,6 +129,8 @@ std::optional<int64_t> ParseIsoTime(const std::string& text) {
       if (pos < text.size() && text[pos] == ':') ++pos;
       if (pos < text.size() && !ReadDigits(text, &pos, 2, &om))
         return std::nullopt;
+      // Real offsets run from -12:00 to +14:00.
+      if (oh > 14 || om > 59) return std::nullopt;
       offset = sign * (oh * 3600 + om * 60);
     }
   }

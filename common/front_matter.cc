@@ -1,6 +1,7 @@
 #include "common/front_matter.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 #include <string>
@@ -16,6 +17,10 @@ namespace nsearch {
 namespace {
 
 constexpr int kMaxNesting = 64;
+// Bounds on the tree read from one file's front matter (see YamlConverter):
+// nodes, and scalar bytes beyond twice the YAML text.
+constexpr size_t kMaxFrontMatterNodes = 100000;
+constexpr size_t kMaxFrontMatterExpansionBytes = 1 << 20;
 
 ParseOutcome Reject(std::string reason, int line = 0, int column = 0,
                     std::string field = {}) {
@@ -139,34 +144,74 @@ const char* TypeName(const FmNode& node) {
   }
 }
 
-// Converts a yaml-cpp tree (depth already bounded by kMaxNesting).
-FmNode FromYaml(const YAML::Node& node, int first_line) {
-  FmNode out;
-  const YAML::Mark mark = node.Mark();
-  out.line = mark.line >= 0 ? mark.line + first_line : 0;
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      out.type = FmNode::Type::kScalar;
-      out.scalar = node.Scalar();
-      break;
-    case YAML::NodeType::Sequence:
-      out.type = FmNode::Type::kSequence;
-      for (const auto& item : node)
-        out.items.push_back(FromYaml(item, first_line));
-      break;
-    case YAML::NodeType::Map:
-      out.type = FmNode::Type::kMap;
-      for (const auto& entry : node) {
-        if (!entry.first.IsScalar()) continue;  // Complex keys are never read.
-        out.fields.emplace_back(entry.first.Scalar(),
-                                FromYaml(entry.second, first_line));
-      }
-      break;
-    default:
-      break;
+// Converts a yaml-cpp tree (depth already bounded by kMaxNesting) within a
+// budget of nodes and scalar bytes. yaml-cpp shares an aliased node, but a
+// copy does not: a few hundred bytes of nested aliases (a "billion laughs")
+// would copy into gigabytes. Duplicate mapping keys keep the last value (as
+// Jekyll and PyYAML do) and are reported.
+class YamlConverter {
+ public:
+  struct TooLarge {};  // Thrown when the budget runs out.
+
+  YamlConverter(int first_line, size_t text_bytes)
+      : first_line_(first_line),
+        bytes_left_(2 * text_bytes + kMaxFrontMatterExpansionBytes) {}
+
+  FmNode Convert(const YAML::Node& node) {
+    if (++nodes_ > kMaxFrontMatterNodes) throw TooLarge();
+    FmNode out;
+    const YAML::Mark mark = node.Mark();
+    out.line = mark.line >= 0 ? mark.line + first_line_ : 0;
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar:
+        out.type = FmNode::Type::kScalar;
+        out.scalar = node.Scalar();
+        Spend(out.scalar.size());
+        break;
+      case YAML::NodeType::Sequence:
+        out.type = FmNode::Type::kSequence;
+        for (const auto& item : node) out.items.push_back(Convert(item));
+        break;
+      case YAML::NodeType::Map:
+        out.type = FmNode::Type::kMap;
+        for (const auto& entry : node)
+          AddEntry(entry.first, entry.second, &out);
+        break;
+      default:
+        break;
+    }
+    return out;
   }
-  return out;
-}
+
+  // (key, line) of each repeated key.
+  const std::vector<std::pair<std::string, int>>& duplicates() const {
+    return duplicates_;
+  }
+
+ private:
+  void Spend(size_t bytes) {
+    if (bytes > bytes_left_) throw TooLarge();
+    bytes_left_ -= bytes;
+  }
+
+  void AddEntry(const YAML::Node& key, const YAML::Node& value, FmNode* map) {
+    if (!key.IsScalar()) return;  // Complex keys are never read.
+    FmNode converted = Convert(value);
+    for (auto& [k, v] : map->fields) {
+      if (k != key.Scalar()) continue;
+      duplicates_.emplace_back(k, converted.line);
+      v = std::move(converted);
+      return;
+    }
+    Spend(key.Scalar().size());
+    map->fields.emplace_back(key.Scalar(), std::move(converted));
+  }
+
+  int first_line_;
+  size_t nodes_ = 0;
+  size_t bytes_left_;
+  std::vector<std::pair<std::string, int>> duplicates_;
+};
 
 // ---------------------------------------------------------------------------
 // The fast path: a strict parser for the YAML that front matter is made of
@@ -560,15 +605,34 @@ class FieldReader {
     if (!node) return;
     if (node->type == FmNode::Type::kScalar) {
       const std::string s(Trim(node->scalar));
-      char* end = nullptr;
-      const double v = s.empty() ? 0 : std::strtod(s.c_str(), &end);
-      if (!s.empty() && end && *end == '\0' && std::isfinite(v) &&
-          std::fabs(v) < 1e15) {
-        *out = static_cast<int64_t>(std::llround(v));
+      if (const auto v = DecimalNumber(s)) {
+        // -1 is how real feeds write "unknown" (kept; the prior reads any
+        // negative value as missing); other negative values are mistakes.
+        if (*v >= -1) {
+          *out = *v;
+          return;
+        }
+        Warn(key, *node, "expected a number from 0 (or -1), found " + s);
         return;
       }
     }
     Warn(key, *node, "expected an integer, found " + Found(*node));
+  }
+
+  // A plain decimal number ("42", "-1", "7.5"), rounded; nullopt for
+  // anything else, including hex ("0x10"), exponents and infinities.
+  static std::optional<int64_t> DecimalNumber(const std::string& s) {
+    size_t i = s.size() > 0 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    const size_t digits = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == digits || i - digits > 15) return std::nullopt;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+        ++i;
+    }
+    if (i != s.size()) return std::nullopt;
+    return static_cast<int64_t>(std::llround(std::strtod(s.c_str(), nullptr)));
   }
 
   void Date(const std::string& field, std::optional<int64_t>* out) {
@@ -708,15 +772,28 @@ std::optional<Rejection> ParseWithYamlCpp(
     if (root.IsNull() || !root.IsDefined())
       return Rejection{"no title or name", 1, 0,
                        schema.KeysFor("title").front()};
-    if (!root.IsMap()) {
-      const FmNode node = FromYaml(root, kFirstLine);
-      return Rejection{std::string("front matter is ") + TypeName(node) +
+    YamlConverter converter(kFirstLine, yaml.size());
+    const FmNode tree = converter.Convert(root);
+    if (!root.IsMap())
+      return Rejection{std::string("front matter is ") + TypeName(tree) +
                            ", not a mapping of keys",
                        kFirstLine,
                        0,
                        {}};
-    }
-    return ReadFields(FromYaml(root, kFirstLine), schema, doc);
+    if (auto rejection = ReadFields(tree, schema, doc)) return rejection;
+    for (const auto& [key, line] : converter.duplicates())
+      doc->warnings.push_back(
+          {key, line, "duplicate key: the last value is used"});
+    return std::nullopt;
+  } catch (const YamlConverter::TooLarge&) {
+    return Rejection{"front matter expands to more than " +
+                         std::to_string(kMaxFrontMatterNodes) +
+                         " YAML nodes or " +
+                         std::to_string(kMaxFrontMatterExpansionBytes >> 20) +
+                         " MiB beyond its size (aliases?)",
+                     0,
+                     0,
+                     {}};
   } catch (const YAML::ParserException& e) {
     // An error at the end of the input means a value was left open: name
     // the line where it starts.

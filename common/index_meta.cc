@@ -1,6 +1,7 @@
 #include "common/index_meta.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -266,9 +267,39 @@ std::string ResolveIndexPath(const std::string& flag) {
   return base + "/nsearch/index";
 }
 
+namespace {
+
+// "No space left on device" -> "no space left on device".
+std::string AsciiLowerFirst(std::string text) {
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] += 'a' - 'A';
+  return text;
+}
+
+// Xapian gives a system error as strerror() text only: true when it is one
+// of the errors that say the system, not the index, failed. (A missing
+// table file, ENOENT, is damage.)
+bool IsRuntimeSystemError(const char* system_error) {
+  if (system_error == nullptr) return false;
+  for (int code : {ENOSPC, EDQUOT, EROFS, EACCES, EPERM, EIO, EMFILE, ENFILE,
+                   ENOMEM, EFBIG}) {
+    if (std::strcmp(system_error, std::strerror(code)) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
+  // Classified by the exception's type and its system error (errno), never
+  // by the wording of its message. A failing system call (disk full,
+  // read-only file system, permissions, I/O error) is a runtime failure,
+  // not a damaged index.
   const std::string type = e.get_type();
   const std::string what = index_path + ": " + e.get_msg();
+  const char* system_error = e.get_error_string();
+  if (IsRuntimeSystemError(system_error))
+    return IOError("cannot use index " + index_path + ": " +
+                   AsciiLowerFirst(system_error) + " (" + e.get_msg() + ")");
   if (type == "DatabaseLockError")
     return Busy("index is busy: another nsearch is writing to " + index_path);
   if (type == "DatabaseNotFoundError")
@@ -276,17 +307,12 @@ Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
                     " (create one with: nsearch index PATH)");
   if (type == "DatabaseOpeningError" || type == "DatabaseVersionError")
     return Corruption("cannot open index " + what);
-  if (type == "DatabaseCorruptError" || type == "DatabaseFormatError")
+  // A posting list naming a document that does not exist, or a value that
+  // does not unserialise, is damage too (seen with overwritten blocks).
+  if (type == "DatabaseCorruptError" || type == "DatabaseFormatError" ||
+      type == "DatabaseError" || type == "DocNotFoundError" ||
+      type == "SerialisationError")
     return Corruption("index is corrupt: " + what);
-  if (type == "DatabaseError") {
-    // Failing writes (disk full, permissions) are runtime failures; failing
-    // reads of an existing table mean the index is damaged.
-    const bool write = e.get_msg().find("writ") != std::string::npos ||
-                       e.get_msg().find("sync") != std::string::npos ||
-                       e.get_error_string() != nullptr;
-    if (write) return IOError("cannot write index " + what);
-    return Corruption("index is corrupt: " + what);
-  }
   if (type == "DatabaseModifiedError")
     return IOError("index changed while reading, try again: " + what);
   if (type == "WildcardError")

@@ -1,5 +1,7 @@
 #include "common/output.h"
 
+#include "common/text_util.h"
+
 namespace nsearch {
 
 Result<OutputFormat> ParseOutputFormat(const std::string& name) {
@@ -47,7 +49,7 @@ class JsonPrinter : public Printer {
   }
 
   void Note(const std::string& message) override {
-    err_ << "nsearch: " << message << '\n';
+    err_ << "nsearch: " << TerminalSafe(message) << '\n';
   }
 
  private:
@@ -58,6 +60,11 @@ class JsonPrinter : public Printer {
 
 class TextPrinter : public Printer {
  public:
+  // A message may span lines (a check report); no line may hold controls.
+  static std::string SafeMessage(const Status& status) {
+    return TerminalSafe(status.message(), TerminalLines::kKeep);
+  }
+
   TextPrinter(const PrinterOptions& options, std::ostream& out,
               std::ostream& err)
       : options_(options), out_(out), err_(err) {}
@@ -74,15 +81,16 @@ class TextPrinter : public Printer {
 
   void Error(const Status& status) override {
     if (options_.color) {
-      err_ << "\x1b[1;31mnsearch: error:\x1b[0m " << status.message() << '\n';
+      err_ << "\x1b[1;31mnsearch: error:\x1b[0m " << SafeMessage(status)
+           << '\n';
     } else {
-      err_ << "nsearch: error: " << status.message() << '\n';
+      err_ << "nsearch: error: " << SafeMessage(status) << '\n';
     }
     err_.flush();
   }
 
   void Note(const std::string& message) override {
-    err_ << "nsearch: " << message << '\n';
+    err_ << "nsearch: " << TerminalSafe(message) << '\n';
   }
 
  private:

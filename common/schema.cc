@@ -1,10 +1,14 @@
 #include "common/schema.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
+#include <fcntl.h>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml-cpp/yaml.h>
 
@@ -15,6 +19,9 @@
 namespace nsearch {
 
 namespace {
+
+// A schema is a page of YAML; anything bigger is not one.
+constexpr off_t kMaxSchemaBytes = 1 << 20;
 
 Status Invalid(const std::string& where, const std::string& what) {
   return InvalidArgument("schema: " + where + ": " + what);
@@ -438,11 +445,31 @@ Result<Schema> Schema::FromTree(Json tree, std::string text, std::string hash) {
 }
 
 Result<Schema> Schema::LoadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("cannot open schema file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto schema = Parse(text.str());
+  // O_NONBLOCK: a FIFO must not block open() (it is refused just below);
+  // the check is on the opened file, so nothing can swap it in between.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return NotFound("cannot open schema file " + path + ": " +
+                    std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      st.st_size > kMaxSchemaBytes) {
+    ::close(fd);
+    return InvalidArgument("schema file " + path +
+                           " is not a regular file of at most " +
+                           std::to_string(kMaxSchemaBytes >> 20) + " MiB");
+  }
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_t have = 0;
+  while (have < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + have, text.size() - have);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    have += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(have);
+  auto schema = Parse(text);
   if (!schema.ok()) return schema.error().WithContext(path);
   return schema;
 }

@@ -1,6 +1,7 @@
 #include "common/text_util.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <unordered_map>
@@ -150,6 +151,36 @@ size_t FindInvalidUtf8(std::string_view text) {
     i += len;
   }
   return std::string_view::npos;
+}
+
+std::string TerminalSafe(std::string_view text, TerminalLines lines) {
+  std::string out;
+  out.reserve(text.size());
+  size_t bad = FindInvalidUtf8(text);
+  char escape[8];
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (i == bad) {
+      std::snprintf(escape, sizeof escape, "\\x%02x", c);
+      out += escape;
+      const size_t next = FindInvalidUtf8(text.substr(i + 1));
+      bad = next == std::string_view::npos ? next : i + 1 + next;
+    } else if ((c < 0x20 && c != '\t' &&
+                !(c == '\n' && lines == TerminalLines::kKeep)) ||
+               c == 0x7F) {
+      std::snprintf(escape, sizeof escape, "\\x%02x", c);
+      out += escape;
+    } else if (c == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      // A valid two-byte sequence from U+0080 to U+009F: a C1 control.
+      std::snprintf(escape, sizeof escape, "\\u00%02x",
+                    static_cast<unsigned char>(text[++i]));
+      out += escape;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
 }
 
 std::string CollapseWhitespace(std::string_view text) {

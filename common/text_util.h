@@ -27,6 +27,16 @@ std::string_view Trim(std::string_view text);
 // Rejects overlong forms, surrogates and code points above U+10FFFF.
 size_t FindInvalidUtf8(std::string_view text);
 
+// Text made safe to print on a terminal: C0 controls (but tab), DEL, C1
+// controls (U+0080 to U+009F) and bytes that are not valid UTF-8 become
+// visible escapes ("\x1b", "\u009b"), so that a title or a file name
+// cannot move the cursor, retitle the window or forge a line. Newlines
+// are escaped too unless `lines` is kLines (for multi-line text such as a
+// body).
+enum class TerminalLines { kEscape, kKeep };
+std::string TerminalSafe(std::string_view text,
+                         TerminalLines lines = TerminalLines::kEscape);
+
 // Collapses runs of whitespace to one space and trims.
 std::string CollapseWhitespace(std::string_view text);
 

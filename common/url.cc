@@ -45,6 +45,11 @@ std::string UrlHost(std::string_view url_or_domain) {
   if (const size_t colon = authority.find(':'); colon != std::string_view::npos)
     authority = authority.substr(0, colon);
   if (authority.find('.') == std::string_view::npos) return {};
+  // A DNS name is at most 253 bytes (RFC 1035): anything longer is no host,
+  // and keeping it would make HostAndParents quadratic.
+  while (!authority.empty() && authority.back() == '.')
+    authority.remove_suffix(1);
+  if (authority.size() > kMaxHostBytes) return {};
   std::string host = AsciiLower(authority);
   while (!host.empty() && host.back() == '.') host.pop_back();
   return host;
@@ -52,7 +57,7 @@ std::string UrlHost(std::string_view url_or_domain) {
 
 std::vector<std::string> HostAndParents(std::string_view host) {
   std::vector<std::string> out;
-  if (host.empty()) return out;
+  if (host.empty() || host.size() > kMaxHostBytes) return out;
   out.emplace_back(host);
   size_t dot = host.find('.');
   while (dot != std::string_view::npos) {

@@ -62,6 +62,10 @@ struct Parsed {
   std::string id_term;
   std::optional<RejectedFile> rejected;
   std::vector<FileWarning> warnings;
+  // A touched but unchanged file: its document, to store the new file
+  // state in (so that later runs skip it without reading it).
+  Xapian::docid restamp = 0;
+  std::string new_state;
 };
 
 // The stored state of the live index, by path hash.
@@ -132,6 +136,11 @@ Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
   if (known && known->state.content_hash == file.content_hash &&
       known->state.root_hash == root_hash) {
     out.action = Action::kUnchanged;
+    FileState state = known->state;
+    state.size = file.size;
+    state.mtime_ns = file.mtime_ns;
+    out.restamp = known->docid;
+    out.new_state = state.Serialise();
     return out;
   }
   ParseOutcome parsed = ParseDocument(*bytes, schema);
@@ -603,6 +612,14 @@ Status BuildGeneration(
   return Status::Ok();
 }
 
+// Stores a new file state in document `docid`, whose content is unchanged.
+void Restamp(Xapian::WritableDatabase& db, Xapian::docid docid,
+             const std::string& state) {
+  Xapian::Document doc = db.get_document(docid);
+  doc.add_value(kStateSlot, state);
+  db.replace_document(docid, doc);
+}
+
 // Incremental update of the live generation.
 Status UpdateGeneration(const FileList& files, const Schema& schema,
                         const std::string& generation,
@@ -644,16 +661,21 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
     }
 
     Progress progress(options.progress, files.size());
-    size_t since_commit = 0, done = 0;
+    size_t since_commit = 0, done = 0, restamped = 0;
     Status write_error;
     while (std::optional<Parsed> item = queue.Pop(files.size())) {
       progress.Tick(++done);
       if (Stopped(options)) continue;  // Drain; nothing more is written.
-      if (item->doc && writable && write_error.ok()) {
+      if ((item->doc || item->restamp) && writable && write_error.ok()) {
         try {
-          if (joiner)
-            joiner->AssignStory(*writable, item->id_term, &*item->doc);
-          writable->replace_document(item->id_term, *item->doc);
+          if (item->doc) {
+            if (joiner)
+              joiner->AssignStory(*writable, item->id_term, &*item->doc);
+            writable->replace_document(item->id_term, *item->doc);
+          } else {
+            Restamp(*writable, item->restamp, item->new_state);
+            ++restamped;
+          }
           if (++since_commit >= options.batch_size) {
             writable->commit();
             since_commit = 0;
@@ -695,7 +717,8 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
     if (writable) {
       // A run that changed nothing writes nothing: no new revision for
       // readers to reopen, and no fsync.
-      if (summary->added + summary->updated + summary->deleted > 0) {
+      if (summary->added + summary->updated + summary->deleted + restamped >
+          0) {
         writable->set_metadata(kMetaLastUpdate, NowIso());
         writable->commit();
       }
@@ -766,6 +789,12 @@ Json IndexSummary::ToJson() const {
 
 Result<IndexSummary> RunIndex(const IndexOptions& options) {
   const auto start = Clock::now();
+  if (options.jobs > kMaxJobs)
+    return InvalidArgument("--jobs must be at most " +
+                           std::to_string(kMaxJobs));
+  if (options.batch_size < 1 || options.batch_size > kMaxBatchSize)
+    return InvalidArgument("--batch-size must be from 1 to " +
+                           std::to_string(kMaxBatchSize));
   NSEARCH_ASSIGN_OR_RETURN(const Schema schema, ChooseSchema(options));
 
   // Every root must exist before anything is written.

@@ -36,18 +36,22 @@ enum class ProgressMode {
   kLines,     // A line every few seconds (-v when not a terminal).
 };
 
+// Bounds of IndexOptions (RunIndex returns kInvalidArgument beyond them).
+inline constexpr unsigned kMaxJobs = 256;
+inline constexpr unsigned kMaxBatchSize = 1000000;
+
 struct IndexOptions {
   std::string index_path;          // Created if missing.
   std::vector<std::string> roots;  // Files or folders.
   // Schema YAML file for a new index; empty uses the built-in schema. An
   // existing index must have been built by the same schema.
   std::string schema_path;
-  unsigned jobs = 0;           // Threads; 0 = all cores.
-  unsigned batch_size = 5000;  // Documents per commit.
+  unsigned jobs = 0;           // Threads; 0 = all cores. At most kMaxJobs.
+  unsigned batch_size = 5000;  // Documents per commit, 1 to kMaxBatchSize.
   // Files per partial database of a full build (see BuildGeneration).
   size_t chunk_files = 20000;
-  bool rebuild = false;        // Build a fresh index and swap it in.
-  bool dry_run = false;        // Report what would happen; change nothing.
+  bool rebuild = false;  // Build a fresh index and swap it in.
+  bool dry_run = false;  // Report what would happen; change nothing.
   ProgressMode progress = ProgressMode::kNone;
   // Set (to the signal number) to stop early: what is done is committed.
   const std::atomic<int>* stop = nullptr;

@@ -45,6 +45,15 @@ uint64_t InodeKey(const struct stat& st) {
          static_cast<uint64_t>(st.st_ino);
 }
 
+// A path for a message: its first and last 120 bytes around "...", when it
+// is longer (kept whole bytes; the printers escape what a terminal could
+// misread).
+std::string ShortenedPath(const std::string& path) {
+  constexpr size_t kKeep = 120;
+  if (path.size() <= 2 * kKeep + 3) return path;
+  return path.substr(0, kKeep) + "..." + path.substr(path.size() - kKeep);
+}
+
 // Walks folders in path order and calls `emit(path, stat)` for each content
 // file. A folder's entries are sorted by name, a sub-folder's
 // name as if it ended in "/": then the walk's order is exactly the order of
@@ -116,7 +125,12 @@ class Walker {
     for (const Entry& e : entries) {
       entry.assign(prefix).append(names, e.offset, e.length);
       struct stat lst;
-      if (::lstat(entry.c_str(), &lst) != 0) continue;
+      if (::lstat(entry.c_str(), &lst) != 0) {
+        // A file that vanished since readdir is no problem; one whose path
+        // the system cannot take is, and is reported (never silently lost).
+        if (errno == ENAMETOOLONG) ReportLongPath(entry);
+        continue;
+      }
       struct stat est = lst;
       const bool link = S_ISLNK(lst.st_mode);
       fs::path target;
@@ -137,6 +151,13 @@ class Walker {
       }
     }
     return true;
+  }
+
+  void ReportLongPath(const std::string& path) {
+    problems_->emplace_back(ShortenedPath(path),
+                            "path longer than the system's limit (" +
+                                std::to_string(path.size()) +
+                                " bytes): cannot be read");
   }
 
   // A link to a file is skipped when the walk lists the file itself (its

@@ -37,10 +37,11 @@
 namespace nsearch::searcher {
 
 struct QueryLimits {
-  size_t max_length = 4096;      // Bytes of query text.
-  unsigned max_depth = 32;       // Nested parentheses.
-  unsigned max_wildcard = 1000;  // Terms one wildcard may expand to.
-  size_t max_clauses = 1024;     // Words, phrases and filters in total.
+  size_t max_length = 4096;          // Bytes of query text.
+  unsigned max_depth = 32;           // Nested parentheses.
+  unsigned max_wildcard = 1000;      // Terms one wildcard may expand to.
+  size_t max_total_wildcard = 5000;  // Terms all wildcards expand to.
+  size_t max_clauses = 1024;         // Words, phrases and filters in total.
 };
 
 // What plain words (no operator between them) ask for.

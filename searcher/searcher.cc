@@ -1,9 +1,11 @@
 #include "searcher/searcher.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
+#include <unistd.h>
 
 #include "common/document.h"
 #include "common/index_layout.h"
@@ -342,13 +344,71 @@ Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
               {"plan", tiers}};
 }
 
+namespace {
+
+// A query's time limit, measured from the start of Search.
+class Deadline {
+ public:
+  explicit Deadline(double timeout_ms)
+      : timeout_ms_(timeout_ms),
+        end_(std::chrono::steady_clock::now() +
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                 std::chrono::duration<double, std::milli>(timeout_ms))) {}
+  bool Passed() const {
+    return timeout_ms_ > 0 && std::chrono::steady_clock::now() > end_;
+  }
+  Status Exceeded() const {
+    std::ostringstream ms;
+    ms << timeout_ms_;
+    return Status(
+        StatusCode::kTimeout,
+        "the query took longer than its time limit of " + ms.str() + " ms");
+  }
+
+ private:
+  double timeout_ms_;
+  std::chrono::steady_clock::time_point end_;
+};
+
+// Counts the words the query's wildcards expand to (in the free-text
+// space, where every wildcard expands), across the whole query: Xapian caps
+// each wildcard, but 250 of them under that cap would open 250,000 posting
+// lists before the match visits any document, so the deadline is checked
+// here too.
+Status CheckWildcards(const Xapian::Database& db, const QueryNode& node,
+                      const QueryLimits& limits, const Deadline& deadline,
+                      size_t* total) {
+  for (const QueryNode& child : node.children)
+    NSEARCH_RETURN_IF_ERROR(CheckWildcards(db, child, limits, deadline, total));
+  if (node.kind != QueryNode::Kind::kWildcard || node.terms.empty())
+    return Status::Ok();
+  const std::string& prefix = node.terms[0];
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    if (++*total > limits.max_total_wildcard)
+      return LimitExceeded("the query's wildcards match more than " +
+                           std::to_string(limits.max_total_wildcard) +
+                           " words in all");
+    if ((*total & 63) == 0 && deadline.Passed()) return deadline.Exceeded();
+  }
+  return deadline.Passed() ? deadline.Exceeded() : Status::Ok();
+}
+
+}  // namespace
+
 Result<Json> Searcher::Search(const SearchRequest& request) {
-  if (request.limit > 10000)
-    return InvalidArgument("--limit must be at most 10000");
+  const Deadline deadline(request.timeout_ms);
+  if (request.limit > kMaxLimit)
+    return InvalidArgument("--limit must be at most " +
+                           std::to_string(kMaxLimit));
   if (request.offset > kMaxOffset)
     return InvalidArgument("--offset must be at most " +
                            std::to_string(kMaxOffset));
   NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
+  NSEARCH_RETURN_IF_ERROR(WithReopen(db_, path_, [&] {
+    size_t total = 0;
+    return CheckWildcards(db_, plan.parsed.root, request.limits, deadline,
+                          &total);
+  }));
   return RunQuery(plan, request);
 }
 
@@ -638,18 +698,66 @@ Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
   });
 }
 
+namespace {
+
+// Xapian 1.4's check() opens every table read/write, which a reader without
+// write permission (or on a read-only mount) cannot. No writer can change
+// such an index either, so a private copy of it is the same index: check
+// that. Returns the number of errors, or the failure.
+Result<size_t> CheckCopy(const std::string& live, std::ostream* report) {
+  namespace fs = std::filesystem;
+  std::string copy = (fs::temp_directory_path() / "nsearch-check-XXXXXX");
+  if (!::mkdtemp(copy.data()))
+    return IOError("cannot check a read-only index: no temporary folder");
+  std::error_code ec;
+  fs::copy(live, copy, fs::copy_options::recursive, ec);
+  Result<size_t> errors = IOError(
+      "cannot check a read-only index: copying it failed: " + ec.message());
+  if (!ec) {
+    try {
+      // The copy is ours: make it writable for check().
+      for (const auto& e : fs::directory_iterator(copy))
+        fs::permissions(e.path(), fs::perms::owner_write,
+                        fs::perm_options::add);
+      errors =
+          Xapian::Database::check(copy, Xapian::DBCHECK_SHOW_STATS, report);
+    } catch (const Xapian::Error& e) {
+      errors = StatusFromXapian(e, live);
+    } catch (const fs::filesystem_error& e) {
+      errors =
+          IOError(std::string("cannot check a read-only index: ") + e.what());
+    }
+  }
+  fs::remove_all(copy, ec);
+  return errors;
+}
+
+// Checks the tables of the live generation: the number of errors, or the
+// failure (kCorruption when Xapian could not read them).
+Result<size_t> CheckTables(const std::string& path, std::ostream* report) {
+  // check() reads a database folder, not a stub: check the live one.
+  std::string live = LiveGeneration(path);
+  if (live.empty()) live = path;
+  Status status;
+  try {
+    return Xapian::Database::check(live, Xapian::DBCHECK_SHOW_STATS, report);
+  } catch (const Xapian::Error& e) {
+    status = StatusFromXapian(e, path);
+    // A system failure (say, permissions) is not damage; anything else is.
+    if (status.code() == StatusCode::kCorruption ||
+        status.code() == StatusCode::kNotFound)
+      return Corruption("index " + path + " failed the check: " + e.get_msg());
+  }
+  if (::access(live.c_str(), W_OK) != 0) return CheckCopy(live, report);
+  return status;
+}
+
+}  // namespace
+
 Result<Json> Searcher::Check(const std::string& path) {
   NSEARCH_ASSIGN_OR_RETURN(auto searcher, Open(path));
   std::ostringstream report;
-  size_t errors = 0;
-  try {
-    // check() reads a database folder, not a stub: check the live one.
-    std::string live = LiveGeneration(path);
-    if (live.empty()) live = path;
-    errors = Xapian::Database::check(live, Xapian::DBCHECK_SHOW_STATS, &report);
-  } catch (const Xapian::Error& e) {
-    return Corruption("index " + path + " failed the check: " + e.get_msg());
-  }
+  NSEARCH_ASSIGN_OR_RETURN(const size_t errors, CheckTables(path, &report));
   if (errors > 0)
     return Corruption("index " + path + " has " + std::to_string(errors) +
                       " errors:\n" + report.str());
@@ -667,17 +775,20 @@ Result<Json> Searcher::Stats() {
   return WithReopen(db_, path_, [&]() -> Result<Json> {
     size_t terms = 0;
     for (auto t = db_.allterms_begin(); t != db_.allterms_end(); ++t) ++terms;
-    return Json{{"version", kOutputVersion},
-                {"documents", db_.get_doccount()},
-                {"terms", terms},
-                {"size_bytes", FolderSize(path_)},
-                {"average_length", db_.get_avlength()},
-                {"schema",
-                 {{"name", schema_.name()},
-                  {"version", schema_.version()},
-                  {"hash", schema_.hash()}}},
-                {"analyzer_version", Analyzer::kVersion},
-                {"index", Freshness()}};
+    return Json{
+        {"version", kOutputVersion},
+        {"documents", db_.get_doccount()},
+        {"terms", terms},
+        // The live generation only: the one kept for readers of
+        // the previous one goes at the next swap.
+        {"size_bytes", FolderSize(generation_.empty() ? path_ : generation_)},
+        {"average_length", db_.get_avlength()},
+        {"schema",
+         {{"name", schema_.name()},
+          {"version", schema_.version()},
+          {"hash", schema_.hash()}}},
+        {"analyzer_version", Analyzer::kVersion},
+        {"index", Freshness()}};
   });
 }
 

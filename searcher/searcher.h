@@ -38,6 +38,7 @@ const char* CollapseName(CollapseMode mode);
 // The deepest page a query may ask for: Xapian counts documents in 32
 // bits, and no one pages through a million hits.
 inline constexpr size_t kMaxOffset = 1000000;
+inline constexpr size_t kMaxLimit = 10000;  // Hits per page.
 
 struct SearchRequest {
   std::string query;

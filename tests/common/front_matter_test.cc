@@ -255,6 +255,67 @@ TEST_F(FrontMatterTest, KeepsQuotedNumbersAndRoundsFractions) {
   EXPECT_EQ(std::optional<int64_t>(8), out.doc.heat);
 }
 
+// Issue 11, item 1: nine levels of nine aliases name 387 million nodes in
+// 700 bytes; the reader must stop, not copy them (bad_alloc before).
+TEST_F(FrontMatterTest, RejectsAliasBombUnderAKeyItReads) {
+  std::string yaml = "---\nprovider:\n  name: x\n  a: &a [l,l,l,l,l,l,l,l,l]\n";
+  char previous = 'a';
+  for (char c = 'b'; c <= 'i'; ++c) {
+    std::string items;
+    for (int i = 0; i < 9; ++i)
+      items += std::string(i ? "," : "") + "*" + previous;
+    yaml += std::string("  ") + c + ": &" + c + " [" + items + "]\n";
+    previous = c;
+  }
+  yaml += "title: t\n---\n";
+  ASSERT_LT(yaml.size(), 1000u);
+  const ParseOutcome out = Parse(yaml);
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(Contains(out.rejection->reason, "YAML nodes"))
+      << out.rejection->reason;
+}
+
+TEST_F(FrontMatterTest, AcceptsAliasesWithinTheBudget) {
+  const ParseOutcome out =
+      Parse("---\ntitle: &t \"Shared\"\nexcerpt: *t\ntopics: &l [A, B]\n---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ("Shared", out.doc.excerpt);
+  EXPECT_EQ((std::vector<std::string>{"A", "B"}), out.doc.topics);
+}
+
+TEST_F(FrontMatterTest, DuplicateKeysKeepTheLastValueWithAWarning) {
+  const ParseOutcome out =
+      Parse("---\ntitle: First\nheat: 3\ntitle: Second\n---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ("Second", out.doc.title);
+  const FieldWarning* title = WarningFor(out.doc, "title");
+  ASSERT_NE(nullptr, title);
+  EXPECT_EQ(4, title->line);
+  EXPECT_TRUE(Contains(title->reason, "duplicate key")) << title->reason;
+}
+
+TEST_F(FrontMatterTest, WarnsAboutOutOfRangeOffsetsHexAndNegativeNumbers) {
+  const ParseOutcome out = Parse(
+      "---\ntitle: T\npublishedDateTime: 2022-05-24T18:30:41+99:99\n"
+      "quality: -5\nheat: 0x10\n---\n");
+  ASSERT_TRUE(out.ok()) << out.rejection->ToString();
+  EXPECT_EQ(std::nullopt, out.doc.date);
+  EXPECT_EQ(std::nullopt, out.doc.quality);
+  EXPECT_EQ(std::nullopt, out.doc.heat);
+  ASSERT_NE(nullptr, WarningFor(out.doc, "publishedDateTime"));
+  ASSERT_NE(nullptr, WarningFor(out.doc, "quality"));
+  ASSERT_NE(nullptr, WarningFor(out.doc, "heat"));
+  // "unknown" as real feeds write it, and real offsets, still read.
+  const ParseOutcome ok = Parse(
+      "---\ntitle: T\npublishedDateTime: 2022-05-24T18:30:41+14:00\n"
+      "heat: -1\nquality: +7\n---\n");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok.doc.warnings.empty());
+  EXPECT_EQ(std::optional<int64_t>(-1), ok.doc.heat);
+  EXPECT_EQ(std::optional<int64_t>(7), ok.doc.quality);
+  EXPECT_NE(std::nullopt, ok.doc.date);
+}
+
 TEST_F(FrontMatterTest, RejectsEmptyAndWhitespaceOnlyFiles) {
   for (const std::string text : {"", "   \n\t\r\n  \n"}) {
     SCOPED_TRACE("input: '" + text + "'");

@@ -1,5 +1,6 @@
 #include "common/index_meta.h"
 
+#include <cerrno>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -112,6 +113,34 @@ TEST(StoredRecordTest, RoundTripsAndFillsWhatWasLeftOut) {
   EXPECT_FALSE(empty.contains("size"));
   EXPECT_FALSE(IsStoredRecord("{not json"));
   EXPECT_FALSE(IsStoredRecord(""));
+}
+
+// Issue 11, item 9 and the disk-full minor: classified by type and errno,
+// never by the wording of Xapian's message.
+TEST(StatusFromXapianTest, SystemFailuresAreRuntimeErrorsNotCorruption) {
+  const Status full = StatusFromXapian(
+      Xapian::DatabaseError("Error writing block 271", ENOSPC), "/i");
+  EXPECT_EQ(StatusCode::kIOError, full.code());
+  EXPECT_NE(std::string::npos, full.message().find("no space left on device"))
+      << full.message();
+  EXPECT_EQ(StatusCode::kIOError,
+            StatusFromXapian(Xapian::DatabaseOpeningError(
+                                 "Couldn't open x for read/write", EROFS),
+                             "/i")
+                .code());
+  // The same words without a system error: the index is damaged.
+  EXPECT_EQ(
+      StatusCode::kCorruption,
+      StatusFromXapian(Xapian::DatabaseError("Error writing block 271"), "/i")
+          .code());
+  EXPECT_EQ(
+      StatusCode::kCorruption,
+      StatusFromXapian(Xapian::DatabaseError("fsync failed"), "/i").code());
+  EXPECT_EQ(
+      StatusCode::kCorruption,
+      StatusFromXapian(
+          Xapian::DatabaseOpeningError("Couldn't open table", ENOENT), "/i")
+          .code());
 }
 
 }  // namespace

@@ -183,6 +183,32 @@ TEST(UrlTest, ExtractsHost) {
   EXPECT_EQ("", UrlHost(""));
 }
 
+// Issue 11, item 2: 100,000 labels made HostAndParents keep every suffix
+// (quadratic memory, bad_alloc).
+TEST(UrlTest, HostsLongerThanDnsAllowsAreNoHost) {
+  std::string labels;
+  for (int i = 0; i < 100000; ++i) labels += "d.";
+  EXPECT_EQ("", UrlHost("https://" + labels + "com/x"));
+  EXPECT_TRUE(HostAndParents(labels + "com").empty());
+  std::string longest(kMaxHostBytes - 4, 'a');
+  for (size_t i = 1; i < longest.size(); i += 2) longest[i] = '.';
+  const std::string host = longest + ".com";
+  ASSERT_EQ(kMaxHostBytes, host.size());
+  EXPECT_EQ(host, UrlHost("https://" + host + "/"));
+  EXPECT_EQ(125u, HostAndParents(host).size());  // 126 labels.
+}
+
+TEST(TextUtilTest, TerminalSafeEscapesControlsAndInvalidBytes) {
+  EXPECT_EQ("\\x1b]0;PWNED\\x07\\x1b[2J",
+            TerminalSafe("\x1b]0;PWNED\a\x1b[2J"));
+  EXPECT_EQ("a\\x0anb\\x0dc\td", TerminalSafe("a\nnb\rc\td"));
+  EXPECT_EQ("a\nb\\x7f", TerminalSafe("a\nb\x7f", TerminalLines::kKeep));
+  EXPECT_EQ("\\u009b2J caf\xC3\xA9 \\xff", TerminalSafe("\xC2\x9B"
+                                                        "2J caf\xC3\xA9 \xFF"));
+  EXPECT_EQ("\xE2\x80\x99 \xF0\x9F\x98\x80",
+            TerminalSafe("\xE2\x80\x99 \xF0\x9F\x98\x80"));
+}
+
 TEST(UrlTest, ListsHostAndParents) {
   EXPECT_EQ((std::vector<std::string>{"learn.microsoft.com", "microsoft.com"}),
             HostAndParents("learn.microsoft.com"));

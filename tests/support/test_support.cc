@@ -47,14 +47,18 @@ int ForkNsearch(const std::vector<std::string>& args,
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    const int in = ::open(in_path.c_str(), O_RDONLY);
+    const int in = in_path.empty() ? -1 : ::open(in_path.c_str(), O_RDONLY);
     const int out =
         ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err =
         ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    if (in < 0) {
+      ::close(0);
+    } else {
+      ::dup2(in, 0);
+    }
     for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
     ExecNsearch(args);
   }
@@ -95,6 +99,20 @@ std::string ReadFileOrDie(const std::string& path) {
 int SpawnNsearch(const std::vector<std::string>& args,
                  const std::string& out_path, const std::string& err_path) {
   return ForkNsearch(args, "/dev/null", out_path, err_path, {});
+}
+
+int SpawnNsearchWithInput(const std::vector<std::string>& args,
+                          const std::string& in_path,
+                          const std::string& out_path,
+                          const std::string& err_path) {
+  return ForkNsearch(args, in_path, out_path, err_path, {});
+}
+
+int RunNsearchRedirected(const std::vector<std::string>& args,
+                         const std::string& in_path,
+                         const std::string& out_path,
+                         const std::string& err_path) {
+  return WaitForExit(ForkNsearch(args, in_path, out_path, err_path, {}));
 }
 
 int WaitForExit(int pid) {

@@ -50,6 +50,17 @@ std::string ReadFileOrDie(const std::string& path);
 int SpawnNsearch(const std::vector<std::string>& args,
                  const std::string& out_path = "/dev/null",
                  const std::string& err_path = "/dev/null");
+// Runs nsearch with stdin, stdout and stderr redirected to files (an empty
+// `in_path` runs it with stdin closed); returns its exit code.
+int RunNsearchRedirected(const std::vector<std::string>& args,
+                         const std::string& in_path,
+                         const std::string& out_path,
+                         const std::string& err_path);
+// Starts nsearch in the background reading stdin from `in_path`.
+int SpawnNsearchWithInput(const std::vector<std::string>& args,
+                          const std::string& in_path,
+                          const std::string& out_path,
+                          const std::string& err_path);
 // Waits for a spawned process: its exit code, or 128 + signal.
 int WaitForExit(int pid);
 
