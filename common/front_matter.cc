@@ -829,8 +829,9 @@ size_t QuotedScalarEnd(std::string_view text, size_t open) {
 // yaml-cpp parses recursively. Brackets inside scalars and comments do not
 // count ("title: C{{{" is a plain scalar): a bracket opens a collection
 // where a value starts (line start, after "- ", ": ", "? ", an anchor or a
-// tag) or inside another collection. Where unsure it counts: a false "too
-// deep" only hands the file an error, a missed level could be a crash.
+// tag or an alias) or inside another collection. Where unsure it counts: a
+// false "too deep" only hands the file an error, a missed level could be a
+// crash.
 int MaxFlowDepth(std::string_view yaml) {
   int depth = 0, max_depth = 0;
   bool value_start = true, line_start = true;
@@ -860,8 +861,12 @@ int MaxFlowDepth(std::string_view yaml) {
       value_start = true;
     } else if (c == '?' && was_value_start && IsBlankOrEnd(yaml, i + 1)) {
       value_start = true;  // A complex key.
-    } else if ((c == '&' || c == '!') && was_value_start) {
-      while (!IsBlankOrEnd(yaml, i + 1)) ++i;  // An anchor or a tag.
+    } else if ((c == '&' || c == '!' || c == '*') && was_value_start) {
+      // An anchor, alias or tag, which ends at a flow indicator too ("&a[").
+      while (!IsBlankOrEnd(yaml, i + 1) &&
+             std::string_view("[]{},").find(yaml[i + 1]) ==
+                 std::string_view::npos)
+        ++i;
       value_start = true;
     }
   }
