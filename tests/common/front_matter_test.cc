@@ -688,7 +688,7 @@ TEST(FrontMatterFastPathTest, BracketsInsideScalarsAreNotNesting) {
     }
   }
   // Real nesting still counts, after a dash, an anchor or a comma too.
-  for (const std::string value :
+  for (const std::string& value :
        {"\n  - " + std::string(70, '['), " &a " + std::string(70, '['),
         " &a" + std::string(70, '['), " !!seq" + std::string(70, '['),
         " [a, " + std::string(70, '{')}) {
