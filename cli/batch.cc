@@ -69,6 +69,10 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
       (key == "limit"    ? req->limit
        : key == "offset" ? req->offset
                          : req->facet_size) = value.get<size_t>();
+    } else if (key == "histogram") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
+      NSEARCH_ASSIGN_OR_RETURN(
+          req->histogram, searcher::ParseInterval(value.get<std::string>()));
     } else if (key == "sort") {
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
       NSEARCH_ASSIGN_OR_RETURN(

@@ -161,6 +161,15 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
       out << "\n";
     }
   }
+  if (r.contains("histogram")) {
+    const Json& h = r["histogram"];
+    out << "by " << h["interval"].get<std::string>() << ":";
+    for (const auto& b : h["buckets"])
+      out << "  " << Safe(b["key"]) << " (" << b["count"].get<size_t>() << ")";
+    if (h["undated"].get<size_t>() > 0)
+      out << "  undated (" << h["undated"].get<size_t>() << ")";
+    out << "\n";
+  }
   if (!r["dropped_stopwords"].empty()) {
     out << "Ignored common words:";
     for (const auto& w : r["dropped_stopwords"]) out << " " << Safe(w);
@@ -195,7 +204,8 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
 int RunQueryCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, sort = "relevance", boost, since, until,
-                                       facets, half_life, now, collapse;
+                                       facets, half_life, now, collapse,
+                                       histogram;
   std::vector<std::string> words, topics, providers, types;
   int64_t limit = 10, offset = 0, facet_size = 10;
   double min_quality = -1, min_heat = -1, timeout_ms = 0;
@@ -228,6 +238,7 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       ("facets", po::value(&facets), "count values over all matches: comma-separated "
                                      "topic, provider, type, year")
       ("facet-size", po::value(&facet_size), "values per facet (default 10)")
+      ("histogram", po::value(&histogram), "count matches by date: day, week, month or year")
       ("collapse", po::value(&collapse), "one hit per: story (default), url, or none")
       ("no-collapse", "show every copy of a story (= --collapse none)")
       ("explain", "show how each hit's score was made")
@@ -281,6 +292,11 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   for (std::string f; std::getline(facet_list, f, ',');)
     if (!f.empty()) request.facets.push_back(f);
   request.facet_size = static_cast<size_t>(facet_size);
+  if (vm.count("histogram")) {
+    auto interval = searcher::ParseInterval(histogram);
+    if (!interval.ok()) return Fail(fmt, interval.error());
+    request.histogram = *interval;
+  }
   if (vm.count("collapse")) {
     auto mode = searcher::ParseCollapseMode(collapse);
     if (!mode.ok()) return Fail(fmt, mode.error());

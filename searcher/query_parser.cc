@@ -172,11 +172,64 @@ class Lexer {
   size_t i_ = 0;
 };
 
-// Turns a date bound ("2022", "2022-05", "2022-05-31", or a full ISO time)
-// into seconds: the start of the period for a low bound, its last second
-// for a high bound.
-std::optional<int64_t> DateBound(const std::string& text, bool high) {
+bool IsFilter(const QueryNode& node) {
+  return node.kind == QueryNode::Kind::kFilter ||
+         node.kind == QueryNode::Kind::kRange;
+}
+
+// A time `count` calendar months before `now` (the day clamped to the
+// month's length: 3m before May 31 is Feb 28 or 29).
+int64_t MonthsBefore(int64_t now, int64_t count) {
+  time_t t = static_cast<time_t>(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  int64_t month = tm.tm_year * 12LL + tm.tm_mon - count;
+  tm.tm_year = static_cast<int>(month / 12);
+  tm.tm_mon = static_cast<int>(month % 12);
+  if (tm.tm_mon < 0) {
+    tm.tm_mon += 12;
+    --tm.tm_year;
+  }
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  const int year = tm.tm_year + 1900;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int days = kDays[tm.tm_mon] + (tm.tm_mon == 1 && leap ? 1 : 0);
+  tm.tm_mday = std::min(tm.tm_mday, days);
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// A relative date ("36h", "7d", "2w", "3m", "1y": that long before `now`),
+// or nullopt when `s` is not one. At most 9999 units.
+std::optional<int64_t> RelativeDate(const std::string& s, int64_t now) {
+  if (s.size() < 2 || s.size() > 5) return std::nullopt;
+  const std::string digits = s.substr(0, s.size() - 1);
+  if (digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const int64_t n = std::atoll(digits.c_str());
+  switch (s.back()) {
+    case 'h':
+      return now - n * 3600;
+    case 'd':
+      return now - n * 86400;
+    case 'w':
+      return now - n * 7 * 86400;
+    case 'm':
+      return MonthsBefore(now, n);
+    case 'y':
+      return MonthsBefore(now, 12 * n);
+    default:
+      return std::nullopt;
+  }
+}
+
+// Turns a date bound ("2022", "2022-05", "2022-05-31", a full ISO time, or
+// a relative "7d") into seconds: the start of the period for a low bound,
+// its last second for a high bound; a relative date is one instant.
+std::optional<int64_t> DateBound(const std::string& text, bool high,
+                                 int64_t now) {
   std::string s(Trim(text));
+  if (auto relative = RelativeDate(s, now)) return relative;
   auto digits = [](const std::string& v) {
     return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
   };
@@ -310,7 +363,9 @@ class Parser {
       if (item.stopword) item.node.exact = true;  // No stemmed term exists.
       if (item.sign == '-') {
         excluded.push_back(std::move(item.node));
-      } else if (item.sign == '+' || options_.match == MatchMode::kAll) {
+      } else if (item.sign == '+' || options_.match == MatchMode::kAll ||
+                 IsFilter(item.node)) {
+        // Exact values and ranges (topic:, date:) filter: they never relax.
         required.push_back(std::move(item.node));
       } else {
         optional.push_back(std::move(item.node));
@@ -657,12 +712,13 @@ Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
   auto bad = [&](const std::string& bound) {
     return InvalidArgument(
         field.name + ":" + value + ": '" + bound + "' is not " +
-        (field.kind == FieldKind::kDate ? "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
-                                        : "a number"));
+        (field.kind == FieldKind::kDate
+             ? "a date (YYYY, YYYY-MM, YYYY-MM-DD, or 36h, 7d, 2w, 3m, 1y ago)"
+             : "a number"));
   };
   if (!Trim(low).empty()) {
     if (field.kind == FieldKind::kDate) {
-      auto t = DateBound(low, false);
+      auto t = DateBound(low, false, now_);
       if (!t) return bad(low);
       lo = static_cast<double>(*t);
       node.low_text = FormatIsoTime(*t);
@@ -676,7 +732,7 @@ Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
   }
   if (!Trim(high).empty()) {
     if (field.kind == FieldKind::kDate) {
-      auto t = DateBound(high, true);
+      auto t = DateBound(high, true, now_);
       if (!t) return bad(high);
       hi = static_cast<double>(*t);
       node.high_text = FormatIsoTime(*t);

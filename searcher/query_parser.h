@@ -21,6 +21,7 @@
 #ifndef NSEARCH_SEARCHER_QUERY_PARSER_H_
 #define NSEARCH_SEARCHER_QUERY_PARSER_H_
 
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <set>
@@ -111,6 +112,10 @@ class QueryParser {
   Result<ParsedQuery> Parse(const std::string& text,
                             const QueryOptions& options);
 
+  // The clock relative dates ("date:7d..") are resolved against, in
+  // seconds since the epoch (the time of the call, unless set).
+  void SetNow(int64_t now) { now_ = now; }
+
   // Builds a range node for a slot field from "A..B", "A..", "..B" or "A".
   Result<QueryNode> RangeNode(const FieldSpec& field,
                               const std::string& value) const;
@@ -145,6 +150,7 @@ class QueryParser {
 
   const Schema& schema_;
   Analyzer* analyzer_;
+  int64_t now_ = static_cast<int64_t>(std::time(nullptr));
 };
 
 }  // namespace nsearch::searcher

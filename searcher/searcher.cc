@@ -275,6 +275,10 @@ Result<std::vector<QueryNode>> Searcher::FilterNodes(
 }
 
 Result<QueryPlan> Searcher::Plan(const SearchRequest& request) {
+  // Relative dates (date:7d.., --since 2w) count back from the same clock
+  // as recency.
+  parser_.SetNow(request.now ? *request.now
+                             : static_cast<int64_t>(std::time(nullptr)));
   QueryOptions options;
   options.match = request.match;
   options.limits = request.limits;
@@ -614,11 +618,19 @@ Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
     }
     // Facets count the same documents as the total, every copy of a story,
     // in the unweighted counting pass.
-    FacetSpy spy(facet_specs);
-    if (!facet_specs.empty()) options.spy = &spy;
+    const FieldSpec* date = schema_.FindField("date");
+    if (request.histogram != Interval::kNone && (!date || !date->slot))
+      return InvalidArgument("the index has no date slot for a histogram");
+    FacetSpy spy(facet_specs, analyzer_.get(), request.histogram,
+                 date ? date->slot : std::nullopt);
+    const bool spied =
+        !facet_specs.empty() || request.histogram != Interval::kNone;
+    if (spied) options.spy = &spy;
     const MatchResult match = RunPlan(db_, plan, options);
     Json out = ResultJson(plan, request, match);
     if (!facet_specs.empty()) out["facets"] = spy.ToJson(request.facet_size);
+    if (request.histogram != Interval::kNone)
+      out["histogram"] = spy.HistogramJson();
     return out;
   } catch (const DeadlineExceeded&) {
     std::ostringstream ms;

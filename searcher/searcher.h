@@ -17,6 +17,7 @@
 #include "common/output.h"
 #include "common/schema.h"
 #include "common/status.h"
+#include "searcher/facets.h"
 #include "searcher/match.h"
 #include "searcher/prior.h"
 #include "searcher/query_parser.h"
@@ -69,6 +70,8 @@ struct SearchRequest {
   // whole match set, `facet_size` values each.
   std::vector<std::string> facets;
   size_t facet_size = 10;
+  // A date histogram of the same documents (`histogram` in the response).
+  Interval histogram = Interval::kNone;
   CollapseMode collapse = CollapseMode::kStory;
   bool explain = false;  // Per-hit score breakdown.
   // Ends the match with kTimeout after this long; 0 means no limit.

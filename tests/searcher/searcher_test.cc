@@ -765,6 +765,65 @@ TEST_F(SearcherTest, SortOrdersHitsByValueDescending) {
 // Facets count every match, duplicates of one story included, while the
 // ranked hits stay what they are without facets: more matches than the
 // ranked pass needs to look at (100), so the counts cannot come from it.
+TEST_F(SearcherTest, FacetValuesGroupAsTheFiltersMatchThem) {
+  std::vector<TestDoc> docs;
+  const char* const kSpellings[] = {"Management Tools", "Management tools",
+                                    "Management Tools", "MANAGEMENT TOOLS"};
+  for (int i = 0; i < 4; ++i) {
+    TestDoc d = MakeDoc("m" + std::to_string(i) + ".md",
+                        "Console update " + std::to_string(i), "Console.");
+    d.topics = {kSpellings[i]};
+    if (i == 3) d.topics.push_back("management tools");  // Twice in one.
+    d.provider_name = i % 2 ? "contoso" : "Contoso";
+    docs.push_back(d);
+  }
+  Index(docs);
+  SearchRequest request;
+  request.query = "console";
+  request.facets = {"topic", "provider"};
+  const Json result = Search(request);
+  ASSERT_EQ(1u, result["facets"]["topic"].size()) << result["facets"].dump();
+  EXPECT_EQ("Management Tools", result["facets"]["topic"][0]["value"]);
+  EXPECT_EQ(4, result["facets"]["topic"][0]["count"]);
+  ASSERT_EQ(1u, result["facets"]["provider"].size());
+  EXPECT_EQ("Contoso", result["facets"]["provider"][0]["value"]);  // A tie.
+  // Each count is the total of the matching filter.
+  request.topics = {"management tools"};
+  EXPECT_EQ(4, Search(request)["total"]["estimated"]);
+}
+
+TEST_F(SearcherTest, HistogramCountsTheMatchesByDate) {
+  std::vector<TestDoc> docs;
+  const char* const kDates[] = {"2024-02-26T10:00:00Z", "2024-03-03T23:00:00Z",
+                                "2024-03-04T00:00:00Z", "2023-12-31T23:59:59Z",
+                                ""};
+  for (int i = 0; i < 5; ++i) {
+    TestDoc d = MakeDoc("h" + std::to_string(i) + ".md",
+                        "Harbor note " + std::to_string(i), "Harbor.");
+    d.published = kDates[i];
+    docs.push_back(d);
+  }
+  Index(docs);
+  SearchRequest request;
+  request.query = "harbor";
+  request.histogram = Interval::kWeek;
+  const Json week = Search(request)["histogram"];
+  EXPECT_EQ("week", week["interval"]);
+  EXPECT_EQ(1, week["undated"]);
+  // Weeks start on Monday: 2023-12-25, 2024-02-26 (two), 2024-03-04.
+  ASSERT_EQ(3u, week["buckets"].size()) << week.dump();
+  EXPECT_EQ("2023-12-25", week["buckets"][0]["key"]);
+  EXPECT_EQ("2024-02-26", week["buckets"][1]["key"]);
+  EXPECT_EQ(2, week["buckets"][1]["count"]);
+  EXPECT_EQ("2024-03-04T00:00:00Z", week["buckets"][2]["from"]);
+  request.histogram = Interval::kMonth;
+  const Json month = Search(request)["histogram"];
+  ASSERT_EQ(3u, month["buckets"].size());
+  EXPECT_EQ("2024-03", month["buckets"][2]["key"]);
+  EXPECT_EQ(2, month["buckets"][2]["count"]);
+  EXPECT_FALSE(ParseInterval("fortnight").ok());
+}
+
 TEST_F(SearcherTest, FacetsCountEveryMatchAndLeaveTheHitsAlone) {
   std::vector<TestDoc> docs;
   for (int i = 0; i < 150; ++i) {
