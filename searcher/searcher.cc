@@ -260,6 +260,7 @@ Result<QueryPlan> Searcher::Plan(const SearchRequest& request) {
   QueryOptions options;
   options.match = request.match;
   options.limits = request.limits;
+  options.prefix_last = request.prefix;
   QueryPlan plan;
   NSEARCH_ASSIGN_OR_RETURN(plan.parsed, parser_.Parse(request.query, options));
   NSEARCH_ASSIGN_OR_RETURN(std::vector<QueryNode> filters,
@@ -317,11 +318,17 @@ Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
     for (const auto& w : plan.optional) words.push_back(w.first);
     tiers["optional"] = words;
   }
+  NSEARCH_ASSIGN_OR_RETURN(
+      const std::optional<std::string> suggestion,
+      WithReopen(db_, path_, [&]() -> Result<std::optional<std::string>> {
+        return CorrectQuery(db_, *analyzer_, request.query, plan.parsed);
+      }));
   return Json{{"version", kOutputVersion},
               {"query", request.query},
               {"match", modes[static_cast<int>(request.match)]},
               {"parsed", plan.parsed.root.ToJson()},
               {"dropped_stopwords", plan.parsed.dropped_stopwords},
+              {"suggestion", suggestion ? Json(*suggestion) : Json(nullptr)},
               {"xapian", plan.strict.get_description()},
               {"plan", tiers}};
 }
@@ -333,7 +340,41 @@ Result<Json> Searcher::Search(const SearchRequest& request) {
     return InvalidArgument("--offset must be at most " +
                            std::to_string(kMaxOffset));
   NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
-  return RunQuery(plan, request);
+  NSEARCH_ASSIGN_OR_RETURN(Json out, RunQuery(plan, request));
+  if (!request.correct) return out;
+  return TryCorrection(request, plan, std::move(out));
+}
+
+namespace {
+
+// The documents of a response that have all the words.
+uint64_t AllWordsTotal(const Json& response) {
+  const Json& total = response.value("relaxed", false)
+                          ? response["all_words_total"]
+                          : response["total"];
+  return total["estimated"].get<uint64_t>();
+}
+
+}  // namespace
+
+Result<Json> Searcher::TryCorrection(const SearchRequest& request,
+                                     const QueryPlan& plan, Json out) {
+  if (AllWordsTotal(out) > 0) return out;
+  NSEARCH_ASSIGN_OR_RETURN(
+      const std::optional<std::string> fixed,
+      WithReopen(db_, path_, [&]() -> Result<std::optional<std::string>> {
+        return CorrectQuery(db_, *analyzer_, request.query, plan.parsed);
+      }));
+  if (!fixed) return out;
+  SearchRequest corrected = request;
+  corrected.query = *fixed;
+  auto corrected_plan = Plan(corrected);
+  if (!corrected_plan.ok()) return out;
+  NSEARCH_ASSIGN_OR_RETURN(Json better, RunQuery(*corrected_plan, corrected));
+  if (AllWordsTotal(better) == 0) return out;
+  better["query"] = request.query;
+  better["corrected"] = {{"from", request.query}, {"to", *fixed}};
+  return better;
 }
 
 Result<Json> Searcher::RunQuery(const QueryPlan& plan,
@@ -459,8 +500,7 @@ Json Searcher::ResultJson(const QueryPlan& plan, const SearchRequest& request,
     hits.push_back(HitJson(hit, ++rank, plan, request, match));
   Json suggestion = nullptr;
   if (match.total.estimated < 3) {
-    if (auto fixed = SuggestSpelling(db_, schema_, analyzer_.get(),
-                                     request.query, plan.parsed))
+    if (auto fixed = CorrectQuery(db_, *analyzer_, request.query, plan.parsed))
       suggestion = *fixed;
   }
   Json out = {{"version", kOutputVersion},
@@ -520,6 +560,48 @@ Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, path_);
   }
+}
+
+Result<Suggestions> Searcher::Suggest(const SuggestRequest& request) {
+  NSEARCH_RETURN_IF_ERROR(ValidateSuggestRequest(request));
+  const TypedText typed = SplitTypedWord(*analyzer_, request.text);
+  QueryOptions context_options;
+  context_options.match = MatchMode::kAll;
+  NSEARCH_ASSIGN_OR_RETURN(const ParsedQuery context,
+                           parser_.Parse(typed.context, context_options));
+  // The titles: every word, the last as a prefix, ranked as a query is.
+  SearchRequest titles;
+  titles.query = request.text;
+  titles.match = MatchMode::kAll;
+  titles.prefix = true;
+  titles.limit = request.limit;
+  NSEARCH_ASSIGN_OR_RETURN(const QueryPlan plan, Plan(titles));
+  NSEARCH_ASSIGN_OR_RETURN(const MatchOptions options, MatchOptionsFor(titles));
+  return WithReopen(db_, path_, [&]() -> Result<Suggestions> {
+    Suggestions out;
+    out.text = request.text;
+    out.prefix = typed.prefix;
+    out.context = typed.context;
+    if (context.root.kind == QueryNode::Kind::kAll) {
+      out.completions =
+          FrequentCompletions(db_, typed.prefix, request.completions);
+    } else {
+      out.completions = RankInContext(
+          db_, parser_.ToXapian(context.root, titles.limits),
+          FrequentCompletions(db_, typed.prefix, kContextCandidates),
+          request.completions);
+    }
+    for (Completion& c : out.completions) c.text = typed.context + c.word;
+    if (request.limit == 0) return out;
+    for (const MatchedHit& hit : RunPlan(db_, plan, options).hits) {
+      const Json data = ReadStoredRecord(hit.doc, /*file_state=*/false);
+      const Json published = data.value("published", Json(nullptr));
+      out.titles.push_back(
+          {data.value("id", ""), data.value("title", ""), data.value("url", ""),
+           published.is_string() ? published.get<std::string>() : ""});
+    }
+    return out;
+  });
 }
 
 Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {

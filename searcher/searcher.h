@@ -20,6 +20,7 @@
 #include "searcher/match.h"
 #include "searcher/prior.h"
 #include "searcher/query_parser.h"
+#include "searcher/suggest.h"
 
 namespace nsearch::searcher {
 
@@ -63,6 +64,11 @@ struct SearchRequest {
   size_t facet_size = 10;
   bool collapse = true;  // One hit per story (same URL).
   bool explain = false;  // Per-hit score breakdown.
+  // When no document has all the words and a spelling correction of the
+  // unknown words finds some, run the correction (README "Typos").
+  bool correct = true;
+  // Search as you type: the last word matches as a prefix.
+  bool prefix = false;
   // Ends the match with kTimeout after this long; 0 means no limit.
   double timeout_ms = 0;
   QueryLimits limits;
@@ -87,7 +93,14 @@ class Searcher {
 
   // Runs a query. kInvalidArgument for a bad query or option,
   // kLimitExceeded for a query over a limit, kTimeout past timeout_ms.
+  // With request.correct, a query that no document matches in full is
+  // corrected when the correction does (the response then has
+  // "corrected": {"from", "to"}).
   Result<Json> Search(const SearchRequest& request);
+  // Search as you type (README "nsearch suggest"): completions of the last
+  // word of `request.text` and matching titles. kInvalidArgument for a bad
+  // request (SuggestRequest's bounds).
+  Result<Suggestions> Suggest(const SuggestRequest& request);
   // Parses a query without running it (the parsed tree as JSON).
   Result<Json> ParseOnly(const SearchRequest& request);
   // Documents like `id_or_path` (more like this): the document's most
@@ -135,6 +148,10 @@ class Searcher {
                   const MatchResult& match);
   // Runs a plan and renders the page of hits (shared by Search/Similar).
   Result<Json> RunQuery(const QueryPlan& plan, const SearchRequest& request);
+  // The response of the corrected query when it matches documents with all
+  // their words and `out` (that of `request`) has none; else `out`.
+  Result<Json> TryCorrection(const SearchRequest& request,
+                             const QueryPlan& plan, Json out);
   // One attempt; throws Xapian::DatabaseModifiedError for RunQuery to retry.
   Result<Json> RunQueryOnce(const QueryPlan& plan,
                             const SearchRequest& request);
