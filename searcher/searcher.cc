@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "common/document.h"
@@ -565,43 +566,78 @@ Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
 Result<Suggestions> Searcher::Suggest(const SuggestRequest& request) {
   NSEARCH_RETURN_IF_ERROR(ValidateSuggestRequest(request));
   const TypedText typed = SplitTypedWord(*analyzer_, request.text);
+  // The words again as plain text: no operator, quote or field survives.
+  std::string words;
+  for (const std::string& w : typed.words) words += w + " ";
+  if (words.empty() && typed.prefix.empty())
+    return InvalidArgument("suggest: no word in '" + request.text + "'");
   QueryOptions context_options;
   context_options.match = MatchMode::kAll;
   NSEARCH_ASSIGN_OR_RETURN(const ParsedQuery context,
-                           parser_.Parse(typed.context, context_options));
-  // The titles: every word, the last as a prefix, ranked as a query is.
-  SearchRequest titles;
-  titles.query = request.text;
-  titles.match = MatchMode::kAll;
-  titles.prefix = true;
-  titles.limit = request.limit;
-  NSEARCH_ASSIGN_OR_RETURN(const QueryPlan plan, Plan(titles));
-  NSEARCH_ASSIGN_OR_RETURN(const MatchOptions options, MatchOptionsFor(titles));
+                           parser_.Parse(words, context_options));
+  const bool has_context = context.root.kind != QueryNode::Kind::kAll;
+  const QueryLimits limits;
   return WithReopen(db_, path_, [&]() -> Result<Suggestions> {
     Suggestions out;
     out.text = request.text;
     out.prefix = typed.prefix;
     out.context = typed.context;
-    if (context.root.kind == QueryNode::Kind::kAll) {
-      out.completions =
-          FrequentCompletions(db_, typed.prefix, request.completions);
-    } else {
-      out.completions = RankInContext(
-          db_, parser_.ToXapian(context.root, titles.limits),
-          FrequentCompletions(db_, typed.prefix, kContextCandidates),
-          request.completions);
-    }
+    // The most frequent words with the prefix, ranked in the context when
+    // there is one: the completions, and the prefix's words in titles.
+    const std::vector<Completion> frequent =
+        FrequentCompletions(db_, typed.prefix, kContextCandidates);
+    const std::vector<Completion> ranked =
+        has_context ? RankInContext(db_, parser_.ToXapian(context.root, limits),
+                                    frequent, kContextCandidates)
+                    : frequent;
+    out.completions.assign(
+        ranked.begin(),
+        ranked.begin() + std::min(ranked.size(), request.completions));
     for (Completion& c : out.completions) c.text = typed.context + c.word;
     if (request.limit == 0) return out;
-    for (const MatchedHit& hit : RunPlan(db_, plan, options).hits) {
-      const Json data = ReadStoredRecord(hit.doc, /*file_state=*/false);
-      const Json published = data.value("published", Json(nullptr));
-      out.titles.push_back(
-          {data.value("id", ""), data.value("title", ""), data.value("url", ""),
-           published.is_string() ? published.get<std::string>() : ""});
-    }
+    out.titles = SuggestTitles(typed.words, !typed.prefix.empty(), ranked,
+                               request.limit);
     return out;
   });
+}
+
+std::vector<SuggestedTitle> Searcher::SuggestTitles(
+    const std::vector<std::string>& context_words, bool has_prefix,
+    const std::vector<Completion>& expansion, size_t limit) {
+  using Q = Xapian::Query;
+  // The title's own words (a positional field keeps them unstemmed under
+  // its prefix); the free-text space when the schema keeps none.
+  const FieldSpec* title = schema_.FindField("title");
+  const std::string prefix = title && title->positions ? title->prefix : "";
+  std::vector<Q> all;
+  for (const std::string& w : context_words)
+    if (!analyzer_->IsStopword(w)) all.emplace_back(prefix + w);
+  if (has_prefix) {
+    std::vector<Q> words;
+    for (size_t i = 0; i < expansion.size() && i < kTitleExpansion; ++i)
+      words.emplace_back(prefix + expansion[i].word);
+    all.emplace_back(Q::OP_OR, words.begin(), words.end());
+  }
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(Q(Q::OP_AND, all.begin(), all.end()));
+  // Unranked, in index order: the match ends as soon as it has enough
+  // documents, whatever the number of matches.
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  const Xapian::MSet mset = enquire.get_mset(
+      0, static_cast<Xapian::doccount>(limit * kTitleOversample));
+  std::vector<SuggestedTitle> titles;
+  std::set<std::string> seen;  // Copies of a story share a title.
+  for (auto m = mset.begin(); m != mset.end() && titles.size() < limit; ++m) {
+    const Json data = ReadStoredRecord(m.get_document(), /*file_state=*/false);
+    const std::string text = data.value("title", "");
+    if (!seen.insert(text).second) continue;
+    const Json published = data.value("published", Json(nullptr));
+    titles.push_back(
+        {data.value("id", ""), text, data.value("url", ""),
+         published.is_string() ? published.get<std::string>() : ""});
+  }
+  return titles;
 }
 
 Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {

@@ -152,6 +152,12 @@ class Searcher {
   // their words and `out` (that of `request`) has none; else `out`.
   Result<Json> TryCorrection(const SearchRequest& request,
                              const QueryPlan& plan, Json out);
+  // Up to `limit` documents, one per title, in index order, whose title
+  // has every context word and, with `has_prefix`, one of the first
+  // kTitleExpansion words of `expansion`. Throws Xapian errors.
+  std::vector<SuggestedTitle> SuggestTitles(
+      const std::vector<std::string>& context_words, bool has_prefix,
+      const std::vector<Completion>& expansion, size_t limit);
   // One attempt; throws Xapian::DatabaseModifiedError for RunQuery to retry.
   Result<Json> RunQueryOnce(const QueryPlan& plan,
                             const SearchRequest& request);

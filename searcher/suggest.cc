@@ -17,14 +17,17 @@ Status ValidateSuggestRequest(const SuggestRequest& request) {
 }
 
 TypedText SplitTypedWord(Analyzer& analyzer, const std::string& text) {
-  Token last;
-  bool any = false;
-  analyzer.Tokenize(text, [&](const Token& t) {
-    last = t;
-    any = true;
-  });
-  if (!any || last.end != text.size()) return {text, ""};
-  return {text.substr(0, last.begin), last.term};
+  std::vector<Token> tokens;
+  analyzer.Tokenize(text, [&](const Token& t) { tokens.push_back(t); });
+  TypedText out;
+  out.context = text;
+  if (!tokens.empty() && tokens.back().end == text.size()) {
+    out.context = text.substr(0, tokens.back().begin);
+    out.prefix = tokens.back().term;
+    tokens.pop_back();
+  }
+  for (const Token& t : tokens) out.words.push_back(t.term);
+  return out;
 }
 
 namespace {

@@ -27,8 +27,13 @@ namespace nsearch::searcher {
 inline constexpr size_t kMaxSuggestLimit = 50;  // Titles.
 inline constexpr size_t kMaxSuggestCompletions = 50;
 inline constexpr size_t kMaxCompletionScan = 20000;  // Words read a request.
-inline constexpr size_t kContextCandidates = 32;
-inline constexpr Xapian::doccount kContextCountCap = 1000;
+inline constexpr size_t kContextCandidates = 16;
+inline constexpr Xapian::doccount kContextCountCap = 100;
+// Titles match the context and one of the first kTitleExpansion
+// completions (a short prefix matches most of the index otherwise).
+inline constexpr size_t kTitleExpansion = 4;
+// Documents read per title asked for: copies of a story share a title.
+inline constexpr size_t kTitleOversample = 3;
 
 struct SuggestRequest {
   std::string text;
@@ -62,10 +67,13 @@ struct Suggestions {
 };
 
 // The word being typed and its context (prefix "" when the text ends with
-// a space or punctuation).
+// a space or punctuation). The text is words only: operators, quotes and
+// fields are read as the words they contain (a search box sends half-typed
+// syntax), so a suggest request never fails to parse.
 struct TypedText {
-  std::string context;
-  std::string prefix;
+  std::string context;             // The text before the word, as typed.
+  std::string prefix;              // Normalized.
+  std::vector<std::string> words;  // The context's words, normalized.
 };
 TypedText SplitTypedWord(Analyzer& analyzer, const std::string& text);
 

@@ -1210,6 +1210,10 @@ TEST_F(SearcherTest, SuggestCompletesWithinTheContextAndListsTitles) {
   EXPECT_EQ((std::set<std::string>{"Azure Sentinel launches",
                                    "Azure sentiment service"}),
             titles);
+  r.text = "(\"Azure sent";  // Half-typed syntax is read as words.
+  s = searcher_->Suggest(r);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(2u, s->titles.size());
   r.limit = 1;
   s = searcher_->Suggest(r);
   ASSERT_TRUE(s.ok());

@@ -52,6 +52,11 @@ TEST_F(SuggestTest, SplitsTheWordBeingTyped) {
   t = SplitTypedWord(*analyzer_, "kube");
   EXPECT_EQ("", t.context);
   EXPECT_EQ("kube", t.prefix);
+  EXPECT_TRUE(t.words.empty());
+  // Half-typed syntax is words.
+  t = SplitTypedWord(*analyzer_, "(Azure OR title:\"sent");
+  EXPECT_EQ("sent", t.prefix);
+  EXPECT_EQ((std::vector<std::string>{"azure", "or", "title"}), t.words);
 }
 
 TEST_F(SuggestTest, CompletionsAreTheMostFrequentWordsWithThePrefix) {
