@@ -74,7 +74,9 @@ std::string TwoEditsAway(const Xapian::Database& db, const std::string& word) {
       if (++scanned > kMaxTwoEditScan) return best;
       const std::string& term = *t;
       const size_t n = term.size();
-      if (n + 2 < word.size() || n > word.size() + 2) continue;
+      // Two edits that change the length by two read as another word
+      // (dotnet -> done): only one length change is allowed.
+      if (n + 1 < word.size() || n > word.size() + 1) continue;
       const Xapian::doccount freq = t.get_termfreq();
       if (freq <= best_freq || !IsLetters(term)) continue;
       if (EditDistance(word, term, 2) <= 2) {

@@ -9,8 +9,8 @@
 // including the first), generated and looked up in the term table
 // (Norvig's scheme, about 54n + 25 look-ups for an n-letter word), the
 // most frequent first; for a longer word with none, the words two edits
-// away (a scan of the vocabulary). docs/RELEVANCE.md "Typos" compares this with
-// Xapian's spelling table.
+// away of about its length (a scan of the vocabulary). docs/RELEVANCE.md
+// "Typos" compares this with Xapian's spelling table.
 //
 // Thread-safety: the functions only read the database.
 
@@ -30,9 +30,10 @@ namespace nsearch::searcher {
 // Shorter words are left alone: two-letter words have too many neighbours.
 inline constexpr size_t kMinCorrectableLength = 3;
 // A word with no indexed word one edit away, and at least this long, is
-// corrected to the most frequent indexed word two edits away, found by a
-// scan of the vocabulary that reads at most kMaxTwoEditScan words.
-inline constexpr size_t kMinTwoEditLength = 6;
+// corrected to the most frequent indexed word two edits away whose length
+// differs by at most one, found by a scan of the vocabulary that reads at
+// most kMaxTwoEditScan words.
+inline constexpr size_t kMinTwoEditLength = 7;
 inline constexpr size_t kMaxTwoEditScan = 1000000;
 
 // Edit distance (insertions, deletions, substitutions, transpositions of

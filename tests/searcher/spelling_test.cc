@@ -55,6 +55,16 @@ TEST_F(SpellingTest, FixesEveryKindOfEditAnywhereIncludingTheFirstLetter) {
   EXPECT_EQ("sentinel", Correct("fentinel"));       // wrong first letter
 }
 
+TEST_F(SpellingTest, TwoEditsOnlyForLongWordsOfAboutTheSameLength) {
+  Add("done", 50);
+  Add("kubernetes", 2);
+  Add("deployment", 3);
+  EXPECT_EQ(std::nullopt, Correct("dotnet"));       // done: 2 shorter
+  EXPECT_EQ("kubernetes", Correct("kuberentse"));   // two swaps
+  EXPECT_EQ("deployment", Correct("deplyoments"));  // swap + extra
+  EXPECT_EQ(std::nullopt, Correct("dpeloyemtn"));   // three edits
+}
+
 TEST_F(SpellingTest, PrefersTheMoreFrequentNeighbour) {
   Add("cloud", 10);
   Add("clout", 1);
