@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/markup.h"
 #include "common/text_util.h"
 
 namespace nsearch {
@@ -503,8 +504,10 @@ const FmNode* Lookup(const FmNode& root, const std::string& path) {
   }
 }
 
-std::string CleanText(const std::string& raw) {
-  return std::string(Trim(DecodeHtmlEntities(raw)));
+// A front-matter value as plain text (tags and entities gone); URLs only
+// have their entities decoded.
+std::string CleanText(const std::string& raw, bool url) {
+  return url ? std::string(Trim(DecodeHtmlEntities(raw))) : InlineText(raw);
 }
 
 // Thrown (inside this file only) when the fast parser's tree is asked for
@@ -540,7 +543,7 @@ class FieldReader {
                                               : TypeName(node);
   }
 
-  void Text(const std::string& field, std::string* out) {
+  void Text(const std::string& field, std::string* out, bool url = false) {
     std::string key;
     const FmNode* node = Find(field, &key);
     if (!node) return;
@@ -548,7 +551,7 @@ class FieldReader {
       Warn(key, *node, std::string("expected text, found ") + TypeName(*node));
       return;
     }
-    *out = CleanText(node->scalar);
+    *out = CleanText(node->scalar, url);
   }
 
   void Integer(const std::string& field, std::optional<int64_t>* out) {
@@ -600,7 +603,7 @@ class FieldReader {
     const FmNode* node = Find(field, &key);
     if (!node) return;
     auto add = [out](const std::string& raw) {
-      std::string value = CollapseWhitespace(DecodeHtmlEntities(raw));
+      std::string value = InlineText(raw);
       if (!value.empty() &&
           std::find(out->begin(), out->end(), value) == out->end())
         out->push_back(std::move(value));
@@ -642,7 +645,7 @@ std::optional<Rejection> ReadFields(const FmNode& root, const Schema& schema,
   if (title && title->type != FmNode::Type::kScalar)
     return Rejection{"'" + key + "' is " + TypeName(*title) + ", expected text",
                      title->line, 0, key};
-  if (title) doc->title = CollapseWhitespace(DecodeHtmlEntities(title->scalar));
+  if (title) doc->title = InlineText(title->scalar);
   if (doc->title.empty()) {
     std::string names;
     for (const auto& k : schema.KeysFor("title"))
@@ -659,8 +662,8 @@ std::optional<Rejection> ReadFields(const FmNode& root, const Schema& schema,
   reader.Bool("published", &doc->published);
   reader.Text("provider_name", &doc->provider_name);
   reader.Text("provider_domain", &doc->provider_domain);
-  reader.Text("web_url", &doc->web_url);
-  reader.Text("original_url", &doc->original_url);
+  reader.Text("web_url", &doc->web_url, /*url=*/true);
+  reader.Text("original_url", &doc->original_url, /*url=*/true);
   return std::nullopt;
 }
 
@@ -800,7 +803,7 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema,
       const size_t nl = bytes.find('\n', offset);
       offset = nl == std::string_view::npos ? bytes.size() : nl + 1;
     }
-    out.doc.body = std::string(Trim(bytes.substr(offset)));
+    out.doc.body = BodyToText(Trim(bytes.substr(offset)));
   }
   return out;
 }

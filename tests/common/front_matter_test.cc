@@ -92,7 +92,8 @@ TEST_F(FrontMatterTest, ReadsFullArticle) {
   EXPECT_EQ("https://news.example.com/meta-azure", doc.web_url);
   EXPECT_EQ("https://blogs.example.com/original", doc.original_url);
   EXPECT_EQ("https://news.example.com/meta-azure", doc.url());
-  EXPECT_EQ("First paragraph.\n\nSecond paragraph.", doc.body);
+  // The body is Markdown, read as text: one line per block.
+  EXPECT_EQ("First paragraph.\nSecond paragraph.", doc.body);
   EXPECT_TRUE(doc.warnings.empty());
 }
 

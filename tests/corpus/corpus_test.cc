@@ -3,6 +3,7 @@
 // at rank 1-3 by a phrase query of their own title.
 
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,34 @@ TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
     ++checked;
   }
   EXPECT_GT(checked, 20u);
+}
+
+// SPEC §2: no tag, attribute, style or entity reaches what is stored for
+// display (and so a snippet): markup in the files is turned into text.
+TEST_P(CorpusTest, StoredTextHasNoMarkup) {
+  testing::TempDir dir;
+  indexer::IndexOptions options;
+  options.index_path = dir.path() + "/ix";
+  options.roots = {root_};
+  ASSERT_TRUE(indexer::RunIndex(options).ok());
+  const std::regex tag("</?[A-Za-z][A-Za-z0-9]*(\\s[^<>]*)?/?>");
+  const std::regex entity("&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]+);");
+  Xapian::Database db(options.index_path);
+  size_t checked = 0;
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    const Json data = ReadStoredRecord(db.get_document(*it));
+    std::vector<std::string> texts = {data["title"], data["excerpt"],
+                                      data["body"]};
+    for (const auto& topic : data["topics"]) texts.push_back(topic);
+    for (const std::string& text : texts) {
+      EXPECT_FALSE(std::regex_search(text, tag))
+          << data["path"] << ": " << text;
+      EXPECT_FALSE(std::regex_search(text, entity))
+          << data["path"] << ": " << text;
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 100u);
 }
 
 INSTANTIATE_TEST_SUITE_P(SharedCorpus, CorpusTest,

@@ -952,14 +952,34 @@ TEST_F(SearcherTest, QuotedTopicIsExactWhileBareTopicIsText) {
 }
 
 TEST_F(SearcherTest, SnippetMarksMatchesAndEscapesHtml) {
-  Index(
-      {MakeDoc("a.md", "Vector search", "Use <b>vector</b> search & filters")});
+  // Text that looks like a tag but is not HTML stays, and the snippet
+  // escapes it.
+  Index({MakeDoc("a.md", "Vector search",
+                 "Use &lt;T&gt;vector&lt;/T&gt; search &amp; filters")});
   const Json result = Search("vectors");
   ASSERT_EQ(1u, result["hits"].size());
-  EXPECT_EQ("Use &lt;b&gt;<mark>vector</mark>&lt;/b&gt; search &amp; filters",
+  EXPECT_EQ("Use &lt;T&gt;<mark>vector</mark>&lt;/T&gt; search &amp; filters",
             result["hits"][0]["snippet"]);
   // The excerpt itself is returned as stored.
-  EXPECT_EQ("Use <b>vector</b> search & filters", result["hits"][0]["excerpt"]);
+  EXPECT_EQ("Use <T>vector</T> search & filters", result["hits"][0]["excerpt"]);
+}
+
+TEST_F(SearcherTest, MarkupIsNeitherStoredNorSearchable) {
+  TestDoc doc =
+      MakeDoc("a.md", "Vector search",
+              "<p style=\"color: red\">Use <b>vector</b>&nbsp;search</p>");
+  doc.body =
+      "<div class=\"x\"><script>var hidden = 1;</script>"
+      "Body <i>text</i></div>\n\n* a **list** item\n";
+  Index({doc});
+  const Json result = Search("vector");
+  ASSERT_EQ(1u, result["hits"].size());
+  EXPECT_EQ("Use vector search", result["hits"][0]["excerpt"]);
+  EXPECT_EQ("Use <mark>vector</mark> search", result["hits"][0]["snippet"]);
+  for (const char* markup :
+       {"style", "color", "red", "class", "script", "hidden", "nbsp", "div"})
+    EXPECT_TRUE(Search(markup)["hits"].empty()) << markup;
+  EXPECT_EQ(1u, Search("list item").at("hits").size());
 }
 
 TEST_F(SearcherTest, SnippetComesFromTheBodyWhenTheExcerptHasNoMatch) {
