@@ -73,16 +73,24 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
       NSEARCH_ASSIGN_OR_RETURN(
           req->sort, searcher::ParseSortOrder(value.get<std::string>()));
+    } else if (key == "collapse" && value.is_string()) {
+      NSEARCH_ASSIGN_OR_RETURN(
+          req->collapse, searcher::ParseCollapseMode(value.get<std::string>()));
     } else if (key == "any" || key == "all" || key == "prior" ||
                key == "collapse" || key == "explain" || key == "parse_only" ||
                key == "correct" || key == "prefix") {
-      NSEARCH_RETURN_IF_ERROR(Expect(value.is_boolean(), key, "true or false"));
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_boolean(), key,
+                                     key == "collapse"
+                                         ? "story, url, none, true or false"
+                                         : "true or false"));
       const bool b = value.get<bool>();
       if (key == "correct") req->correct = b;
       if (key == "prefix") req->prefix = b;
       if (key == "any" || key == "all") SetMatch(key, b, req);
       if (key == "prior") req->prior = b;
-      if (key == "collapse") req->collapse = b;
+      if (key == "collapse")
+        req->collapse =
+            b ? searcher::CollapseMode::kStory : searcher::CollapseMode::kNone;
       if (key == "explain") req->explain = b;
       if (key == "parse_only") *parse_only = b;
     } else if (key == "topic" || key == "topics") {

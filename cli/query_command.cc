@@ -41,6 +41,23 @@ std::string Str(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
 
+// "also: Provider (2021-05-26), …" for the other copies of a story.
+std::string AlsoLine(const Json& story) {
+  std::string line = "also:";
+  size_t shown = 0;
+  for (const auto& copy : story["also"]) {
+    if (shown++ == 5) break;
+    std::string name = Str(copy["provider"], "name");
+    if (name.empty()) name = Str(copy, "url");
+    const std::string date = Str(copy, "published").substr(0, 10);
+    line += (shown > 1 ? ", " : " ") + name +
+            (date.empty() ? "" : " (" + date + ")");
+  }
+  const size_t others = story["size"].get<size_t>() - 1;
+  if (others > 5) line += " and " + std::to_string(others - 5) + " more";
+  return line;
+}
+
 }  // namespace
 
 void RenderHits(const Json& r, bool color, std::ostream& out) {
@@ -66,8 +83,12 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
     score.precision(3);
     score << "score " << hit["score"].get<double>();
     add(score.str());
-    if (hit.contains("duplicates") && hit["duplicates"].get<size_t>() > 0)
+    if (hit.contains("story")) {
+      add("story of " + hit["story"]["size"].dump());
+    } else if (hit.contains("duplicates") &&
+               hit["duplicates"].get<size_t>() > 0) {
       add("+" + hit["duplicates"].dump() + " more of this story");
+    }
     if (hit.contains("missing") && !hit["missing"].empty()) {
       std::string words;
       for (const auto& w : hit["missing"])
@@ -89,6 +110,7 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
       out << "   " << why.str() << "\n";
     }
     if (!Str(hit, "url").empty()) out << "   " << Str(hit, "url") << "\n";
+    if (hit.contains("story")) out << "   " << AlsoLine(hit["story"]) << "\n";
     const std::string snippet = SnippetToText(Str(hit, "snippet"), color);
     if (!snippet.empty()) out << "   " << snippet << "\n";
     out << "   " << (color ? kDim : "") << Str(hit, "path")
@@ -163,7 +185,7 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
 int RunQueryCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, sort = "relevance", boost, since, until,
-                                       facets, half_life, now;
+                                       facets, half_life, now, collapse;
   std::vector<std::string> words, topics, providers, types;
   size_t limit = 10, offset = 0, facet_size = 10;
   double min_quality = -1, min_heat = -1, timeout_ms = 0;
@@ -196,7 +218,8 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       ("facets", po::value(&facets), "count values over all matches: comma-separated "
                                      "topic, provider, type, year")
       ("facet-size", po::value(&facet_size), "values per facet (default 10)")
-      ("no-collapse", "show every copy of a story (default: one hit per URL)")
+      ("collapse", po::value(&collapse), "one hit per: story (default), url, or none")
+      ("no-collapse", "show every copy of a story (= --collapse none)")
       ("explain", "show how each hit's score was made")
       ("no-correct", "do not run a spelling correction when no document has all "
                      "the words (a suggestion is still shown)")
@@ -247,7 +270,12 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   for (std::string f; std::getline(facet_list, f, ',');)
     if (!f.empty()) request.facets.push_back(f);
   request.facet_size = facet_size;
-  request.collapse = vm.count("no-collapse") == 0;
+  if (vm.count("collapse")) {
+    auto mode = searcher::ParseCollapseMode(collapse);
+    if (!mode.ok()) return Fail(fmt, mode.error());
+    request.collapse = *mode;
+  }
+  if (vm.count("no-collapse")) request.collapse = searcher::CollapseMode::kNone;
   request.explain = vm.count("explain") > 0;
   request.correct = vm.count("no-correct") == 0;
   request.prefix = vm.count("prefix") > 0;

@@ -164,6 +164,37 @@ Result<RecencySpec> ParseRecency(const Json* node, RecencySpec recency) {
   return recency;
 }
 
+Result<StorySpec> ParseStories(const Json& node, std::set<unsigned>* slots) {
+  StorySpec spec;
+  if (!node.is_object()) return Invalid("stories", "expected a mapping");
+  const Json* slot = Child(node, "slot");
+  const Json* signature = Child(node, "signature_slot");
+  if (!slot || !signature)
+    return Invalid("stories", "expected {slot, signature_slot, ...}");
+  NSEARCH_ASSIGN_OR_RETURN(spec.slot, SlotOf(*slot, "stories.slot"));
+  NSEARCH_ASSIGN_OR_RETURN(spec.signature_slot,
+                           SlotOf(*signature, "stories.signature_slot"));
+  if (!slots->insert(spec.slot).second ||
+      !slots->insert(spec.signature_slot).second)
+    return Invalid("stories", "slot used twice");
+  if (const Json* w = Child(node, "window")) {
+    NSEARCH_ASSIGN_OR_RETURN(std::string text, ScalarOf(*w, "stories.window"));
+    const auto seconds = ParseDuration(text);
+    if (!seconds || *seconds > 366 * 86400)
+      return Invalid(
+          "stories.window",
+          "expected a duration up to a year (72h, 3d), not '" + text + "'");
+    spec.window_seconds = *seconds;
+  }
+  if (const Json* sim = Child(node, "similarity")) {
+    NSEARCH_ASSIGN_OR_RETURN(spec.similarity,
+                             NumberOf(*sim, "stories.similarity"));
+    if (!(spec.similarity >= 0.5 && spec.similarity <= 1))
+      return Invalid("stories.similarity", "must be from 0.5 to 1");
+  }
+  return spec;
+}
+
 Result<RankingSpec> ParseRanking(const Json& node) {
   RankingSpec ranking;
   if (!node.is_object()) return Invalid("ranking", "expected a mapping");
@@ -396,6 +427,9 @@ Result<Schema> Schema::FromTree(Json tree, std::string text, std::string hash) {
       return Invalid("collapse.slot", "slot used twice");
   }
 
+  if (const Json* stories = Child(root, "stories")) {
+    NSEARCH_ASSIGN_OR_RETURN(schema.stories_, ParseStories(*stories, &slots));
+  }
   if (const Json* ranking = Child(root, "ranking")) {
     NSEARCH_ASSIGN_OR_RETURN(schema.ranking_, ParseRanking(*ranking));
   }

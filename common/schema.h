@@ -96,6 +96,17 @@ struct RankingSpec {
   RecencySpec recency{0.1, 14 * 86400.0};
 };
 
+// Story clustering (README "Stories"): the slot holding each document's
+// story key (one hit per story), the slot holding its near-duplicate
+// signature, how far apart two copies of a story may be published, and how
+// alike their title and excerpt must be (Jaccard of word pairs).
+struct StorySpec {
+  unsigned slot = 7;
+  unsigned signature_slot = 8;
+  int64_t window_seconds = 3 * 86400;
+  double similarity = 0.8;
+};
+
 class Schema {
  public:
   // Parses and validates schema YAML. Returns kInvalidArgument with the
@@ -141,6 +152,8 @@ class Schema {
   std::optional<unsigned> collapse_slot() const { return collapse_slot_; }
 
   const RankingSpec& ranking() const { return ranking_; }
+  // Story clustering; nullptr when the schema has no `stories:` section.
+  const StorySpec* stories() const { return stories_ ? &*stories_ : nullptr; }
 
   // The names of all document fields the model knows.
   static const std::vector<std::string>& DocumentFieldNames();
@@ -162,6 +175,7 @@ class Schema {
   std::string collapse_field_;
   std::optional<unsigned> collapse_slot_;
   RankingSpec ranking_;
+  std::optional<StorySpec> stories_;
 };
 
 }  // namespace nsearch

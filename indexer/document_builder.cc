@@ -3,6 +3,7 @@
 #include "common/hash.h"
 #include "common/index_meta.h"
 #include "common/output.h"
+#include "common/story.h"
 #include "common/url.h"
 
 namespace nsearch::indexer {
@@ -135,6 +136,17 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
         break;
       }
     }
+  }
+  if (const StorySpec* stories = schema_.stories()) {
+    // Its own story key; StoryJoiner joins it to the copies of its story.
+    const StorySignature signature =
+        SignatureOf(MakeStoryText(*analyzer_, doc.title, doc.excerpt));
+    out.add_value(stories->signature_slot, signature.Serialise());
+    for (const std::string& term : signature.Terms())
+      out.add_boolean_term(term);
+    const std::string key = OwnStoryKey(id, source.content_hash);
+    out.add_value(stories->slot, key);
+    out.add_boolean_term(kStoryKeyPrefix + key);
   }
   FileState state;
   state.path_hash = Fnv1a64(source.path);

@@ -28,6 +28,7 @@
 #include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "indexer/document_builder.h"
+#include "indexer/stories.h"
 #include "indexer/walker.h"
 
 namespace nsearch::indexer {
@@ -279,6 +280,14 @@ Result<std::vector<std::unique_ptr<DocumentBuilder>>> MakeBuilders(
         std::make_unique<DocumentBuilder>(schema, std::move(analyzer)));
   }
   return builders;
+}
+
+// The story joiner of `schema`, or null when it has no stories.
+Result<std::unique_ptr<StoryJoiner>> MakeJoiner(const Schema& schema) {
+  if (!schema.stories()) return std::unique_ptr<StoryJoiner>();
+  NSEARCH_ASSIGN_OR_RETURN(
+      auto analyzer, Analyzer::Create({schema.stemmer(), schema.stopwords()}));
+  return std::make_unique<StoryJoiner>(schema, std::move(analyzer));
 }
 
 // Checks that an existing generation was built by `schema`.
@@ -573,6 +582,8 @@ Status BuildGeneration(
       Xapian::WritableDatabase(merged, Xapian::DB_CREATE_OR_OVERWRITE).commit();
     {
       Xapian::WritableDatabase db(merged, Xapian::DB_OPEN);
+      NSEARCH_ASSIGN_OR_RETURN(auto joiner, MakeJoiner(schema));
+      if (joiner) joiner->JoinAllStories(db);
       WriteIndexStamps(db, schema);
       db.set_metadata(kMetaLastUpdate, NowIso());
       db.commit();
@@ -612,6 +623,7 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
 
     const unsigned jobs = JobCount(options);
     NSEARCH_ASSIGN_OR_RETURN(auto builders, MakeBuilders(schema, jobs));
+    NSEARCH_ASSIGN_OR_RETURN(auto joiner, MakeJoiner(schema));
     OrderedQueue queue(512);
     std::atomic<size_t> next{0};
     std::vector<std::thread> workers;
@@ -639,6 +651,8 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
       if (Stopped(options)) continue;  // Drain; nothing more is written.
       if (item->doc && writable && write_error.ok()) {
         try {
+          if (joiner)
+            joiner->AssignStory(*writable, item->id_term, &*item->doc);
           writable->replace_document(item->id_term, *item->doc);
           if (++since_commit >= options.batch_size) {
             writable->commit();

@@ -9,6 +9,7 @@
 #include "common/document.h"
 #include "common/index_layout.h"
 #include "common/index_meta.h"
+#include "common/story.h"
 #include "common/text_util.h"
 #include "searcher/facets.h"
 #include "searcher/prior.h"
@@ -107,6 +108,21 @@ Result<SortOrder> ParseSortOrder(const std::string& name) {
     if (name == kSortNames[i]) return static_cast<SortOrder>(i);
   return InvalidArgument("unknown sort '" + name +
                          "' (expected relevance, date, quality or heat)");
+}
+
+namespace {
+constexpr const char* kCollapseNames[] = {"story", "url", "none"};
+}  // namespace
+
+Result<CollapseMode> ParseCollapseMode(const std::string& name) {
+  for (int i = 0; i < 3; ++i)
+    if (name == kCollapseNames[i]) return static_cast<CollapseMode>(i);
+  return InvalidArgument("unknown collapse '" + name +
+                         "' (expected story, url or none)");
+}
+
+const char* CollapseName(CollapseMode mode) {
+  return kCollapseNames[static_cast<int>(mode)];
 }
 
 Status SetBoost(const std::string& name, double weight,
@@ -458,9 +474,45 @@ Json Searcher::HitJson(const MatchedHit& hit, size_t rank,
               {"path", data.value("path", "")},
               {"duplicates", hit.duplicates}};
   if (!hit.all_words) out["missing"] = hit.missing;
+  if (request.collapse == CollapseMode::kStory)
+    if (auto story = StoryJson(hit.doc)) out["story"] = *story;
   if (request.explain)
     out["explain"] = ExplainJson(hit, match.priors, prior_slots_);
   return out;
+}
+
+std::optional<unsigned> Searcher::CollapseSlot(CollapseMode mode) const {
+  const StorySpec* stories = schema_.stories();
+  if (mode == CollapseMode::kStory && stories) return stories->slot;
+  if (mode == CollapseMode::kNone) return std::nullopt;
+  return schema_.collapse_slot();  // Per URL (and stories, if none).
+}
+
+std::optional<Json> Searcher::StoryJson(const Xapian::Document& doc) {
+  const StorySpec* stories = schema_.stories();
+  if (!stories) return std::nullopt;
+  const std::string term = kStoryKeyPrefix + doc.get_value(stories->slot);
+  const Xapian::doccount size = db_.get_termfreq(term);
+  if (size < 2) return std::nullopt;
+  // The other copies, earliest first (a story's size is small: the
+  // posting list is read at most this far).
+  constexpr size_t kMaxAlso = 20;
+  std::vector<Json> also;
+  for (auto it = db_.postlist_begin(term);
+       it != db_.postlist_end(term) && also.size() < kMaxAlso; ++it) {
+    if (*it == doc.get_docid()) continue;
+    const Json data = ReadStoredRecord(db_.get_document(*it), false);
+    also.push_back({{"id", data.value("id", "")},
+                    {"provider", data.value("provider", Json::object())},
+                    {"url", data.value("url", "")},
+                    {"published", data.value("published", Json(nullptr))}});
+  }
+  std::stable_sort(also.begin(), also.end(), [](const Json& a, const Json& b) {
+    const Json &x = a["published"], &y = b["published"];
+    if (x.is_null() != y.is_null()) return y.is_null();
+    return !x.is_null() && x.get<std::string>() < y.get<std::string>();
+  });
+  return Json{{"size", size}, {"also", also}};
 }
 
 Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
@@ -477,7 +529,7 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
                              sort_field);
     options.sort_slot = *field->slot;
   }
-  if (request.collapse) options.collapse_slot = schema_.collapse_slot();
+  options.collapse_slot = CollapseSlot(request.collapse);
   if (request.prior && request.sort == SortOrder::kRelevance)
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
@@ -511,7 +563,8 @@ Json Searcher::ResultJson(const QueryPlan& plan, const SearchRequest& request,
               {"limit", request.limit},
               {"sort", SortName(request.sort)},
               {"prior", match.priors.has_value()},
-              {"collapse", request.collapse},
+              {"collapse", request.collapse != CollapseMode::kNone},
+              {"collapse_by", CollapseName(request.collapse)},
               {"relaxed", match.relaxed},
               {"dropped_stopwords", plan.parsed.dropped_stopwords},
               {"suggestion", suggestion},

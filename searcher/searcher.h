@@ -29,6 +29,13 @@ enum class SortOrder { kRelevance, kDate, kQuality, kHeat };
 // Parses "relevance", "date", "quality" or "heat".
 Result<SortOrder> ParseSortOrder(const std::string& name);
 
+// One hit per story (README "Stories"), per URL, or every copy.
+enum class CollapseMode { kStory, kUrl, kNone };
+
+// Parses "story", "url" or "none".
+Result<CollapseMode> ParseCollapseMode(const std::string& name);
+const char* CollapseName(CollapseMode mode);
+
 // The deepest page a query may ask for: Xapian counts documents in 32
 // bits, and no one pages through a million hits.
 inline constexpr size_t kMaxOffset = 1000000;
@@ -62,7 +69,7 @@ struct SearchRequest {
   // whole match set, `facet_size` values each.
   std::vector<std::string> facets;
   size_t facet_size = 10;
-  bool collapse = true;  // One hit per story (same URL).
+  CollapseMode collapse = CollapseMode::kStory;
   bool explain = false;  // Per-hit score breakdown.
   // When no document has all the words and a spelling correction of the
   // unknown words finds some, run the correction (README "Typos").
@@ -141,6 +148,10 @@ class Searcher {
   Json Freshness();
   Result<Xapian::docid> FindDocument(const std::string& id_or_path);
   Result<MatchOptions> MatchOptionsFor(const SearchRequest& request);
+  // The slot that `mode` collapses on; nullopt for none.
+  std::optional<unsigned> CollapseSlot(CollapseMode mode) const;
+  // {"size", "also"} for a document with other copies of its story.
+  std::optional<Json> StoryJson(const Xapian::Document& doc);
   Json HitJson(const MatchedHit& hit, size_t rank, const QueryPlan& plan,
                const SearchRequest& request, const MatchResult& match);
   // The query response of docs/output-format.md, without facets.

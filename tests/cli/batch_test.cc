@@ -98,6 +98,27 @@ TEST_F(BatchTest, FlagsAreDefaultsForEveryRequest) {
   EXPECT_EQ(3u, json::parse(b)["hits"].size());
 }
 
+TEST_F(BatchTest, RequestsChooseHowCopiesCollapse) {
+  const auto lines =
+      Ask("{\"q\": \"TPU v5p\", \"collapse\": \"story\"}\n"
+          "{\"q\": \"TPU v5p\", \"collapse\": \"url\"}\n"
+          "{\"q\": \"TPU v5p\", \"collapse\": false}\n"
+          "{\"q\": \"TPU v5p\", \"collapse\": \"title\"}\n"
+          "{\"q\": \"TPU v5p\", \"collapse\": 3}\n");
+  ASSERT_EQ(5u, lines.size());
+  EXPECT_EQ("story", lines[0]["collapse_by"]);
+  EXPECT_EQ("url", lines[1]["collapse_by"]);
+  EXPECT_EQ("none", lines[2]["collapse_by"]);
+  // The sample has one story told by two outlets (with one URL).
+  ASSERT_EQ(1u, lines[0]["hits"].size());
+  EXPECT_EQ(2u, lines[0]["hits"][0]["story"]["size"].get<size_t>());
+  ASSERT_EQ(1u, lines[1]["hits"].size());
+  EXPECT_FALSE(lines[1]["hits"][0].contains("story"));
+  EXPECT_EQ(2u, lines[2]["hits"].size());
+  EXPECT_EQ("invalid_argument", lines[3]["error"]["code"]);
+  EXPECT_EQ("invalid_argument", lines[4]["error"]["code"]);
+}
+
 TEST_F(BatchTest, SeesCommitsAndRebuildsWithoutErrors) {
   const std::string site = dir_.path() + "/site";
   Conversation batch({"query", "--stdin", "--index", index_});

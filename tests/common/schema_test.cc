@@ -49,7 +49,7 @@ TEST(SchemaTest, ParsesDefaultSchema) {
   ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
   const Schema& schema = *parsed;
   EXPECT_EQ("news", schema.name());
-  EXPECT_EQ(2, schema.version());
+  EXPECT_EQ(3, schema.version());
   EXPECT_EQ("english", schema.stemmer());
   EXPECT_EQ("english", schema.stopwords());
   EXPECT_EQ(Schema::DefaultText(), schema.text());

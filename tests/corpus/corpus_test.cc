@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,45 @@ TEST_P(CorpusTest, StoredTextHasNoMarkup) {
     ++checked;
   }
   EXPECT_GT(checked, 100u);
+}
+
+// SPEC §4: the same story from several outlets shows once, with the other
+// outlets listed; and no page shows two copies of one story.
+TEST(CorpusStoriesTest, OutletsOfOneStoryShowAsOneHit) {
+  const std::string corpus = testing::SharedCorpusDir();
+  if (corpus.empty() || !std::filesystem::is_directory(corpus + "/powerapps"))
+    GTEST_SKIP() << "../shared/corpus/powerapps is absent; skipping";
+  testing::TempDir dir;
+  indexer::IndexOptions options;
+  options.index_path = dir.path() + "/ix";
+  options.roots = {corpus + "/powerapps"};
+  ASSERT_TRUE(indexer::RunIndex(options).ok());
+  auto searcher = searcher::Searcher::Open(options.index_path);
+  ASSERT_TRUE(searcher.ok());
+  searcher::SearchRequest request;
+  request.query = "\"Microsoft uses GPT-3 to add AI features to Power Apps\"";
+  auto result = (*searcher)->Search(request);
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(1u, (*result)["hits"].size());
+  const Json& story = (*result)["hits"][0]["story"];
+  ASSERT_EQ(2u, story["size"].get<size_t>());
+  EXPECT_NE((*result)["hits"][0]["provider"]["name"],
+            story["also"][0]["provider"]["name"]);
+
+  for (const char* query : {"power apps", "provance", "gpt-3", "delegation"}) {
+    request.query = query;
+    request.limit = 50;
+    auto page = (*searcher)->Search(request);
+    ASSERT_TRUE(page.ok());
+    std::set<std::string> ids;
+    for (const auto& hit : (*page)["hits"]) {
+      EXPECT_TRUE(ids.insert(hit["id"]).second) << query;
+      if (!hit.contains("story")) continue;
+      for (const auto& copy : hit["story"]["also"])
+        EXPECT_TRUE(ids.insert(copy["id"]).second)
+            << query << ": two hits of one story";
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(SharedCorpus, CorpusTest,

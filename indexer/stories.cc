@@ -1,0 +1,212 @@
+#include "indexer/stories.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "common/index_meta.h"
+#include "common/story.h"
+
+namespace nsearch::indexer {
+
+namespace {
+
+// A candidate list longer than this is read only this far: a band or
+// title shared by thousands of documents is boilerplate, not one story.
+constexpr Xapian::doccount kMaxGroup = 1000;
+// In a full build, each document is compared with at most this many
+// following ones (in date order) of each group.
+constexpr size_t kMaxCompared = 64;
+
+bool StartsWith(const std::string& s, std::string_view prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Union-find over document ids.
+class Components {
+ public:
+  Xapian::docid Find(Xapian::docid id) {
+    auto it = parent_.find(id);
+    if (it == parent_.end()) return parent_[id] = id;
+    if (it->second == id) return id;
+    return it->second = Find(it->second);
+  }
+  void Join(Xapian::docid a, Xapian::docid b) {
+    a = Find(a);
+    b = Find(b);
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
+  }
+  const std::unordered_map<Xapian::docid, Xapian::docid>& parents() const {
+    return parent_;
+  }
+
+ private:
+  std::unordered_map<Xapian::docid, Xapian::docid> parent_;
+};
+
+std::vector<Xapian::docid> Postings(const Xapian::Database& db,
+                                    const std::string& term) {
+  std::vector<Xapian::docid> ids;
+  for (auto it = db.postlist_begin(term);
+       it != db.postlist_end(term) && ids.size() < kMaxGroup; ++it)
+    ids.push_back(*it);
+  return ids;
+}
+
+}  // namespace
+
+struct StoryJoiner::Member {
+  Xapian::docid id = 0;
+  StoryFacts facts;
+  std::string key;
+  std::string title, excerpt;
+  std::optional<StoryText> text;  // Made when first needed.
+
+  // Earliest first; undated last; then by key (deterministic).
+  bool operator<(const Member& o) const {
+    if (facts.date.has_value() != o.facts.date.has_value())
+      return facts.date.has_value();
+    if (facts.date && *facts.date != *o.facts.date)
+      return *facts.date < *o.facts.date;
+    return key < o.key;
+  }
+};
+
+StoryJoiner::StoryJoiner(const Schema& schema,
+                         std::unique_ptr<Analyzer> analyzer)
+    : schema_(schema),
+      spec_(*schema.stories()),
+      analyzer_(std::move(analyzer)) {
+  for (const FieldSpec& f : schema.fields()) {
+    if (f.kind == FieldKind::kDate && f.slot) date_slot_ = f.slot;
+    if (f.kind == FieldKind::kUrl && f.filter) url_prefix_ = f.filter_prefix;
+  }
+}
+
+StoryJoiner::~StoryJoiner() = default;
+
+bool IsStoryCandidateTerm(const Schema& schema, const std::string& term) {
+  if (StartsWith(term, kStoryBandPrefix) || StartsWith(term, kStoryTitlePrefix))
+    return true;
+  for (const FieldSpec& f : schema.fields())
+    if (f.kind == FieldKind::kUrl && f.filter &&
+        StartsWith(term, f.filter_prefix))
+      return true;
+  return false;
+}
+
+std::optional<StoryJoiner::Member> StoryJoiner::Load(
+    const Xapian::Database&, Xapian::docid id,
+    const Xapian::Document& doc) const {
+  Member m;
+  m.id = id;
+  auto sig = StorySignature::Unserialise(doc.get_value(spec_.signature_slot));
+  if (!sig) return std::nullopt;
+  m.facts.signature = *sig;
+  if (date_slot_) {
+    const std::string v = doc.get_value(*date_slot_);
+    if (!v.empty())
+      m.facts.date = static_cast<int64_t>(Xapian::sortable_unserialise(v));
+  }
+  m.key = doc.get_value(spec_.slot);
+  const Json record = ReadStoredRecord(doc, false);
+  m.title = record.value("title", "");
+  m.excerpt = record.value("excerpt", "");
+  return m;
+}
+
+bool StoryJoiner::Same(Member& a, Member& b) const {
+  const auto by_signature = SameStoryBySignature(a.facts, b.facts, spec_);
+  if (by_signature) return *by_signature;
+  for (Member* m : {&a, &b})
+    if (!m->text) m->text = MakeStoryText(*analyzer_, m->title, m->excerpt);
+  return SimilarTexts(*a.text, *b.text, spec_.similarity);
+}
+
+void StoryJoiner::SetKey(const std::string& key, Xapian::Document* doc,
+                         unsigned slot) {
+  const std::string old = doc->get_value(slot);
+  if (old == key) return;
+  if (!old.empty()) {
+    try {
+      doc->remove_term(kStoryKeyPrefix + old);
+    } catch (const Xapian::InvalidArgumentError&) {
+      // The document did not have the term: nothing to remove.
+    }
+  }
+  doc->add_value(slot, key);
+  doc->add_boolean_term(kStoryKeyPrefix + key);
+}
+
+void StoryJoiner::AssignStory(Xapian::WritableDatabase& db,
+                              const std::string& id_term,
+                              Xapian::Document* doc) {
+  std::optional<Member> self = Load(db, 0, *doc);
+  if (!self) return;
+  Xapian::docid own = 0;
+  if (auto it = db.postlist_begin(id_term); it != db.postlist_end(id_term))
+    own = *it;
+  std::optional<Member> best;
+  std::unordered_set<Xapian::docid> seen;
+  for (auto t = doc->termlist_begin(); t != doc->termlist_end(); ++t) {
+    const std::string term = *t;
+    if (!IsStoryCandidateTerm(schema_, term)) continue;
+    const bool same_url = !url_prefix_.empty() && StartsWith(term, url_prefix_);
+    for (Xapian::docid id : Postings(db, term)) {
+      if (id == own || !seen.insert(id).second) continue;
+      std::optional<Member> other = Load(db, id, db.get_document(id));
+      if (!other || !(same_url || Same(*self, *other))) continue;
+      if (!best || *other < *best) best = std::move(other);
+    }
+  }
+  if (best && *best < *self) SetKey(best->key, doc, spec_.slot);
+}
+
+size_t StoryJoiner::JoinAllStories(Xapian::WritableDatabase& db) {
+  Components components;
+  for (const std::string& prefix :
+       {std::string(kStoryBandPrefix), std::string(kStoryTitlePrefix),
+        url_prefix_}) {
+    if (prefix.empty()) continue;
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix);
+         ++t) {
+      if (t.get_termfreq() < 2) continue;
+      const bool same_url = prefix == url_prefix_;
+      std::vector<Member> group;
+      for (Xapian::docid id : Postings(db, *t))
+        if (auto m = Load(db, id, db.get_document(id))) group.push_back(*m);
+      std::sort(group.begin(), group.end());
+      for (size_t i = 0; i < group.size(); ++i)
+        for (size_t j = i + 1; j < group.size() && j <= i + kMaxCompared; ++j)
+          if (same_url || Same(group[i], group[j]))
+            components.Join(group[i].id, group[j].id);
+    }
+  }
+  // Each story's key: the own key of its earliest copy.
+  std::unordered_map<Xapian::docid, std::vector<Xapian::docid>> stories;
+  for (const auto& [id, parent] : components.parents())
+    stories[components.Find(id)].push_back(id);
+  size_t rewritten = 0;
+  for (auto& [root, ids] : stories) {
+    if (ids.size() < 2) continue;
+    std::vector<std::pair<Member, Xapian::Document>> copies;
+    for (Xapian::docid id : ids) {
+      Xapian::Document doc = db.get_document(id);
+      if (auto m = Load(db, id, doc)) copies.emplace_back(std::move(*m), doc);
+    }
+    if (copies.empty()) continue;
+    std::sort(copies.begin(), copies.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    const std::string key = copies.front().first.key;
+    for (auto& [member, doc] : copies) {
+      if (member.key == key) continue;
+      SetKey(key, &doc, spec_.slot);
+      db.replace_document(member.id, doc);
+      ++rewritten;
+    }
+  }
+  return rewritten;
+}
+
+}  // namespace nsearch::indexer

@@ -1,0 +1,66 @@
+// Story keys (README "Stories"): copies of one story share the key in the
+// schema's story slot (and a kStoryKeyPrefix term, to list a story's
+// copies). Each document starts with its own key (DocumentBuilder); these
+// join copies:
+//  - after a full build, JoinAllStories joins every pair of copies in the
+//    database; a story's key is the own key of its earliest copy;
+//  - in an incremental run, AssignStory gives a new or changed document the
+//    key of the earliest story it is a copy of, before it is written.
+// Keys are sticky: no later run re-keys a document it does not change, so
+// deleting a story's first copy leaves the others together.
+//
+// Candidates come from posting lists (MinHash bands, the same title, the
+// same URL), so memory does not grow with the corpus, except for the
+// union-find over the documents that have candidates in a full build.
+
+#ifndef NSEARCH_INDEXER_STORIES_H_
+#define NSEARCH_INDEXER_STORIES_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <xapian.h>
+
+#include "common/analyzer.h"
+#include "common/schema.h"
+
+namespace nsearch::indexer {
+
+class StoryJoiner {
+ public:
+  // REQUIRES: schema.stories(); `schema` outlives the joiner.
+  StoryJoiner(const Schema& schema, std::unique_ptr<Analyzer> analyzer);
+  ~StoryJoiner();
+
+  // Gives `doc` (to be written under `id_term`) the key of the earliest
+  // story in `db` it is a copy of; leaves its own key when there is none.
+  void AssignStory(Xapian::WritableDatabase& db, const std::string& id_term,
+                   Xapian::Document* doc);
+
+  // Joins the copies of every story in `db` and rewrites the documents
+  // whose key changed. Returns how many were rewritten.
+  size_t JoinAllStories(Xapian::WritableDatabase& db);
+
+ private:
+  struct Member;
+  std::optional<Member> Load(const Xapian::Database& db, Xapian::docid id,
+                             const Xapian::Document& doc) const;
+  bool Same(Member& a, Member& b) const;
+  static void SetKey(const std::string& key, Xapian::Document* doc,
+                     unsigned slot);
+
+  const Schema& schema_;
+  const StorySpec& spec_;
+  std::unique_ptr<Analyzer> analyzer_;
+  std::optional<unsigned> date_slot_;
+  std::string url_prefix_;  // The URL filter field's prefix; empty if none.
+};
+
+// Whether `term` is one of the candidate terms of a story (band, title or
+// URL term).
+bool IsStoryCandidateTerm(const Schema& schema, const std::string& term);
+
+}  // namespace nsearch::indexer
+
+#endif  // NSEARCH_INDEXER_STORIES_H_
