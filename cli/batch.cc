@@ -81,12 +81,15 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
       NSEARCH_ASSIGN_OR_RETURN(
           req->collapse, searcher::ParseCollapseMode(value.get<std::string>()));
     } else if (key == "any" || key == "all" || key == "prior" ||
-               key == "collapse" || key == "explain" || key == "parse_only") {
+               key == "collapse" || key == "explain" || key == "parse_only" ||
+               key == "correct" || key == "prefix") {
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_boolean(), key,
                                      key == "collapse"
                                          ? "story, url, none, true or false"
                                          : "true or false"));
       const bool b = value.get<bool>();
+      if (key == "correct") req->correct = b;
+      if (key == "prefix") req->prefix = b;
       if (key == "any" || key == "all") SetMatch(key, b, req);
       if (key == "prior") req->prior = b;
       if (key == "collapse")
@@ -134,6 +137,28 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
   return Status::Ok();
 }
 
+// A suggest request: {"suggest": TEXT, "id", "limit", "completions"}.
+Status ApplySuggestRequest(const Json& r, searcher::SuggestRequest* req) {
+  for (const auto& [key, value] : r.items()) {
+    if (key == "id") continue;
+    if (key == "suggest") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
+      req->text = value.get<std::string>();
+    } else if (key == "limit" || key == "completions") {
+      NSEARCH_RETURN_IF_ERROR(
+          Expect(value.is_number_unsigned(), key, "a non-negative integer"));
+      (key == "limit" ? req->limit : req->completions) = value.get<size_t>();
+    } else {
+      return InvalidArgument("unknown field '" + key +
+                             "' in a suggest request (id, suggest, limit, "
+                             "completions)");
+    }
+  }
+  if (FindInvalidUtf8(req->text) != std::string::npos)
+    return InvalidArgument("the text is not valid UTF-8");
+  return Status::Ok();
+}
+
 Json ErrorObject(const Json& id, const Status& status) {
   return {{"version", kOutputVersion},
           {"id", id},
@@ -166,6 +191,13 @@ int RunBatch(const std::string& index_path,
         if (r.is_discarded() || !r.is_object())
           return InvalidArgument("the request line is not a valid JSON object");
         if (r.contains("id")) id = r["id"];
+        if (r.contains("suggest")) {
+          searcher::SuggestRequest suggest;
+          NSEARCH_RETURN_IF_ERROR(ApplySuggestRequest(r, &suggest));
+          NSEARCH_ASSIGN_OR_RETURN(const searcher::Suggestions s,
+                                   searcher->Suggest(suggest));
+          return SuggestionsJson(s);
+        }
         NSEARCH_RETURN_IF_ERROR(ApplyRequest(r, &request, &parse_only));
       } else {
         request.query = std::string(text);

@@ -77,6 +77,11 @@ std::string AlsoLine(const Json& story) {
 }  // namespace
 
 void RenderHits(const Json& r, bool color, std::ostream& out) {
+  if (r.contains("corrected"))
+    out << "Showing results for " << (color ? kBold : "")
+        << r["corrected"]["to"].get<std::string>() << (color ? kReset : "")
+        << " (no results for " << r["corrected"]["from"].get<std::string>()
+        << ").\n\n";
   for (const auto& hit : r["hits"]) {
     out << hit["rank"].get<size_t>() << ". " << (color ? kBold : "")
         << Str(hit, "title") << (color ? kReset : "") << "\n";
@@ -242,6 +247,10 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       ("collapse", po::value(&collapse), "one hit per: story (default), url, or none")
       ("no-collapse", "show every copy of a story (= --collapse none)")
       ("explain", "show how each hit's score was made")
+      ("no-correct", "do not run a spelling correction when no document has all "
+                     "the words (a suggestion is still shown)")
+      ("prefix", "search as you type: the last word matches as a prefix "
+                 "(kube finds kubernetes)")
       ("timeout-ms", po::value(&timeout_ms), "give up (exit 1, code \"timeout\") after N ms")
       ("parse-only", "print the parsed query instead of searching")
       ("stdin", "batch mode: read one request per line (JSON object or plain "
@@ -304,6 +313,8 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   }
   if (vm.count("no-collapse")) request.collapse = searcher::CollapseMode::kNone;
   request.explain = vm.count("explain") > 0;
+  request.correct = vm.count("no-correct") == 0;
+  request.prefix = vm.count("prefix") > 0;
   if (timeout_ms < 0)
     return Fail(fmt, InvalidArgument("--timeout-ms must not be negative"));
   request.timeout_ms = timeout_ms;

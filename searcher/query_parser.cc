@@ -1,5 +1,6 @@
 #include "searcher/query_parser.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 
@@ -572,7 +573,13 @@ class Parser {
     if (terms.empty()) return MaybeNode{};  // Only punctuation.
     QueryNode node;
     node.field = field ? field->name : "";
-    if (wildcard) {
+    // --prefix: the word being typed (the last one, not quoted, exact or
+    // excluded, and one term) matches as a prefix.
+    const bool prefix = options_.prefix_last && !wildcard && !quoted &&
+                        !lex.exact && lex.sign != '-' && terms.size() == 1 &&
+                        Peek().type == Lexeme::Type::kEnd;
+    if (wildcard || prefix) {
+      node.prefix = prefix;
       if (terms.size() != 1)
         return InvalidArgument("wildcard '" + lex.text + "' must be one word");
       node.kind = QueryNode::Kind::kWildcard;
@@ -653,6 +660,7 @@ Json QueryNode::ToJson() const {
     case Kind::kWildcard:
       j["terms"] = terms;
       if (kind == Kind::kWord) j["exact"] = exact;
+      if (kind == Kind::kWildcard && prefix) j["prefix"] = true;
       break;
     case Kind::kNear:
       j["distance"] = distance;
@@ -690,7 +698,12 @@ Result<ParsedQuery> QueryParser::Parse(const std::string& text,
   const std::string straight = StraightenQuotes(text);
   NSEARCH_ASSIGN_OR_RETURN(auto lexemes, Lexer(straight, schema_).Run());
   ParsedQuery parsed;
-  Parser parser(std::move(lexemes), this, schema_, analyzer_, options, &parsed);
+  QueryOptions effective = options;
+  // A word followed by a space is finished: nothing to complete.
+  if (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    effective.prefix_last = false;
+  Parser parser(std::move(lexemes), this, schema_, analyzer_, effective,
+                &parsed);
   NSEARCH_ASSIGN_OR_RETURN(parsed.root, parser.Run());
   return parsed;
 }
@@ -798,6 +811,18 @@ std::string WordTerm(const QueryNode& node, const std::string& prefix,
   return kStemPrefix + prefix + *stem;
 }
 
+// A wildcard: at most max_wildcard terms (more is an error), or, for the
+// prefix being typed (--prefix), the max_prefix_expansion most frequent.
+Q WildcardQuery(const QueryNode& node, const std::string& prefix,
+                const QueryLimits& limits) {
+  if (node.prefix)
+    return Q(Q::OP_WILDCARD, prefix + node.terms[0],
+             limits.max_prefix_expansion, Q::WILDCARD_LIMIT_MOST_FREQUENT,
+             Q::OP_SYNONYM);
+  return Q(Q::OP_WILDCARD, prefix + node.terms[0], limits.max_wildcard,
+           Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
+}
+
 Q PositionalQuery(Q::op op, const std::vector<std::string>& terms,
                   const std::string& prefix, unsigned window) {
   std::vector<Q> parts;
@@ -824,8 +849,7 @@ Xapian::Query QueryParser::TextLeaf(const QueryNode& node,
           node.distance + static_cast<unsigned>(terms.size()) - 1);
     }
     default:  // kWildcard
-      return Q(Q::OP_WILDCARD, prefix + node.terms[0], limits.max_wildcard,
-               Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
+      return WildcardQuery(node, prefix, limits);
   }
 }
 
@@ -855,8 +879,7 @@ Xapian::Query QueryParser::StemMarks(const QueryNode& node,
   if (node.kind == QueryNode::Kind::kWildcard) {
     const std::string prefix =
         analyzer_->stemming() ? kStemPrefix + field.prefix : field.prefix;
-    return Q(Q::OP_WILDCARD, prefix + node.terms[0], limits.max_wildcard,
-             Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
+    return WildcardQuery(node, prefix, limits);
   }
   std::vector<std::string> words = node.terms;
   for (const auto& c : node.children) words.push_back(c.terms[0]);

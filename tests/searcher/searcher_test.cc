@@ -1220,6 +1220,90 @@ TEST_F(SearcherTest, BadQueriesAreReportedAsErrors) {
   EXPECT_EQ(StatusCode::kLimitExceeded, too_long.error().code());
 }
 
+TEST_F(SearcherTest, ATypoIsCorrectedWhenTheCorrectionFindsMore) {
+  Index({MakeDoc("a.md", "Cosmos DB pricing explained", "Request units."),
+         MakeDoc("b.md", "Azure Functions in Python", "Serverless code.")});
+  const Json fixed = Search("cosmos pricng");
+  ASSERT_TRUE(fixed.contains("corrected")) << fixed.dump();
+  EXPECT_EQ("cosmos pricng", fixed["corrected"]["from"]);
+  EXPECT_EQ("cosmos pricing", fixed["corrected"]["to"]);
+  EXPECT_EQ("cosmos pricng", fixed["query"]);
+  EXPECT_EQ(std::vector<std::string>{"Cosmos DB pricing explained"},
+            Titles(fixed));
+  EXPECT_EQ(false, fixed["relaxed"]);
+  // The first letter too, and a swap.
+  EXPECT_EQ("azure functions",
+            Search("zaure funtcions")["corrected"]["to"].get<std::string>());
+  // --no-correct: the relaxed results stand, the correction is suggested.
+  SearchRequest off;
+  off.query = "cosmos pricng";
+  off.correct = false;
+  const Json kept = Search(off);
+  EXPECT_FALSE(kept.contains("corrected"));
+  EXPECT_EQ(true, kept["relaxed"]);
+  EXPECT_EQ("cosmos pricing", kept["suggestion"]);
+  // A query whose words all match is never corrected.
+  EXPECT_FALSE(Search("cosmos pricing").contains("corrected"));
+}
+
+TEST_F(SearcherTest, PrefixModeCompletesTheLastWordOnly) {
+  Index({MakeDoc("a.md", "Kubernetes on Azure", "Clusters."),
+         MakeDoc("b.md", "Azure Sentinel launches", "Security analytics."),
+         MakeDoc("c.md", "Sentiment analysis", "Text.")});
+  SearchRequest r;
+  r.query = "kube";
+  r.prefix = true;
+  EXPECT_EQ(std::vector<std::string>{"Kubernetes on Azure"}, Titles(Search(r)));
+  r.query = "azure sent";
+  r.match = MatchMode::kAll;
+  EXPECT_EQ(std::vector<std::string>{"Azure Sentinel launches"},
+            Titles(Search(r)));
+  r.query = "sent azure";  // Only the last word is a prefix.
+  EXPECT_TRUE(Titles(Search(r)).empty());
+  r.query = "kube ";  // A finished word.
+  r.correct = false;
+  EXPECT_TRUE(Titles(Search(r)).empty());
+  r.prefix = false;
+  r.query = "kube";
+  EXPECT_TRUE(Titles(Search(r)).empty());
+}
+
+TEST_F(SearcherTest, SuggestCompletesWithinTheContextAndListsTitles) {
+  Index({MakeDoc("a.md", "Azure Sentinel launches", "Security analytics."),
+         MakeDoc("b.md", "Sentiment analysis one", "Text."),
+         MakeDoc("c.md", "Sentiment analysis two", "Text."),
+         MakeDoc("d.md", "Azure sentiment service", "Language.")});
+  SuggestRequest r;
+  r.text = "sent";
+  auto s = searcher_->Suggest(r);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_GE(s->completions.size(), 2u);
+  EXPECT_EQ("sentiment", s->completions[0].word);
+  EXPECT_EQ(3u, s->completions[0].documents);
+  r.text = "Azure sent";
+  s = searcher_->Suggest(r);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_EQ(2u, s->completions.size());
+  EXPECT_EQ("Azure sentiment", s->completions[0].text);
+  EXPECT_EQ(1u, s->completions[0].documents);
+  EXPECT_EQ("sentinel", s->completions[1].word);
+  std::set<std::string> titles;
+  for (const auto& t : s->titles) titles.insert(t.title);
+  EXPECT_EQ((std::set<std::string>{"Azure Sentinel launches",
+                                   "Azure sentiment service"}),
+            titles);
+  r.text = "(\"Azure sent";  // Half-typed syntax is read as words.
+  s = searcher_->Suggest(r);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(2u, s->titles.size());
+  r.limit = 1;
+  s = searcher_->Suggest(r);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(1u, s->titles.size());
+  r.limit = kMaxSuggestLimit + 1;
+  EXPECT_EQ(StatusCode::kInvalidArgument, searcher_->Suggest(r).error().code());
+}
+
 }  // namespace
 }  // namespace searcher
 }  // namespace nsearch
