@@ -40,6 +40,11 @@ int RunBatch(const std::string& index_path,
       // even one about the index, echoes the id.
       NSEARCH_ASSIGN_OR_RETURN(BatchRequest parsed,
                                ParseBatchLine(line, defaults, &id));
+      if (parsed.suggest) {
+        NSEARCH_ASSIGN_OR_RETURN(const searcher::Suggestions s,
+                                 searcher->Suggest(*parsed.suggest));
+        return SuggestionsJson(s);
+      }
       // See the newest index: a new generation after a rebuild, else the
       // newest commit of this one.
       if (LiveGeneration(index_path) != searcher->generation()) {

@@ -64,6 +64,10 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
       (key == "limit"    ? req->limit
        : key == "offset" ? req->offset
                          : req->facet_size) = value.get<size_t>();
+    } else if (key == "histogram") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
+      NSEARCH_ASSIGN_OR_RETURN(
+          req->histogram, searcher::ParseInterval(value.get<std::string>()));
     } else if (key == "sort") {
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
       NSEARCH_ASSIGN_OR_RETURN(
@@ -72,12 +76,15 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
       NSEARCH_ASSIGN_OR_RETURN(
           req->collapse, searcher::ParseCollapseMode(value.get<std::string>()));
     } else if (key == "any" || key == "all" || key == "prior" ||
-               key == "collapse" || key == "explain" || key == "parse_only") {
+               key == "collapse" || key == "explain" || key == "parse_only" ||
+               key == "correct" || key == "prefix") {
       NSEARCH_RETURN_IF_ERROR(Expect(value.is_boolean(), key,
                                      key == "collapse"
                                          ? "story, url, none, true or false"
                                          : "true or false"));
       const bool b = value.get<bool>();
+      if (key == "correct") req->correct = b;
+      if (key == "prefix") req->prefix = b;
       if (key == "any" || key == "all") SetMatch(key, b, req);
       if (key == "prior") req->prior = b;
       if (key == "collapse")
@@ -125,6 +132,28 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
   return Status::Ok();
 }
 
+// A suggest request: {"suggest": TEXT, "id", "limit", "completions"}.
+Status ApplySuggestRequest(const Json& r, searcher::SuggestRequest* req) {
+  for (const auto& [key, value] : r.items()) {
+    if (key == "id") continue;
+    if (key == "suggest") {
+      NSEARCH_RETURN_IF_ERROR(Expect(value.is_string(), key, "a string"));
+      req->text = value.get<std::string>();
+    } else if (key == "limit" || key == "completions") {
+      NSEARCH_RETURN_IF_ERROR(
+          Expect(value.is_number_unsigned(), key, "a non-negative integer"));
+      (key == "limit" ? req->limit : req->completions) = value.get<size_t>();
+    } else {
+      return InvalidArgument("unknown field '" + key +
+                             "' in a suggest request (id, suggest, limit, "
+                             "completions)");
+    }
+  }
+  if (FindInvalidUtf8(req->text) != std::string::npos)
+    return InvalidArgument("the text is not valid UTF-8");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<BatchRequest> ParseBatchLine(std::string_view line,
@@ -138,6 +167,11 @@ Result<BatchRequest> ParseBatchLine(std::string_view line,
     if (r.is_discarded() || !r.is_object())
       return InvalidArgument("the request line is not a valid JSON object");
     if (r.contains("id")) *id = r["id"];
+    if (r.contains("suggest")) {
+      out.suggest.emplace();
+      NSEARCH_RETURN_IF_ERROR(ApplySuggestRequest(r, &*out.suggest));
+      return out;
+    }
     NSEARCH_RETURN_IF_ERROR(ApplyRequest(r, &out.request, &out.parse_only));
   } else {
     out.request.query = std::string(text);

@@ -8,24 +8,30 @@
 #ifndef NSEARCH_CLI_BATCH_REQUEST_H_
 #define NSEARCH_CLI_BATCH_REQUEST_H_
 
+#include <optional>
 #include <string_view>
 
 #include "common/output.h"
 #include "common/status.h"
 #include "searcher/searcher.h"
+#include "searcher/suggest.h"
 
 namespace nsearch::cli {
 
 struct BatchRequest {
   searcher::SearchRequest request;
   bool parse_only = false;  // "parse_only": true: the parsed tree, no search.
+  // Set for a {"suggest": TEXT, ...} line, which asks for suggestions
+  // instead (`request` is then unused).
+  std::optional<searcher::SuggestRequest> suggest;
 };
 
 // Reads `line` (without its line terminator) on top of the command line's
 // `defaults`. Sets `*id` to the request's "id" as soon as it is read, so an
 // error reply can echo it. Returns kInvalidArgument (or the code of a
 // rejected setting) naming the problem: a line that is not a JSON object,
-// an unknown or wrong-typed field, a query that is not valid UTF-8.
+// an unknown or wrong-typed field, a query (or suggest text) that is not
+// valid UTF-8.
 Result<BatchRequest> ParseBatchLine(std::string_view line,
                                     const searcher::SearchRequest& defaults,
                                     Json* id);

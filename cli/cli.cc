@@ -33,6 +33,8 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"index", RunIndexCommand, "index a tree of Markdown files (PATH...)"},
       {"query", RunQueryCommand, "search the index (QUERY)"},
+      {"suggest", RunSuggestCommand,
+       "search as you type: completions and titles (TEXT)"},
       {"stats", RunStatsCommand,
        "documents, terms, size and schema of the index"},
       {"show", RunShowCommand, "print one stored document (ID or PATH)"},

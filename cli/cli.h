@@ -42,6 +42,10 @@ int RunStatsCommand(const std::vector<std::string>& args);
 int RunShowCommand(const std::vector<std::string>& args);
 int RunSimilarCommand(const std::vector<std::string>& args);
 int RunCheckCommand(const std::vector<std::string>& args);
+int RunSuggestCommand(const std::vector<std::string>& args);
+
+// The JSON of `nsearch suggest` (docs/output-format.md), also batch mode's.
+Json SuggestionsJson(const searcher::Suggestions& suggestions);
 
 // Serves `query --stdin`: one request per input line (a JSON object or a
 // plain query), one JSON response per output line, until EOF.

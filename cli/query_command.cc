@@ -77,6 +77,11 @@ std::string AlsoLine(const Json& story) {
 }  // namespace
 
 void RenderHits(const Json& r, bool color, std::ostream& out) {
+  if (r.contains("corrected"))
+    out << "Showing results for " << (color ? kBold : "")
+        << r["corrected"]["to"].get<std::string>() << (color ? kReset : "")
+        << " (no results for " << r["corrected"]["from"].get<std::string>()
+        << ").\n\n";
   for (const auto& hit : r["hits"]) {
     out << hit["rank"].get<size_t>() << ". " << (color ? kBold : "")
         << Str(hit, "title") << (color ? kReset : "") << "\n";
@@ -161,6 +166,15 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
       out << "\n";
     }
   }
+  if (r.contains("histogram")) {
+    const Json& h = r["histogram"];
+    out << "by " << h["interval"].get<std::string>() << ":";
+    for (const auto& b : h["buckets"])
+      out << "  " << Safe(b["key"]) << " (" << b["count"].get<size_t>() << ")";
+    if (h["undated"].get<size_t>() > 0)
+      out << "  undated (" << h["undated"].get<size_t>() << ")";
+    out << "\n";
+  }
   if (!r["dropped_stopwords"].empty()) {
     out << "Ignored common words:";
     for (const auto& w : r["dropped_stopwords"]) out << " " << Safe(w);
@@ -195,7 +209,8 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
 int RunQueryCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, sort = "relevance", boost, since, until,
-                                       facets, half_life, now, collapse;
+                                       facets, half_life, now, collapse,
+                                       histogram;
   std::vector<std::string> words, topics, providers, types;
   int64_t limit = 10, offset = 0, facet_size = 10;
   double min_quality = -1, min_heat = -1, timeout_ms = 0;
@@ -228,9 +243,14 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       ("facets", po::value(&facets), "count values over all matches: comma-separated "
                                      "topic, provider, type, year")
       ("facet-size", po::value(&facet_size), "values per facet (default 10)")
+      ("histogram", po::value(&histogram), "count matches by date: day, week, month or year")
       ("collapse", po::value(&collapse), "one hit per: story (default), url, or none")
       ("no-collapse", "show every copy of a story (= --collapse none)")
       ("explain", "show how each hit's score was made")
+      ("no-correct", "do not run a spelling correction when no document has all "
+                     "the words (a suggestion is still shown)")
+      ("prefix", "search as you type: the last word matches as a prefix "
+                 "(kube finds kubernetes)")
       ("timeout-ms", po::value(&timeout_ms), "give up (exit 1, code \"timeout\") after N ms")
       ("parse-only", "print the parsed query instead of searching")
       ("stdin", "batch mode: read one request per line (JSON object or plain "
@@ -281,6 +301,11 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   for (std::string f; std::getline(facet_list, f, ',');)
     if (!f.empty()) request.facets.push_back(f);
   request.facet_size = static_cast<size_t>(facet_size);
+  if (vm.count("histogram")) {
+    auto interval = searcher::ParseInterval(histogram);
+    if (!interval.ok()) return Fail(fmt, interval.error());
+    request.histogram = *interval;
+  }
   if (vm.count("collapse")) {
     auto mode = searcher::ParseCollapseMode(collapse);
     if (!mode.ok()) return Fail(fmt, mode.error());
@@ -288,6 +313,8 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   }
   if (vm.count("no-collapse")) request.collapse = searcher::CollapseMode::kNone;
   request.explain = vm.count("explain") > 0;
+  request.correct = vm.count("no-correct") == 0;
+  request.prefix = vm.count("prefix") > 0;
   if (timeout_ms < 0)
     return Fail(fmt, InvalidArgument("--timeout-ms must not be negative"));
   request.timeout_ms = timeout_ms;

@@ -1,5 +1,6 @@
 #include "searcher/query_parser.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 
@@ -172,11 +173,64 @@ class Lexer {
   size_t i_ = 0;
 };
 
-// Turns a date bound ("2022", "2022-05", "2022-05-31", or a full ISO time)
-// into seconds: the start of the period for a low bound, its last second
-// for a high bound.
-std::optional<int64_t> DateBound(const std::string& text, bool high) {
+bool IsFilter(const QueryNode& node) {
+  return node.kind == QueryNode::Kind::kFilter ||
+         node.kind == QueryNode::Kind::kRange;
+}
+
+// A time `count` calendar months before `now` (the day clamped to the
+// month's length: 3m before May 31 is Feb 28 or 29).
+int64_t MonthsBefore(int64_t now, int64_t count) {
+  time_t t = static_cast<time_t>(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  int64_t month = tm.tm_year * 12LL + tm.tm_mon - count;
+  tm.tm_year = static_cast<int>(month / 12);
+  tm.tm_mon = static_cast<int>(month % 12);
+  if (tm.tm_mon < 0) {
+    tm.tm_mon += 12;
+    --tm.tm_year;
+  }
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  const int year = tm.tm_year + 1900;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int days = kDays[tm.tm_mon] + (tm.tm_mon == 1 && leap ? 1 : 0);
+  tm.tm_mday = std::min(tm.tm_mday, days);
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// A relative date ("36h", "7d", "2w", "3m", "1y": that long before `now`),
+// or nullopt when `s` is not one. At most 9999 units.
+std::optional<int64_t> RelativeDate(const std::string& s, int64_t now) {
+  if (s.size() < 2 || s.size() > 5) return std::nullopt;
+  const std::string digits = s.substr(0, s.size() - 1);
+  if (digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const int64_t n = std::atoll(digits.c_str());
+  switch (s.back()) {
+    case 'h':
+      return now - n * 3600;
+    case 'd':
+      return now - n * 86400;
+    case 'w':
+      return now - n * 7 * 86400;
+    case 'm':
+      return MonthsBefore(now, n);
+    case 'y':
+      return MonthsBefore(now, 12 * n);
+    default:
+      return std::nullopt;
+  }
+}
+
+// Turns a date bound ("2022", "2022-05", "2022-05-31", a full ISO time, or
+// a relative "7d") into seconds: the start of the period for a low bound,
+// its last second for a high bound; a relative date is one instant.
+std::optional<int64_t> DateBound(const std::string& text, bool high,
+                                 int64_t now) {
   std::string s(Trim(text));
+  if (auto relative = RelativeDate(s, now)) return relative;
   auto digits = [](const std::string& v) {
     return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
   };
@@ -310,7 +364,9 @@ class Parser {
       if (item.stopword) item.node.exact = true;  // No stemmed term exists.
       if (item.sign == '-') {
         excluded.push_back(std::move(item.node));
-      } else if (item.sign == '+' || options_.match == MatchMode::kAll) {
+      } else if (item.sign == '+' || options_.match == MatchMode::kAll ||
+                 IsFilter(item.node)) {
+        // Exact values and ranges (topic:, date:) filter: they never relax.
         required.push_back(std::move(item.node));
       } else {
         optional.push_back(std::move(item.node));
@@ -517,7 +573,13 @@ class Parser {
     if (terms.empty()) return MaybeNode{};  // Only punctuation.
     QueryNode node;
     node.field = field ? field->name : "";
-    if (wildcard) {
+    // --prefix: the word being typed (the last one, not quoted, exact or
+    // excluded, and one term) matches as a prefix.
+    const bool prefix = options_.prefix_last && !wildcard && !quoted &&
+                        !lex.exact && lex.sign != '-' && terms.size() == 1 &&
+                        Peek().type == Lexeme::Type::kEnd;
+    if (wildcard || prefix) {
+      node.prefix = prefix;
       if (terms.size() != 1)
         return InvalidArgument("wildcard '" + lex.text + "' must be one word");
       node.kind = QueryNode::Kind::kWildcard;
@@ -598,6 +660,7 @@ Json QueryNode::ToJson() const {
     case Kind::kWildcard:
       j["terms"] = terms;
       if (kind == Kind::kWord) j["exact"] = exact;
+      if (kind == Kind::kWildcard && prefix) j["prefix"] = true;
       break;
     case Kind::kNear:
       j["distance"] = distance;
@@ -635,7 +698,12 @@ Result<ParsedQuery> QueryParser::Parse(const std::string& text,
   const std::string straight = StraightenQuotes(text);
   NSEARCH_ASSIGN_OR_RETURN(auto lexemes, Lexer(straight, schema_).Run());
   ParsedQuery parsed;
-  Parser parser(std::move(lexemes), this, schema_, analyzer_, options, &parsed);
+  QueryOptions effective = options;
+  // A word followed by a space is finished: nothing to complete.
+  if (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    effective.prefix_last = false;
+  Parser parser(std::move(lexemes), this, schema_, analyzer_, effective,
+                &parsed);
   NSEARCH_ASSIGN_OR_RETURN(parsed.root, parser.Run());
   return parsed;
 }
@@ -657,12 +725,13 @@ Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
   auto bad = [&](const std::string& bound) {
     return InvalidArgument(
         field.name + ":" + value + ": '" + bound + "' is not " +
-        (field.kind == FieldKind::kDate ? "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
-                                        : "a number"));
+        (field.kind == FieldKind::kDate
+             ? "a date (YYYY, YYYY-MM, YYYY-MM-DD, or 36h, 7d, 2w, 3m, 1y ago)"
+             : "a number"));
   };
   if (!Trim(low).empty()) {
     if (field.kind == FieldKind::kDate) {
-      auto t = DateBound(low, false);
+      auto t = DateBound(low, false, now_);
       if (!t) return bad(low);
       lo = static_cast<double>(*t);
       node.low_text = FormatIsoTime(*t);
@@ -676,7 +745,7 @@ Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
   }
   if (!Trim(high).empty()) {
     if (field.kind == FieldKind::kDate) {
-      auto t = DateBound(high, true);
+      auto t = DateBound(high, true, now_);
       if (!t) return bad(high);
       hi = static_cast<double>(*t);
       node.high_text = FormatIsoTime(*t);
@@ -742,6 +811,18 @@ std::string WordTerm(const QueryNode& node, const std::string& prefix,
   return kStemPrefix + prefix + *stem;
 }
 
+// A wildcard: at most max_wildcard terms (more is an error), or, for the
+// prefix being typed (--prefix), the max_prefix_expansion most frequent.
+Q WildcardQuery(const QueryNode& node, const std::string& prefix,
+                const QueryLimits& limits) {
+  if (node.prefix)
+    return Q(Q::OP_WILDCARD, prefix + node.terms[0],
+             limits.max_prefix_expansion, Q::WILDCARD_LIMIT_MOST_FREQUENT,
+             Q::OP_SYNONYM);
+  return Q(Q::OP_WILDCARD, prefix + node.terms[0], limits.max_wildcard,
+           Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
+}
+
 Q PositionalQuery(Q::op op, const std::vector<std::string>& terms,
                   const std::string& prefix, unsigned window) {
   std::vector<Q> parts;
@@ -768,8 +849,7 @@ Xapian::Query QueryParser::TextLeaf(const QueryNode& node,
           node.distance + static_cast<unsigned>(terms.size()) - 1);
     }
     default:  // kWildcard
-      return Q(Q::OP_WILDCARD, prefix + node.terms[0], limits.max_wildcard,
-               Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
+      return WildcardQuery(node, prefix, limits);
   }
 }
 
@@ -799,8 +879,7 @@ Xapian::Query QueryParser::StemMarks(const QueryNode& node,
   if (node.kind == QueryNode::Kind::kWildcard) {
     const std::string prefix =
         analyzer_->stemming() ? kStemPrefix + field.prefix : field.prefix;
-    return Q(Q::OP_WILDCARD, prefix + node.terms[0], limits.max_wildcard,
-             Q::WILDCARD_LIMIT_ERROR, Q::OP_SYNONYM);
+    return WildcardQuery(node, prefix, limits);
   }
   std::vector<std::string> words = node.terms;
   for (const auto& c : node.children) words.push_back(c.terms[0]);

@@ -21,6 +21,7 @@
 #ifndef NSEARCH_SEARCHER_QUERY_PARSER_H_
 #define NSEARCH_SEARCHER_QUERY_PARSER_H_
 
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <set>
@@ -42,6 +43,9 @@ struct QueryLimits {
   unsigned max_wildcard = 1000;      // Terms one wildcard may expand to.
   size_t max_total_wildcard = 5000;  // Terms all wildcards expand to.
   size_t max_clauses = 1024;         // Words, phrases and filters in total.
+  // Terms the prefix word of --prefix expands to: the most frequent ones
+  // (a short prefix matches thousands; it is not an error).
+  unsigned max_prefix_expansion = 100;
 };
 
 // What plain words (no operator between them) ask for.
@@ -54,6 +58,9 @@ enum class MatchMode {
 struct QueryOptions {
   MatchMode match = MatchMode::kRelaxed;
   QueryLimits limits;
+  // Search as you type: the last word, when the text does not end with a
+  // space, matches as a prefix (kWildcard with `prefix` set).
+  bool prefix_last = false;
 };
 
 // Which tier of a relaxable query to compile (see QueryNode::kWords).
@@ -80,6 +87,9 @@ struct QueryNode {
   std::string field;  // Query field name; empty = the default text fields.
   std::vector<std::string> terms;
   bool exact = false;
+  // kWildcard of --prefix: expands to the limits' max_prefix_expansion most
+  // frequent terms instead of failing past max_wildcard.
+  bool prefix = false;
   std::string term;   // kFilter
   unsigned slot = 0;  // kRange
   std::string low, high;
@@ -110,6 +120,10 @@ class QueryParser {
   // limit in options.limits is exceeded.
   Result<ParsedQuery> Parse(const std::string& text,
                             const QueryOptions& options);
+
+  // The clock relative dates ("date:7d..") are resolved against, in
+  // seconds since the epoch (the time of the call, unless set).
+  void SetNow(int64_t now) { now_ = now; }
 
   // Builds a range node for a slot field from "A..B", "A..", "..B" or "A".
   Result<QueryNode> RangeNode(const FieldSpec& field,
@@ -145,6 +159,7 @@ class QueryParser {
 
   const Schema& schema_;
   Analyzer* analyzer_;
+  int64_t now_ = static_cast<int64_t>(std::time(nullptr));
 };
 
 }  // namespace nsearch::searcher

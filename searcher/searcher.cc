@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -275,9 +276,14 @@ Result<std::vector<QueryNode>> Searcher::FilterNodes(
 }
 
 Result<QueryPlan> Searcher::Plan(const SearchRequest& request) {
+  // Relative dates (date:7d.., --since 2w) count back from the same clock
+  // as recency.
+  parser_.SetNow(request.now ? *request.now
+                             : static_cast<int64_t>(std::time(nullptr)));
   QueryOptions options;
   options.match = request.match;
   options.limits = request.limits;
+  options.prefix_last = request.prefix;
   QueryPlan plan;
   NSEARCH_ASSIGN_OR_RETURN(plan.parsed, parser_.Parse(request.query, options));
   NSEARCH_ASSIGN_OR_RETURN(std::vector<QueryNode> filters,
@@ -335,11 +341,17 @@ Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
     for (const auto& w : plan.optional) words.push_back(w.first);
     tiers["optional"] = words;
   }
+  NSEARCH_ASSIGN_OR_RETURN(
+      const std::optional<std::string> suggestion,
+      WithReopen(db_, path_, [&]() -> Result<std::optional<std::string>> {
+        return CorrectQuery(db_, *analyzer_, request.query, plan.parsed);
+      }));
   return Json{{"version", kOutputVersion},
               {"query", request.query},
               {"match", modes[static_cast<int>(request.match)]},
               {"parsed", plan.parsed.root.ToJson()},
               {"dropped_stopwords", plan.parsed.dropped_stopwords},
+              {"suggestion", suggestion ? Json(*suggestion) : Json(nullptr)},
               {"xapian", plan.strict.get_description()},
               {"plan", tiers}};
 }
@@ -382,6 +394,10 @@ Status CheckWildcards(const Xapian::Database& db, const QueryNode& node,
     NSEARCH_RETURN_IF_ERROR(CheckWildcards(db, child, limits, deadline, total));
   if (node.kind != QueryNode::Kind::kWildcard || node.terms.empty())
     return Status::Ok();
+  if (node.prefix) {  // --prefix keeps its most frequent words only.
+    *total += limits.max_prefix_expansion;
+    return Status::Ok();
+  }
   const std::string& prefix = node.terms[0];
   for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
     if (++*total > limits.max_total_wildcard)
@@ -409,7 +425,41 @@ Result<Json> Searcher::Search(const SearchRequest& request) {
     return CheckWildcards(db_, plan.parsed.root, request.limits, deadline,
                           &total);
   }));
-  return RunQuery(plan, request);
+  NSEARCH_ASSIGN_OR_RETURN(Json out, RunQuery(plan, request));
+  if (!request.correct) return out;
+  return TryCorrection(request, plan, std::move(out));
+}
+
+namespace {
+
+// The documents of a response that have all the words.
+uint64_t AllWordsTotal(const Json& response) {
+  const Json& total = response.value("relaxed", false)
+                          ? response["all_words_total"]
+                          : response["total"];
+  return total["estimated"].get<uint64_t>();
+}
+
+}  // namespace
+
+Result<Json> Searcher::TryCorrection(const SearchRequest& request,
+                                     const QueryPlan& plan, Json out) {
+  if (AllWordsTotal(out) > 0) return out;
+  NSEARCH_ASSIGN_OR_RETURN(
+      const std::optional<std::string> fixed,
+      WithReopen(db_, path_, [&]() -> Result<std::optional<std::string>> {
+        return CorrectQuery(db_, *analyzer_, request.query, plan.parsed);
+      }));
+  if (!fixed) return out;
+  SearchRequest corrected = request;
+  corrected.query = *fixed;
+  auto corrected_plan = Plan(corrected);
+  if (!corrected_plan.ok()) return out;
+  NSEARCH_ASSIGN_OR_RETURN(Json better, RunQuery(*corrected_plan, corrected));
+  if (AllWordsTotal(better) == 0) return out;
+  better["query"] = request.query;
+  better["corrected"] = {{"from", request.query}, {"to", *fixed}};
+  return better;
 }
 
 Result<Json> Searcher::RunQuery(const QueryPlan& plan,
@@ -571,8 +621,7 @@ Json Searcher::ResultJson(const QueryPlan& plan, const SearchRequest& request,
     hits.push_back(HitJson(hit, ++rank, plan, request, match));
   Json suggestion = nullptr;
   if (match.total.estimated < 3) {
-    if (auto fixed = SuggestSpelling(db_, schema_, analyzer_.get(),
-                                     request.query, plan.parsed))
+    if (auto fixed = CorrectQuery(db_, *analyzer_, request.query, plan.parsed))
       suggestion = *fixed;
   }
   Json out = {{"version", kOutputVersion},
@@ -614,11 +663,19 @@ Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
     }
     // Facets count the same documents as the total, every copy of a story,
     // in the unweighted counting pass.
-    FacetSpy spy(facet_specs);
-    if (!facet_specs.empty()) options.spy = &spy;
+    const FieldSpec* date = schema_.FindField("date");
+    if (request.histogram != Interval::kNone && (!date || !date->slot))
+      return InvalidArgument("the index has no date slot for a histogram");
+    FacetSpy spy(facet_specs, analyzer_.get(), request.histogram,
+                 date ? date->slot : std::nullopt);
+    const bool spied =
+        !facet_specs.empty() || request.histogram != Interval::kNone;
+    if (spied) options.spy = &spy;
     const MatchResult match = RunPlan(db_, plan, options);
     Json out = ResultJson(plan, request, match);
     if (!facet_specs.empty()) out["facets"] = spy.ToJson(request.facet_size);
+    if (request.histogram != Interval::kNone)
+      out["histogram"] = spy.HistogramJson();
     return out;
   } catch (const DeadlineExceeded&) {
     std::ostringstream ms;
@@ -633,6 +690,83 @@ Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, path_);
   }
+}
+
+Result<Suggestions> Searcher::Suggest(const SuggestRequest& request) {
+  NSEARCH_RETURN_IF_ERROR(ValidateSuggestRequest(request));
+  const TypedText typed = SplitTypedWord(*analyzer_, request.text);
+  // The words again as plain text: no operator, quote or field survives.
+  std::string words;
+  for (const std::string& w : typed.words) words += w + " ";
+  if (words.empty() && typed.prefix.empty())
+    return InvalidArgument("suggest: no word in '" + request.text + "'");
+  QueryOptions context_options;
+  context_options.match = MatchMode::kAll;
+  NSEARCH_ASSIGN_OR_RETURN(const ParsedQuery context,
+                           parser_.Parse(words, context_options));
+  const bool has_context = context.root.kind != QueryNode::Kind::kAll;
+  const QueryLimits limits;
+  return WithReopen(db_, path_, [&]() -> Result<Suggestions> {
+    Suggestions out;
+    out.text = request.text;
+    out.prefix = typed.prefix;
+    out.context = typed.context;
+    // The most frequent words with the prefix, ranked in the context when
+    // there is one: the completions, and the prefix's words in titles.
+    const std::vector<Completion> frequent =
+        FrequentCompletions(db_, typed.prefix, kContextCandidates);
+    const std::vector<Completion> ranked =
+        has_context ? RankInContext(db_, parser_.ToXapian(context.root, limits),
+                                    frequent, kContextCandidates)
+                    : frequent;
+    out.completions.assign(
+        ranked.begin(),
+        ranked.begin() + std::min(ranked.size(), request.completions));
+    for (Completion& c : out.completions) c.text = typed.context + c.word;
+    if (request.limit == 0) return out;
+    out.titles = SuggestTitles(typed.words, !typed.prefix.empty(), ranked,
+                               request.limit);
+    return out;
+  });
+}
+
+std::vector<SuggestedTitle> Searcher::SuggestTitles(
+    const std::vector<std::string>& context_words, bool has_prefix,
+    const std::vector<Completion>& expansion, size_t limit) {
+  using Q = Xapian::Query;
+  // The title's own words (a positional field keeps them unstemmed under
+  // its prefix); the free-text space when the schema keeps none.
+  const FieldSpec* title = schema_.FindField("title");
+  const std::string prefix = title && title->positions ? title->prefix : "";
+  std::vector<Q> all;
+  for (const std::string& w : context_words)
+    if (!analyzer_->IsStopword(w)) all.emplace_back(prefix + w);
+  if (has_prefix) {
+    std::vector<Q> words;
+    for (size_t i = 0; i < expansion.size() && i < kTitleExpansion; ++i)
+      words.emplace_back(prefix + expansion[i].word);
+    all.emplace_back(Q::OP_OR, words.begin(), words.end());
+  }
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(Q(Q::OP_AND, all.begin(), all.end()));
+  // Unranked, in index order: the match ends as soon as it has enough
+  // documents, whatever the number of matches.
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  const Xapian::MSet mset = enquire.get_mset(
+      0, static_cast<Xapian::doccount>(limit * kTitleOversample));
+  std::vector<SuggestedTitle> titles;
+  std::set<std::string> seen;  // Copies of a story share a title.
+  for (auto m = mset.begin(); m != mset.end() && titles.size() < limit; ++m) {
+    const Json data = ReadStoredRecord(m.get_document(), /*file_state=*/false);
+    const std::string text = data.value("title", "");
+    if (!seen.insert(text).second) continue;
+    const Json published = data.value("published", Json(nullptr));
+    titles.push_back(
+        {data.value("id", ""), text, data.value("url", ""),
+         published.is_string() ? published.get<std::string>() : ""});
+  }
+  return titles;
 }
 
 Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {

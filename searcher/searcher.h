@@ -17,9 +17,11 @@
 #include "common/output.h"
 #include "common/schema.h"
 #include "common/status.h"
+#include "searcher/facets.h"
 #include "searcher/match.h"
 #include "searcher/prior.h"
 #include "searcher/query_parser.h"
+#include "searcher/suggest.h"
 
 namespace nsearch::searcher {
 
@@ -69,8 +71,15 @@ struct SearchRequest {
   // whole match set, `facet_size` values each.
   std::vector<std::string> facets;
   size_t facet_size = 10;
+  // A date histogram of the same documents (`histogram` in the response).
+  Interval histogram = Interval::kNone;
   CollapseMode collapse = CollapseMode::kStory;
   bool explain = false;  // Per-hit score breakdown.
+  // When no document has all the words and a spelling correction of the
+  // unknown words finds some, run the correction (README "Typos").
+  bool correct = true;
+  // Search as you type: the last word matches as a prefix.
+  bool prefix = false;
   // Ends the match with kTimeout after this long; 0 means no limit.
   double timeout_ms = 0;
   QueryLimits limits;
@@ -95,7 +104,14 @@ class Searcher {
 
   // Runs a query. kInvalidArgument for a bad query or option,
   // kLimitExceeded for a query over a limit, kTimeout past timeout_ms.
+  // With request.correct, a query that no document matches in full is
+  // corrected when the correction does (the response then has
+  // "corrected": {"from", "to"}).
   Result<Json> Search(const SearchRequest& request);
+  // Search as you type (README "nsearch suggest"): completions of the last
+  // word of `request.text` and matching titles. kInvalidArgument for a bad
+  // request (SuggestRequest's bounds).
+  Result<Suggestions> Suggest(const SuggestRequest& request);
   // Parses a query without running it (the parsed tree as JSON).
   Result<Json> ParseOnly(const SearchRequest& request);
   // Documents like `id_or_path` (more like this): the document's most
@@ -147,6 +163,16 @@ class Searcher {
                   const MatchResult& match);
   // Runs a plan and renders the page of hits (shared by Search/Similar).
   Result<Json> RunQuery(const QueryPlan& plan, const SearchRequest& request);
+  // The response of the corrected query when it matches documents with all
+  // their words and `out` (that of `request`) has none; else `out`.
+  Result<Json> TryCorrection(const SearchRequest& request,
+                             const QueryPlan& plan, Json out);
+  // Up to `limit` documents, one per title, in index order, whose title
+  // has every context word and, with `has_prefix`, one of the first
+  // kTitleExpansion words of `expansion`. Throws Xapian errors.
+  std::vector<SuggestedTitle> SuggestTitles(
+      const std::vector<std::string>& context_words, bool has_prefix,
+      const std::vector<Completion>& expansion, size_t limit);
   // One attempt; throws Xapian::DatabaseModifiedError for RunQuery to retry.
   Result<Json> RunQueryOnce(const QueryPlan& plan,
                             const SearchRequest& request);

@@ -123,6 +123,28 @@ TEST_F(OutputSchemaTest, BatchResponsesIncludingErrors) {
   EXPECT_EQ(6u, ExpectValidLines("batch-response.schema.json", r.out));
 }
 
+TEST_F(OutputSchemaTest, SuggestAndCorrected) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"suggest", "pyt", "--json"},
+                                             {"suggest", "azure p", "--json"},
+                                             {"suggest", "azure ", "--json"},
+                                             {"suggest", "zzzqqq", "--json"}}) {
+    const RunResult r = Run(args);
+    ASSERT_EQ(0, r.exit_code) << r.err;
+    EXPECT_EQ(1u, ExpectValidLines("suggest.schema.json", r.out));
+  }
+  const RunResult typo = Run({"query", "pytroch", "--json"});
+  EXPECT_TRUE(json::parse(typo.out).contains("corrected"));
+  EXPECT_EQ(1u, ExpectValidLines("query.schema.json", typo.out));
+  const RunResult batch =
+      RunNsearch({"query", "--stdin", "--index", index_}, {},
+                 "{\"id\": 1, \"suggest\": \"azure p\", \"limit\": 3}\n"
+                 "{\"id\": 2, \"suggest\": \"azure\", \"sort\": \"date\"}\n"
+                 "{\"id\": 3, \"q\": \"pytroch\"}\n");
+  ASSERT_EQ(0, batch.exit_code);
+  EXPECT_EQ(3u, ExpectValidLines("batch-response.schema.json", batch.out));
+}
+
 TEST_F(OutputSchemaTest, IndexSummaries) {
   TempDir dir;
   const std::string broken = testing::SourceDir() + "/data/broken";

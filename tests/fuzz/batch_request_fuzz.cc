@@ -23,6 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)DumpJson(Json(parsed.error().message()));
     return 0;
   }
+  if (parsed->suggest) {
+    fuzz::Check(fuzz::IsValidUtf8(parsed->suggest->text),
+                "accepted suggest text is valid UTF-8");
+    return 0;
+  }
   fuzz::Check(fuzz::IsValidUtf8(parsed->request.query),
               "an accepted query is valid UTF-8");
   return 0;

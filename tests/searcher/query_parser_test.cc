@@ -277,6 +277,35 @@ TEST_F(QueryParserTest, DateRangeCoversWholeDays) {
   EXPECT_EQ(Xapian::sortable_serialise(1654041599.0), root.high);
 }
 
+TEST_F(QueryParserTest, RelativeDatesCountBackFromTheClock) {
+  parser_->SetNow(1711886400);  // 2024-03-31T12:00:00Z
+  QueryNode week = Root("date:7d..");
+  ASSERT_EQ(Kind::kRange, week.kind);
+  EXPECT_EQ("2024-03-24T12:00:00Z", week.low_text);
+  EXPECT_EQ("", week.high_text);
+  // Months are calendar months, the day clamped to the month's length.
+  QueryNode months = Root("date:3m..1m");
+  EXPECT_EQ("2023-12-31T12:00:00Z", months.low_text);
+  EXPECT_EQ("2024-02-29T12:00:00Z", months.high_text);
+  EXPECT_EQ("2023-03-31T12:00:00Z", Root("date:1y..").low_text);
+  EXPECT_EQ("2024-03-31T00:00:00Z", Root("date:12h..").low_text);
+  EXPECT_EQ("2024-03-17T12:00:00Z", Root("date:..2w").high_text);
+  ExpectError("date:7x..", StatusCode::kInvalidArgument, "7d");
+  ExpectError("date:100000d..", StatusCode::kInvalidArgument, "is not a date");
+}
+
+TEST_F(QueryParserTest, FiltersNeverRelax) {
+  // In the relaxed default, plain words become optional, a range or an
+  // exact value never does.
+  QueryNode root =
+      Root("azure kubernetes date:2024 topic:\"AI\"", MatchMode::kRelaxed);
+  ASSERT_EQ(Kind::kAnd, root.kind) << root.ToJson().dump();
+  ASSERT_EQ(3u, root.children.size());
+  EXPECT_EQ(Kind::kRange, root.children[0].kind);
+  EXPECT_EQ(Kind::kFilter, root.children[1].kind);
+  EXPECT_EQ(Kind::kWords, root.children[2].kind);
+}
+
 TEST_F(QueryParserTest, DateYearAndMonthCoverTheWholePeriod) {
   QueryNode year = Root("date:2022");
   ASSERT_EQ(Kind::kRange, year.kind);

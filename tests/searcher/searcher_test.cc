@@ -765,6 +765,65 @@ TEST_F(SearcherTest, SortOrdersHitsByValueDescending) {
 // Facets count every match, duplicates of one story included, while the
 // ranked hits stay what they are without facets: more matches than the
 // ranked pass needs to look at (100), so the counts cannot come from it.
+TEST_F(SearcherTest, FacetValuesGroupAsTheFiltersMatchThem) {
+  std::vector<TestDoc> docs;
+  const char* const kSpellings[] = {"Management Tools", "Management tools",
+                                    "Management Tools", "MANAGEMENT TOOLS"};
+  for (int i = 0; i < 4; ++i) {
+    TestDoc d = MakeDoc("m" + std::to_string(i) + ".md",
+                        "Console update " + std::to_string(i), "Console.");
+    d.topics = {kSpellings[i]};
+    if (i == 3) d.topics.push_back("management tools");  // Twice in one.
+    d.provider_name = i % 2 ? "contoso" : "Contoso";
+    docs.push_back(d);
+  }
+  Index(docs);
+  SearchRequest request;
+  request.query = "console";
+  request.facets = {"topic", "provider"};
+  const Json result = Search(request);
+  ASSERT_EQ(1u, result["facets"]["topic"].size()) << result["facets"].dump();
+  EXPECT_EQ("Management Tools", result["facets"]["topic"][0]["value"]);
+  EXPECT_EQ(4, result["facets"]["topic"][0]["count"]);
+  ASSERT_EQ(1u, result["facets"]["provider"].size());
+  EXPECT_EQ("Contoso", result["facets"]["provider"][0]["value"]);  // A tie.
+  // Each count is the total of the matching filter.
+  request.topics = {"management tools"};
+  EXPECT_EQ(4, Search(request)["total"]["estimated"]);
+}
+
+TEST_F(SearcherTest, HistogramCountsTheMatchesByDate) {
+  std::vector<TestDoc> docs;
+  const char* const kDates[] = {"2024-02-26T10:00:00Z", "2024-03-03T23:00:00Z",
+                                "2024-03-04T00:00:00Z", "2023-12-31T23:59:59Z",
+                                ""};
+  for (int i = 0; i < 5; ++i) {
+    TestDoc d = MakeDoc("h" + std::to_string(i) + ".md",
+                        "Harbor note " + std::to_string(i), "Harbor.");
+    d.published = kDates[i];
+    docs.push_back(d);
+  }
+  Index(docs);
+  SearchRequest request;
+  request.query = "harbor";
+  request.histogram = Interval::kWeek;
+  const Json week = Search(request)["histogram"];
+  EXPECT_EQ("week", week["interval"]);
+  EXPECT_EQ(1, week["undated"]);
+  // Weeks start on Monday: 2023-12-25, 2024-02-26 (two), 2024-03-04.
+  ASSERT_EQ(3u, week["buckets"].size()) << week.dump();
+  EXPECT_EQ("2023-12-25", week["buckets"][0]["key"]);
+  EXPECT_EQ("2024-02-26", week["buckets"][1]["key"]);
+  EXPECT_EQ(2, week["buckets"][1]["count"]);
+  EXPECT_EQ("2024-03-04T00:00:00Z", week["buckets"][2]["from"]);
+  request.histogram = Interval::kMonth;
+  const Json month = Search(request)["histogram"];
+  ASSERT_EQ(3u, month["buckets"].size());
+  EXPECT_EQ("2024-03", month["buckets"][2]["key"]);
+  EXPECT_EQ(2, month["buckets"][2]["count"]);
+  EXPECT_FALSE(ParseInterval("fortnight").ok());
+}
+
 TEST_F(SearcherTest, FacetsCountEveryMatchAndLeaveTheHitsAlone) {
   std::vector<TestDoc> docs;
   for (int i = 0; i < 150; ++i) {
@@ -1159,6 +1218,90 @@ TEST_F(SearcherTest, BadQueriesAreReportedAsErrors) {
   auto too_long = searcher_->Search(request);
   ASSERT_FALSE(too_long.ok());
   EXPECT_EQ(StatusCode::kLimitExceeded, too_long.error().code());
+}
+
+TEST_F(SearcherTest, ATypoIsCorrectedWhenTheCorrectionFindsMore) {
+  Index({MakeDoc("a.md", "Cosmos DB pricing explained", "Request units."),
+         MakeDoc("b.md", "Azure Functions in Python", "Serverless code.")});
+  const Json fixed = Search("cosmos pricng");
+  ASSERT_TRUE(fixed.contains("corrected")) << fixed.dump();
+  EXPECT_EQ("cosmos pricng", fixed["corrected"]["from"]);
+  EXPECT_EQ("cosmos pricing", fixed["corrected"]["to"]);
+  EXPECT_EQ("cosmos pricng", fixed["query"]);
+  EXPECT_EQ(std::vector<std::string>{"Cosmos DB pricing explained"},
+            Titles(fixed));
+  EXPECT_EQ(false, fixed["relaxed"]);
+  // The first letter too, and a swap.
+  EXPECT_EQ("azure functions",
+            Search("zaure funtcions")["corrected"]["to"].get<std::string>());
+  // --no-correct: the relaxed results stand, the correction is suggested.
+  SearchRequest off;
+  off.query = "cosmos pricng";
+  off.correct = false;
+  const Json kept = Search(off);
+  EXPECT_FALSE(kept.contains("corrected"));
+  EXPECT_EQ(true, kept["relaxed"]);
+  EXPECT_EQ("cosmos pricing", kept["suggestion"]);
+  // A query whose words all match is never corrected.
+  EXPECT_FALSE(Search("cosmos pricing").contains("corrected"));
+}
+
+TEST_F(SearcherTest, PrefixModeCompletesTheLastWordOnly) {
+  Index({MakeDoc("a.md", "Kubernetes on Azure", "Clusters."),
+         MakeDoc("b.md", "Azure Sentinel launches", "Security analytics."),
+         MakeDoc("c.md", "Sentiment analysis", "Text.")});
+  SearchRequest r;
+  r.query = "kube";
+  r.prefix = true;
+  EXPECT_EQ(std::vector<std::string>{"Kubernetes on Azure"}, Titles(Search(r)));
+  r.query = "azure sent";
+  r.match = MatchMode::kAll;
+  EXPECT_EQ(std::vector<std::string>{"Azure Sentinel launches"},
+            Titles(Search(r)));
+  r.query = "sent azure";  // Only the last word is a prefix.
+  EXPECT_TRUE(Titles(Search(r)).empty());
+  r.query = "kube ";  // A finished word.
+  r.correct = false;
+  EXPECT_TRUE(Titles(Search(r)).empty());
+  r.prefix = false;
+  r.query = "kube";
+  EXPECT_TRUE(Titles(Search(r)).empty());
+}
+
+TEST_F(SearcherTest, SuggestCompletesWithinTheContextAndListsTitles) {
+  Index({MakeDoc("a.md", "Azure Sentinel launches", "Security analytics."),
+         MakeDoc("b.md", "Sentiment analysis one", "Text."),
+         MakeDoc("c.md", "Sentiment analysis two", "Text."),
+         MakeDoc("d.md", "Azure sentiment service", "Language.")});
+  SuggestRequest r;
+  r.text = "sent";
+  auto s = searcher_->Suggest(r);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_GE(s->completions.size(), 2u);
+  EXPECT_EQ("sentiment", s->completions[0].word);
+  EXPECT_EQ(3u, s->completions[0].documents);
+  r.text = "Azure sent";
+  s = searcher_->Suggest(r);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_EQ(2u, s->completions.size());
+  EXPECT_EQ("Azure sentiment", s->completions[0].text);
+  EXPECT_EQ(1u, s->completions[0].documents);
+  EXPECT_EQ("sentinel", s->completions[1].word);
+  std::set<std::string> titles;
+  for (const auto& t : s->titles) titles.insert(t.title);
+  EXPECT_EQ((std::set<std::string>{"Azure Sentinel launches",
+                                   "Azure sentiment service"}),
+            titles);
+  r.text = "(\"Azure sent";  // Half-typed syntax is read as words.
+  s = searcher_->Suggest(r);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(2u, s->titles.size());
+  r.limit = 1;
+  s = searcher_->Suggest(r);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(1u, s->titles.size());
+  r.limit = kMaxSuggestLimit + 1;
+  EXPECT_EQ(StatusCode::kInvalidArgument, searcher_->Suggest(r).error().code());
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ void SchemaValidator::Check(const std::string& file, const json& schema,
       "$defs",   "$ref",     "type",       "const",
       "enum",    "required", "properties", "additionalProperties",
       "items",   "minimum",  "minLength",  "pattern",
-      "allOf",   "oneOf"};
+      "allOf",   "oneOf",    "maxItems"};
   for (const auto& [key, unused] : schema.items()) {
     (void)unused;
     if (!kKnown.count(key))
@@ -121,6 +121,9 @@ void SchemaValidator::Check(const std::string& file, const json& schema,
       Check(file, schema["items"], value[i],
             where + "[" + std::to_string(i) + "]", errors);
   }
+  if (value.is_array() && schema.contains("maxItems") &&
+      value.size() > schema["maxItems"].get<size_t>())
+    fail("more than " + schema["maxItems"].dump() + " items");
   if (value.is_number() && schema.contains("minimum") &&
       value.get<double>() < schema["minimum"].get<double>())
     fail("below minimum " + schema["minimum"].dump());
