@@ -144,6 +144,28 @@ const char* TypeName(const FmNode& node) {
   }
 }
 
+// yaml-cpp 0.7 decodes the escapes \N and \_ to the single bytes 0x85 and
+// 0xA0, not to the UTF-8 of U+0085 and U+00A0. The file is valid UTF-8 and
+// yaml-cpp encodes every other escape, so a byte that continues no sequence
+// is one of those: give it its lead byte back.
+void RepairYamlCppEscapes(std::string* text) {
+  if (FindInvalidUtf8(*text) == std::string::npos) return;
+  std::string out;
+  out.reserve(text->size() + 8);
+  size_t rest = 0;  // Continuation bytes still expected.
+  for (const char ch : *text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (rest > 0 && (c & 0xC0) == 0x80) {
+      --rest;
+    } else {
+      rest = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+      if ((c & 0xC0) == 0x80) out.push_back('\xC2');
+    }
+    out.push_back(ch);
+  }
+  *text = std::move(out);
+}
+
 // Converts a yaml-cpp tree (depth already bounded by kMaxNesting) within a
 // budget of nodes and scalar bytes. yaml-cpp shares an aliased node, but a
 // copy does not: a few hundred bytes of nested aliases (a "billion laughs")
@@ -166,6 +188,7 @@ class YamlConverter {
       case YAML::NodeType::Scalar:
         out.type = FmNode::Type::kScalar;
         out.scalar = node.Scalar();
+        RepairYamlCppEscapes(&out.scalar);
         Spend(out.scalar.size());
         break;
       case YAML::NodeType::Sequence:

@@ -12,6 +12,7 @@
 
 #include "common/document.h"
 #include "common/schema.h"
+#include "common/text_util.h"
 #include "tests/support/test_support.h"
 
 namespace nsearch {
@@ -697,6 +698,22 @@ TEST(FrontMatterFastPathTest, BracketsInsideScalarsAreNotNesting) {
     ASSERT_FALSE(out.ok()) << text;
     EXPECT_NE(std::string::npos, out.rejection->reason.find("nests deeper"))
         << out.rejection->reason;
+  }
+}
+
+// Found by tests/fuzz/front_matter_fuzz.cc: yaml-cpp decodes \N and \_ to
+// the bytes 0x85 and 0xA0, so a title read by yaml-cpp held invalid UTF-8
+// (and differed from the fast path's).
+TEST(FrontMatterFastPathTest, NextLineAndNoBreakSpaceEscapesAreUtf8) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  for (const char* text : {"---\ntitle: \"a\\Nb\\_c \\u00e9\\N\"\n---\n",
+                           "---\ntitle: \"a\\Nb\\_c\n  \\u00e9\\N\"\n---\n"}) {
+    const ParseOutcome fast = ParseDocument(text, *schema);
+    const ParseOutcome full = ParseDocument(text, *schema, ParseOptions{false});
+    ASSERT_TRUE(fast.ok() && full.ok()) << text;
+    EXPECT_EQ(std::string::npos, FindInvalidUtf8(full.doc.title)) << text;
+    EXPECT_EQ(fast.doc.title, full.doc.title) << text;
   }
 }
 
