@@ -259,10 +259,11 @@ bool IsBlankOrComment(std::string_view line) {
   return i == line.size() || line[i] == '#';
 }
 
-// Only spaces, or a comment, may follow a closed quoted scalar.
+// Only blanks (YAML's: spaces and tabs, not \v or \f), or a comment after
+// a blank, may follow a closed quoted scalar.
 bool RestIsEmpty(std::string_view rest) {
-  rest = Trim(rest);
-  return rest.empty() || (rest[0] == '#');
+  const size_t i = rest.find_first_not_of(" \t");
+  return i == std::string_view::npos || (i > 0 && rest[i] == '#');
 }
 
 // Parses a one-line scalar value; nullopt when it is anything else.
@@ -270,6 +271,11 @@ std::optional<FmNode> ParseInlineScalar(std::string_view text, int line) {
   FmNode node;
   node.line = line;
   node.type = FmNode::Type::kScalar;
+  // Control characters (\v, \f, a lone \r) are no blanks to YAML, and
+  // yaml-cpp decides what they mean.
+  for (const char ch : text)
+    if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t')
+      return std::nullopt;
   text = Trim(text);
   if (text.empty()) return std::nullopt;
   const char c = text[0];
