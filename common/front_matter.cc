@@ -600,6 +600,8 @@ std::optional<FmNode> FastParse(const std::vector<std::string_view>& lines,
   size_t i = 1;
   while (i < close) {
     const std::string_view line = lines[i];
+    // A lone \r is a line break to yaml-cpp, not to this line splitter.
+    if (line.find('\r') != std::string_view::npos) return std::nullopt;
     if (IsBlankOrComment(line) || line[0] == ' ' || line[0] == '-') {
       ++i;  // Part of a key we skip (or a comment).
       continue;
