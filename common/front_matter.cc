@@ -600,8 +600,12 @@ std::optional<FmNode> FastParse(const std::vector<std::string_view>& lines,
   size_t i = 1;
   while (i < close) {
     const std::string_view line = lines[i];
-    // A lone \r is a line break to yaml-cpp, not to this line splitter.
-    if (line.find('\r') != std::string_view::npos) return std::nullopt;
+    // A lone \r is a line break to yaml-cpp, not to this line splitter,
+    // and other control characters (\v, \f) are no blanks to YAML but are
+    // to Trim(), which finds the keys: leave all of them to yaml-cpp.
+    for (const char ch : line)
+      if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t')
+        return std::nullopt;
     if (IsBlankOrComment(line) || line[0] == ' ' || line[0] == '-') {
       ++i;  // Part of a key we skip (or a comment).
       continue;
