@@ -2,8 +2,8 @@
 // file is either indexed or rejected with a reason, and documents are found
 // at rank 1-3 by a phrase query of their own title.
 
+#include <cctype>
 #include <filesystem>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -96,6 +96,34 @@ TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
   EXPECT_GT(checked, 20u);
 }
 
+// Whether `text` holds an HTML tag (`<p`, `</p`, `<a href=…>`: `<`, an
+// optional `/`, a letter, then a `>` before any other `<`) or an entity
+// (`&amp;`, `&#8217;`, `&#x2019;`). No <regex>: GCC 12 warns inside it
+// under the sanitizers.
+bool HasTagOrEntity(const std::string& text) {
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    if (text[i] == '<') {
+      const size_t name = i + 1 + (text[i + 1] == '/');
+      if (name < text.size() &&
+          std::isalpha(static_cast<unsigned char>(text[name]))) {
+        const size_t close = text.find_first_of("<>", name);
+        if (close != std::string::npos && text[close] == '>') return true;
+      }
+    } else if (text[i] == '&') {
+      size_t j = i + 1 + (text[i + 1] == '#');
+      if (j < text.size() && text[i + 1] == '#' &&
+          (text[j] == 'x' || text[j] == 'X'))
+        ++j;
+      const size_t start = j;
+      while (j < text.size() &&
+             std::isalnum(static_cast<unsigned char>(text[j])))
+        ++j;
+      if (j > start && j < text.size() && text[j] == ';') return true;
+    }
+  }
+  return false;
+}
+
 // SPEC §2: no tag, attribute, style or entity reaches what is stored for
 // display (and so a snippet): markup in the files is turned into text.
 TEST_P(CorpusTest, StoredTextHasNoMarkup) {
@@ -104,8 +132,6 @@ TEST_P(CorpusTest, StoredTextHasNoMarkup) {
   options.index_path = dir.path() + "/ix";
   options.roots = {root_};
   ASSERT_TRUE(indexer::RunIndex(options).ok());
-  const std::regex tag("</?[A-Za-z][A-Za-z0-9]*(\\s[^<>]*)?/?>");
-  const std::regex entity("&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]+);");
   Xapian::Database db(options.index_path);
   size_t checked = 0;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
@@ -114,10 +140,7 @@ TEST_P(CorpusTest, StoredTextHasNoMarkup) {
                                       data["body"]};
     for (const auto& topic : data["topics"]) texts.push_back(topic);
     for (const std::string& text : texts) {
-      EXPECT_FALSE(std::regex_search(text, tag))
-          << data["path"] << ": " << text;
-      EXPECT_FALSE(std::regex_search(text, entity))
-          << data["path"] << ": " << text;
+      EXPECT_FALSE(HasTagOrEntity(text)) << data["path"] << ": " << text;
     }
     ++checked;
   }
