@@ -26,11 +26,20 @@ bool StartsWith(const std::string& s, std::string_view prefix) {
 // Union-find over document ids.
 class Components {
  public:
+  // Iterative, with path compression: a story's chain may be long.
   Xapian::docid Find(Xapian::docid id) {
-    auto it = parent_.find(id);
-    if (it == parent_.end()) return parent_[id] = id;
-    if (it->second == id) return id;
-    return it->second = Find(it->second);
+    Xapian::docid root = id;
+    for (auto it = parent_.find(root);
+         it != parent_.end() && it->second != root; it = parent_.find(root))
+      root = it->second;
+    if (!parent_.count(root)) parent_[root] = root;
+    while (id != root) {
+      Xapian::docid& up = parent_[id];
+      const Xapian::docid next = up == 0 ? root : up;
+      up = root;
+      id = next;
+    }
+    return root;
   }
   void Join(Xapian::docid a, Xapian::docid b) {
     a = Find(a);
