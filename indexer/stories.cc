@@ -26,11 +26,20 @@ bool StartsWith(const std::string& s, std::string_view prefix) {
 // Union-find over document ids.
 class Components {
  public:
+  // Iterative, with path compression: a story's chain may be long.
   Xapian::docid Find(Xapian::docid id) {
-    auto it = parent_.find(id);
-    if (it == parent_.end()) return parent_[id] = id;
-    if (it->second == id) return id;
-    return it->second = Find(it->second);
+    Xapian::docid root = id;
+    for (auto it = parent_.find(root);
+         it != parent_.end() && it->second != root; it = parent_.find(root))
+      root = it->second;
+    if (!parent_.count(root)) parent_[root] = root;
+    while (id != root) {
+      Xapian::docid& up = parent_[id];
+      const Xapian::docid next = up == 0 ? root : up;
+      up = root;
+      id = next;
+    }
+    return root;
   }
   void Join(Xapian::docid a, Xapian::docid b) {
     a = Find(a);
@@ -60,7 +69,7 @@ struct StoryJoiner::Member {
   Xapian::docid id = 0;
   StoryFacts facts;
   std::string key;
-  std::string title, excerpt;
+  Xapian::Document doc;           // For its stored title and excerpt.
   std::optional<StoryText> text;  // Made when first needed.
 
   // Earliest first; undated last; then by key (deterministic).
@@ -75,9 +84,7 @@ struct StoryJoiner::Member {
 
 StoryJoiner::StoryJoiner(const Schema& schema,
                          std::unique_ptr<Analyzer> analyzer)
-    : schema_(schema),
-      spec_(*schema.stories()),
-      analyzer_(std::move(analyzer)) {
+    : spec_(*schema.stories()), analyzer_(std::move(analyzer)) {
   for (const FieldSpec& f : schema.fields()) {
     if (f.kind == FieldKind::kDate && f.slot) date_slot_ = f.slot;
     if (f.kind == FieldKind::kUrl && f.filter) url_prefix_ = f.filter_prefix;
@@ -86,19 +93,14 @@ StoryJoiner::StoryJoiner(const Schema& schema,
 
 StoryJoiner::~StoryJoiner() = default;
 
-bool IsStoryCandidateTerm(const Schema& schema, const std::string& term) {
-  if (StartsWith(term, kStoryBandPrefix) || StartsWith(term, kStoryTitlePrefix))
-    return true;
-  for (const FieldSpec& f : schema.fields())
-    if (f.kind == FieldKind::kUrl && f.filter &&
-        StartsWith(term, f.filter_prefix))
-      return true;
-  return false;
+bool StoryJoiner::IsCandidateTerm(const std::string& term) const {
+  return StartsWith(term, kStoryBandPrefix) ||
+         StartsWith(term, kStoryTitlePrefix) ||
+         (!url_prefix_.empty() && StartsWith(term, url_prefix_));
 }
 
 std::optional<StoryJoiner::Member> StoryJoiner::Load(
-    const Xapian::Database&, Xapian::docid id,
-    const Xapian::Document& doc) const {
+    Xapian::docid id, const Xapian::Document& doc) const {
   Member m;
   m.id = id;
   auto sig = StorySignature::Unserialise(doc.get_value(spec_.signature_slot));
@@ -110,17 +112,20 @@ std::optional<StoryJoiner::Member> StoryJoiner::Load(
       m.facts.date = static_cast<int64_t>(Xapian::sortable_unserialise(v));
   }
   m.key = doc.get_value(spec_.slot);
-  const Json record = ReadStoredRecord(doc, false);
-  m.title = record.value("title", "");
-  m.excerpt = record.value("excerpt", "");
+  m.doc = doc;
   return m;
 }
 
 bool StoryJoiner::Same(Member& a, Member& b) const {
   const auto by_signature = SameStoryBySignature(a.facts, b.facts, spec_);
   if (by_signature) return *by_signature;
-  for (Member* m : {&a, &b})
-    if (!m->text) m->text = MakeStoryText(*analyzer_, m->title, m->excerpt);
+  // Only pairs the signatures cannot tell read the stored texts.
+  for (Member* m : {&a, &b}) {
+    if (m->text) continue;
+    const Json record = ReadStoredRecord(m->doc, false);
+    m->text = MakeStoryText(*analyzer_, record.value("title", ""),
+                            record.value("excerpt", ""));
+  }
   return SimilarTexts(*a.text, *b.text, spec_.similarity);
 }
 
@@ -142,7 +147,7 @@ void StoryJoiner::SetKey(const std::string& key, Xapian::Document* doc,
 void StoryJoiner::AssignStory(Xapian::WritableDatabase& db,
                               const std::string& id_term,
                               Xapian::Document* doc) {
-  std::optional<Member> self = Load(db, 0, *doc);
+  std::optional<Member> self = Load(0, *doc);
   if (!self) return;
   Xapian::docid own = 0;
   if (auto it = db.postlist_begin(id_term); it != db.postlist_end(id_term))
@@ -151,11 +156,11 @@ void StoryJoiner::AssignStory(Xapian::WritableDatabase& db,
   std::unordered_set<Xapian::docid> seen;
   for (auto t = doc->termlist_begin(); t != doc->termlist_end(); ++t) {
     const std::string term = *t;
-    if (!IsStoryCandidateTerm(schema_, term)) continue;
+    if (!IsCandidateTerm(term)) continue;
     const bool same_url = !url_prefix_.empty() && StartsWith(term, url_prefix_);
     for (Xapian::docid id : Postings(db, term)) {
       if (id == own || !seen.insert(id).second) continue;
-      std::optional<Member> other = Load(db, id, db.get_document(id));
+      std::optional<Member> other = Load(id, db.get_document(id));
       if (!other || !(same_url || Same(*self, *other))) continue;
       if (!best || *other < *best) best = std::move(other);
     }
@@ -175,7 +180,7 @@ size_t StoryJoiner::JoinAllStories(Xapian::WritableDatabase& db) {
       const bool same_url = prefix == url_prefix_;
       std::vector<Member> group;
       for (Xapian::docid id : Postings(db, *t))
-        if (auto m = Load(db, id, db.get_document(id))) group.push_back(*m);
+        if (auto m = Load(id, db.get_document(id))) group.push_back(*m);
       std::sort(group.begin(), group.end());
       for (size_t i = 0; i < group.size(); ++i)
         for (size_t j = i + 1; j < group.size() && j <= i + kMaxCompared; ++j)
@@ -193,7 +198,7 @@ size_t StoryJoiner::JoinAllStories(Xapian::WritableDatabase& db) {
     std::vector<std::pair<Member, Xapian::Document>> copies;
     for (Xapian::docid id : ids) {
       Xapian::Document doc = db.get_document(id);
-      if (auto m = Load(db, id, doc)) copies.emplace_back(std::move(*m), doc);
+      if (auto m = Load(id, doc)) copies.emplace_back(std::move(*m), doc);
     }
     if (copies.empty()) continue;
     std::sort(copies.begin(), copies.end(),

@@ -44,22 +44,19 @@ class StoryJoiner {
 
  private:
   struct Member;
-  std::optional<Member> Load(const Xapian::Database& db, Xapian::docid id,
+  std::optional<Member> Load(Xapian::docid id,
                              const Xapian::Document& doc) const;
   bool Same(Member& a, Member& b) const;
+  // Whether `term` names candidates: a MinHash band, a title or a URL.
+  bool IsCandidateTerm(const std::string& term) const;
   static void SetKey(const std::string& key, Xapian::Document* doc,
                      unsigned slot);
 
-  const Schema& schema_;
   const StorySpec& spec_;
   std::unique_ptr<Analyzer> analyzer_;
   std::optional<unsigned> date_slot_;
   std::string url_prefix_;  // The URL filter field's prefix; empty if none.
 };
-
-// Whether `term` is one of the candidate terms of a story (band, title or
-// URL term).
-bool IsStoryCandidateTerm(const Schema& schema, const std::string& term);
 
 }  // namespace nsearch::indexer
 

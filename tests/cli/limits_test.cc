@@ -40,6 +40,28 @@ class LimitsTest : public ::testing::Test {
 TempDir* LimitsTest::dir_ = nullptr;
 std::string LimitsTest::index_;
 
+// The flags that take a name of a fixed set, and the relative dates'
+// bound: a clear usage error (exit 2) naming what is accepted.
+TEST_F(LimitsTest, UnknownChoicesAndHugeRelativeDatesAreUsageErrors) {
+  const struct {
+    std::vector<std::string> args;
+    const char* says;
+  } kCases[] = {
+      {{"--histogram", "fortnight"}, "day, week, month or year"},
+      {{"--collapse", "title"}, "story, url or none"},
+      {{"--since", "100000d"}, "7d"},
+      {{"--until", "3q"}, "7d"},
+  };
+  for (const auto& c : kCases) {
+    std::vector<std::string> args = {"query", "azure", "--json", "--index",
+                                     index_};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const RunResult r = RunNsearch(args);
+    EXPECT_EQ(2, r.exit_code) << c.args[0] << " " << c.args[1] << ": " << r.err;
+    EXPECT_NE(std::string::npos, r.err.find(c.says)) << r.err;
+  }
+}
+
 TEST_F(LimitsTest, TimeoutIsAClearErrorNotAHang) {
   auto searcher = searcher::Searcher::Open(index_);
   ASSERT_TRUE(searcher.ok());

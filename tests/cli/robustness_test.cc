@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 #include <signal.h>
@@ -171,6 +172,18 @@ TEST(RobustnessTest, QueriesSucceedWhileTheIndexerCommitsAndSwaps) {
   ExpectCompleteAndUnique(index, CountMarkdown(tree));
 }
 
+// Polls `path` until it contains `text`; false after a minute without.
+bool WaitForText(const std::string& path, const std::string& text) {
+  for (int i = 0; i < 6000; ++i) {
+    std::ifstream in(path);
+    const std::string content((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+    if (content.find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 class SignalTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(SignalTest, CommitsWhatIsDoneAndExitsWith128PlusSignal) {
@@ -184,10 +197,14 @@ TEST_P(SignalTest, CommitsWhatIsDoneAndExitsWith128PlusSignal) {
     if (e.path().extension() == ".md")
       std::ofstream(e.path(), std::ios::app) << "\nx\n";
   const std::string out = dir.path() + "/out.json";
-  const int pid = SpawnNsearch({"index", "--json", "--index", index,
+  const std::string err = dir.path() + "/err.txt";
+  const int pid = SpawnNsearch({"index", "--json", "-v", "--index", index,
                                 "--batch-size", "25", "--jobs", "1", tree},
-                               out);
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+                               out, err);
+  // Signal only once the run is under way: the first progress line comes
+  // after the handlers are installed. A fixed sleep raced a slow start on
+  // a loaded machine, where the default action killed the process silently.
+  ASSERT_TRUE(WaitForText(err, "indexing:")) << testing::ReadFileOrDie(err);
   ::kill(pid, GetParam());
   EXPECT_EQ(128 + GetParam(), WaitForExit(pid));
   const json summary = json::parse(testing::ReadFileOrDie(out));
