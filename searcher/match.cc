@@ -24,14 +24,16 @@ Xapian::Enquire MakeEnquire(const Xapian::Database& db, const Q& query,
   return enquire;
 }
 
-// The highest BM25 score `query` can give a document (0 when it scores
-// nothing): Xapian's bound from the terms' statistics, without a match
-// (mset of no documents), within 10-20% of the actual top score for short
-// queries.
+// The top BM25 score of `query` (0 when it matches nothing or scores
+// nothing): the score of its best document. Not Xapian's bound from the
+// term statistics (get_max_possible), which needs no match but depends on
+// each database's wdf and length bounds, so that an index split into
+// shards would rank differently from the same index whole.
 double MaxScore(const Xapian::Database& db, const Q& query,
                 const MatchOptions& options) {
   Xapian::Enquire enquire = MakeEnquire(db, query, options, false);
-  return enquire.get_mset(0, 0, 0, nullptr, options.decider).get_max_possible();
+  const Xapian::MSet top = enquire.get_mset(0, 1, 0, nullptr, options.decider);
+  return top.empty() ? 0.0 : top.begin().get_weight();
 }
 
 Total TotalOf(const Xapian::MSet& mset) {
@@ -97,6 +99,7 @@ void AddHits(const Xapian::MSet& mset, bool all_words,
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     MatchedHit hit;
     hit.doc = it.get_document();
+    hit.docid = *it;
     hit.score = it.get_weight();
     hit.duplicates = it.get_collapse_count();
     hit.all_words = all_words;
@@ -116,14 +119,15 @@ Total& Total::operator+=(const Total& other) {
 namespace {
 
 // The priors of `options`, scaled by the top relevance score of the
-// loosest tier (the scale; 1 for a query of filters, which scores nothing).
+// documents with all the words, else (none) of the loosest tier (the scale;
+// 1 for a query of filters, which scores nothing).
 std::optional<PriorWeights> ScaledPriors(const Xapian::Database& db,
                                          const QueryPlan& plan,
                                          const MatchOptions& options) {
   if (!options.priors) return std::nullopt;
   PriorWeights priors = *options.priors;
-  const double top =
-      MaxScore(db, plan.relaxable() ? plan.relaxed : plan.strict, options);
+  double top = MaxScore(db, plan.strict, options);
+  if (top == 0 && plan.relaxable()) top = MaxScore(db, plan.relaxed, options);
   priors.scale = top > 0 ? top : 1.0;
   return priors;
 }
