@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "common/text_util.h"
 #include "indexer/indexer.h"
@@ -48,7 +49,7 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, format_flag, schema_path;
   std::vector<std::string> roots;
-  int64_t jobs = 0, batch = 5000;
+  int64_t jobs = 0, batch = 5000, shards = 0;
   // clang-format off
   options.add_options()
       ("help,h", "show this help")
@@ -61,6 +62,8 @@ int RunIndexCommand(const std::vector<std::string>& args) {
       ("strict", "exit with code 5 when any file was rejected")
       ("jobs,j", po::value(&jobs), "threads (default: all cores)")
       ("batch-size", po::value(&batch), "documents per commit (default 5000)")
+      ("shards", po::value(&shards), "split the index into N shards, searched "
+                                     "as one (default: as it is, 1 when new)")
       ("schema", po::value(&schema_path), "schema YAML for a new index "
                                           "(default: the built-in schema/news.yaml)")
       ("verbose,v", "progress lines when stderr is not a terminal; list files "
@@ -87,7 +90,9 @@ int RunIndexCommand(const std::vector<std::string>& args) {
     return Fail(fmt, InvalidArgument("give at least one PATH to index"));
   for (const Status& s :
        {CheckRange("--jobs", jobs, 0, indexer::kMaxJobs),
-        CheckRange("--batch-size", batch, 1, indexer::kMaxBatchSize)})
+        CheckRange("--batch-size", batch, 1, indexer::kMaxBatchSize),
+        vm.count("shards") ? CheckRange("--shards", shards, 1, kMaxShards)
+                           : Status::Ok()})
     if (!s.ok()) return Fail(fmt, s);
 
   const bool verbose = vm.count("verbose") > 0;
@@ -97,6 +102,7 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   opts.schema_path = schema_path;
   opts.jobs = static_cast<unsigned>(jobs);
   opts.batch_size = static_cast<unsigned>(batch);
+  opts.shards = static_cast<unsigned>(shards);
   opts.rebuild = vm.count("rebuild") > 0;
   opts.dry_run = vm.count("dry-run") > 0;
   opts.progress = ::isatty(STDERR_FILENO) == 1

@@ -11,6 +11,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "common/hash.h"
+
 namespace nsearch {
 
 namespace fs = std::filesystem;
@@ -124,6 +126,39 @@ Status PublishGeneration(const std::string& dir,
   if (!previous.empty() && previous != name)
     std::ofstream(dir + "/" + kPreviousFile) << previous << "\n";
   return SyncFolder(dir);
+}
+
+unsigned ShardCount(const std::string& generation) {
+  std::ifstream in(generation + "/" + kStub);
+  unsigned n = 0;
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("auto ", 0) == 0) ++n;
+  return std::max(n, 1u);
+}
+
+std::string ShardPath(const std::string& generation, unsigned k, unsigned n) {
+  if (n <= 1) return generation;
+  return generation + "/shard-" + std::to_string(k);
+}
+
+Status WriteShardStub(const std::string& generation, unsigned n) {
+  std::string text;
+  for (unsigned k = 0; k < n; ++k)
+    text += "auto shard-" + std::to_string(k) + "\n";
+  const std::string path = generation + "/" + kStub;
+  const int fd =
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return IOError("cannot write " + path + ": " + Errno());
+  const bool ok = ::write(fd, text.data(), text.size()) ==
+                      static_cast<ssize_t>(text.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return IOError("cannot write " + path + ": " + Errno());
+  return SyncFolder(generation);
+}
+
+unsigned ShardFor(std::string_view relative_path, unsigned n) {
+  return n <= 1 ? 0 : static_cast<unsigned>(Fnv1a64(relative_path) % n);
 }
 
 void RemoveStaleGenerations(const std::string& dir) {

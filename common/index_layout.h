@@ -9,12 +9,25 @@
 //
 // A rebuild fills a new generation and swaps the stub with rename(), which
 // is atomic: a reader sees the old index or the new one, never a mixture.
+//
+// A sharded index (`index --shards N`, N >= 2) splits each generation by
+// document:
+//
+//   DIR/gen-NNNNNN/XAPIANDB   a stub listing "auto shard-K", K = 0..N-1:
+//                             Xapian opens the shards as one database
+//   DIR/gen-NNNNNN/shard-K/   Xapian (glass) databases
+//
+// A document goes to shard ShardFor(its path relative to its root, N), so
+// machines that mount the same tree anywhere agree on every document's
+// shard. Swapping the top stub swaps all shards at once.
 
 #ifndef NSEARCH_COMMON_INDEX_LAYOUT_H_
 #define NSEARCH_COMMON_INDEX_LAYOUT_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -50,6 +63,31 @@ Result<std::string> CreateGeneration(const std::string& dir);
 // Points the stub at `generation` atomically (write, fsync, rename, fsync
 // the folder). REQUIRES: the caller holds the lock.
 Status PublishGeneration(const std::string& dir, const std::string& generation);
+
+// The most shards an index may have.
+inline constexpr unsigned kMaxShards = 64;
+
+// How many shards `generation` holds: N for a stub of N shards, else 1.
+unsigned ShardCount(const std::string& generation);
+
+// The folder of shard `k` of `n` in `generation` (the generation itself
+// when n is 1).
+std::string ShardPath(const std::string& generation, unsigned k, unsigned n);
+
+// Writes the stub of a generation of `n` >= 2 shards (and syncs it).
+Status WriteShardStub(const std::string& generation, unsigned n);
+
+// The shard, of `n`, of the document at `relative_path` under its root.
+unsigned ShardFor(std::string_view relative_path, unsigned n);
+
+// A database of n shards numbers documents round-robin: shard k's document
+// d is (d - 1) * n + k + 1. These invert that.
+inline unsigned ShardOfDocid(uint32_t docid, unsigned n) {
+  return (docid - 1) % n;
+}
+inline uint32_t LocalDocid(uint32_t docid, unsigned n) {
+  return (docid - 1) / n + 1;
+}
 
 // Removes generation folders other than the live one and the one before it
 // (leftovers of interrupted builds, and older generations). REQUIRES: lock.

@@ -9,6 +9,7 @@
 #include <deque>
 #include <fcntl.h>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -28,6 +29,7 @@
 #include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "indexer/document_builder.h"
+#include "indexer/shard_writers.h"
 #include "indexer/stories.h"
 #include "indexer/walker.h"
 
@@ -59,6 +61,7 @@ struct Parsed {
   size_t index = 0;  // Position in the file list.
   Action action = Action::kAdded;
   std::optional<Xapian::Document> doc;
+  std::string id;  // The document id (DocumentIdForPath).
   std::string id_term;
   std::optional<RejectedFile> rejected;
   std::vector<FileWarning> warnings;
@@ -111,7 +114,8 @@ Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
                    const StateMap* stored, DocumentBuilder& builder) {
   Parsed out;
   out.index = index;
-  out.id_term = DocumentBuilder::IdTerm(DocumentIdForPath(listed.path));
+  out.id = DocumentIdForPath(listed.path);
+  out.id_term = DocumentBuilder::IdTerm(out.id);
   const StoredState* known = nullptr;
   if (stored) {
     auto it = stored->find(Fnv1a64(listed.path));
@@ -477,12 +481,65 @@ Status ListChunks(const IndexOptions& options, unsigned jobs, ChunkQueue* queue,
   return Status::Ok();
 }
 
-// Full build into `generation`: the lister hands chunks of the file list to
-// the threads, each chunk into its own partial database; the parts are
-// merged in file order by compaction. Also lists the files (summary->files,
-// and unreadable folders into `problems`).
+// Merges the parts (in file order) of each of the `shards` shards into the
+// shard's folder of `generation`, then joins the stories over all shards
+// and stamps them. A stop (signal) may leave the last chunks unstarted:
+// they have no part.
+Status MergeParts(const Schema& schema, const std::string& generation,
+                  unsigned shards,
+                  const std::function<std::string(size_t, unsigned)>& part_path,
+                  size_t chunks, IndexSummary* summary) {
+  try {
+    for (unsigned k = 0; k < shards; ++k) {
+      Xapian::Database all;
+      std::vector<std::string> merged_parts;
+      for (size_t c = 0; c < chunks; ++c) {
+        const std::string p = part_path(c, k);
+        if (!fs::exists(p)) continue;
+        all.add_database(Xapian::Database(p));
+        merged_parts.push_back(p);
+      }
+      // One shard is the generation itself: merge beside, then move up.
+      const std::string target = shards == 1 ? generation + "/merged"
+                                             : ShardPath(generation, k, shards);
+      if (!merged_parts.empty())
+        all.compact(target);
+      else
+        Xapian::WritableDatabase(target, Xapian::DB_CREATE_OR_OVERWRITE)
+            .commit();
+      for (const auto& p : merged_parts) fs::remove_all(p);
+      if (shards > 1) continue;
+      for (const auto& entry : fs::directory_iterator(target))
+        fs::rename(entry.path(),
+                   fs::path(generation) / entry.path().filename());
+      fs::remove(target);
+    }
+    if (shards > 1) NSEARCH_RETURN_IF_ERROR(WriteShardStub(generation, shards));
+    ShardWriters db(generation, shards, Xapian::DB_OPEN);
+    NSEARCH_ASSIGN_OR_RETURN(auto joiner, MakeJoiner(schema));
+    if (joiner)
+      joiner->JoinAllStories(
+          db.reader(), [&db](Xapian::docid id, const Xapian::Document& doc) {
+            db.Replace(id, doc);
+          });
+    for (unsigned k = 0; k < shards; ++k) WriteIndexStamps(db.shard(k), schema);
+    db.SetMetadata(kMetaLastUpdate, NowIso());
+    db.Commit();
+    summary->documents = db.reader().get_doccount();
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, generation);
+  } catch (const fs::filesystem_error& e) {
+    return IOError(std::string("cannot assemble the new index: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+// Full build into `generation`, of `shards` shards: the lister hands
+// chunks of the file list to the threads, each chunk into its own partial
+// database per shard; MergeParts puts them together. Also lists the files
+// (summary->files, and unreadable folders into `problems`).
 Status BuildGeneration(
-    const Schema& schema, const std::string& generation,
+    const Schema& schema, const std::string& generation, unsigned shards,
     const IndexOptions& options, IndexSummary* summary,
     std::vector<std::pair<std::string, std::string>>* problems) {
   const unsigned jobs = JobCount(options);
@@ -494,8 +551,8 @@ Status BuildGeneration(
   std::atomic<unsigned> finished{0};
   std::mutex summary_mu;
   std::vector<Status> errors;
-  auto part_path = [&](size_t c) {
-    return generation + "/part-" + std::to_string(c);
+  auto part_path = [&](size_t c, unsigned k) {
+    return generation + "/part-" + std::to_string(c) + "-" + std::to_string(k);
   };
 
   Status listed;
@@ -516,26 +573,30 @@ Status BuildGeneration(
                !chunks.compare_exchange_weak(seen, chunk->index + 1)) {
         }
         try {
-          std::optional<Xapian::WritableDatabase> part;
-          if (!options.dry_run) {
-            // A part is scratch: nobody reads it while it forms, and after
-            // a crash the unpublished generation is thrown away. So no
-            // fsync and no copy-on-write (in-place block updates: less
-            // I/O, more compact). The merged generation is synced.
-            part.emplace(part_path(chunk->index),
-                         Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC |
-                             Xapian::DB_DANGEROUS);
-            WriteIndexStamps(*part, schema);
-          }
+          // A part is scratch: nobody reads it while it forms, and after
+          // a crash the unpublished generation is thrown away. So no fsync
+          // and no copy-on-write (in-place block updates: less I/O, more
+          // compact). The merged generation is synced.
+          std::vector<std::optional<Xapian::WritableDatabase>> parts(shards);
+          auto part = [&](unsigned k) -> Xapian::WritableDatabase& {
+            if (!parts[k]) {
+              parts[k].emplace(part_path(chunk->index, k),
+                               Xapian::DB_CREATE_OR_OVERWRITE |
+                                   Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS);
+              WriteIndexStamps(*parts[k], schema);
+            }
+            return *parts[k];
+          };
           size_t since_commit = 0;
           for (size_t i = 0; i < chunk->files.size() && !Stopped(options);
                ++i) {
             const SourceFile& file = chunk->files[i];
             Parsed item = ProcessFile(file, i, schema, nullptr, *builders[j]);
-            if (item.doc && part) {
-              part->add_document(*item.doc);
+            if (item.doc && !options.dry_run) {
+              part(ShardFor(item.id, shards)).add_document(*item.doc);
               if (++since_commit >= options.batch_size) {
-                part->commit();
+                for (auto& p : parts)
+                  if (p) p->commit();
                 since_commit = 0;
               }
             }
@@ -546,10 +607,11 @@ Status BuildGeneration(
             }
             ++done;
           }
-          if (part) part->commit();
+          for (auto& p : parts)
+            if (p) p->commit();
         } catch (const Xapian::Error& e) {
           std::lock_guard<std::mutex> lock(summary_mu);
-          errors.push_back(StatusFromXapian(e, part_path(chunk->index)));
+          errors.push_back(StatusFromXapian(e, part_path(chunk->index, 0)));
           queue.Cancel();
         }
       }
@@ -571,53 +633,16 @@ Status BuildGeneration(
   NSEARCH_RETURN_IF_ERROR(listed);
   for (const auto& e : errors) NSEARCH_RETURN_IF_ERROR(e);
   if (options.dry_run) return Status::Ok();
-  std::vector<std::string> part_paths;
-  for (size_t c = 0; c < chunks.load(); ++c) part_paths.push_back(part_path(c));
-
-  // Merge the parts, in file order, into the generation itself. A stop
-  // (signal) may leave the last chunks unstarted: they have no part.
-  try {
-    Xapian::Database all;
-    size_t parts = 0;
-    for (const auto& p : part_paths) {
-      if (!fs::exists(p)) continue;
-      all.add_database(Xapian::Database(p));
-      ++parts;
-    }
-    const std::string merged = generation + "/merged";
-    if (parts > 0)
-      all.compact(merged);
-    else
-      Xapian::WritableDatabase(merged, Xapian::DB_CREATE_OR_OVERWRITE).commit();
-    {
-      Xapian::WritableDatabase db(merged, Xapian::DB_OPEN);
-      NSEARCH_ASSIGN_OR_RETURN(auto joiner, MakeJoiner(schema));
-      if (joiner) joiner->JoinAllStories(db);
-      WriteIndexStamps(db, schema);
-      db.set_metadata(kMetaLastUpdate, NowIso());
-      db.commit();
-      summary->documents = db.get_doccount();
-    }
-    for (const auto& p : part_paths)
-      if (fs::exists(p)) fs::remove_all(p);
-    // Move the merged tables up into the generation folder.
-    for (const auto& entry : fs::directory_iterator(merged))
-      fs::rename(entry.path(), fs::path(generation) / entry.path().filename());
-    fs::remove(merged);
-  } catch (const Xapian::Error& e) {
-    return StatusFromXapian(e, generation);
-  } catch (const fs::filesystem_error& e) {
-    return IOError(std::string("cannot assemble the new index: ") + e.what());
-  }
-  return Status::Ok();
+  return MergeParts(schema, generation, shards, part_path, chunks.load(),
+                    summary);
 }
 
 // Stores a new file state in document `docid`, whose content is unchanged.
-void Restamp(Xapian::WritableDatabase& db, Xapian::docid docid,
+void Restamp(ShardWriters& shards, Xapian::docid docid,
              const std::string& state) {
-  Xapian::Document doc = db.get_document(docid);
+  Xapian::Document doc = shards.reader().get_document(docid);
   doc.add_value(kStateSlot, state);
-  db.replace_document(docid, doc);
+  shards.Replace(docid, doc);
 }
 
 // Incremental update of the live generation.
@@ -627,13 +652,13 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
                         const std::vector<std::string>& roots,
                         IndexSummary* summary) {
   try {
-    std::optional<Xapian::WritableDatabase> writable;
+    std::optional<ShardWriters> writable;
     Xapian::Database db;
     if (options.dry_run) {
       db = Xapian::Database(generation);
     } else {
-      writable.emplace(generation, Xapian::DB_OPEN);
-      db = *writable;
+      writable.emplace(generation, ShardCount(generation), Xapian::DB_OPEN);
+      db = writable->reader();
     }
     NSEARCH_RETURN_IF_ERROR(CheckSchema(db, schema, options.index_path));
     const StateMap stored = ReadState(db);
@@ -669,15 +694,14 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
       if ((item->doc || item->restamp) && writable && write_error.ok()) {
         try {
           if (item->doc) {
-            if (joiner)
-              joiner->AssignStory(*writable, item->id_term, &*item->doc);
-            writable->replace_document(item->id_term, *item->doc);
+            if (joiner) joiner->AssignStory(db, item->id_term, &*item->doc);
+            writable->Replace(item->id, item->id_term, *item->doc);
           } else {
             Restamp(*writable, item->restamp, item->new_state);
             ++restamped;
           }
           if (++since_commit >= options.batch_size) {
-            writable->commit();
+            writable->Commit();
             since_commit = 0;
           }
         } catch (const Xapian::Error& e) {
@@ -704,7 +728,7 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
       }
       std::sort(gone.begin(), gone.end());
       for (const auto& [id, docid] : gone) {
-        if (writable) writable->delete_document(docid);
+        if (writable) writable->Delete(docid);
         ++summary->deleted;
         if (options.dry_run) {
           std::string path = ReadStoredRecord(db.get_document(docid))["path"]
@@ -719,13 +743,11 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
       // readers to reopen, and no fsync.
       if (summary->added + summary->updated + summary->deleted + restamped >
           0) {
-        writable->set_metadata(kMetaLastUpdate, NowIso());
-        writable->commit();
+        writable->SetMetadata(kMetaLastUpdate, NowIso());
+        writable->Commit();
       }
-      summary->documents = writable->get_doccount();
-    } else {
-      summary->documents = db.get_doccount();
     }
+    summary->documents = db.get_doccount();
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, options.index_path);
   }
@@ -795,6 +817,9 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
   if (options.batch_size < 1 || options.batch_size > kMaxBatchSize)
     return InvalidArgument("--batch-size must be from 1 to " +
                            std::to_string(kMaxBatchSize));
+  if (options.shards > kMaxShards)
+    return InvalidArgument("--shards must be from 1 to " +
+                           std::to_string(kMaxShards));
   NSEARCH_ASSIGN_OR_RETURN(const Schema schema, ChooseSchema(options));
 
   // Every root must exist before anything is written.
@@ -842,14 +867,20 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
     RemoveStaleGenerations(dir);
   }
   std::string live = LiveGeneration(dir);
+  // The shard count: as asked, else the live index's (1 for a new one).
+  const unsigned live_shards = live.empty() ? 0 : ShardCount(live);
+  const unsigned shards =
+      options.shards ? options.shards : std::max(live_shards, 1u);
   if (!options.dry_run && live.empty()) {
     // Publish an empty, stamped index first: from now on the folder always
     // opens, whenever this run is killed.
     NSEARCH_ASSIGN_OR_RETURN(live, CreateGeneration(dir));
     try {
-      Xapian::WritableDatabase db(live, Xapian::DB_CREATE_OR_OPEN);
-      WriteIndexStamps(db, schema);
-      db.commit();
+      if (shards > 1) NSEARCH_RETURN_IF_ERROR(WriteShardStub(live, shards));
+      ShardWriters db(live, shards, Xapian::DB_CREATE_OR_OPEN);
+      for (unsigned k = 0; k < shards; ++k)
+        WriteIndexStamps(db.shard(k), schema);
+      db.Commit();
     } catch (const Xapian::Error& e) {
       return StatusFromXapian(e, dir);
     }
@@ -867,14 +898,19 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
       return StatusFromXapian(e, dir);
     }
   }
+  if (!full && shards != ShardCount(live))
+    return InvalidArgument("index " + dir + " has " +
+                           std::to_string(ShardCount(live)) +
+                           " shard(s); to split it into " +
+                           std::to_string(shards) + ", add --rebuild");
 
   if (full) {
     std::string generation;  // Dry runs write nothing, not even parts.
     if (!options.dry_run) {
       NSEARCH_ASSIGN_OR_RETURN(generation, CreateGeneration(dir));
     }
-    Status built =
-        BuildGeneration(schema, generation, options, &summary, &problems);
+    Status built = BuildGeneration(schema, generation, shards, options,
+                                   &summary, &problems);
     const bool publish = built.ok() && !options.dry_run &&
                          // Interrupted: keep a complete live index rather than
                          // a partial new one, unless the live one is empty.

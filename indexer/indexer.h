@@ -50,6 +50,9 @@ struct IndexOptions {
   unsigned batch_size = 5000;  // Documents per commit, 1 to kMaxBatchSize.
   // Files per partial database of a full build (see BuildGeneration).
   size_t chunk_files = 20000;
+  // Shards (common/index_layout.h), 1 to kMaxShards; 0 keeps the live
+  // index's count (1 for a new index). Changing it needs `rebuild`.
+  unsigned shards = 0;
   bool rebuild = false;  // Build a fresh index and swap it in.
   bool dry_run = false;  // Report what would happen; change nothing.
   ProgressMode progress = ProgressMode::kNone;

@@ -144,7 +144,7 @@ void StoryJoiner::SetKey(const std::string& key, Xapian::Document* doc,
   doc->add_boolean_term(kStoryKeyPrefix + key);
 }
 
-void StoryJoiner::AssignStory(Xapian::WritableDatabase& db,
+void StoryJoiner::AssignStory(const Xapian::Database& db,
                               const std::string& id_term,
                               Xapian::Document* doc) {
   std::optional<Member> self = Load(0, *doc);
@@ -169,6 +169,14 @@ void StoryJoiner::AssignStory(Xapian::WritableDatabase& db,
 }
 
 size_t StoryJoiner::JoinAllStories(Xapian::WritableDatabase& db) {
+  return JoinAllStories(db,
+                        [&db](Xapian::docid id, const Xapian::Document& doc) {
+                          db.replace_document(id, doc);
+                        });
+}
+
+size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
+                                   const Rewrite& rewrite) {
   Components components;
   for (const std::string& prefix :
        {std::string(kStoryBandPrefix), std::string(kStoryTitlePrefix),
@@ -207,7 +215,7 @@ size_t StoryJoiner::JoinAllStories(Xapian::WritableDatabase& db) {
     for (auto& [member, doc] : copies) {
       if (member.key == key) continue;
       SetKey(key, &doc, spec_.slot);
-      db.replace_document(member.id, doc);
+      rewrite(member.id, doc);
       ++rewritten;
     }
   }

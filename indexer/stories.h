@@ -16,6 +16,7 @@
 #ifndef NSEARCH_INDEXER_STORIES_H_
 #define NSEARCH_INDEXER_STORIES_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,11 +36,20 @@ class StoryJoiner {
 
   // Gives `doc` (to be written under `id_term`) the key of the earliest
   // story in `db` it is a copy of; leaves its own key when there is none.
-  void AssignStory(Xapian::WritableDatabase& db, const std::string& id_term,
+  void AssignStory(const Xapian::Database& db, const std::string& id_term,
                    Xapian::Document* doc);
 
-  // Joins the copies of every story in `db` and rewrites the documents
-  // whose key changed. Returns how many were rewritten.
+  // Where JoinAllStories stores a document whose key changed: its docid in
+  // the database it read, and the document to store there.
+  using Rewrite =
+      std::function<void(Xapian::docid, const Xapian::Document& doc)>;
+
+  // Joins the copies of every story in `db` (one database, or all shards
+  // of one) and stores, through `rewrite`, the documents whose key
+  // changed. Returns how many were rewritten.
+  size_t JoinAllStories(const Xapian::Database& db, const Rewrite& rewrite);
+
+  // The same for one writable database.
   size_t JoinAllStories(Xapian::WritableDatabase& db);
 
  private:

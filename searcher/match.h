@@ -70,6 +70,9 @@ struct Total {
 
 struct MatchedHit {
   Xapian::Document doc;
+  // Its docid in the database searched (for shards, not doc.get_docid(),
+  // which is the shard's own).
+  Xapian::docid docid = 0;
   double score = 0;
   Xapian::doccount duplicates = 0;   // Copies collapsed into this hit.
   bool all_words = true;             // From the strict tier.

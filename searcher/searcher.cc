@@ -190,6 +190,7 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
       auto searcher = std::unique_ptr<Searcher>(new Searcher(
           path, std::move(db), std::move(schema).value(), std::move(analyzer)));
       searcher->generation_ = generation;
+      searcher->sharded_ = !generation.empty() && ShardCount(generation) > 1;
       return searcher;
     } catch (const Xapian::DatabaseNotFoundError& e) {
       // The folder exists (checked above) but holds no database.
@@ -215,11 +216,22 @@ Status Searcher::Reopen() {
   return Status::Ok();
 }
 
+uint64_t Searcher::Revision() const {
+  const unsigned shards = generation_.empty() ? 1 : ShardCount(generation_);
+  if (shards == 1) return db_.get_revision();
+  // The shards as a whole have no revision; the sum of theirs grows with
+  // every commit to any of them.
+  uint64_t sum = 0;
+  for (unsigned k = 0; k < shards; ++k)
+    sum += Xapian::Database(ShardPath(generation_, k, shards)).get_revision();
+  return sum;
+}
+
 Json Searcher::Freshness() {
   const std::string last = db_.get_metadata(kMetaLastUpdate);
   return {{"path", path_},
           {"uuid", db_.get_uuid()},
-          {"revision", db_.get_revision()},
+          {"revision", Revision()},
           {"documents", db_.get_doccount()},
           {"last_update", last.empty() ? Json(nullptr) : Json(last)}};
 }
@@ -543,7 +555,7 @@ Json Searcher::HitJson(const MatchedHit& hit, size_t rank,
               {"duplicates", hit.duplicates}};
   if (!hit.all_words) out["missing"] = hit.missing;
   if (request.collapse == CollapseMode::kStory)
-    if (auto story = StoryJson(hit.doc)) out["story"] = *story;
+    if (auto story = StoryJson(hit.doc, hit.docid)) out["story"] = *story;
   if (request.explain)
     out["explain"] = ExplainJson(hit, match.priors, prior_slots_);
   return out;
@@ -556,7 +568,8 @@ std::optional<unsigned> Searcher::CollapseSlot(CollapseMode mode) const {
   return schema_.collapse_slot();  // Per URL (and stories, if none).
 }
 
-std::optional<Json> Searcher::StoryJson(const Xapian::Document& doc) {
+std::optional<Json> Searcher::StoryJson(const Xapian::Document& doc,
+                                        Xapian::docid docid) {
   const StorySpec* stories = schema_.stories();
   if (!stories) return std::nullopt;
   const std::string term = kStoryKeyPrefix + doc.get_value(stories->slot);
@@ -568,17 +581,20 @@ std::optional<Json> Searcher::StoryJson(const Xapian::Document& doc) {
   std::vector<Json> also;
   for (auto it = db_.postlist_begin(term);
        it != db_.postlist_end(term) && also.size() < kMaxAlso; ++it) {
-    if (*it == doc.get_docid()) continue;
+    if (*it == docid) continue;
     const Json data = ReadStoredRecord(db_.get_document(*it), false);
     also.push_back({{"id", data.value("id", "")},
                     {"provider", data.value("provider", Json::object())},
                     {"url", data.value("url", "")},
                     {"published", data.value("published", Json(nullptr))}});
   }
-  std::stable_sort(also.begin(), also.end(), [](const Json& a, const Json& b) {
+  // Then by id: the same order however the index is sharded.
+  std::sort(also.begin(), also.end(), [](const Json& a, const Json& b) {
     const Json &x = a["published"], &y = b["published"];
     if (x.is_null() != y.is_null()) return y.is_null();
-    return !x.is_null() && x.get<std::string>() < y.get<std::string>();
+    if (!x.is_null() && x != y)
+      return x.get<std::string>() < y.get<std::string>();
+    return a["id"].get<std::string>() < b["id"].get<std::string>();
   });
   return Json{{"size", size}, {"also", also}};
 }
@@ -601,7 +617,8 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
   if (request.prior && request.sort == SortOrder::kRelevance)
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
-  if (keep_priors_ && options.priors) {
+  // Only an unsharded index has a revision to know when columns go stale.
+  if (keep_priors_ && options.priors && !sharded_) {
     const std::string key =
         db_.get_uuid() + "@" + std::to_string(db_.get_revision());
     if (key != prior_columns_key_) {
@@ -868,10 +885,9 @@ Result<size_t> CheckCopy(const std::string& live, std::ostream* report) {
 
 // Checks the tables of the live generation: the number of errors, or the
 // failure (kCorruption when Xapian could not read them).
-Result<size_t> CheckTables(const std::string& path, std::ostream* report) {
-  // check() reads a database folder, not a stub: check the live one.
-  std::string live = LiveGeneration(path);
-  if (live.empty()) live = path;
+// Checks one database folder (not a stub).
+Result<size_t> CheckFolder(const std::string& path, const std::string& live,
+                           std::ostream* report) {
   Status status;
   try {
     return Xapian::Database::check(live, Xapian::DBCHECK_SHOW_STATS, report);
@@ -884,6 +900,22 @@ Result<size_t> CheckTables(const std::string& path, std::ostream* report) {
   }
   if (::access(live.c_str(), W_OK) != 0) return CheckCopy(live, report);
   return status;
+}
+
+Result<size_t> CheckTables(const std::string& path, std::ostream* report) {
+  // check() reads a database folder, not a stub: check the live one, or
+  // each of its shards.
+  std::string live = LiveGeneration(path);
+  if (live.empty()) live = path;
+  const unsigned shards = ShardCount(live);
+  size_t errors = 0;
+  for (unsigned k = 0; k < shards; ++k) {
+    NSEARCH_ASSIGN_OR_RETURN(
+        const size_t found,
+        CheckFolder(path, ShardPath(live, k, shards), report));
+    errors += found;
+  }
+  return errors;
 }
 
 }  // namespace

@@ -155,7 +155,8 @@ class Searcher {
   // The slot that `mode` collapses on; nullopt for none.
   std::optional<unsigned> CollapseSlot(CollapseMode mode) const;
   // {"size", "also"} for a document with other copies of its story.
-  std::optional<Json> StoryJson(const Xapian::Document& doc);
+  std::optional<Json> StoryJson(const Xapian::Document& doc,
+                                Xapian::docid docid);
   Json HitJson(const MatchedHit& hit, size_t rank, const QueryPlan& plan,
                const SearchRequest& request, const MatchResult& match);
   // The query response of docs/output-format.md, without facets.
@@ -177,6 +178,9 @@ class Searcher {
   Result<Json> RunQueryOnce(const QueryPlan& plan,
                             const SearchRequest& request);
 
+  // The revision of the index read (for shards, the sum of theirs).
+  uint64_t Revision() const;
+
   std::string path_;
   std::string generation_;
   Xapian::Database db_;
@@ -185,6 +189,7 @@ class Searcher {
   QueryParser parser_;
   PriorSlots prior_slots_;
   bool keep_priors_ = false;
+  bool sharded_ = false;  // The live generation has several shards.
   std::shared_ptr<const PriorColumns> prior_columns_;
   std::string prior_columns_key_;  // uuid@revision they were read at.
 };
