@@ -14,6 +14,8 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kLimitExceeded:
       return kExitUsage;
     case StatusCode::kNotFound:
+    case StatusCode::kIndexMissing:
+    case StatusCode::kDocumentNotFound:
     case StatusCode::kCorruption:
     case StatusCode::kSchemaMismatch:
       return kExitIndex;

@@ -303,8 +303,8 @@ Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
   if (type == "DatabaseLockError")
     return Busy("index is busy: another nsearch is writing to " + index_path);
   if (type == "DatabaseNotFoundError")
-    return NotFound("no index at " + index_path +
-                    " (create one with: nsearch index PATH)");
+    return IndexMissing("no index at " + index_path +
+                        " (create one with: nsearch index PATH)");
   if (type == "DatabaseOpeningError" || type == "DatabaseVersionError")
     return Corruption("cannot open index " + what);
   // A posting list naming a document that does not exist, or a value that

@@ -1139,16 +1139,16 @@ TEST_F(SearcherTest, ShowFindsADocumentByIdOrPath) {
 
   auto unknown = searcher_->Show("0123456789abcdef");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_EQ(StatusCode::kNotFound, unknown.error().code());
+  EXPECT_EQ(StatusCode::kDocumentNotFound, unknown.error().code());
   auto missing_path = searcher_->Show(ContentDir() + "/nope.md");
   ASSERT_FALSE(missing_path.ok());
-  EXPECT_EQ(StatusCode::kNotFound, missing_path.error().code());
+  EXPECT_EQ(StatusCode::kDocumentNotFound, missing_path.error().code());
 }
 
-TEST_F(SearcherTest, OpenMissingFolderIsNotFound) {
+TEST_F(SearcherTest, OpenMissingFolderIsIndexMissing) {
   auto searcher = Searcher::Open(dir_.path() + "/does-not-exist");
   ASSERT_FALSE(searcher.ok());
-  EXPECT_EQ(StatusCode::kNotFound, searcher.error().code());
+  EXPECT_EQ(StatusCode::kIndexMissing, searcher.error().code());
 }
 
 TEST_F(SearcherTest, OpenEmptyFolderIsCorruption) {
