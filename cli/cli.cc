@@ -60,6 +60,27 @@ Result<OutputFormat> ChooseFormat(const std::string& format_flag,
   return ParseOutputFormat(format_flag);
 }
 
+OutputFormat FormatFromRawArgs(const std::vector<std::string>& args) {
+  OutputFormat format = OutputFormat::kText;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") break;
+    std::string value;
+    if (a == "--json") {
+      value = "json";
+    } else if (a == "--format" && i + 1 < args.size()) {
+      value = args[++i];
+    } else if (a.rfind("--format=", 0) == 0) {
+      value = a.substr(9);
+    } else {
+      continue;
+    }
+    const auto parsed = ParseOutputFormat(value);
+    if (parsed.ok()) format = *parsed;
+  }
+  return format;
+}
+
 int Fail(OutputFormat format, const Status& status) {
   PrinterOptions options;
   options.format = format;

@@ -63,6 +63,11 @@ bool UseColor();
 Result<OutputFormat> ChooseFormat(const std::string& format_flag,
                                   bool json_flag);
 
+// The format a command line asks for, read from the raw arguments
+// (--json, --format json|jsonl, --format=json|jsonl; the last one wins) for
+// errors found before the options parse: JSON when any asks for it.
+OutputFormat FormatFromRawArgs(const std::vector<std::string>& args);
+
 // Reports `status` through a printer for `format` and returns its exit code.
 int Fail(OutputFormat format, const Status& status);
 

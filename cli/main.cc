@@ -98,9 +98,10 @@ int RunCommand(int argc, char** argv) {
   for (const auto& c : nsearch::cli::Commands()) {
     if (command == c.name) return c.run(args);
   }
-  std::cerr << "nsearch: error: unknown command '" << command
-            << "' (try nsearch --help)\n";
-  return nsearch::cli::kExitUsage;
+  return nsearch::cli::Fail(
+      nsearch::cli::FormatFromRawArgs(args),
+      nsearch::InvalidArgument("unknown command '" + command +
+                               "' (try nsearch --help)"));
 }
 
 }  // namespace

@@ -73,9 +73,11 @@ inline std::optional<int> ParseCommandLine(
     const std::string& format_flag, po::variables_map* vm, OutputFormat* format,
     const char* usage) {
   const Status parsed = ParseArgs(args, options, positional, vm);
+  // A command line that does not parse leaves *vm empty; the caller who
+  // asked for JSON still gets a JSON error.
+  if (!parsed.ok()) return Fail(FormatFromRawArgs(args), parsed);
   const auto chosen = ChooseFormat(format_flag, vm->count("json") > 0);
   *format = chosen.ok() ? *chosen : OutputFormat::kText;
-  if (!parsed.ok()) return Fail(*format, parsed);
   if (!chosen.ok()) return Fail(*format, chosen.error());
   if (vm->count("index") && (*vm)["index"].as<std::string>().empty())
     return Fail(*format, InvalidArgument("--index needs a folder, not ''"));
