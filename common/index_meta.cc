@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/analyzer.h"
+#include "common/document.h"
 #include "common/hash.h"
 #include "common/output.h"
 #include "common/text_util.h"
@@ -213,7 +214,10 @@ Json ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
   FileState state;
   if (file_state && state.Parse(doc.get_value(kStateSlot))) {
     out["size"] = state.size;
-    out["mtime_ns"] = state.mtime_ns;
+    // ISO 8601 like every time in the output, to the second (floor).
+    const int64_t ns = state.mtime_ns;
+    const int64_t seconds = ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0);
+    out["mtime"] = FormatIsoTime(seconds);
   }
   return out;
 }

@@ -52,8 +52,8 @@ std::string ReplaceAll(std::string s, const std::string& from,
 json Mask(const json& value, const std::string& index_dir) {
   // Ids hash the absolute path of the file, so they differ by checkout.
   static const std::vector<std::string> kVolatile = {
-      "uuid",     "last_update", "seconds",    "docs_per_second",
-      "mtime_ns", "revision",    "size_bytes", "xapian",
+      "uuid",  "last_update", "seconds",    "docs_per_second",
+      "mtime", "revision",    "size_bytes", "xapian",
       "id"};
   if (value.is_object()) {
     json out = json::object();
