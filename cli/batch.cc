@@ -4,6 +4,7 @@
 #include <iostream>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "cli/cli.h"
 #include "common/index_layout.h"
@@ -58,6 +59,14 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
   };
   if (on("any") && on("all"))
     return InvalidArgument("request fields 'any' and 'all' exclude each other");
+  // Two spellings of one field: which one should win is a guess, so
+  // neither does.
+  for (const auto& [one, other] :
+       {std::pair{"q", "query"}, std::pair{"topic", "topics"},
+        std::pair{"provider", "providers"}, std::pair{"type", "types"}})
+    if (r.contains(one) && r.contains(other))
+      return InvalidArgument(std::string("request fields '") + one + "' and '" +
+                             other + "' are the same field: give one of them");
   for (const auto& [key, value] : r.items()) {
     if (key == "id") continue;
     if (key == "q" || key == "query") {
@@ -199,6 +208,13 @@ int RunBatch(const std::string& index_path,
           return SuggestionsJson(s);
         }
         NSEARCH_RETURN_IF_ERROR(ApplyRequest(r, &request, &parse_only));
+      } else if (!text.empty() && text[0] == '[' && Json::accept(text)) {
+        // A JSON array is no request, and as query text it would search
+        // for its brackets and quotes. (A line starting with '"' stays
+        // query text: it is a phrase.)
+        return InvalidArgument(
+            "a request line is a JSON object or a plain query, not a JSON "
+            "array");
       } else {
         request.query = std::string(text);
       }

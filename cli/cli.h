@@ -56,6 +56,10 @@ int RunBatch(const std::string& index_path,
 // by `query` and `similar`.
 void RenderHits(const Json& result, bool color, std::ostream& out);
 
+// Printer options for query results (query, similar): text through
+// RenderHits, JSON lines one hit a line and then a summary line.
+PrinterOptions HitsPrinterOptions(OutputFormat format);
+
 // True when colour should be used on stdout: a terminal and no NO_COLOR.
 bool UseColor();
 

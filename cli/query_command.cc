@@ -76,6 +76,17 @@ std::string AlsoLine(const Json& story) {
 
 }  // namespace
 
+PrinterOptions HitsPrinterOptions(OutputFormat format) {
+  PrinterOptions options;
+  options.format = format;
+  options.color = UseColor();
+  options.lines_key = "hits";
+  options.summary_keys = {"query",   "total",           "offset",   "limit",
+                          "relaxed", "all_words_total", "corrected"};
+  options.text_renderer = RenderHits;
+  return options;
+}
+
 void RenderHits(const Json& r, bool color, std::ostream& out) {
   if (r.contains("corrected"))
     out << "Showing results for " << (color ? kBold : "")
@@ -336,21 +347,21 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       return Fail(
           fmt, InvalidArgument(
                    "--stdin reads the queries; give none on the command line"));
+    if (fmt == OutputFormat::kText && !format_flag.empty())
+      return Fail(fmt, InvalidArgument("--stdin writes JSON lines; --format "
+                                       "text is not possible with it"));
     return RunBatch(ResolveIndexPath(index_flag), request);
   }
   auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
   if (!searcher.ok()) return Fail(fmt, searcher.error());
 
-  PrinterOptions popts;
-  popts.format = fmt;
-  popts.color = UseColor();
-  popts.lines_key = "hits";
-  popts.text_renderer = RenderHits;
+  PrinterOptions popts = HitsPrinterOptions(fmt);
   if (vm.count("parse-only")) {
     auto tree = (*searcher)->ParseOnly(request);
     if (!tree.ok()) return Fail(fmt, tree.error());
     popts.text_renderer = nullptr;
     popts.lines_key.clear();
+    popts.summary_keys.clear();
     MakePrinter(popts, std::cout, std::cerr)->Print(*tree);
     return kExitOk;
   }

@@ -376,11 +376,18 @@ TEST_F(CliTest, JsonlPrintsOneHitPerLine) {
   EXPECT_EQ(r.exit_code, 0);
   std::istringstream in(r.out);
   int lines = 0;
+  std::string last;
   for (std::string line; std::getline(in, line); ++lines) {
+    if (lines == 4) {
+      last = line;
+      continue;
+    }
     const json hit = json::parse(line);
     EXPECT_EQ(hit["rank"], lines + 1);
   }
-  EXPECT_EQ(lines, 4);
+  // Then the summary line.
+  EXPECT_EQ(lines, 5);
+  EXPECT_EQ(4, json::parse(last)["summary"]["returned"]) << last;
 }
 
 TEST_F(CliTest, HitsCarryTheFixedKeys) {
