@@ -47,12 +47,6 @@ const std::vector<Command>& Commands() {
   return kCommands;
 }
 
-bool UseColor() {
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) return false;
-  return ::isatty(STDOUT_FILENO) == 1;
-}
-
 Result<OutputFormat> ChooseFormat(const std::string& format_flag,
                                   bool json_flag) {
   if (json_flag) return OutputFormat::kJson;
@@ -84,8 +78,7 @@ OutputFormat FormatFromRawArgs(const std::vector<std::string>& args) {
 int Fail(OutputFormat format, const Status& status) {
   PrinterOptions options;
   options.format = format;
-  options.color = format == OutputFormat::kText && UseColor() &&
-                  ::isatty(STDERR_FILENO) == 1;
+  options.color = format == OutputFormat::kText && UseColorOnStderr();
   MakePrinter(options, std::cout, std::cerr)->Error(status);
   return ExitCodeFor(status);
 }

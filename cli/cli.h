@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/terminal.h"
 #include "common/output.h"
 #include "common/status.h"
 #include "searcher/searcher.h"
@@ -59,9 +60,6 @@ void RenderHits(const Json& result, bool color, std::ostream& out);
 // Printer options for query results (query, similar): text through
 // RenderHits, JSON lines one hit a line and then a summary line.
 PrinterOptions HitsPrinterOptions(OutputFormat format);
-
-// True when colour should be used on stdout: a terminal and no NO_COLOR.
-bool UseColor();
 
 // The format from --format/--json, with text as the default.
 Result<OutputFormat> ChooseFormat(const std::string& format_flag,

@@ -67,6 +67,7 @@ int RunIndexCommand(const std::vector<std::string>& args) {
                     "indexed with warnings (wrong-typed fields)")
       ("path", po::value(&roots)->multitoken(), "files or folders to index");
   // clang-format on
+  AddTerminalOptions(&options);
   po::positional_options_description positional;
   positional.add("path", -1);
   po::variables_map vm;

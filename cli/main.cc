@@ -127,7 +127,11 @@ int main(int argc, char** argv) {
   }
   std::cout.flush();
   std::cout.rdbuf(original);
-  if (const int error = stdout_buffer.error()) {
+  nsearch::cli::FinishPager();
+  int error = stdout_buffer.error();
+  // The user quit the pager before the end: not a failure.
+  if (error == EPIPE && nsearch::cli::PagerStarted()) error = 0;
+  if (error != 0) {
     std::cerr << "nsearch: cannot write to stdout: " << std::strerror(error)
               << "\n";
     return nsearch::cli::kExitFailure;

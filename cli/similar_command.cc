@@ -33,6 +33,7 @@ int RunSimilarCommand(const std::vector<std::string>& args) {
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto result = (*searcher)->Similar(target, limit);
   if (!result.ok()) return Fail(fmt, result.error());
+  MaybeStartPager(fmt, vm);
   MakePrinter(HitsPrinterOptions(fmt), std::cout, std::cerr)->Print(*result);
   return kExitOk;
 }

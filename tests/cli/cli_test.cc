@@ -452,6 +452,7 @@ std::string RunOnTerminal(const std::vector<std::string>& args,
   const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
   if (pid < 0) return "(no pseudo-terminal)";
   if (pid == 0) {
+    ::setenv("PAGER", "cat", 1);  // A pager would wait for keys.
     if (!env.empty()) ::putenv(const_cast<char*>(env.c_str()));
     std::vector<char*> argv;
     const std::string bin = testing::BinaryPath();
