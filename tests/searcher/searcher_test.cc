@@ -1220,6 +1220,25 @@ TEST_F(SearcherTest, BadQueriesAreReportedAsErrors) {
   EXPECT_EQ(StatusCode::kLimitExceeded, too_long.error().code());
 }
 
+// Issue 12: the message leaked Xapian's term prefix ("Wildcard XEc*
+// expands to more than 1 terms").
+TEST_F(SearcherTest, WildcardLimitMessageNamesNoInternalPrefix) {
+  Index({MakeDoc("a.md", "Cosmos pricing", "Cosmic costs."),
+         MakeDoc("b.md", "Cosmetic changes", "Cosy.")});
+  SearchRequest request;
+  request.query = "cos*";
+  request.limits.max_wildcard = 1;
+  auto capped = searcher_->Search(request);
+  ASSERT_FALSE(capped.ok());
+  EXPECT_EQ(StatusCode::kLimitExceeded, capped.error().code());
+  const std::string& message = capped.error().message();
+  EXPECT_EQ(std::string::npos, message.find("Wildcard X")) << message;
+  EXPECT_EQ(
+      "a wildcard matches too many words (more than 1); make it longer or "
+      "narrow the query",
+      message);
+}
+
 TEST_F(SearcherTest, ATypoIsCorrectedWhenTheCorrectionFindsMore) {
   Index({MakeDoc("a.md", "Cosmos DB pricing explained", "Request units."),
          MakeDoc("b.md", "Azure Functions in Python", "Serverless code.")});
