@@ -47,11 +47,19 @@ void RenderDocument(const Json& r, bool color, std::ostream& out) {
         << wrapped << "\n";
   }
   for (const char* key : {"excerpt", "body"}) {
-    if (d.contains(key) && d[key].is_string() &&
-        !d[key].get<std::string>().empty())
-      out << "\n"
-          << TerminalSafe(d[key].get<std::string>(), TerminalLines::kKeep)
-          << "\n";
+    if (!d.contains(key) || !d[key].is_string() ||
+        d[key].get<std::string>().empty())
+      continue;
+    // Each line of the text wrapped to the terminal at spaces.
+    const std::string text =
+        TerminalSafe(d[key].get<std::string>(), TerminalLines::kKeep);
+    out << "\n";
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find('\n', at);
+      if (end == std::string::npos) end = text.size();
+      out << WrapText(text.substr(at, end - at), width, 0) << "\n";
+      at = end + 1;
+    }
   }
 }
 

@@ -351,6 +351,27 @@ TEST_F(TerminalTest, PathsRelativeToTheCurrentFolder) {
   EXPECT_FALSE(Contains(run.screen, "null")) << run.screen;
 }
 
+TEST_F(TerminalTest, ShowWrapsAndSkipsAbsentValues) {
+  const std::string file =
+      testing::SourceDir() +
+      "/data/content/_news/"
+      "2022-05-24-meta-selects-azure-as-strategic-cloud-provider-to-advance-"
+      "ai-innovation.md";
+  const TerminalRun run = RunOnTerminal(
+      {"show", file, "--index", index_, "--color", "never"}, {}, 40, 24);
+  ASSERT_EQ(0, run.exit_code) << run.screen;
+  EXPECT_TRUE(Contains(run.screen, "mtime:        20")) << run.screen;
+  EXPECT_FALSE(Contains(run.screen, "null")) << run.screen;
+  for (const auto& line : Lines(run.screen)) {
+    // "label:       one-long-url" cannot be broken.
+    const size_t value = line.find_first_not_of(' ', line.find(' '));
+    if (value != std::string::npos &&
+        line.find(' ', value) == std::string::npos)
+      continue;
+    EXPECT_LE(Columns(line), 40u) << line;
+  }
+}
+
 TEST(IndexSummaryTest, SingularPluralAndNoRateWithoutWork) {
   TempDir dir;
   dir.Write("tree/a.md", "---\ntitle: One\n---\nText.\n");
