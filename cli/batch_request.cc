@@ -1,6 +1,7 @@
 #include "cli/batch_request.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/text_util.h"
@@ -53,6 +54,14 @@ Status ApplyRequest(const Json& r, searcher::SearchRequest* req,
   };
   if (on("any") && on("all"))
     return InvalidArgument("request fields 'any' and 'all' exclude each other");
+  // Two spellings of one field: which one should win is a guess, so
+  // neither does.
+  for (const auto& [one, other] :
+       {std::pair{"q", "query"}, std::pair{"topic", "topics"},
+        std::pair{"provider", "providers"}, std::pair{"type", "types"}})
+    if (r.contains(one) && r.contains(other))
+      return InvalidArgument(std::string("request fields '") + one + "' and '" +
+                             other + "' are the same field: give one of them");
   for (const auto& [key, value] : r.items()) {
     if (key == "id") continue;
     if (key == "q" || key == "query") {
@@ -173,6 +182,12 @@ Result<BatchRequest> ParseBatchLine(std::string_view line,
       return out;
     }
     NSEARCH_RETURN_IF_ERROR(ApplyRequest(r, &out.request, &out.parse_only));
+  } else if (!text.empty() && text[0] == '[' && Json::accept(text)) {
+    // A JSON array is no request, and as query text it would search for
+    // its brackets and quotes. (A line starting with '"' stays query text:
+    // it is a phrase.)
+    return InvalidArgument(
+        "a request line is a JSON object or a plain query, not a JSON array");
   } else {
     out.request.query = std::string(text);
   }

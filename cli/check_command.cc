@@ -13,8 +13,11 @@ namespace nsearch::cli {
 namespace {
 
 void RenderCheck(const Json& r, bool /*color*/, std::ostream& out) {
-  out << "ok: " << r["documents"].get<size_t>() << " documents, no errors ("
-      << TerminalSafe(r["index"]["path"].get<std::string>()) << ")\n";
+  out << "ok: "
+      << CountOf(r["documents"].get<size_t>(), "document", "documents")
+      << ", no errors ("
+      << TerminalSafe(RelativePath(r["index"]["path"].get<std::string>()))
+      << ")\n";
 }
 
 }  // namespace

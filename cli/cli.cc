@@ -14,6 +14,8 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kLimitExceeded:
       return kExitUsage;
     case StatusCode::kNotFound:
+    case StatusCode::kIndexMissing:
+    case StatusCode::kDocumentNotFound:
     case StatusCode::kCorruption:
     case StatusCode::kSchemaMismatch:
       return kExitIndex;
@@ -45,12 +47,6 @@ const std::vector<Command>& Commands() {
   return kCommands;
 }
 
-bool UseColor() {
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) return false;
-  return ::isatty(STDOUT_FILENO) == 1;
-}
-
 Result<OutputFormat> ChooseFormat(const std::string& format_flag,
                                   bool json_flag) {
   if (json_flag) return OutputFormat::kJson;
@@ -58,11 +54,31 @@ Result<OutputFormat> ChooseFormat(const std::string& format_flag,
   return ParseOutputFormat(format_flag);
 }
 
+OutputFormat FormatFromRawArgs(const std::vector<std::string>& args) {
+  OutputFormat format = OutputFormat::kText;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") break;
+    std::string value;
+    if (a == "--json") {
+      value = "json";
+    } else if (a == "--format" && i + 1 < args.size()) {
+      value = args[++i];
+    } else if (a.rfind("--format=", 0) == 0) {
+      value = a.substr(9);
+    } else {
+      continue;
+    }
+    const auto parsed = ParseOutputFormat(value);
+    if (parsed.ok()) format = *parsed;
+  }
+  return format;
+}
+
 int Fail(OutputFormat format, const Status& status) {
   PrinterOptions options;
   options.format = format;
-  options.color = format == OutputFormat::kText && UseColor() &&
-                  ::isatty(STDERR_FILENO) == 1;
+  options.color = format == OutputFormat::kText && UseColorOnStderr();
   MakePrinter(options, std::cout, std::cerr)->Error(status);
   return ExitCodeFor(status);
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/terminal.h"
 #include "common/output.h"
 #include "common/status.h"
 #include "searcher/searcher.h"
@@ -56,12 +57,18 @@ int RunBatch(const std::string& index_path,
 // by `query` and `similar`.
 void RenderHits(const Json& result, bool color, std::ostream& out);
 
-// True when colour should be used on stdout: a terminal and no NO_COLOR.
-bool UseColor();
+// Printer options for query results (query, similar): text through
+// RenderHits, JSON lines one hit a line and then a summary line.
+PrinterOptions HitsPrinterOptions(OutputFormat format);
 
 // The format from --format/--json, with text as the default.
 Result<OutputFormat> ChooseFormat(const std::string& format_flag,
                                   bool json_flag);
+
+// The format a command line asks for, read from the raw arguments
+// (--json, --format json|jsonl, --format=json|jsonl; the last one wins) for
+// errors found before the options parse: JSON when any asks for it.
+OutputFormat FormatFromRawArgs(const std::vector<std::string>& args);
 
 // Reports `status` through a printer for `format` and returns its exit code.
 int Fail(OutputFormat format, const Status& status);

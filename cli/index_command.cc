@@ -3,10 +3,12 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/terminal.h"
 #include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "common/text_util.h"
@@ -21,21 +23,42 @@ std::atomic<int> g_stop_signal{0};
 extern "C" void OnStopSignal(int signal) { g_stop_signal.store(signal); }
 
 void RenderSummary(const Json& s, bool /*color*/, std::ostream& out) {
-  out << (s["dry_run"].get<bool>() ? "would index " : "indexed ")
-      << s["files"].get<size_t>() << " files in " << s["seconds"].get<double>()
-      << " s: " << s["added"].get<size_t>() << " added, "
-      << s["updated"].get<size_t>() << " updated, "
-      << s["deleted"].get<size_t>() << " deleted, "
-      << s["unchanged"].get<size_t>() << " unchanged, "
-      << s["rejected"].get<size_t>() << " rejected ("
-      << static_cast<long>(s["docs_per_second"].get<double>())
-      << " docs/s); the index holds " << s["documents"].get<size_t>()
-      << " documents\n";
+  const size_t files = s["files"].get<size_t>();
+  const size_t documents = s["documents"].get<size_t>();
+  const std::string holds =
+      "the index holds " + CountOf(documents, "document", "documents");
+  std::ostringstream seconds;
+  seconds.precision(3);
+  seconds << s["seconds"].get<double>() << " s";
+  if (s.value("discarded", false)) {
+    // The counts are of work thrown away: saying "3343 added" would lie.
+    out << "interrupted after " << seconds.str()
+        << ": the rebuild was discarded and the old index kept; " << holds
+        << "\n";
+  } else {
+    std::string line = s["dry_run"].get<bool>() ? "would index " : "indexed ";
+    line += CountOf(files, "file", "files");
+    if (!s["dry_run"].get<bool>()) line += " in " + seconds.str();
+    line += ": " + std::to_string(s["added"].get<size_t>()) + " added, " +
+            std::to_string(s["updated"].get<size_t>()) + " updated, " +
+            std::to_string(s["deleted"].get<size_t>()) + " deleted, " +
+            std::to_string(s["unchanged"].get<size_t>()) + " unchanged, " +
+            std::to_string(s["rejected"].get<size_t>()) + " rejected";
+    const size_t indexed =
+        s["added"].get<size_t>() + s["updated"].get<size_t>();
+    const double rate = s["docs_per_second"].get<double>();
+    // A rate only when something was indexed and it means something.
+    if (!s["dry_run"].get<bool>() && indexed > 0 && rate >= 1)
+      line += " (" + std::to_string(static_cast<long>(rate)) + " docs/s)";
+    line += "; " + holds;
+    out << WrapText(line, TerminalWidth(), 2) << "\n";
+  }
   if (s.contains("files_detail")) {
     for (const auto& f : s["files_detail"]) {
       std::string action = f["action"].get<std::string>();
       action.resize(10, ' ');
-      out << "  " << action << TerminalSafe(f["path"].get<std::string>());
+      out << "  " << action
+          << TerminalSafe(RelativePath(f["path"].get<std::string>()));
       if (f.contains("reason"))
         out << ": " << TerminalSafe(f["reason"].get<std::string>());
       out << "\n";
@@ -70,6 +93,7 @@ int RunIndexCommand(const std::vector<std::string>& args) {
                     "indexed with warnings (wrong-typed fields)")
       ("path", po::value(&roots)->multitoken(), "files or folders to index");
   // clang-format on
+  AddTerminalOptions(&options);
   po::positional_options_description positional;
   positional.add("path", -1);
   po::variables_map vm;
@@ -124,25 +148,26 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   auto printer = MakePrinter(popts, std::cout, std::cerr);
   if (fmt == OutputFormat::kText) {
     for (const auto& r : summary->rejected_files)
-      printer->Note("skipped " + r.path + ": " + r.reason);
+      printer->Note("skipped " + RelativePath(r.path) + ": " + r.reason);
     if (verbose) {
       for (const auto& w : summary->warnings)
-        printer->Note("warning: " + w.path + ": field '" + w.field + "'" +
+        printer->Note("warning: " + RelativePath(w.path) + ": field '" +
+                      w.field + "'" +
                       (w.line ? " (line " + std::to_string(w.line) + ")" : "") +
                       " ignored: " + w.reason);
     }
   }
   printer->Print(summary->ToJson());
   if (summary->interrupted) {
-    if (fmt == OutputFormat::kText)
+    if (fmt == OutputFormat::kText && !summary->discarded)
       printer->Note(
           "interrupted: what was done is committed; run again to finish");
     return 128 + summary->interrupted;
   }
   if (vm.count("strict") && summary->rejected > 0) {
     if (fmt == OutputFormat::kText)
-      printer->Note(std::to_string(summary->rejected) +
-                    " files rejected (--strict): exit code 5");
+      printer->Note(CountOf(summary->rejected, "file", "files") +
+                    " rejected (--strict): exit code 5");
     return kExitRejected;
   }
   return kExitOk;

@@ -98,9 +98,10 @@ int RunCommand(int argc, char** argv) {
   for (const auto& c : nsearch::cli::Commands()) {
     if (command == c.name) return c.run(args);
   }
-  std::cerr << "nsearch: error: unknown command '" << command
-            << "' (try nsearch --help)\n";
-  return nsearch::cli::kExitUsage;
+  return nsearch::cli::Fail(
+      nsearch::cli::FormatFromRawArgs(args),
+      nsearch::InvalidArgument("unknown command '" + command +
+                               "' (try nsearch --help)"));
 }
 
 }  // namespace
@@ -126,7 +127,11 @@ int main(int argc, char** argv) {
   }
   std::cout.flush();
   std::cout.rdbuf(original);
-  if (const int error = stdout_buffer.error()) {
+  nsearch::cli::FinishPager();
+  int error = stdout_buffer.error();
+  // The user quit the pager before the end: not a failure.
+  if (error == EPIPE && nsearch::cli::PagerStarted()) error = 0;
+  if (error != 0) {
     std::cerr << "nsearch: cannot write to stdout: " << std::strerror(error)
               << "\n";
     return nsearch::cli::kExitFailure;

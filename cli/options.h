@@ -49,8 +49,19 @@ inline Status CheckRange(const char* flag, int64_t value, int64_t low,
                          " (got " + std::to_string(value) + ")");
 }
 
+// Adds --color and --no-pager, which every command has.
+inline void AddTerminalOptions(po::options_description* options) {
+  options->add_options()(
+      "color", po::value<std::string>()->value_name("WHEN"),
+      "colour text output: auto (default: on a terminal, unless NO_COLOR is "
+      "set or TERM=dumb), always or never")(
+      "no-pager",
+      "do not page long text output on a terminal (default: "
+      "$PAGER, else less -FRX)");
+}
+
 // Adds the options every command shares: --help, --index, --format (whose
-// values `formats` describes) and --json.
+// values `formats` describes), --json, --color and --no-pager.
 inline void AddCommonOptions(po::options_description* options,
                              std::string* index_flag, std::string* format_flag,
                              const char* formats) {
@@ -60,6 +71,7 @@ inline void AddCommonOptions(po::options_description* options,
       "${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")(
       "format", po::value(format_flag), formats)("json",
                                                  "same as --format json");
+  AddTerminalOptions(options);
 }
 
 // Parses a subcommand's command line and handles what every command
@@ -73,9 +85,16 @@ inline std::optional<int> ParseCommandLine(
     const std::string& format_flag, po::variables_map* vm, OutputFormat* format,
     const char* usage) {
   const Status parsed = ParseArgs(args, options, positional, vm);
+  // A command line that does not parse leaves *vm empty; the caller who
+  // asked for JSON still gets a JSON error.
+  if (!parsed.ok()) return Fail(FormatFromRawArgs(args), parsed);
   const auto chosen = ChooseFormat(format_flag, vm->count("json") > 0);
   *format = chosen.ok() ? *chosen : OutputFormat::kText;
-  if (!parsed.ok()) return Fail(*format, parsed);
+  if (vm->count("color")) {
+    const auto color = ParseColorChoice((*vm)["color"].as<std::string>());
+    if (!color.ok()) return Fail(*format, color.error());
+    SetColorChoice(*color);
+  }
   if (!chosen.ok()) return Fail(*format, chosen.error());
   if (vm->count("index") && (*vm)["index"].as<std::string>().empty())
     return Fail(*format, InvalidArgument("--index needs a folder, not ''"));
@@ -84,6 +103,12 @@ inline std::optional<int> ParseCommandLine(
     return kExitOk;
   }
   return std::nullopt;
+}
+
+// Pages text output on a terminal unless --no-pager: call before printing
+// a result that may be long.
+inline void MaybeStartPager(OutputFormat format, const po::variables_map& vm) {
+  if (format == OutputFormat::kText && vm.count("no-pager") == 0) StartPager();
 }
 
 }  // namespace nsearch::cli

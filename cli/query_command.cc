@@ -1,11 +1,13 @@
 // nsearch query QUERY
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/terminal.h"
 #include "common/index_meta.h"
 #include "common/text_util.h"
 #include "searcher/searcher.h"
@@ -76,29 +78,51 @@ std::string AlsoLine(const Json& story) {
 
 }  // namespace
 
+PrinterOptions HitsPrinterOptions(OutputFormat format) {
+  PrinterOptions options;
+  options.format = format;
+  options.color = UseColor();
+  options.lines_key = "hits";
+  options.summary_keys = {"query",   "total",           "offset",   "limit",
+                          "relaxed", "all_words_total", "corrected"};
+  options.text_renderer = RenderHits;
+  return options;
+}
+
 void RenderHits(const Json& r, bool color, std::ostream& out) {
+  auto style = [color](const char* code, const std::string& text) {
+    return color && !text.empty() ? code + text + kReset : text;
+  };
+  const size_t width = TerminalWidth();
   if (r.contains("corrected"))
-    out << "Showing results for " << (color ? kBold : "")
-        << r["corrected"]["to"].get<std::string>() << (color ? kReset : "")
-        << " (no results for " << r["corrected"]["from"].get<std::string>()
-        << ").\n\n";
-  for (const auto& hit : r["hits"]) {
-    out << hit["rank"].get<size_t>() << ". " << (color ? kBold : "")
-        << Str(hit, "title") << (color ? kReset : "") << "\n";
+    out << WrapText("Showing results for " +
+                        style(kBold, Safe(r["corrected"]["to"])) +
+                        " (no results for " + Safe(r["corrected"]["from"]) +
+                        ").",
+                    width, 0)
+        << "\n\n";
+  const Json& hits = r["hits"];
+  // Ranks right-aligned ("  9." above " 10."); the text of a hit hangs
+  // under the title.
+  const size_t last_rank = hits.empty() ? 0 : hits.back()["rank"].get<size_t>();
+  const size_t rank_width = std::to_string(last_rank).size();
+  const size_t indent = rank_width + 2;
+  const std::string pad(indent, ' ');
+  // Three lines a hit (title, snippet, link) when the page fits the
+  // terminal so (or the output is no terminal), else two (no snippet): a
+  // page of ten fits a 24-line terminal.
+  const size_t height = TerminalHeight();
+  const bool snippets = height == 0 || height >= 3 * hits.size() + 3;
+  for (const auto& hit : hits) {
+    std::string rank = std::to_string(hit["rank"].get<size_t>());
+    rank.insert(0, rank_width - rank.size(), ' ');
     std::string meta;
     auto add = [&meta](const std::string& part) {
       if (part.empty()) return;
       meta += (meta.empty() ? "" : " · ") + part;
     };
     add(Str(hit["provider"], "name"));
-    add(Str(hit, "type"));
     add(Str(hit, "published").substr(0, 10));
-    if (hit["quality"].is_number()) add("quality " + hit["quality"].dump());
-    if (hit["heat"].is_number()) add("heat " + hit["heat"].dump());
-    std::ostringstream score;
-    score.precision(3);
-    score << "score " << hit["score"].get<double>();
-    add(score.str());
     if (hit.contains("story")) {
       add("story of " + hit["story"]["size"].dump());
     } else if (hit.contains("duplicates") &&
@@ -111,8 +135,50 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
         words += (words.empty() ? "" : " ") + Safe(w);
       add("missing: " + words);
     }
-    out << "   " << (color ? kDim : "") << meta << (color ? kReset : "")
-        << "\n";
+    std::string title = Str(hit, "title");
+    if (title.empty()) title = "(untitled)";
+    // Two-line hits keep the heading on one line: a long title is cut
+    // (keeping at least half the line) to leave room for the meta.
+    if (!snippets) {
+      const size_t room = width - indent;
+      const size_t meta_width = meta.empty() ? 0 : DisplayWidth(meta) + 3;
+      if (DisplayWidth(title) + meta_width > room)
+        title = CutToWidth(
+            title, std::max(room / 2, room - std::min(room, meta_width)));
+    }
+    // Bold word by word, so that a wrapped title stays bold and the
+    // indent of its next line does not.
+    std::string styled_title;
+    for (size_t at = 0; at <= title.size();) {
+      size_t space = title.find(' ', at);
+      if (space == std::string::npos) space = title.size();
+      if (space > at)
+        styled_title += (styled_title.empty() ? "" : " ") +
+                        style(kBold, title.substr(at, space - at));
+      at = space + 1;
+    }
+    std::string heading = WrapText(rank + ". " + styled_title, width, indent);
+    if (!meta.empty()) {
+      // The meta stays in one piece: after the title when it fits on the
+      // title's last line, else on a line of its own.
+      const size_t last_line = heading.rfind('\n');
+      const size_t used = DisplayWidth(last_line == std::string::npos
+                                           ? heading
+                                           : heading.substr(last_line + 1));
+      if (used + 3 + DisplayWidth(meta) <= width) {
+        heading += " " + style(kDim, "— " + meta);
+      } else {
+        // Wrapped under itself, every line dimmed on its own.
+        const std::string lines = WrapText(meta, width - indent, 0);
+        for (size_t at = 0; at < lines.size();) {
+          size_t end = lines.find('\n', at);
+          if (end == std::string::npos) end = lines.size();
+          heading += "\n" + pad + style(kDim, lines.substr(at, end - at));
+          at = end + 1;
+        }
+      }
+    }
+    out << heading << "\n";
     if (hit.contains("explain")) {
       std::ostringstream why;
       why.precision(3);
@@ -123,15 +189,23 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
           << e["heat_prior"].get<double>() << " + recency "
           << e["recency_prior"].get<double>() << " (priors scaled by "
           << e["scale"].get<double>() << ", the best possible bm25)";
-      out << "   " << why.str() << "\n";
+      out << pad << WrapText(why.str(), width - indent, 0) << "\n";
     }
-    if (!Str(hit, "url").empty()) out << "   " << Str(hit, "url") << "\n";
-    if (hit.contains("story")) out << "   " << AlsoLine(hit["story"]) << "\n";
-    const std::string snippet = SnippetToText(Str(hit, "snippet"), color);
-    if (!snippet.empty()) out << "   " << snippet << "\n";
-    out << "   " << (color ? kDim : "") << Str(hit, "path")
-        << (color ? kReset : "") << "\n\n";
+    if (snippets) {
+      const std::string snippet = SnippetToText(Str(hit, "snippet"), color);
+      if (!snippet.empty())
+        out << pad << CutToWidth(snippet, width - indent) << "\n";
+      if (hit.contains("story"))
+        out << pad << CutToWidth(AlsoLine(hit["story"]), width - indent)
+            << "\n";
+    }
+    // Where to read it: the URL, else the file (relative to here). Never
+    // broken: a terminal still finds a long URL whole.
+    std::string where = Str(hit, "url");
+    if (where.empty()) where = TerminalSafe(RelativePath(Str(hit, "path")));
+    if (!where.empty()) out << pad << style(kDim, where) << "\n";
   }
+  if (!hits.empty()) out << "\n";
   const auto& total = r["total"];
   const size_t shown = r["hits"].size();
   const size_t offset = r["offset"].get<size_t>();
@@ -257,6 +331,7 @@ int RunQueryCommand(const std::vector<std::string>& args) {
                 "query), write one JSON response per line")
       ("query", po::value(&words)->multitoken(), "the query");
   // clang-format on
+  AddTerminalOptions(&options);
   po::positional_options_description positional;
   positional.add("query", -1);
   po::variables_map vm;
@@ -336,26 +411,28 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       return Fail(
           fmt, InvalidArgument(
                    "--stdin reads the queries; give none on the command line"));
+    if (fmt == OutputFormat::kText && !format_flag.empty())
+      return Fail(fmt, InvalidArgument("--stdin writes JSON lines; --format "
+                                       "text is not possible with it"));
     return RunBatch(ResolveIndexPath(index_flag), request);
   }
   auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
   if (!searcher.ok()) return Fail(fmt, searcher.error());
 
-  PrinterOptions popts;
-  popts.format = fmt;
-  popts.color = UseColor();
-  popts.lines_key = "hits";
-  popts.text_renderer = RenderHits;
+  PrinterOptions popts = HitsPrinterOptions(fmt);
   if (vm.count("parse-only")) {
     auto tree = (*searcher)->ParseOnly(request);
     if (!tree.ok()) return Fail(fmt, tree.error());
     popts.text_renderer = nullptr;
     popts.lines_key.clear();
+    popts.summary_keys.clear();
+    MaybeStartPager(fmt, vm);
     MakePrinter(popts, std::cout, std::cerr)->Print(*tree);
     return kExitOk;
   }
   auto result = (*searcher)->Search(request);
   if (!result.ok()) return Fail(fmt, result.error());
+  MaybeStartPager(fmt, vm);  // After the errors: they are not paged.
   MakePrinter(popts, std::cout, std::cerr)->Print(*result);
   return kExitOk;
 }

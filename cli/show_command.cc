@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/terminal.h"
 #include "common/index_meta.h"
 #include "common/text_util.h"
 #include "searcher/searcher.h"
@@ -14,21 +15,51 @@ namespace {
 
 void RenderDocument(const Json& r, bool color, std::ostream& out) {
   const Json& d = r["document"];
+  const size_t width = TerminalWidth();
   for (const auto& [key, value] : d.items()) {
     if (key == "body" || key == "excerpt") continue;
+    // Absent values print nothing: no "null", no empty lines.
+    std::string text;
+    if (value.is_string()) {
+      text = key == "path" ? RelativePath(value.get<std::string>())
+                           : value.get<std::string>();
+    } else if (value.is_array()) {
+      for (const auto& v : value)
+        text += (text.empty() ? "" : ", ") +
+                (v.is_string() ? v.get<std::string>() : v.dump());
+    } else if (value.is_object()) {
+      for (const auto& [k, v] : value.items())
+        if (v.is_string() && !v.get<std::string>().empty())
+          text += (text.empty() ? "" : " · ") + v.get<std::string>();
+    } else if (!value.is_null()) {
+      text = value.dump();
+    }
+    if (text.empty()) continue;
     std::string name = key + ":";
     name.resize(14, ' ');
+    // Wrapped under the value's first column.
+    std::string wrapped =
+        WrapText(TerminalSafe(text), width > 34 ? width - 14 : 20, 0);
+    for (size_t at = wrapped.find('\n'); at != std::string::npos;
+         at = wrapped.find('\n', at + 1))
+      wrapped.insert(at + 1, 14, ' ');
     out << (color ? "\x1b[1m" : "") << name << (color ? "\x1b[0m" : "")
-        << TerminalSafe(value.is_string() ? value.get<std::string>()
-                                          : value.dump())
-        << "\n";
+        << wrapped << "\n";
   }
   for (const char* key : {"excerpt", "body"}) {
-    if (d.contains(key) && d[key].is_string() &&
-        !d[key].get<std::string>().empty())
-      out << "\n"
-          << TerminalSafe(d[key].get<std::string>(), TerminalLines::kKeep)
-          << "\n";
+    if (!d.contains(key) || !d[key].is_string() ||
+        d[key].get<std::string>().empty())
+      continue;
+    // Each line of the text wrapped to the terminal at spaces.
+    const std::string text =
+        TerminalSafe(d[key].get<std::string>(), TerminalLines::kKeep);
+    out << "\n";
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find('\n', at);
+      if (end == std::string::npos) end = text.size();
+      out << WrapText(text.substr(at, end - at), width, 0) << "\n";
+      at = end + 1;
+    }
   }
 }
 
@@ -55,6 +86,7 @@ int RunShowCommand(const std::vector<std::string>& args) {
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto doc = (*searcher)->Show(target);
   if (!doc.ok()) return Fail(fmt, doc.error());
+  MaybeStartPager(fmt, vm);
   PrinterOptions popts;
   popts.format = fmt;
   popts.color = UseColor();

@@ -33,12 +33,8 @@ int RunSimilarCommand(const std::vector<std::string>& args) {
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto result = (*searcher)->Similar(target, limit);
   if (!result.ok()) return Fail(fmt, result.error());
-  PrinterOptions popts;
-  popts.format = fmt;
-  popts.color = UseColor();
-  popts.lines_key = "hits";
-  popts.text_renderer = RenderHits;
-  MakePrinter(popts, std::cout, std::cerr)->Print(*result);
+  MaybeStartPager(fmt, vm);
+  MakePrinter(HitsPrinterOptions(fmt), std::cout, std::cerr)->Print(*result);
   return kExitOk;
 }
 

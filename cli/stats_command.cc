@@ -14,8 +14,8 @@ namespace {
 
 void RenderStats(const Json& s, bool /*color*/, std::ostream& out) {
   const Json& index = s["index"];
-  out << "index:       " << TerminalSafe(index["path"].get<std::string>())
-      << "\n"
+  out << "index:       "
+      << TerminalSafe(RelativePath(index["path"].get<std::string>())) << "\n"
       << "documents:   " << s["documents"].get<size_t>() << "\n"
       << "terms:       " << s["terms"].get<size_t>() << "\n"
       << "size:        " << s["size_bytes"].get<uint64_t>() << " bytes\n"

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/analyzer.h"
+#include "common/document.h"
 #include "common/hash.h"
 #include "common/output.h"
 #include "common/text_util.h"
@@ -213,7 +214,10 @@ Json ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
   FileState state;
   if (file_state && state.Parse(doc.get_value(kStateSlot))) {
     out["size"] = state.size;
-    out["mtime_ns"] = state.mtime_ns;
+    // ISO 8601 like every time in the output, to the second (floor).
+    const int64_t ns = state.mtime_ns;
+    const int64_t seconds = ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0);
+    out["mtime"] = FormatIsoTime(seconds);
   }
   return out;
 }
@@ -303,8 +307,8 @@ Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
   if (type == "DatabaseLockError")
     return Busy("index is busy: another nsearch is writing to " + index_path);
   if (type == "DatabaseNotFoundError")
-    return NotFound("no index at " + index_path +
-                    " (create one with: nsearch index PATH)");
+    return IndexMissing("no index at " + index_path +
+                        " (create one with: nsearch index PATH)");
   if (type == "DatabaseOpeningError" || type == "DatabaseVersionError")
     return Corruption("cannot open index " + what);
   // A posting list naming a document that does not exist, or a value that
@@ -315,8 +319,20 @@ Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
     return Corruption("index is corrupt: " + what);
   if (type == "DatabaseModifiedError")
     return IOError("index changed while reading, try again: " + what);
-  if (type == "WildcardError")
-    return LimitExceeded("a wildcard matches too many words: " + e.get_msg());
+  if (type == "WildcardError") {
+    // Xapian's message names the internal term prefix ("Wildcard XEc*
+    // expands to more than 1000 terms"): keep only the limit.
+    const std::string msg = e.get_msg();
+    const size_t more = msg.find("more than ");
+    std::string limit;
+    for (size_t k = more == std::string::npos ? msg.size() : more + 10;
+         k < msg.size() && msg[k] >= '0' && msg[k] <= '9'; ++k)
+      limit.push_back(msg[k]);
+    return LimitExceeded(
+        "a wildcard matches too many words" +
+        (limit.empty() ? std::string() : " (more than " + limit + ")") +
+        "; make it longer or narrow the query");
+  }
   if (type == "QueryParserError" || type == "InvalidArgumentError")
     return InvalidArgument(e.get_msg());
   return IOError(type + ": " + what);

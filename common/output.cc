@@ -33,6 +33,16 @@ class JsonPrinter : public Printer {
         line.update(item);
         out_ << DumpJson(line) << '\n';
       }
+      if (!options_.summary_keys.empty()) {
+        // Last, so a reader streaming the hits learns the totals at the
+        // end; its "summary" key tells it from a hit.
+        Json summary = Json::object();
+        for (const auto& key : options_.summary_keys)
+          if (result.contains(key)) summary[key] = result[key];
+        summary["returned"] = result[options_.lines_key].size();
+        out_ << DumpJson({{"version", kOutputVersion}, {"summary", summary}})
+             << '\n';
+      }
     } else {
       out_ << DumpJson(result) << '\n';
     }

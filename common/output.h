@@ -13,6 +13,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -49,8 +50,12 @@ class Printer {
 
 struct PrinterOptions {
   OutputFormat format = OutputFormat::kText;
-  bool color = false;          // ANSI colour in text output.
-  std::string lines_key;       // For kJsonl: the array to print per line.
+  bool color = false;     // ANSI colour in text output.
+  std::string lines_key;  // For kJsonl: the array to print per line.
+  // For kJsonl: the keys of the result copied into the summary line that
+  // ends the output, {"version", "summary": {..., "returned"}} (empty: no
+  // summary line).
+  std::vector<std::string> summary_keys;
   TextRenderer text_renderer;  // For kText; default prints indented JSON.
 };
 

@@ -9,7 +9,11 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kInvalidArgument:
       return "invalid_argument";
     case StatusCode::kNotFound:
-      return "not_found";
+      return "path_not_found";
+    case StatusCode::kIndexMissing:
+      return "index_missing";
+    case StatusCode::kDocumentNotFound:
+      return "document_not_found";
     case StatusCode::kCorruption:
       return "corruption";
     case StatusCode::kSchemaMismatch:

@@ -18,19 +18,22 @@ namespace nsearch {
 // What went wrong. Each code maps to one process exit code (see ExitCodeFor).
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,  // Bad command line, bad query, bad request.   -> exit 2
-  kNotFound,         // A document, file or index does not exist.   -> exit 3
-  kCorruption,       // Index unreadable or not an nsearch index.   -> exit 3
-  kSchemaMismatch,   // Index built by another schema or analyzer.  -> exit 3
-  kBusy,             // Another writer holds the index lock.        -> exit 4
-  kIOError,          // Reading or writing failed.                  -> exit 1
-  kInternal,         // A bug or an unexpected library error.       -> exit 1
-  kRejected,         // Input file rejected (used per file, not as an exit).
-  kLimitExceeded,    // A query limit (length, nesting, expansion). -> exit 2
-  kTimeout,          // --timeout-ms elapsed.                       -> exit 1
+  kInvalidArgument,   // Bad command line, bad query, bad request.   -> exit 2
+  kNotFound,          // A file or folder given does not exist.      -> exit 3
+  kIndexMissing,      // No index at the index path.                 -> exit 3
+  kDocumentNotFound,  // No document with that id or path.          -> exit 3
+  kCorruption,        // Index unreadable or not an nsearch index.   -> exit 3
+  kSchemaMismatch,    // Index built by another schema or analyzer.  -> exit 3
+  kBusy,              // Another writer holds the index lock.        -> exit 4
+  kIOError,           // Reading or writing failed.                  -> exit 1
+  kInternal,          // A bug or an unexpected library error.       -> exit 1
+  kRejected,          // Input file rejected (used per file, not as an exit).
+  kLimitExceeded,     // A query limit (length, nesting, expansion). -> exit 2
+  kTimeout,           // --timeout-ms elapsed.                       -> exit 1
 };
 
-// A stable, lower-case identifier for the code, used in JSON error objects.
+// A stable, lower-case identifier for the code, used in JSON error objects
+// (the table in README "Error codes").
 const char* StatusCodeName(StatusCode code);
 
 class [[nodiscard]] Status {
@@ -63,6 +66,12 @@ inline Status InvalidArgument(std::string m) {
 }
 inline Status NotFound(std::string m) {
   return Status(StatusCode::kNotFound, std::move(m));
+}
+inline Status IndexMissing(std::string m) {
+  return Status(StatusCode::kIndexMissing, std::move(m));
+}
+inline Status DocumentNotFound(std::string m) {
+  return Status(StatusCode::kDocumentNotFound, std::move(m));
 }
 inline Status Corruption(std::string m) {
   return Status(StatusCode::kCorruption, std::move(m));

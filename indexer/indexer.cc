@@ -788,6 +788,7 @@ Json IndexSummary::ToJson() const {
               {"rebuilt", rebuilt},
               {"dry_run", dry_run},
               {"interrupted", interrupted ? Json(interrupted) : Json(nullptr)},
+              {"discarded", discarded},
               {"rejected_files", rejected_json},
               {"warnings", warnings_json}};
   if (dry_run) {
@@ -928,6 +929,8 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
     } else if (!generation.empty()) {
       std::error_code ec;
       fs::remove_all(generation, ec);
+      // Stopped: the work of this run is thrown away, the old index kept.
+      summary.discarded = built.ok();
     }
     NSEARCH_RETURN_IF_ERROR(built);
     if (options.dry_run || !publish) {

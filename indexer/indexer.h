@@ -87,6 +87,9 @@ struct IndexSummary {
   bool rebuilt = false;  // A full build was published.
   bool dry_run = false;
   int interrupted = 0;  // The signal that stopped the run, or 0.
+  // An interrupted full build (--rebuild) was thrown away: the index is
+  // as before the run, and `added` and the rest count discarded work.
+  bool discarded = false;
   std::vector<RejectedFile> rejected_files;
   std::vector<FileWarning> warnings;
   // Per-file actions (path, "added"|"updated"|"unchanged"|"deleted"|

@@ -175,8 +175,8 @@ Searcher::Searcher(std::string path, Xapian::Database db, Schema schema,
 Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
-    return NotFound("no index at " + path +
-                    " (create one with: nsearch index PATH)");
+    return IndexMissing("no index at " + path +
+                        " (create one with: nsearch index PATH)");
   for (int attempt = 1;; ++attempt) try {
       // Open the live generation itself (not the stub), so generation() says
       // exactly which one this searcher reads.
@@ -796,7 +796,7 @@ Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {
     const std::string term = kIdPrefix + id;
     Xapian::PostingIterator p = db_.postlist_begin(term);
     if (p == db_.postlist_end(term))
-      return NotFound("no document " + id_or_path + " in the index");
+      return DocumentNotFound("no document " + id_or_path + " in the index");
     return *p;
   });
 }
@@ -895,7 +895,7 @@ Result<size_t> CheckFolder(const std::string& path, const std::string& live,
     status = StatusFromXapian(e, path);
     // A system failure (say, permissions) is not damage; anything else is.
     if (status.code() == StatusCode::kCorruption ||
-        status.code() == StatusCode::kNotFound)
+        status.code() == StatusCode::kIndexMissing)
       return Corruption("index " + path + " failed the check: " + e.get_msg());
   }
   if (::access(live.c_str(), W_OK) != 0) return CheckCopy(live, report);

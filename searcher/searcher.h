@@ -97,7 +97,7 @@ Status SetNow(const std::string& text, SearchRequest* request);
 class Searcher {
  public:
   // Opens the index at `path`.
-  //   kNotFound        no index there
+  //   kIndexMissing    no index there
   //   kCorruption      not an nsearch index, or unreadable
   //   kSchemaMismatch  built by an incompatible nsearch
   static Result<std::unique_ptr<Searcher>> Open(const std::string& path);

@@ -173,7 +173,7 @@ TEST_F(BatchTest, MissingIndexFailsAtStartWithExitThree) {
   const auto r = RunNsearch(
       {"query", "--stdin", "--index", dir_.path() + "/none"}, {}, "azure\n");
   EXPECT_EQ(3, r.exit_code);
-  EXPECT_EQ("not_found", json::parse(r.err)["error"]["code"]);
+  EXPECT_EQ("index_missing", json::parse(r.err)["error"]["code"]);
 }
 
 }  // namespace

@@ -85,8 +85,9 @@ TEST_F(OutputSchemaTest, QueryJson) {
 }
 
 TEST_F(OutputSchemaTest, QueryJsonlParseOnlySimilarShowStatsCheck) {
+  // Four hits and the summary line.
   EXPECT_EQ(
-      4u,
+      5u,
       ExpectValidLines(
           "query-jsonl.schema.json",
           Run({"query", "azure", "--format", "jsonl", "--limit", "4"}).out));

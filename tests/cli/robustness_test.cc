@@ -221,6 +221,35 @@ TEST_P(SignalTest, CommitsWhatIsDoneAndExitsWith128PlusSignal) {
   ExpectCompleteAndUnique(index, CountMarkdown(tree));
 }
 
+// Issue 12: an interrupted --rebuild printed "3343 added ... the index
+// holds 7080 documents" as if the work had landed; the old index was kept.
+TEST(RobustnessTest, InterruptedRebuildSaysTheOldIndexWasKept) {
+  TempDir dir;
+  const std::string tree = MakeTree(dir, 60);
+  const std::string index = dir.path() + "/index";
+  const RunResult built =
+      RunNsearch({"index", "--json", "--index", index, tree});
+  ASSERT_EQ(0, built.exit_code) << built.err;
+  const size_t documents = json::parse(built.out)["documents"];
+  const std::string out = dir.path() + "/out.txt";
+  const std::string err = dir.path() + "/err.txt";
+  const int pid = SpawnNsearch({"index", "--rebuild", "-v", "--index", index,
+                                "--batch-size", "25", "--jobs", "1", tree},
+                               out, err);
+  ASSERT_TRUE(WaitForText(err, "indexing:")) << testing::ReadFileOrDie(err);
+  ::kill(pid, SIGINT);
+  EXPECT_EQ(128 + SIGINT, WaitForExit(pid));
+  const std::string summary = testing::ReadFileOrDie(out);
+  EXPECT_NE(std::string::npos,
+            summary.find("the rebuild was discarded and the old index kept; "
+                         "the index holds " +
+                         std::to_string(documents) + " documents"))
+      << summary;
+  EXPECT_EQ(std::string::npos, summary.find("added")) << summary;
+  EXPECT_EQ(std::string::npos,
+            testing::ReadFileOrDie(err).find("what was done is committed"));
+}
+
 INSTANTIATE_TEST_SUITE_P(IntAndTerm, SignalTest,
                          ::testing::Values(SIGINT, SIGTERM),
                          [](const auto& param_info) {

@@ -614,7 +614,7 @@ TEST_F(DocumentBuilderTest, BuildsTermsValuesAndData) {
   EXPECT_EQ("", data["original_url"]);  // The file has no originalUrl.
   EXPECT_TRUE(data["is_published"].is_null());
   EXPECT_EQ(100, data["size"]);
-  EXPECT_EQ(7, data["mtime_ns"]);
+  EXPECT_EQ("1970-01-01T00:00:00Z", data["mtime"]);
 
   // An originalUrl equal to the url is not stored twice.
   Document same = SampleDocument();

@@ -1139,16 +1139,16 @@ TEST_F(SearcherTest, ShowFindsADocumentByIdOrPath) {
 
   auto unknown = searcher_->Show("0123456789abcdef");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_EQ(StatusCode::kNotFound, unknown.error().code());
+  EXPECT_EQ(StatusCode::kDocumentNotFound, unknown.error().code());
   auto missing_path = searcher_->Show(ContentDir() + "/nope.md");
   ASSERT_FALSE(missing_path.ok());
-  EXPECT_EQ(StatusCode::kNotFound, missing_path.error().code());
+  EXPECT_EQ(StatusCode::kDocumentNotFound, missing_path.error().code());
 }
 
-TEST_F(SearcherTest, OpenMissingFolderIsNotFound) {
+TEST_F(SearcherTest, OpenMissingFolderIsIndexMissing) {
   auto searcher = Searcher::Open(dir_.path() + "/does-not-exist");
   ASSERT_FALSE(searcher.ok());
-  EXPECT_EQ(StatusCode::kNotFound, searcher.error().code());
+  EXPECT_EQ(StatusCode::kIndexMissing, searcher.error().code());
 }
 
 TEST_F(SearcherTest, OpenEmptyFolderIsCorruption) {
@@ -1218,6 +1218,25 @@ TEST_F(SearcherTest, BadQueriesAreReportedAsErrors) {
   auto too_long = searcher_->Search(request);
   ASSERT_FALSE(too_long.ok());
   EXPECT_EQ(StatusCode::kLimitExceeded, too_long.error().code());
+}
+
+// Issue 12: the message leaked Xapian's term prefix ("Wildcard XEc*
+// expands to more than 1 terms").
+TEST_F(SearcherTest, WildcardLimitMessageNamesNoInternalPrefix) {
+  Index({MakeDoc("a.md", "Cosmos pricing", "Cosmic costs."),
+         MakeDoc("b.md", "Cosmetic changes", "Cosy.")});
+  SearchRequest request;
+  request.query = "cos*";
+  request.limits.max_wildcard = 1;
+  auto capped = searcher_->Search(request);
+  ASSERT_FALSE(capped.ok());
+  EXPECT_EQ(StatusCode::kLimitExceeded, capped.error().code());
+  const std::string& message = capped.error().message();
+  EXPECT_EQ(std::string::npos, message.find("Wildcard X")) << message;
+  EXPECT_EQ(
+      "a wildcard matches too many words (more than 1); make it longer or "
+      "narrow the query",
+      message);
 }
 
 TEST_F(SearcherTest, ATypoIsCorrectedWhenTheCorrectionFindsMore) {

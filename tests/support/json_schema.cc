@@ -10,7 +10,8 @@ namespace nsearch::testing {
 
 using nlohmann::json;
 
-SchemaValidator::SchemaValidator(const std::string& dir) {
+SchemaValidator::SchemaValidator(const std::string& dir, Mode mode)
+    : mode_(mode) {
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
     if (name.size() < 12 || name.substr(name.size() - 12) != ".schema.json")
@@ -109,7 +110,8 @@ void SchemaValidator::Check(const std::string& file, const json& schema,
       } else if (schema.contains("additionalProperties")) {
         const json& extra = schema["additionalProperties"];
         if (extra.is_boolean()) {
-          if (!extra.get<bool>()) fail("unexpected key " + k);
+          if (!extra.get<bool>() || mode_ == Mode::kStrict)
+            fail("unexpected key " + k);
         } else {
           Check(file, extra, v, where + "." + k, errors);
         }
