@@ -188,7 +188,7 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
           << e["quality_prior"].get<double>() << " + heat "
           << e["heat_prior"].get<double>() << " + recency "
           << e["recency_prior"].get<double>() << " (priors scaled by "
-          << e["scale"].get<double>() << ", the best possible bm25)";
+          << e["scale"].get<double>() << ", the best bm25)";
       out << pad << WrapText(why.str(), width - indent, 0) << "\n";
     }
     if (snippets) {

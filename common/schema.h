@@ -64,7 +64,7 @@ inline constexpr char kFacetSeparator = '\x1f';
 inline constexpr unsigned kMaxFieldWeight = 16;
 
 // A number prior (quality, heat): weight * min(max(value, 0), cap) / cap,
-// a fraction of the query's highest possible BM25 score (RankingSpec).
+// a fraction of the query's top BM25 score (RankingSpec).
 struct PriorSpec {
   double weight = 0.0;
   double cap = 100.0;
@@ -78,7 +78,7 @@ struct PriorSpec {
 };
 
 // Recency: weight * 0.5^(age / half_life), a fraction of the query's
-// highest possible BM25 score; documents dated in the future count as new.
+// top BM25 score; documents dated in the future count as new.
 struct RecencySpec {
   double weight = 0.0;
   double half_life_seconds = 90 * 86400.0;
@@ -87,7 +87,7 @@ struct RecencySpec {
 
 // How hits are ranked (schema `ranking:`, README "Ranking"): BM25 with
 // k1 and b over the free-text space, plus priors that are fractions of the
-// query's highest possible BM25 score, so they reorder close hits alike.
+// query's top BM25 score, so they reorder close hits alike.
 struct RankingSpec {
   double k1 = 1.2;
   double b = 0.75;

@@ -1,7 +1,8 @@
 // Runs a query plan (README "Query language", "Ranking", "Totals"):
 //
-//  1. The scale of the priors: the highest BM25 score the loosest tier can
-//     give, Xapian's bound from the terms' statistics (no match needed).
+//  1. The scale of the priors: the top BM25 score of the strict tier (else
+//     of the loosest), from a top-1 match of the text alone; the same
+//     however the index is sharded.
 //  2. The strict tier (every plain word), ranked by BM25 plus the priors.
 //  3. When the strict tier ends before the page does, the relaxed tier:
 //     documents with some but not all of the words, ranked the same way,

@@ -1,7 +1,7 @@
 // The ranking priors (README "Ranking"): quality, heat and recency, added to
-// a hit's BM25 score as fractions of the highest BM25 score the query can
-// give (`scale`), so that a prior reorders close hits of every query alike
-// and a strong one cannot swamp the text match. Combined with the text query by
+// a hit's BM25 score as fractions of the query's top BM25 score (`scale`),
+// so that a prior reorders close hits of every query alike and a strong one
+// cannot swamp the text match. Combined with the text query by
 // OP_AND_MAYBE: priors reorder matches, never add any.
 //
 // Each prior is read from the value slot of its field (quality, heat,
@@ -30,7 +30,7 @@ struct PriorWeights {
   PriorSpec heat;
   RecencySpec recency;
   int64_t now = 0;  // Recency is measured back from here (seconds).
-  // The highest BM25 score the query can give (1 when it scores nothing).
+  // The query's top BM25 score (1 when it scores nothing).
   double scale = 1.0;
 };
 

@@ -46,8 +46,7 @@ struct SearchRequest {
   std::string query;
   MatchMode match = MatchMode::kRelaxed;  // --all / --any
   bool prior = true;  // Blend in the quality, heat and recency priors.
-  // Per-query prior weights (fractions of the highest possible BM25
-  // score); the
+  // Per-query prior weights (fractions of the top BM25 score); the
   // schema's when unset.
   std::optional<double> quality_boost;
   std::optional<double> heat_boost;
