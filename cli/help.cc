@@ -486,7 +486,7 @@ std::string ManPage(const CommandSpec& spec) {
   if (!spec.examples.empty()) {
     out += ".SH EXAMPLES\n";
     for (const auto& e : spec.examples)
-      out += ".TP\n.B " + RoffCode(e.command) + "\n" + Roff(e.what) + "\n";
+      out += ".TP\n\\fB" + RoffCode(e.command) + "\\fR\n" + Roff(e.what) + "\n";
   }
   out += kManExitStatus;
   out += kManEnvironment;

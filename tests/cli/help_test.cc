@@ -323,6 +323,11 @@ TEST(HelpTest, ManPagesAreValidRoff) {
       // A text line never starts with a control character: every line
       // that does is one of the macros the generator writes.
       if (StartsWith(line, "'")) ADD_FAILURE() << line;
+      // A macro splits its arguments at double quotes: text with quotes
+      // (the batch-mode example) must be a text line.
+      if (StartsWith(line, ".B ") || StartsWith(line, ".I ")) {
+        EXPECT_EQ(line.find('"'), std::string::npos) << line;
+      }
       if (StartsWith(line, ".") && line != ".br" && line != ".ad l" &&
           line != ".nh") {
         EXPECT_TRUE(line.size() > 1 && line[1] >= 'A' && line[1] <= 'Z')
