@@ -229,6 +229,14 @@ void RecordCommandLine(const po::options_description& options,
 CommandSpec DescribeCommand(const std::string& name) {
   CommandSpec spec;
   spec.name = name;
+  spec.summary = Summary(name);
+  // Only a command with a docs table is run to read its options: one that
+  // does not go through ParseCommandLine would really run (at build time).
+  if (FindCommandDocs(name) == nullptr) {
+    spec.problems.push_back("command '" + name +
+                            "' has no table in cli/command_docs.cc");
+    return spec;
+  }
   spec.problems.push_back("command '" + name +
                           "' does not parse its options with "
                           "ParseCommandLine (cli/options.h)");

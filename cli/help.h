@@ -64,8 +64,9 @@ void RecordCommandLine(
     const boost::program_options::options_description& options,
     const std::string& usage);
 
-// The spec of command `name` (one of Commands()); problems says so when
-// the command has no table.
+// The spec of command `name` (one of Commands()), read by running the
+// command while Describing(); problems says so when the command has no
+// docs table (it is then not run) or does not call ParseCommandLine.
 CommandSpec DescribeCommand(const std::string& name);
 
 // `nsearch CMD --help`.
