@@ -144,6 +144,28 @@ const char* TypeName(const FmNode& node) {
   }
 }
 
+// yaml-cpp 0.7 decodes the escapes \N and \_ to the single bytes 0x85 and
+// 0xA0, not to the UTF-8 of U+0085 and U+00A0. The file is valid UTF-8 and
+// yaml-cpp encodes every other escape, so a byte that continues no sequence
+// is one of those: give it its lead byte back.
+void RepairYamlCppEscapes(std::string* text) {
+  if (FindInvalidUtf8(*text) == std::string::npos) return;
+  std::string out;
+  out.reserve(text->size() + 8);
+  size_t rest = 0;  // Continuation bytes still expected.
+  for (const char ch : *text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (rest > 0 && (c & 0xC0) == 0x80) {
+      --rest;
+    } else {
+      rest = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+      if ((c & 0xC0) == 0x80) out.push_back('\xC2');
+    }
+    out.push_back(ch);
+  }
+  *text = std::move(out);
+}
+
 // Converts a yaml-cpp tree (depth already bounded by kMaxNesting) within a
 // budget of nodes and scalar bytes. yaml-cpp shares an aliased node, but a
 // copy does not: a few hundred bytes of nested aliases (a "billion laughs")
@@ -166,6 +188,7 @@ class YamlConverter {
       case YAML::NodeType::Scalar:
         out.type = FmNode::Type::kScalar;
         out.scalar = node.Scalar();
+        RepairYamlCppEscapes(&out.scalar);
         Spend(out.scalar.size());
         break;
       case YAML::NodeType::Sequence:
@@ -236,10 +259,11 @@ bool IsBlankOrComment(std::string_view line) {
   return i == line.size() || line[i] == '#';
 }
 
-// Only spaces, or a comment, may follow a closed quoted scalar.
+// Only blanks (YAML's: spaces and tabs, not \v or \f), or a comment after
+// a blank, may follow a closed quoted scalar.
 bool RestIsEmpty(std::string_view rest) {
-  rest = Trim(rest);
-  return rest.empty() || (rest[0] == '#');
+  const size_t i = rest.find_first_not_of(" \t");
+  return i == std::string_view::npos || (i > 0 && rest[i] == '#');
 }
 
 // Parses a one-line scalar value; nullopt when it is anything else.
@@ -247,6 +271,11 @@ std::optional<FmNode> ParseInlineScalar(std::string_view text, int line) {
   FmNode node;
   node.line = line;
   node.type = FmNode::Type::kScalar;
+  // Control characters (\v, \f, a lone \r) are no blanks to YAML, and
+  // yaml-cpp decides what they mean.
+  for (const char ch : text)
+    if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t')
+      return std::nullopt;
   text = Trim(text);
   if (text.empty()) return std::nullopt;
   const char c = text[0];
@@ -425,6 +454,72 @@ size_t BlockEnd(const std::vector<std::string_view>& lines, size_t i,
   return end;
 }
 
+bool IsPlainBlock(const std::vector<std::string_view>& lines, size_t begin,
+                  size_t end, int depth);
+
+// A list item ("- value", "- key: value" or "-" with a block below) whose
+// lines below it end at `item_end`.
+bool IsPlainItem(const std::vector<std::string_view>& lines, size_t j,
+                 size_t item_end, size_t indent, int depth) {
+  const std::string_view item = lines[j].substr(indent);
+  if (item != "-" && item.rfind("- ", 0) != 0) return false;
+  const std::string_view value = Trim(item.substr(1));
+  if (value.empty()) return IsPlainBlock(lines, j + 1, item_end, depth + 1);
+  if (item_end == j + 1 && ParseInlineScalar(value, 0)) return true;
+  // "- key: value": a mapping that starts on the item's line, its key
+  // column where the dash was followed by blanks. Check it as a block.
+  std::string shifted(lines[j]);
+  shifted[indent] = ' ';
+  std::vector<std::string_view> sub(lines.begin() + j,
+                                    lines.begin() + item_end);
+  sub[0] = shifted;
+  return IsPlainBlock(sub, 0, sub.size(), depth + 1);
+}
+
+// A mapping entry "key: value" or "key:" with a block below, ending at
+// `entry_end`; its key must not repeat one of `keys`.
+bool IsPlainEntry(const std::vector<std::string_view>& lines, size_t j,
+                  size_t entry_end, size_t indent, int depth,
+                  std::set<std::string_view>* keys) {
+  std::string_view key, rest;
+  if (!SplitKey(lines[j], indent, &key, &rest)) return false;
+  if (!keys->insert(key).second) return false;  // yaml-cpp warns about it.
+  if (Trim(rest).empty())
+    return IsPlainBlock(lines, j + 1, entry_end, depth + 1);
+  return entry_end == j + 1 && ParseInlineScalar(rest, 0).has_value();
+}
+
+// True when lines [begin, end) are a block value that yaml-cpp reads
+// without error or warning: nested lists and mappings of one-line scalars,
+// checked conservatively (anything else goes to yaml-cpp). The fast parser
+// does not read such a block (kOpaque), but must not accept a file that
+// yaml-cpp rejects.
+bool IsPlainBlock(const std::vector<std::string_view>& lines, size_t begin,
+                  size_t end, int depth) {
+  if (depth > kMaxNesting) return false;
+  size_t first = begin;
+  while (first < end && IsBlankOrComment(lines[first])) ++first;
+  if (first == end) return true;  // Null.
+  const size_t indent = Indent(lines[first]);
+  const std::string_view head = lines[first].substr(indent);
+  const bool sequence = head == "-" || head.rfind("- ", 0) == 0;
+  std::set<std::string_view> keys;
+  for (size_t j = first; j < end;) {
+    if (IsBlankOrComment(lines[j])) {
+      ++j;
+      continue;
+    }
+    if (Indent(lines[j]) != indent) return false;
+    const size_t child_end = BlockEnd(lines, j + 1, end, indent, !sequence);
+    const bool ok =
+        sequence ? IsPlainItem(lines, j, child_end, indent, depth)
+                 : IsPlainEntry(lines, j, child_end, indent, depth, &keys);
+    if (!ok) return false;
+    j = child_end;
+  }
+  return true;
+}
+
 // Parses the block value of a key (the lines after "key:"), which is a list
 // of scalars or a mapping of scalars; a nested block under a mapping key is
 // kept as kOpaque (never read unless the schema asks, then yaml-cpp).
@@ -464,6 +559,7 @@ std::optional<FmNode> ParseBlock(const std::vector<std::string_view>& lines,
   }
   node.type = FmNode::Type::kMap;
   node.line = static_cast<int>(first) + 1;
+  std::set<std::string_view> keys;
   for (size_t j = first; j < end;) {
     const std::string_view l = lines[j];
     if (IsBlankOrComment(l)) {
@@ -473,6 +569,8 @@ std::optional<FmNode> ParseBlock(const std::vector<std::string_view>& lines,
     if (Indent(l) != indent) return std::nullopt;
     std::string_view key, rest;
     if (!SplitKey(l, indent, &key, &rest)) return std::nullopt;
+    // yaml-cpp keeps the last of repeated keys, with a warning.
+    if (!keys.insert(key).second) return std::nullopt;
     const int line = static_cast<int>(j) + 1;
     const size_t nested_end = BlockEnd(lines, j + 1, end, indent, true);
     FmNode child;
@@ -483,7 +581,9 @@ std::optional<FmNode> ParseBlock(const std::vector<std::string_view>& lines,
       if (!scalar) return std::nullopt;
       child = std::move(*scalar);
     } else if (nested_end > j + 1) {
-      child.type = FmNode::Type::kOpaque;  // Nested deeper: not parsed.
+      // Nested deeper: not parsed, but yaml-cpp must find it well-formed.
+      if (!IsPlainBlock(lines, j + 1, nested_end, 1)) return std::nullopt;
+      child.type = FmNode::Type::kOpaque;
     }
     node.fields.emplace_back(std::string(key), std::move(child));
     j = nested_end > j + 1 ? nested_end : j + 1;
@@ -500,6 +600,12 @@ std::optional<FmNode> FastParse(const std::vector<std::string_view>& lines,
   size_t i = 1;
   while (i < close) {
     const std::string_view line = lines[i];
+    // A lone \r is a line break to yaml-cpp, not to this line splitter,
+    // and other control characters (\v, \f) are no blanks to YAML but are
+    // to Trim(), which finds the keys: leave all of them to yaml-cpp.
+    for (const char ch : line)
+      if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t')
+        return std::nullopt;
     if (IsBlankOrComment(line) || line[0] == ' ' || line[0] == '-') {
       ++i;  // Part of a key we skip (or a comment).
       continue;
@@ -731,6 +837,77 @@ std::optional<Rejection> ReadFields(const FmNode& root, const Schema& schema,
   return std::nullopt;
 }
 
+bool IsBlankOrEnd(std::string_view text, size_t i) {
+  return i >= text.size() || text[i] == ' ' || text[i] == '\t' ||
+         text[i] == '\n';
+}
+
+// The index of the quote that closes the quoted scalar opening at `open`
+// (escapes skipped; it may span lines), or the last index when none does.
+size_t QuotedScalarEnd(std::string_view text, size_t open) {
+  const char quote = text[open];
+  for (size_t i = open + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is a quote inside a single-quoted scalar.
+        continue;
+      }
+      return i;
+    }
+  }
+  return text.size() - 1;
+}
+
+// The deepest nesting of flow collections ([ ], { }) in `yaml`, which
+// yaml-cpp parses recursively. Brackets inside scalars and comments do not
+// count ("title: C{{{" is a plain scalar): a bracket opens a collection
+// where a value starts (line start, after "- ", ": ", "? ", an anchor or a
+// tag or an alias) or inside another collection. Where unsure it counts: a
+// false "too deep" only hands the file an error, a missed level could be a
+// crash.
+int MaxFlowDepth(std::string_view yaml) {
+  int depth = 0, max_depth = 0;
+  bool value_start = true, line_start = true;
+  for (size_t i = 0; i < yaml.size(); ++i) {
+    const char c = yaml[i];
+    if (c == '\n') {
+      value_start = line_start = true;
+      continue;
+    }
+    if (c == ' ' || c == '\t') continue;
+    const bool was_value_start = value_start, was_line_start = line_start;
+    value_start = line_start = false;
+    if (c == '#' && (i == 0 || IsBlankOrEnd(yaml, i - 1))) {
+      while (i + 1 < yaml.size() && yaml[i + 1] != '\n') ++i;  // A comment.
+    } else if ((c == '"' || c == '\'') && was_value_start) {
+      i = QuotedScalarEnd(yaml, i);
+    } else if ((c == '[' || c == '{') && (was_value_start || depth > 0)) {
+      max_depth = std::max(max_depth, ++depth);
+      value_start = true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (c == ',' && depth > 0) {
+      value_start = true;
+    } else if (c == '-' && was_line_start && IsBlankOrEnd(yaml, i + 1)) {
+      value_start = line_start = true;
+    } else if (c == ':' && (depth > 0 || IsBlankOrEnd(yaml, i + 1))) {
+      value_start = true;
+    } else if (c == '?' && was_value_start && IsBlankOrEnd(yaml, i + 1)) {
+      value_start = true;  // A complex key.
+    } else if ((c == '&' || c == '!' || c == '*') && was_value_start) {
+      // An anchor, alias or tag, which ends at a flow indicator too ("&a[").
+      while (!IsBlankOrEnd(yaml, i + 1) &&
+             std::string_view("[]{},").find(yaml[i + 1]) ==
+                 std::string_view::npos)
+        ++i;
+      value_start = true;
+    }
+  }
+  return max_depth;
+}
+
 // The general path: yaml-cpp over the kept keys (the others blanked, so
 // line numbers in its errors stay those of the file).
 std::optional<Rejection> ParseWithYamlCpp(
@@ -739,23 +916,16 @@ std::optional<Rejection> ParseWithYamlCpp(
   std::string yaml;
   yaml.reserve(1024);
   bool keep = false;
-  int depth = 0, max_depth = 0;
   for (size_t i = 1; i < close; ++i) {
     std::string_view line = lines[i];
     std::string_view key = TopLevelKey(line);
     if (!key.empty()) keep = wanted.count(std::string(key)) > 0;
-    if (keep) {
-      yaml.append(line);
-      for (char c : line) {
-        if (c == '[' || c == '{') max_depth = std::max(max_depth, ++depth);
-        if (c == ']' || c == '}') --depth;
-      }
-    }
+    if (keep) yaml.append(line);
     yaml.push_back('\n');
   }
   // yaml-cpp recurses once per nesting level; refuse pathological nesting
   // rather than risk the stack.
-  if (max_depth > kMaxNesting)
+  if (MaxFlowDepth(yaml) > kMaxNesting)
     return Rejection{"front matter nests deeper than " +
                          std::to_string(kMaxNesting) + " levels",
                      0,

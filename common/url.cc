@@ -63,7 +63,9 @@ std::vector<std::string> HostAndParents(std::string_view host) {
   while (dot != std::string_view::npos) {
     std::string_view parent = host.substr(dot + 1);
     if (parent.find('.') == std::string_view::npos) break;  // Not a bare TLD.
-    out.emplace_back(parent);
+    // An empty label ("a..b") starts no domain: skipping it keeps the list
+    // within one entry per label (127), as documented.
+    if (parent[0] != '.') out.emplace_back(parent);
     dot = host.find('.', dot + 1);
   }
   return out;

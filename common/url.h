@@ -23,7 +23,8 @@ std::string UrlHost(std::string_view url_or_domain);
 
 // A host and its parent domains down to two labels:
 // "learn.microsoft.com" -> {"learn.microsoft.com", "microsoft.com"}.
-// Empty for a host longer than kMaxHostBytes (so at most 127 short strings).
+// Empty for a host longer than kMaxHostBytes; empty labels ("a..b") start
+// no parent (so at most 127 short strings).
 std::vector<std::string> HostAndParents(std::string_view host);
 
 }  // namespace nsearch

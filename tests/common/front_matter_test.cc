@@ -12,6 +12,7 @@
 
 #include "common/document.h"
 #include "common/schema.h"
+#include "common/text_util.h"
 #include "tests/support/test_support.h"
 
 namespace nsearch {
@@ -632,6 +633,94 @@ TEST(FrontMatterFastPathTest, HandsUnusualYamlToYamlCpp) {
   EXPECT_EQ("Café \"quoted\"", plain.doc.title);
   EXPECT_EQ((std::vector<std::string>{"A", "B's"}), plain.doc.topics);
   EXPECT_EQ("N", plain.doc.provider_name);
+}
+
+// Found by tests/fuzz/front_matter_fuzz.cc: the fast parser skipped the
+// blocks nested under a kept key (provider.images) without checking them,
+// so it accepted files that yaml-cpp rejects, and missed the duplicate-key
+// warnings yaml-cpp gives there.
+TEST(FrontMatterFastPathTest, AgreesWithYamlCppInsideUnreadBlocks) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  const std::vector<std::string> texts = {
+      // A key at the indentation of the list it follows: invalid YAML.
+      "---\ntitle: t\nprovider:\n  name: N\n  images:\n    - url: x\n"
+      "    width: 1200\n---\n",
+      // A repeated key, nested and at the first level.
+      "---\ntitle: t\nprovider:\n  name: N\n  images:\n    - url: x\n"
+      "      url: y\n---\n",
+      "---\ntitle: t\nprovider:\n  name: N\n  name: M\n---\n",
+      // After a quoted scalar, \v is no blank to YAML (found the same way).
+      "---\ntitle: t\nprovider:\n  name: N\n  a:\n    - n: \"x\"\v\n---\n",
+      "---\ntitle: \"t\"\v\n---\n",
+      // A lone \r breaks the line for yaml-cpp.
+      "---\n\rtitle: a: b\r\n---\n",
+      "---\ntitle: t\n\vprovider:\n  name: \"N\n---\n",
+      // Well-formed nesting stays on the fast path.
+      "---\ntitle: t\nprovider:\n  name: N\n  images:\n    - url: x\n"
+      "      width: 1\n    -\n      - a\n    - b\n  meta:\n    k: v\n"
+      "---\n",
+  };
+  for (const auto& text : texts) {
+    const ParseOutcome a = ParseDocument(text, *schema);
+    const ParseOutcome b = ParseDocument(text, *schema, ParseOptions{false});
+    ASSERT_EQ(a.ok(), b.ok()) << text;
+    if (!a.ok()) {
+      EXPECT_EQ(a.rejection->ToString(), b.rejection->ToString()) << text;
+      continue;
+    }
+    EXPECT_EQ(a.doc.provider_name, b.doc.provider_name) << text;
+    EXPECT_EQ(a.doc.warnings.size(), b.doc.warnings.size()) << text;
+  }
+  EXPECT_FALSE(ParseDocument(texts[0], *schema).ok());
+  EXPECT_FALSE(ParseDocument(texts[2], *schema).fast_path);
+  EXPECT_TRUE(ParseDocument(texts[7], *schema).fast_path);
+}
+
+// Found by tests/fuzz/front_matter_fuzz.cc: the nesting bound counted
+// every bracket, so yaml-cpp's path rejected a title that merely holds
+// many braces ("nests deeper than 64 levels") while the fast path took it.
+TEST(FrontMatterFastPathTest, BracketsInsideScalarsAreNotNesting) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  const std::string braces(100, '{');
+  const std::vector<std::string> titles = {
+      "\"N" + braces + "\"", "'it''s " + braces + "'", "C" + braces,
+      "\"multi\n  line [[[" + std::string(100, '[') + "\""};
+  for (const auto& title : titles) {
+    const std::string text = "---\ntitle: " + title + "\n---\n";
+    for (const bool fast : {true, false}) {
+      const ParseOutcome out = ParseDocument(text, *schema, ParseOptions{fast});
+      EXPECT_TRUE(out.ok()) << text << out.rejection->ToString();
+    }
+  }
+  // Real nesting still counts, after a dash, an anchor or a comma too.
+  for (const std::string& value :
+       {"\n  - " + std::string(70, '['), " &a " + std::string(70, '['),
+        " &a" + std::string(70, '['), " !!seq" + std::string(70, '['),
+        " [a, " + std::string(70, '{')}) {
+    const std::string text = "---\ntitle: t\ntopics:" + value + "\n---\n";
+    const ParseOutcome out = ParseDocument(text, *schema);
+    ASSERT_FALSE(out.ok()) << text;
+    EXPECT_NE(std::string::npos, out.rejection->reason.find("nests deeper"))
+        << out.rejection->reason;
+  }
+}
+
+// Found by tests/fuzz/front_matter_fuzz.cc: yaml-cpp decodes \N and \_ to
+// the bytes 0x85 and 0xA0, so a title read by yaml-cpp held invalid UTF-8
+// (and differed from the fast path's).
+TEST(FrontMatterFastPathTest, NextLineAndNoBreakSpaceEscapesAreUtf8) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  for (const char* text : {"---\ntitle: \"a\\Nb\\_c \\u00e9\\N\"\n---\n",
+                           "---\ntitle: \"a\\Nb\\_c\n  \\u00e9\\N\"\n---\n"}) {
+    const ParseOutcome fast = ParseDocument(text, *schema);
+    const ParseOutcome full = ParseDocument(text, *schema, ParseOptions{false});
+    ASSERT_TRUE(fast.ok() && full.ok()) << text;
+    EXPECT_EQ(std::string::npos, FindInvalidUtf8(full.doc.title)) << text;
+    EXPECT_EQ(fast.doc.title, full.doc.title) << text;
+  }
 }
 
 }  // namespace

@@ -219,6 +219,17 @@ TEST(UrlTest, ListsHostAndParents) {
   EXPECT_TRUE(HostAndParents("").empty());
 }
 
+// Found by tests/fuzz/url_fuzz.cc: a host of empty labels ("a.b......c")
+// listed a "parent" per dot, 250 for 253 bytes, over the documented 127.
+TEST(UrlTest, EmptyLabelsStartNoParent) {
+  EXPECT_EQ((std::vector<std::string>{"a..b.c", "b.c"}),
+            HostAndParents("a..b.c"));
+  const std::string dots = "a" + std::string(kMaxHostBytes - 5, '.') + "b.c";
+  ASSERT_EQ(kMaxHostBytes - 1, dots.size());
+  EXPECT_EQ(dots, UrlHost("https://" + dots + "/"));
+  EXPECT_EQ((std::vector<std::string>{dots, "b.c"}), HostAndParents(dots));
+}
+
 // --- DocumentTime ---------------------------------------------------------
 
 TEST(DocumentTimeTest, ParsesUtcDateTimes) {
