@@ -13,28 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/fd_streambuf.h"
-
-namespace {
-
-void PrintUsage(std::ostream& out) {
-  out << "Usage: nsearch COMMAND [OPTIONS]\n\n"
-         "A search engine for news and content sites: indexes Markdown files\n"
-         "with YAML front matter into Xapian and answers ranked queries.\n\n"
-         "Commands:\n";
-  for (const auto& c : nsearch::cli::Commands()) {
-    std::string name = c.name;
-    name.resize(8, ' ');
-    out << "  " << name << c.summary << "\n";
-  }
-  out << "\nRun 'nsearch COMMAND --help' for a command's options.\n"
-         "Index location: --index DIR, else $NSEARCH_INDEX, else\n"
-         "${XDG_DATA_HOME:-~/.local/share}/nsearch/index.\n\n"
-         "Exit codes: 0 success (also zero hits), 1 runtime failure, 2 usage\n"
-         "error or invalid query, 3 index missing/incompatible/corrupt,\n"
-         "4 index busy, 5 files rejected under --strict.\n";
-}
-
-}  // namespace
+#include "cli/help.h"
 
 namespace {
 
@@ -82,21 +61,28 @@ void ExplainCrashes() {
 
 int RunCommand(int argc, char** argv) {
   if (argc < 2) {
-    PrintUsage(std::cerr);
+    nsearch::cli::PrintTopLevelHelp(std::cerr);
     return nsearch::cli::kExitUsage;
   }
   const std::string command = argv[1];
-  if (command == "--help" || command == "-h" || command == "help") {
-    PrintUsage(std::cout);
-    return nsearch::cli::kExitOk;
-  }
-  if (command == "--version" || command == "-V") {
-    std::cout << "nsearch " << NSEARCH_VERSION << "\n";
-    return nsearch::cli::kExitOk;
-  }
   std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "--help" || command == "-h" ||
+      (command == "help" && !args.empty() &&
+       (args[0] == "--help" || args[0] == "-h"))) {
+    nsearch::cli::PrintTopLevelHelp(std::cout);
+    return nsearch::cli::kExitOk;
+  }
+  if (command == "help") return nsearch::cli::RunHelpCommand(args);
+  if (command == "--version" || command == "-V" || command == "version") {
+    nsearch::cli::PrintVersion(std::cout);
+    return nsearch::cli::kExitOk;
+  }
+  // Hidden: man pages and completions for the build (cli/help.h).
+  if (command == "__generate") return nsearch::cli::RunGenerateCommand(args);
   for (const auto& c : nsearch::cli::Commands()) {
-    if (command == c.name) return c.run(args);
+    if (command != c.name) continue;
+    nsearch::cli::SetRunningCommand(c.name);
+    return c.run(args);
   }
   return nsearch::cli::Fail(
       nsearch::cli::FormatFromRawArgs(args),

@@ -12,6 +12,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/cli.h"
+#include "cli/help.h"
 #include "common/status.h"
 
 namespace nsearch::cli {
@@ -33,6 +34,13 @@ inline Status ParseArgs(const std::vector<std::string>& args,
                   .run(),
               *vm);
     po::notify(*vm);
+  } catch (const po::unknown_option& e) {
+    // `nsearch query '-azure pytorch'`: the query reads as an option.
+    const std::string hint = positional.max_total_count() > 0
+                                 ? DashHint(e.get_option_name())
+                                 : std::string();
+    return InvalidArgument(std::string(e.what()) +
+                           (hint.empty() ? " (see --help)" : hint));
   } catch (const po::error& e) {
     return InvalidArgument(std::string(e.what()) + " (see --help)");
   }
@@ -75,16 +83,29 @@ inline void AddCommonOptions(po::options_description* options,
 }
 
 // Parses a subcommand's command line and handles what every command
-// handles alike: errors (reported in the chosen format), --help, and the
-// choice of --format/--json. Returns the exit code to stop with, or nullopt
-// to go on with *vm and *format set.
+// handles alike: errors (reported in the chosen format), --help, --version,
+// and the choice of --format/--json. Returns the exit code to stop with, or
+// nullopt to go on with *vm and *format set. `usage` is "Usage: ..." and,
+// after a blank line, the description --help prints (the usage lines
+// themselves come from cli/command_docs.cc).
+//
+// Every command calls this before doing anything else: `nsearch help CMD`,
+// the man pages and the completions read the command's table by running
+// it while Describing(), when this returns at once (cli/help.h).
 inline std::optional<int> ParseCommandLine(
     const std::vector<std::string>& args,
     const po::options_description& options,
     const po::positional_options_description& positional,
     const std::string& format_flag, po::variables_map* vm, OutputFormat* format,
     const char* usage) {
-  const Status parsed = ParseArgs(args, options, positional, vm);
+  po::options_description all;
+  all.add(options);
+  all.add_options()("version,V", "print the version");
+  if (Describing()) {
+    RecordCommandLine(all, usage);
+    return kExitOk;
+  }
+  const Status parsed = ParseArgs(args, all, positional, vm);
   // A command line that does not parse leaves *vm empty; the caller who
   // asked for JSON still gets a JSON error.
   if (!parsed.ok()) return Fail(FormatFromRawArgs(args), parsed);
@@ -96,12 +117,16 @@ inline std::optional<int> ParseCommandLine(
     SetColorChoice(*color);
   }
   if (!chosen.ok()) return Fail(*format, chosen.error());
-  if (vm->count("index") && (*vm)["index"].as<std::string>().empty())
-    return Fail(*format, InvalidArgument("--index needs a folder, not ''"));
   if (vm->count("help")) {
-    std::cout << usage << "\n\n" << options << "\n";
+    std::cout << RenderHelp(BuildSpec(RunningCommand(), all, usage));
     return kExitOk;
   }
+  if (vm->count("version")) {
+    PrintVersion(std::cout);
+    return kExitOk;
+  }
+  if (vm->count("index") && (*vm)["index"].as<std::string>().empty())
+    return Fail(*format, InvalidArgument("--index needs a folder, not ''"));
   return std::nullopt;
 }
 

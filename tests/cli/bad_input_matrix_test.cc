@@ -137,8 +137,7 @@ std::vector<Case> Cases() {
       {"top-level-list", "---\n- a\n- b\n---\n", O::kRejected, "list", {}},
       // A line that is no "key:" continues the key before it, and is
       // skipped with it (here: with nothing), so no title is left.
-      {"top-level-scalar", "---\njust text\n---\n", O::kRejected, "title",
-       {}},
+      {"top-level-scalar", "---\njust text\n---\n", O::kRejected, "title", {}},
       {"title-map", Fm("title:\n  a: b\n"), O::kRejected, "title", {}},
       {"title-list", Fm("title: [a, b]\n"), O::kRejected, "title", {}},
       {"title-empty", Fm("title: \"\"\n"), O::kRejected, "title", {}},
