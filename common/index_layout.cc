@@ -157,8 +157,8 @@ Status WriteShardStub(const std::string& generation, unsigned n) {
   return SyncFolder(generation);
 }
 
-unsigned ShardFor(std::string_view relative_path, unsigned n) {
-  return n <= 1 ? 0 : static_cast<unsigned>(Fnv1a64(relative_path) % n);
+unsigned ShardFor(std::string_view id, unsigned n) {
+  return n <= 1 ? 0 : static_cast<unsigned>(Fnv1a64(id) % n);
 }
 
 void RemoveStaleGenerations(const std::string& dir) {

@@ -17,9 +17,9 @@
 //                             Xapian opens the shards as one database
 //   DIR/gen-NNNNNN/shard-K/   Xapian (glass) databases
 //
-// A document goes to shard ShardFor(its path relative to its root, N), so
-// machines that mount the same tree anywhere agree on every document's
-// shard. Swapping the top stub swaps all shards at once.
+// A document goes to shard ShardFor(its id, N); the id is a hash of the
+// file's absolute path (DocumentIdForPath), so it never moves between runs.
+// Swapping the top stub swaps all shards at once.
 
 #ifndef NSEARCH_COMMON_INDEX_LAYOUT_H_
 #define NSEARCH_COMMON_INDEX_LAYOUT_H_
@@ -77,8 +77,8 @@ std::string ShardPath(const std::string& generation, unsigned k, unsigned n);
 // Writes the stub of a generation of `n` >= 2 shards (and syncs it).
 Status WriteShardStub(const std::string& generation, unsigned n);
 
-// The shard, of `n`, of the document at `relative_path` under its root.
-unsigned ShardFor(std::string_view relative_path, unsigned n);
+// The shard, of `n`, of the document with id `id`.
+unsigned ShardFor(std::string_view id, unsigned n);
 
 // A database of n shards numbers documents round-robin: shard k's document
 // d is (d - 1) * n + k + 1. These invert that.
