@@ -21,6 +21,9 @@ constexpr int kMaxNesting = 64;
 // nodes, and scalar bytes beyond twice the YAML text.
 constexpr size_t kMaxFrontMatterNodes = 100000;
 constexpr size_t kMaxFrontMatterExpansionBytes = 1 << 20;
+// Aliases nest a tree deeper than its text; an alias inside its own anchor
+// (which yaml-cpp accepts) nests it without end.
+constexpr int kMaxAliasedDepth = 4 * kMaxNesting;
 
 ParseOutcome Reject(std::string reason, int line = 0, int column = 0,
                     std::string field = {}) {
@@ -174,6 +177,7 @@ void RepairYamlCppEscapes(std::string* text) {
 class YamlConverter {
  public:
   struct TooLarge {};  // Thrown when the budget runs out.
+  struct TooDeep {};   // Thrown past kMaxAliasedDepth levels.
 
   YamlConverter(int first_line, size_t text_bytes)
       : first_line_(first_line),
@@ -181,6 +185,12 @@ class YamlConverter {
 
   FmNode Convert(const YAML::Node& node) {
     if (++nodes_ > kMaxFrontMatterNodes) throw TooLarge();
+    if (depth_ >= kMaxAliasedDepth) throw TooDeep();
+    struct Level {
+      int& depth;
+      explicit Level(int& d) : depth(++d) {}
+      ~Level() { --depth; }
+    } level(depth_);
     FmNode out;
     const YAML::Mark mark = node.Mark();
     out.line = mark.line >= 0 ? mark.line + first_line_ : 0;
@@ -231,6 +241,7 @@ class YamlConverter {
   }
 
   int first_line_;
+  int depth_ = 0;
   size_t nodes_ = 0;
   size_t bytes_left_;
   std::vector<std::pair<std::string, int>> duplicates_;
@@ -961,6 +972,14 @@ std::optional<Rejection> ParseWithYamlCpp(
                          " YAML nodes or " +
                          std::to_string(kMaxFrontMatterExpansionBytes >> 20) +
                          " MiB beyond its size (aliases?)",
+                     0,
+                     0,
+                     {}};
+  } catch (const YamlConverter::TooDeep&) {
+    return Rejection{"front matter nests deeper than " +
+                         std::to_string(kMaxAliasedDepth) +
+                         " levels through aliases (an alias inside its own "
+                         "anchor?)",
                      0,
                      0,
                      {}};

@@ -276,6 +276,16 @@ TEST_F(FrontMatterTest, RejectsAliasBombUnderAKeyItReads) {
       << out.rejection->reason;
 }
 
+// Found by fuzzing: yaml-cpp accepts an alias inside its own anchor, a
+// cycle; converting it recursed until the stack overflowed.
+TEST_F(FrontMatterTest, RejectsAnAliasInsideItsOwnAnchor) {
+  const ParseOutcome out = Parse(
+      "---\nprovider:\n  name: x\n  a: &a [l, provider: *a]\ntitle: t\n---\n");
+  ASSERT_FALSE(out.ok());
+  EXPECT_TRUE(Contains(out.rejection->reason, "through aliases"))
+      << out.rejection->reason;
+}
+
 TEST_F(FrontMatterTest, AcceptsAliasesWithinTheBudget) {
   const ParseOutcome out =
       Parse("---\ntitle: &t \"Shared\"\nexcerpt: *t\ntopics: &l [A, B]\n---\n");
