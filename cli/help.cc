@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "cli/cli.h"
 
@@ -97,28 +98,34 @@ std::vector<std::string> Fill(const std::string& text, size_t width) {
   return lines;
 }
 
-// Paragraphs of `text` (separated by blank lines) filled to `width`.
-std::string FillParagraphs(const std::string& text, size_t width) {
-  std::string out, paragraph;
+// The paragraphs of `text` (separated by blank lines), each with its
+// lines joined by spaces.
+std::vector<std::string> Paragraphs(const std::string& text) {
+  std::vector<std::string> paragraphs;
+  std::string paragraph;
   std::istringstream in(text);
-  auto flush = [&] {
-    if (paragraph.empty()) return;
-    if (!out.empty()) out += "\n";
-    for (const auto& line : Fill(paragraph, width)) out += line + "\n";
-    paragraph.clear();
-  };
   for (std::string line; std::getline(in, line);) {
-    if (line.empty()) {
-      flush();
-    } else {
+    if (!line.empty()) {
       paragraph += (paragraph.empty() ? "" : " ") + line;
+    } else if (!paragraph.empty()) {
+      paragraphs.push_back(std::move(paragraph));
+      paragraph.clear();
     }
   }
-  flush();
+  if (!paragraph.empty()) paragraphs.push_back(std::move(paragraph));
+  return paragraphs;
+}
+
+// Paragraphs of `text` (separated by blank lines) filled to `width`.
+std::string FillParagraphs(const std::string& text, size_t width) {
+  std::string out;
+  for (const auto& paragraph : Paragraphs(text)) {
+    if (!out.empty()) out += "\n";
+    for (const auto& line : Fill(paragraph, width)) out += line + "\n";
+  }
   return out;
 }
 
-// "-n, --limit N" for help, the option column.
 std::string OptionLabel(const OptionSpec& o) {
   std::string label;
   if (o.short_name) label += std::string("-") + o.short_name + ", ";
@@ -414,21 +421,8 @@ std::string ManHeader(const std::string& page, const std::string& what) {
 // Paragraphs of `text` (blank-line separated), lines joined.
 std::string ManParagraphs(const std::string& text) {
   std::string out;
-  std::istringstream in(text);
-  std::string line, paragraph;
-  auto flush = [&] {
-    if (paragraph.empty()) return;
+  for (const auto& paragraph : Paragraphs(text))
     out += ".PP\n" + Roff(paragraph) + "\n";
-    paragraph.clear();
-  };
-  while (std::getline(in, line)) {
-    if (line.empty()) {
-      flush();
-    } else {
-      paragraph += (paragraph.empty() ? "" : " ") + line;
-    }
-  }
-  flush();
   return out;
 }
 
