@@ -22,14 +22,8 @@ using testing::RunResult;
 using testing::SchemaValidator;
 using testing::TempDir;
 
-class ContractTest : public ::testing::Test {
+class ContractTest : public testing::SampleIndexTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    index_ = dir_->path() + "/index";
-    ASSERT_EQ(0, RunNsearch({"index", "--index", index_, Content()}).exit_code);
-  }
-  static void TearDownTestSuite() { delete dir_; }
   static std::string Content() {
     return testing::SourceDir() + "/data/content";
   }
@@ -44,13 +38,7 @@ class ContractTest : public ::testing::Test {
     if (e.is_discarded() || !e.contains("error")) return "";
     return e["error"]["code"];
   }
-
-  static TempDir* dir_;
-  static std::string index_;
 };
-
-TempDir* ContractTest::dir_ = nullptr;
-std::string ContractTest::index_;
 
 TEST_F(ContractTest, EachFailureHasItsOwnCode) {
   const RunResult no_document = Run({"show", "0123456789abcdef", "--json"});

@@ -43,17 +43,8 @@ constexpr bool kAsan = true;
 constexpr bool kAsan = false;
 #endif
 
-class HardeningTest : public ::testing::Test {
+class HardeningTest : public testing::SampleIndexTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    index_ = dir_->path() + "/index";
-    ASSERT_EQ(0, RunNsearch({"index", "--index", index_,
-                             testing::SourceDir() + "/data/content"})
-                     .exit_code);
-  }
-  static void TearDownTestSuite() { delete dir_; }
-
   // A fresh index of one small tree (for tests that change it).
   static std::string SmallIndex(const TempDir& dir) {
     dir.Write("tree/a.md", "---\ntitle: Azure one\n---\nbody azure\n");
@@ -63,13 +54,7 @@ class HardeningTest : public ::testing::Test {
                      .exit_code);
     return index;
   }
-
-  static TempDir* dir_;
-  static std::string index_;
 };
-
-TempDir* HardeningTest::dir_ = nullptr;
-std::string HardeningTest::index_;
 
 // Item 1: a 700-byte alias bomb killed every run (bad_alloc, no file named).
 TEST_F(HardeningTest, AliasBombIsRejectedByNameAndTheRunGoesOn) {

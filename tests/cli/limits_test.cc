@@ -23,22 +23,7 @@ using testing::RunNsearch;
 using testing::RunResult;
 using testing::TempDir;
 
-class LimitsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    index_ = dir_->path() + "/index";
-    ASSERT_EQ(0, RunNsearch({"index", "--index", index_,
-                             testing::SourceDir() + "/data/content"})
-                     .exit_code);
-  }
-  static void TearDownTestSuite() { delete dir_; }
-  static TempDir* dir_;
-  static std::string index_;
-};
-
-TempDir* LimitsTest::dir_ = nullptr;
-std::string LimitsTest::index_;
+class LimitsTest : public testing::SampleIndexTest {};
 
 // The flags that take a name of a fixed set, and the relative dates'
 // bound: a clear usage error (exit 2) naming what is accepted.

@@ -131,23 +131,7 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-class TerminalTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    index_ = dir_->path() + "/index";
-    ASSERT_EQ(0, RunNsearch({"index", "--index", index_,
-                             testing::SourceDir() + "/data/content"})
-                     .exit_code);
-  }
-  static void TearDownTestSuite() { delete dir_; }
-
-  static TempDir* dir_;
-  static std::string index_;
-};
-
-TempDir* TerminalTest::dir_ = nullptr;
-std::string TerminalTest::index_;
+class TerminalTest : public testing::SampleIndexTest {};
 
 // A tree of 20 news items about kubernetes, with titles and URLs of
 // realistic lengths (some longer than a line), all distinct stories.

@@ -96,6 +96,22 @@ std::string ReadFileOrDie(const std::string& path) {
   return s.str();
 }
 
+TempDir* SampleIndexTest::dir_ = nullptr;
+std::string SampleIndexTest::index_;
+
+void SampleIndexTest::SetUpTestSuite() {
+  dir_ = new TempDir();
+  index_ = dir_->path() + "/index";
+  ASSERT_EQ(
+      0, RunNsearch({"index", "--index", index_, SourceDir() + "/data/content"})
+             .exit_code);
+}
+
+void SampleIndexTest::TearDownTestSuite() {
+  delete dir_;
+  dir_ = nullptr;
+}
+
 int SpawnNsearch(const std::vector<std::string>& args,
                  const std::string& out_path, const std::string& err_path) {
   return ForkNsearch(args, "/dev/null", out_path, err_path, {});

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 namespace nsearch::testing {
 
 // The repository root and the built binary (set by CMake).
@@ -29,6 +31,17 @@ class TempDir {
 
  private:
   std::string path_;
+};
+
+// A test suite sharing one index of the bundled sample (data/content),
+// built once per suite in a temporary folder: `index_`.
+class SampleIndexTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+
+  static TempDir* dir_;
+  static std::string index_;
 };
 
 struct RunResult {
