@@ -190,7 +190,10 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
       auto searcher = std::unique_ptr<Searcher>(new Searcher(
           path, std::move(db), std::move(schema).value(), std::move(analyzer)));
       searcher->generation_ = generation;
-      searcher->sharded_ = !generation.empty() && ShardCount(generation) > 1;
+      // Each shard open on its own too, for its revision (Revision()).
+      const unsigned shards = generation.empty() ? 1 : ShardCount(generation);
+      for (unsigned k = 0; shards > 1 && k < shards; ++k)
+        searcher->shards_.emplace_back(ShardPath(generation, k, shards));
       return searcher;
     } catch (const Xapian::DatabaseNotFoundError& e) {
       // The folder exists (checked above) but holds no database.
@@ -216,14 +219,15 @@ Status Searcher::Reopen() {
   return Status::Ok();
 }
 
-uint64_t Searcher::Revision() const {
-  const unsigned shards = generation_.empty() ? 1 : ShardCount(generation_);
-  if (shards == 1) return db_.get_revision();
+uint64_t Searcher::Revision() {
+  if (shards_.empty()) return db_.get_revision();
   // The shards as a whole have no revision; the sum of theirs grows with
   // every commit to any of them.
   uint64_t sum = 0;
-  for (unsigned k = 0; k < shards; ++k)
-    sum += Xapian::Database(ShardPath(generation_, k, shards)).get_revision();
+  for (auto& shard : shards_) {
+    shard.reopen();
+    sum += shard.get_revision();
+  }
   return sum;
 }
 
@@ -618,7 +622,7 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
   // Only an unsharded index has a revision to know when columns go stale.
-  if (keep_priors_ && options.priors && !sharded_) {
+  if (keep_priors_ && options.priors && shards_.empty()) {
     const std::string key =
         db_.get_uuid() + "@" + std::to_string(db_.get_revision());
     if (key != prior_columns_key_) {

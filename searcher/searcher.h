@@ -178,7 +178,7 @@ class Searcher {
                             const SearchRequest& request);
 
   // The revision of the index read (for shards, the sum of theirs).
-  uint64_t Revision() const;
+  uint64_t Revision();
 
   std::string path_;
   std::string generation_;
@@ -188,7 +188,8 @@ class Searcher {
   QueryParser parser_;
   PriorSlots prior_slots_;
   bool keep_priors_ = false;
-  bool sharded_ = false;  // The live generation has several shards.
+  // The shards of a sharded index, each opened alone (empty otherwise).
+  std::vector<Xapian::Database> shards_;
   std::shared_ptr<const PriorColumns> prior_columns_;
   std::string prior_columns_key_;  // uuid@revision they were read at.
 };

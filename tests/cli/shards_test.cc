@@ -193,6 +193,12 @@ TEST(ShardsTest, IncrementalRunsKeepShardsEqualToTheWholeIndex) {
   fs::remove(files[0]);
   std::ofstream(files[1], std::ios::app) << "\nKubernetes pytorch azure.\n";
   fs::copy(files[2], tree + "/copy-of-a-story.md");
+  auto revision = [&](const std::string& ix) {
+    const auto stats = RunNsearch({"stats", "--json", "--index", ix});
+    EXPECT_EQ(0, stats.exit_code) << stats.err;
+    return Json::parse(stats.out)["index"]["revision"].get<uint64_t>();
+  };
+  const uint64_t before = revision(split);
   for (const auto& ix : {whole, split}) {
     const auto r = RunNsearch({"index", "--json", "--index", ix, tree});
     ASSERT_EQ(0, r.exit_code) << r.err;
@@ -201,6 +207,8 @@ TEST(ShardsTest, IncrementalRunsKeepShardsEqualToTheWholeIndex) {
     EXPECT_EQ(1u, summary["updated"]);
     EXPECT_EQ(1u, summary["deleted"]);
   }
+  // The shards' revision (their sum) moves on with the commit.
+  EXPECT_GT(revision(split), before);
   const std::string requests = Requests();
   ExpectSameAnswers(RunBatch(whole, requests), RunBatch(split, requests),
                     requests);
