@@ -29,7 +29,6 @@ int RunBatch(const std::string& index_path,
   auto opened = searcher::Searcher::Open(index_path);
   if (!opened.ok()) return Fail(OutputFormat::kJson, opened.error());
   std::unique_ptr<searcher::Searcher> searcher = std::move(opened).value();
-  searcher->KeepPriorsInMemory();
 
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -50,7 +49,6 @@ int RunBatch(const std::string& index_path,
       if (LiveGeneration(index_path) != searcher->generation()) {
         NSEARCH_ASSIGN_OR_RETURN(searcher,
                                  searcher::Searcher::Open(index_path));
-        searcher->KeepPriorsInMemory();
       } else {
         NSEARCH_RETURN_IF_ERROR(searcher->Reopen());
       }

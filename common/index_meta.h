@@ -16,7 +16,7 @@
 namespace nsearch {
 
 // Bumped when the index layout changes (terms, values, stored data).
-inline constexpr int kIndexFormat = 5;
+inline constexpr int kIndexFormat = 6;
 
 // Metadata keys.
 inline constexpr const char* kMetaFormat = "nsearch.format";

@@ -228,16 +228,57 @@ Result<RankingSpec> ParseRanking(const Json& node) {
   return ranking;
 }
 
-}  // namespace
-
-double PriorSpec::Score(std::optional<double> value) const {
-  const double v = value && *value >= 0 ? std::min(*value, cap) : missing;
-  return weight * v / cap;
+// The value slots of the ranking features: the schema's (`slot:` under
+// ranking.quality, .heat and .recency), else the first free ones from 9.
+Status AssignRankingSlots(const Json* node, RankingSpec* ranking,
+                          std::set<unsigned>* slots) {
+  const std::pair<const char*, unsigned*> features[] = {
+      {"quality", &ranking->quality.slot},
+      {"heat", &ranking->heat.slot},
+      {"recency", &ranking->recency.slot}};
+  std::vector<unsigned*> unassigned;
+  for (const auto& [name, slot] : features) {
+    const Json* feature = node ? Child(*node, name) : nullptr;
+    const Json* given =
+        feature && feature->is_object() ? Child(*feature, "slot") : nullptr;
+    if (!given) {
+      unassigned.push_back(slot);
+      continue;
+    }
+    const std::string where = std::string("ranking.") + name + ".slot";
+    NSEARCH_ASSIGN_OR_RETURN(*slot, SlotOf(*given, where));
+    if (!slots->insert(*slot).second)
+      return Invalid(where, "slot " + std::to_string(*slot) + " used twice");
+  }
+  unsigned next = 9;
+  for (unsigned* slot : unassigned) {
+    while (slots->count(next)) ++next;
+    *slot = next;
+    slots->insert(next);
+  }
+  return Status::Ok();
 }
 
-double RecencySpec::Score(int64_t date, int64_t now) const {
-  const double age = std::max<double>(0, static_cast<double>(now - date));
-  return weight * std::exp2(-age / half_life_seconds);
+}  // namespace
+
+int PriorSpec::Level(std::optional<double> value) const {
+  const double v = value && *value >= 0 ? std::min(*value, cap) : missing;
+  return static_cast<int>(std::lround(v / cap * kLevels));
+}
+
+std::pair<int64_t, int64_t> RecencySpec::Days(int64_t now) const {
+  const double age_days = std::ceil(40 * half_life_seconds / 86400);
+  const int64_t today = UtcDay(now);
+  return {today - static_cast<int64_t>(std::min<double>(age_days, kMaxAgeDays)),
+          today + kMaxAheadDays};
+}
+
+double RecencySpec::Decay(int64_t day, int64_t now) const {
+  const auto [first, last] = Days(now);
+  if (day < first || day > last) return 0;
+  const double age =
+      std::max<double>(0, static_cast<double>(now) - day * 86400.0);
+  return std::exp2(-age / half_life_seconds);
 }
 
 const std::vector<std::string>& Schema::DocumentFieldNames() {
@@ -437,9 +478,12 @@ Result<Schema> Schema::FromTree(Json tree, std::string text, std::string hash) {
   if (const Json* stories = Child(root, "stories")) {
     NSEARCH_ASSIGN_OR_RETURN(schema.stories_, ParseStories(*stories, &slots));
   }
-  if (const Json* ranking = Child(root, "ranking")) {
+  const Json* ranking = Child(root, "ranking");
+  if (ranking) {
     NSEARCH_ASSIGN_OR_RETURN(schema.ranking_, ParseRanking(*ranking));
   }
+  NSEARCH_RETURN_IF_ERROR(
+      AssignRankingSlots(ranking, &schema.ranking_, &slots));
   schema.tree_ = std::move(tree);
   return schema;
 }

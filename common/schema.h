@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -63,8 +64,8 @@ inline constexpr char kFacetSeparator = '\x1f';
 
 inline constexpr unsigned kMaxFieldWeight = 16;
 
-// A number prior (quality, heat): weight * min(max(value, 0), cap) / cap,
-// a fraction of the query's top BM25 score (RankingSpec).
+// A number prior (quality, heat): weight * Level(value) / kLevels, a
+// fraction of the query's top BM25 score (RankingSpec).
 struct PriorSpec {
   double weight = 0.0;
   double cap = 100.0;
@@ -72,18 +73,49 @@ struct PriorSpec {
   // feeds use for "unknown", e.g. heat -1) counts as: by default the middle
   // of the scale, so that lacking a value neither helps nor hurts much.
   double missing = 50.0;
-  // The prior of `value` (nullopt: none), before scaling by the query's
+  // The value slot where the indexer keeps each document's Level, for
+  // Xapian's own ValueMapPostingSource to weigh (schema `slot`, else the
+  // first free slot from 9).
+  unsigned slot = 0;
+  static constexpr int kLevels = 1000;
+  // min(max(value, 0), cap) / cap, or missing / cap (nullopt: no value),
+  // in kLevels steps, rounded: 0 to kLevels.
+  int Level(std::optional<double> value) const;
+  // weight * Level(value) / kLevels, before scaling by the query's
   // relevance.
-  double Score(std::optional<double> value) const;
+  double Score(std::optional<double> value) const {
+    return weight * Level(value) / kLevels;
+  }
 };
 
 // Recency: weight * 0.5^(age / half_life), a fraction of the query's
-// top BM25 score; documents dated in the future count as new.
+// top BM25 score. Age is counted from the start of the document's UTC day
+// (the indexer keeps the day number in `slot`, so that a query maps days
+// to weights with Xapian's ValueMapPostingSource); documents dated after
+// `now` count as new.
 struct RecencySpec {
   double weight = 0.0;
   double half_life_seconds = 90 * 86400.0;
-  double Score(int64_t date, int64_t now) const;
+  unsigned slot = 0;  // Schema `slot`, else the first free slot from 9.
+  // Days past which the decay counts as 0: back from `now`, 40 half-lives
+  // (at most kMaxAgeDays); ahead of it, kMaxAheadDays.
+  static constexpr int64_t kMaxAgeDays = 36600;
+  static constexpr int64_t kMaxAheadDays = 366;
+  // 0.5^(age / half_life) for a document dated on UTC day `day` (days
+  // since 1970), 1 up to kMaxAheadDays ahead of `now`, 0 out of range.
+  double Decay(int64_t day, int64_t now) const;
+  // The first and last day whose Decay can be above 0.
+  std::pair<int64_t, int64_t> Days(int64_t now) const;
+  // weight * Decay.
+  double Score(int64_t day, int64_t now) const {
+    return weight * Decay(day, now);
+  }
 };
+
+// The UTC day (days since 1970-01-01) of a time in seconds.
+inline int64_t UtcDay(int64_t seconds) {
+  return seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+}
 
 // How hits are ranked (schema `ranking:`, README "Ranking"): BM25 with
 // k1 and b over the free-text space, plus priors that are fractions of the

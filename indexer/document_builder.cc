@@ -44,6 +44,29 @@ DocumentBuilder::DocumentBuilder(const Schema& schema,
                                  std::unique_ptr<Analyzer> analyzer)
     : schema_(schema), analyzer_(std::move(analyzer)) {}
 
+void DocumentBuilder::AddRankingValues(
+    const std::map<std::string, int64_t, std::less<>>& numbers,
+    Xapian::Document* out) const {
+  auto number = [&](std::string_view name) -> std::optional<double> {
+    auto it = numbers.find(name);
+    if (it == numbers.end()) return std::nullopt;
+    return static_cast<double>(it->second);
+  };
+  const RankingSpec& ranking = schema_.ranking();
+  for (const auto& [name, prior] :
+       {std::pair{"quality", &ranking.quality}, {"heat", &ranking.heat}}) {
+    if (schema_.FindField(name))
+      out->add_value(prior->slot,
+                     Xapian::sortable_serialise(prior->Level(number(name))));
+  }
+  if (schema_.FindField("date")) {
+    if (auto it = numbers.find("date"); it != numbers.end())
+      out->add_value(
+          ranking.recency.slot,
+          Xapian::sortable_serialise(static_cast<double>(UtcDay(it->second))));
+  }
+}
+
 std::string DocumentBuilder::IdTerm(const std::string& id) {
   return kIdPrefix + id;
 }
@@ -85,12 +108,14 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
   // One position counter for the whole document: the free-text space holds
   // every search field, kValueGap apart.
   unsigned position = 0;
+  std::map<std::string, int64_t, std::less<>> numbers;  // Of slot fields.
   for (const FieldSpec& field : schema_.fields()) {
     if (field.slot) {
       for (const auto& from : field.from) {
         if (auto v = NumericValue(doc, from)) {
           out.add_value(*field.slot,
                         Xapian::sortable_serialise(static_cast<double>(*v)));
+          numbers[field.name] = *v;
           break;
         }
       }
@@ -125,6 +150,7 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
     if (field.facet_slot && !facet.empty())
       out.add_value(*field.facet_slot, facet);
   }
+  AddRankingValues(numbers, &out);
   if (const FieldSpec* key = schema_.collapse_field()) {
     for (const auto& from : key->from) {
       const auto values = FieldValues(doc, from);

@@ -8,6 +8,7 @@
 #ifndef NSEARCH_INDEXER_DOCUMENT_BUILDER_H_
 #define NSEARCH_INDEXER_DOCUMENT_BUILDER_H_
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,11 @@ class DocumentBuilder {
   Xapian::Document Build(const Document& doc, const SourceFile& source);
 
  private:
+  // The ranking priors' values (RankingSpec): quality's and heat's
+  // Level, and the UTC day of the date, from the slot fields' `numbers`.
+  void AddRankingValues(
+      const std::map<std::string, int64_t, std::less<>>& numbers,
+      Xapian::Document* out) const;
   void AddText(const FieldSpec& field, const std::string& text,
                unsigned* position, Xapian::Document* out);
 

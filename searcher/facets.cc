@@ -7,16 +7,21 @@
 
 namespace nsearch::searcher {
 
+std::optional<unsigned> DaySlot(const Schema& schema) {
+  const FieldSpec* date = schema.FindField("date");
+  if (!date || !date->slot) return std::nullopt;
+  return schema.ranking().recency.slot;
+}
+
 Result<std::vector<FacetSpec>> ResolveFacets(
     const Schema& schema, const std::vector<std::string>& names) {
   std::vector<FacetSpec> out;
   for (const std::string& name : names) {
     if (name.empty()) continue;
     if (name == "year") {
-      const FieldSpec* date = schema.FindField("date");
-      if (!date || !date->slot)
-        return InvalidArgument("the index has no date slot");
-      out.push_back({name, *date->slot, true});
+      const std::optional<unsigned> day = DaySlot(schema);
+      if (!day) return InvalidArgument("the index has no date slot");
+      out.push_back({name, *day, true});
       continue;
     }
     const FieldSpec* field = schema.FindField(name);
@@ -35,10 +40,6 @@ namespace {
 constexpr const char* kIntervalNames[] = {"none", "day", "week", "month",
                                           "year"};
 
-// Days since 1970-01-01 (a Thursday), rounded down.
-int64_t DayOf(int64_t seconds) {
-  return seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
-}
 }  // namespace
 
 Result<Interval> ParseInterval(const std::string& name) {
@@ -49,7 +50,7 @@ Result<Interval> ParseInterval(const std::string& name) {
 }
 
 int64_t BucketStart(Interval interval, int64_t seconds) {
-  const int64_t day = DayOf(seconds);
+  const int64_t day = UtcDay(seconds);
   switch (interval) {
     case Interval::kDay:
       return day * 86400;
@@ -69,16 +70,31 @@ int64_t BucketStart(Interval interval, int64_t seconds) {
   return seconds;
 }
 
-FacetSpy::FacetSpy(std::vector<FacetSpec> facets, Analyzer* analyzer,
-                   Interval histogram, std::optional<unsigned> date_slot)
+FacetCounter::FacetCounter(std::vector<FacetSpec> facets, Analyzer* analyzer,
+                           Interval histogram, std::optional<unsigned> day_slot)
     : facets_(std::move(facets)),
       analyzer_(analyzer),
       groups_(facets_.size()),
       years_(facets_.size()),
       histogram_(histogram),
-      date_slot_(date_slot) {}
+      day_slot_(day_slot) {
+  for (const FacetSpec& facet : facets_) SpyOn(facet.slot);
+  if (histogram_ != Interval::kNone && day_slot_) SpyOn(*day_slot_);
+}
 
-void FacetSpy::CountValues(size_t facet, std::string_view values) {
+void FacetCounter::SpyOn(unsigned slot) {
+  if (!spies_.count(slot))
+    spies_.emplace(slot, std::make_unique<Xapian::ValueCountMatchSpy>(slot));
+}
+
+std::vector<Xapian::MatchSpy*> FacetCounter::spies() const {
+  std::vector<Xapian::MatchSpy*> out;
+  for (const auto& [slot, spy] : spies_) out.push_back(spy.get());
+  return out;
+}
+
+void FacetCounter::CountValues(size_t facet, std::string_view values,
+                               size_t documents) {
   // A document counts once per group, whatever its spellings.
   std::vector<Group*> seen;
   size_t start = 0;
@@ -87,43 +103,48 @@ void FacetSpy::CountValues(size_t facet, std::string_view values) {
     if (end == std::string_view::npos) end = values.size();
     if (end > start) {
       const std::string spelling(values.substr(start, end - start));
-      auto it = normalized_.find(spelling);
-      if (it == normalized_.end())
-        it = normalized_.emplace(spelling, analyzer_->NormalizeValue(spelling))
-                 .first;
-      Group& group = groups_[facet][it->second];
-      ++group.spellings[spelling];
+      Group& group = groups_[facet][analyzer_->NormalizeValue(spelling)];
+      group.spellings[spelling] += documents;
       if (std::find(seen.begin(), seen.end(), &group) == seen.end()) {
         seen.push_back(&group);
-        ++group.documents;
+        group.documents += documents;
       }
     }
     start = end + 1;
   }
 }
 
-void FacetSpy::operator()(const Xapian::Document& doc, double /*weight*/) {
+void FacetCounter::Fold() {
+  if (folded_) return;
+  folded_ = true;
+  // Each spy counts the documents of each distinct value of its slot: a
+  // facet slot's joined spellings, or a day number.
   for (size_t i = 0; i < facets_.size(); ++i) {
-    const std::string value = doc.get_value(facets_[i].slot);
-    if (value.empty()) continue;
-    if (facets_[i].year) {
-      ++years_[i][UtcYear(
-          static_cast<int64_t>(Xapian::sortable_unserialise(value)))];
-    } else {
-      CountValues(i, value);
+    const Xapian::ValueCountMatchSpy& spy = *spies_.at(facets_[i].slot);
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+      const size_t n = it.get_termfreq();
+      if (facets_[i].year)
+        years_[i][UtcYear(DaySeconds(*it))] += n;
+      else
+        CountValues(i, *it, n);
     }
   }
-  if (histogram_ == Interval::kNone || !date_slot_) return;
-  const std::string date = doc.get_value(*date_slot_);
-  if (date.empty()) {
-    ++undated_;
-    return;
+  if (histogram_ == Interval::kNone || !day_slot_) return;
+  const Xapian::ValueCountMatchSpy& days = *spies_.at(*day_slot_);
+  size_t dated = 0;
+  for (auto it = days.values_begin(); it != days.values_end(); ++it) {
+    buckets_[BucketStart(histogram_, DaySeconds(*it))] += it.get_termfreq();
+    dated += it.get_termfreq();
   }
-  const auto t = static_cast<int64_t>(Xapian::sortable_unserialise(date));
-  ++buckets_[BucketStart(histogram_, t)];
+  undated_ = days.get_total() - dated;
 }
 
-Json FacetSpy::ToJson(size_t top) const {
+int64_t FacetCounter::DaySeconds(const std::string& value) {
+  return static_cast<int64_t>(Xapian::sortable_unserialise(value)) * 86400;
+}
+
+Json FacetCounter::ToJson(size_t top) {
+  Fold();
   Json out = Json::object();
   for (size_t i = 0; i < facets_.size(); ++i) {
     std::vector<std::pair<std::string, size_t>> items;
@@ -159,7 +180,8 @@ Json FacetSpy::ToJson(size_t top) const {
   return out;
 }
 
-Json FacetSpy::HistogramJson() const {
+Json FacetCounter::HistogramJson() {
+  Fold();
   Json buckets = Json::array();
   for (const auto& [start, count] : buckets_) {
     const std::string iso = FormatIsoTime(start);

@@ -4,10 +4,10 @@
 #define NSEARCH_SEARCHER_FACETS_H_
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -22,11 +22,15 @@ namespace nsearch::searcher {
 struct FacetSpec {
   std::string name;  // "topic", "provider", "type", "year", ...
   unsigned slot = 0;
-  bool year = false;  // Slot holds a date; count by UTC year.
+  bool year = false;  // Slot holds day numbers; count by UTC year.
 };
 
+// The slot of each document's UTC day (the recency prior's), nullopt when
+// the schema has no date field.
+std::optional<unsigned> DaySlot(const Schema& schema);
+
 // Resolves facet names against the schema: a field with a facet_slot, or
-// "year" (from the date field's slot). kInvalidArgument for others.
+// "year" (from DaySlot). kInvalidArgument for others.
 Result<std::vector<FacetSpec>> ResolveFacets(
     const Schema& schema, const std::vector<std::string>& names);
 
@@ -40,46 +44,55 @@ Result<Interval> ParseInterval(const std::string& name);
 // Monday, UTC).
 int64_t BucketStart(Interval interval, int64_t seconds);
 
-// Counts the values of each facet in the documents the match visits, and
-// their dates by `interval`. Values are grouped as the filters match them
-// (the analyzer's NormalizeValue: "Management Tools" and "Management
-// tools" are one value, shown in its most frequent spelling), and each
-// document counts once per group, so a value's count is the total of the
-// matching filter. The match calls it once per matching document; a
-// spelling is normalized once. Thread-safety: one per Enquire, as Xapian
-// requires.
-class FacetSpy : public Xapian::MatchSpy {
+// Counts the values of each facet in the documents a match visits, and
+// their dates by `interval`, with Xapian's own ValueCountMatchSpy (one per
+// slot), so that remote shards count for themselves. Values are grouped as
+// the filters match them (the analyzer's NormalizeValue: "Management
+// Tools" and "Management tools" are one value, shown in its most frequent
+// spelling), and each document counts once per group, so a value's count
+// is the total of the matching filter. Years and histogram buckets come
+// from the day slot (DaySlot).
+class FacetCounter {
  public:
-  // REQUIRES: `analyzer` outlives the spy. `date_slot` is needed for a
+  // REQUIRES: `analyzer` outlives the counter. `day_slot` is needed for a
   // histogram.
-  FacetSpy(std::vector<FacetSpec> facets, Analyzer* analyzer,
-           Interval histogram = Interval::kNone,
-           std::optional<unsigned> date_slot = std::nullopt);
+  FacetCounter(std::vector<FacetSpec> facets, Analyzer* analyzer,
+               Interval histogram = Interval::kNone,
+               std::optional<unsigned> day_slot = std::nullopt);
 
-  void operator()(const Xapian::Document& doc, double weight) override;
+  // The spies to add to the match that visits the documents (empty when
+  // there is nothing to count). Owned by the counter.
+  std::vector<Xapian::MatchSpy*> spies() const;
 
   // {"topic": [{"value": "Azure", "count": 12}, ...], ...}: most frequent
   // first, then by value; at most `top` values per facet.
-  Json ToJson(size_t top) const;
+  Json ToJson(size_t top);
   // {"interval", "buckets": [{"key", "from", "count"}], "undated"}, oldest
   // bucket first.
-  Json HistogramJson() const;
+  Json HistogramJson();
 
  private:
   struct Group {
     size_t documents = 0;
     std::map<std::string, size_t> spellings;  // Spelling -> uses.
   };
-  void CountValues(size_t facet, std::string_view values);
+  void SpyOn(unsigned slot);
+  // Reads the spies' counts into groups, years and buckets (once).
+  void Fold();
+  // `documents` documents have the joined spellings `values`.
+  void CountValues(size_t facet, std::string_view values, size_t documents);
+  // The start of the day a day-slot value names, in seconds.
+  static int64_t DaySeconds(const std::string& value);
 
   std::vector<FacetSpec> facets_;
   Analyzer* analyzer_;
+  std::map<unsigned, std::unique_ptr<Xapian::ValueCountMatchSpy>> spies_;
+  bool folded_ = false;
   // Per facet: normalized value -> its group (year facets count in years_).
   std::vector<std::map<std::string, Group>> groups_;
-  std::unordered_map<std::string, std::string> normalized_;  // Cache.
   std::vector<std::map<int64_t, size_t>> years_;
   Interval histogram_;
-  std::optional<unsigned> date_slot_;
+  std::optional<unsigned> day_slot_;
   std::map<int64_t, size_t> buckets_;
   size_t undated_ = 0;
 };

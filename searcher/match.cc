@@ -75,13 +75,15 @@ Xapian::MSet RunTier(const Xapian::Enquire& enquire, size_t offset,
 // unweighted, uncollapsed). With a spy, every match is counted and shown
 // to it.
 Total CountDocuments(const Xapian::Database& db, const Q& query,
-                     const MatchOptions& options, Xapian::MatchSpy* spy) {
+                     const MatchOptions& options, bool spied) {
   Xapian::Enquire count(db);
   count.set_query(query);
   count.set_weighting_scheme(Xapian::BoolWeight());
-  if (spy) count.add_matchspy(spy);
+  if (spied)
+    for (Xapian::MatchSpy* spy : options.spies) count.add_matchspy(spy);
   if (options.time_limit > 0) count.set_time_limit(options.time_limit);
-  const Xapian::doccount check = spy ? db.get_doccount() : kExactTotalLimit;
+  const Xapian::doccount check =
+      spied && !options.spies.empty() ? db.get_doccount() : kExactTotalLimit;
   return TotalOf(count.get_mset(0, 0, check, nullptr, options.decider));
 }
 
@@ -154,7 +156,7 @@ void AddRelaxedTier(const Xapian::Database& db, const QueryPlan& plan,
   AddHits(more, false, &result->hits);
   for (auto it = more.begin(); it != more.end(); ++it, ++i)
     result->hits[i].missing = MissingWords(relaxed, it, plan.optional);
-  result->total = CountDocuments(db, plan.relaxed, options, options.spy);
+  result->total = CountDocuments(db, plan.relaxed, options, true);
   result->counted = plan.relaxed;
   result->relaxed =
       !more.empty() || result->total.upper > result->all_words.upper;
@@ -166,12 +168,10 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
                     const MatchOptions& options) {
   MatchResult result;
   result.priors = ScaledPriors(db, plan, options);
+  const Q prior =
+      result.priors ? PriorQuery(db, options.prior_slots, *result.priors) : Q();
   const std::function<Q(const Q&)> ranked = [&](const Q& query) {
-    if (!result.priors) return query;
-    const Q prior((new PriorSource(options.prior_slots, *result.priors,
-                                   options.prior_columns))
-                      ->release());
-    return Q(Q::OP_AND_MAYBE, query, prior);
+    return prior.empty() ? query : Q(Q::OP_AND_MAYBE, query, prior);
   };
   const Xapian::Enquire strict =
       MakeEnquire(db, ranked(plan.strict), options, true);
@@ -180,8 +180,7 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
   AddHits(page, true, &result.hits);
   // Documents with some of the words follow once those with all run out.
   const bool reach_relaxed = plan.relaxable() && page.size() < options.limit;
-  result.all_words = CountDocuments(db, plan.strict, options,
-                                    reach_relaxed ? nullptr : options.spy);
+  result.all_words = CountDocuments(db, plan.strict, options, !reach_relaxed);
   result.total = result.all_words;
   result.counted = plan.strict;
   if (reach_relaxed)

@@ -53,12 +53,12 @@ struct MatchOptions {
   std::optional<unsigned> sort_slot;      // Highest value first, then BM25.
   std::optional<PriorWeights> priors;     // Scale filled in by RunPlan.
   PriorSlots prior_slots;
-  // The priors of every document of `db`, when the caller keeps them.
-  std::shared_ptr<const PriorColumns> prior_columns;
   double time_limit = 0;  // Seconds; Xapian's soft limit (0: none).
+  // Local databases only: Xapian's remote backend refuses deciders.
   Xapian::MatchDecider* decider = nullptr;
   // Shown every document `total` counts (facets); the total is then exact.
-  Xapian::MatchSpy* spy = nullptr;
+  // Xapian's own spies, so that remote shards can run them.
+  std::vector<Xapian::MatchSpy*> spies;
 };
 
 struct Total {

@@ -512,10 +512,7 @@ std::string HitSnippet(const Json& data, const ParsedQuery& parsed,
 Json ExplainJson(const MatchedHit& hit, const std::optional<PriorWeights>& w,
                  const PriorSlots& slots) {
   PriorParts parts;
-  if (w)
-    parts = ScorePriors(*w, SlotNumber(hit.doc, slots.quality),
-                        SlotNumber(hit.doc, slots.heat),
-                        SlotNumber(hit.doc, slots.date));
+  if (w) parts = DocumentPriors(*w, slots, hit.doc);
   return {{"bm25", hit.score - parts.Sum()},
           {"quality_prior", parts.quality},
           {"heat_prior", parts.heat},
@@ -621,16 +618,6 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
   if (request.prior && request.sort == SortOrder::kRelevance)
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
-  // Only an unsharded index has a revision to know when columns go stale.
-  if (keep_priors_ && options.priors && shards_.empty()) {
-    const std::string key =
-        db_.get_uuid() + "@" + std::to_string(db_.get_revision());
-    if (key != prior_columns_key_) {
-      prior_columns_ = std::make_shared<PriorColumns>(db_, prior_slots_);
-      prior_columns_key_ = key;
-    }
-    options.prior_columns = prior_columns_;
-  }
   return options;
 }
 
@@ -684,19 +671,17 @@ Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
     }
     // Facets count the same documents as the total, every copy of a story,
     // in the unweighted counting pass.
-    const FieldSpec* date = schema_.FindField("date");
-    if (request.histogram != Interval::kNone && (!date || !date->slot))
+    const std::optional<unsigned> day_slot = DaySlot(schema_);
+    if (request.histogram != Interval::kNone && !day_slot)
       return InvalidArgument("the index has no date slot for a histogram");
-    FacetSpy spy(facet_specs, analyzer_.get(), request.histogram,
-                 date ? date->slot : std::nullopt);
-    const bool spied =
-        !facet_specs.empty() || request.histogram != Interval::kNone;
-    if (spied) options.spy = &spy;
+    FacetCounter facets(facet_specs, analyzer_.get(), request.histogram,
+                        day_slot);
+    options.spies = facets.spies();
     const MatchResult match = RunPlan(db_, plan, options);
     Json out = ResultJson(plan, request, match);
-    if (!facet_specs.empty()) out["facets"] = spy.ToJson(request.facet_size);
+    if (!facet_specs.empty()) out["facets"] = facets.ToJson(request.facet_size);
     if (request.histogram != Interval::kNone)
-      out["histogram"] = spy.HistogramJson();
+      out["histogram"] = facets.HistogramJson();
     return out;
   } catch (const DeadlineExceeded&) {
     std::ostringstream ms;

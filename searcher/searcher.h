@@ -128,11 +128,6 @@ class Searcher {
 
   // The generation this searcher opened ("" for a plain database).
   const std::string& generation() const { return generation_; }
-  // Keeps every document's prior values in memory (16 bytes a document),
-  // read once per index revision, for later queries: for long-lived
-  // searchers (batch mode), where it saves decoding value streams on every
-  // request. Results are the same.
-  void KeepPriorsInMemory() { keep_priors_ = true; }
   // Moves to the newest commit of the opened generation (cheap when
   // nothing changed). A rebuild publishes a new generation: compare
   // generation() with LiveGeneration() and open a new Searcher for that.
@@ -187,11 +182,8 @@ class Searcher {
   std::unique_ptr<Analyzer> analyzer_;
   QueryParser parser_;
   PriorSlots prior_slots_;
-  bool keep_priors_ = false;
   // The shards of a sharded index, each opened alone (empty otherwise).
   std::vector<Xapian::Database> shards_;
-  std::shared_ptr<const PriorColumns> prior_columns_;
-  std::string prior_columns_key_;  // uuid@revision they were read at.
 };
 
 }  // namespace nsearch::searcher

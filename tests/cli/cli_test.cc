@@ -297,7 +297,7 @@ TEST_F(CliTest, ExitThreeOnSchemaMismatch) {
   ASSERT_EQ(RunNsearch({"index", "--index", index, ContentDir()}).exit_code, 0);
   std::string schema =
       testing::ReadFileOrDie(SourceDir() + "/schema/news.yaml");
-  schema = ReplaceAll(schema, "version: 3", "version: 4");
+  schema = ReplaceAll(schema, "version: 4", "version: 5");
   const std::string other = dir.Write("other.yaml", schema);
   const RunResult r =
       RunNsearch({"index", "--index", index, "--schema", other, ContentDir()});

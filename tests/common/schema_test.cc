@@ -49,7 +49,7 @@ TEST(SchemaTest, ParsesDefaultSchema) {
   ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
   const Schema& schema = *parsed;
   EXPECT_EQ("news", schema.name());
-  EXPECT_EQ(3, schema.version());
+  EXPECT_EQ(4, schema.version());
   EXPECT_EQ("english", schema.stemmer());
   EXPECT_EQ("english", schema.stopwords());
   EXPECT_EQ(Schema::DefaultText(), schema.text());
@@ -88,6 +88,23 @@ TEST(SchemaTest, ParsesDefaultSchema) {
   EXPECT_DOUBLE_EQ(0.03, ranking.heat.Score(1354.0));
   EXPECT_DOUBLE_EQ(0.1, ranking.recency.Score(100, 50));  // Future: new.
   EXPECT_DOUBLE_EQ(0.05, ranking.recency.Score(0, 14 * 86400));
+  EXPECT_EQ(9u, ranking.quality.slot);
+  EXPECT_EQ(10u, ranking.heat.slot);
+  EXPECT_EQ(11u, ranking.recency.slot);
+  EXPECT_EQ(500, ranking.quality.Level(std::nullopt));
+  EXPECT_EQ(1000, ranking.quality.Level(250.0));
+  EXPECT_EQ(123, ranking.quality.Level(12.3));
+}
+
+// Ranking slots a schema does not name are the first free ones from 9.
+TEST(SchemaTest, RankingSlotsDefaultToTheFirstFreeOnesFromNine) {
+  auto schema = Schema::Parse(
+      Minimal("  q: {from: [quality], slot: 10, kind: number}\n") +
+      "ranking:\n  heat: {slot: 9}\n");
+  ASSERT_TRUE(schema.ok()) << schema.error().ToString();
+  EXPECT_EQ(11u, schema->ranking().quality.slot);
+  EXPECT_EQ(9u, schema->ranking().heat.slot);
+  EXPECT_EQ(12u, schema->ranking().recency.slot);
 }
 
 // Queries rebuild the schema from the JSON tree an index stores (no YAML
@@ -334,6 +351,12 @@ TEST(SchemaTest, RejectsBadWeightsAndRanking) {
                 "ranking.recency.half_life");
   ExpectInvalid(ranking("  recency: {weight: -0.1}\n"), "ranking.recency");
   ExpectInvalid(ranking("  [1, 2]\n"), "ranking");
+  ExpectInvalid(ranking("  quality: {slot: x}\n"), "ranking.quality.slot");
+  ExpectInvalid(ranking("  quality: {slot: 4}\n  heat: {slot: 4}\n"),
+                "slot 4 used twice");
+  ExpectInvalid(Minimal("  q: {from: [quality], slot: 3, kind: number}\n") +
+                    "ranking:\n  recency: {slot: 3}\n",
+                "ranking.recency.slot");
   auto good = Schema::Parse(
       ranking("  bm25: {k1: 0.9, b: 0.4}\n  heat: {weight: 0.2, missing: 0}\n"
               "  recency: {weight: 0.5, half_life: 36h}\n"));

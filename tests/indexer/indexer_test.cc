@@ -252,10 +252,10 @@ TEST(IndexerTest, IndexBuiltWithAnotherSchemaIsAMismatch) {
   ASSERT_TRUE(first.ok()) << first.error().ToString();
 
   std::string yaml(Schema::DefaultText());
-  const size_t at = yaml.find("version: 3");
+  const size_t at = yaml.find("version: 4");
   ASSERT_NE(std::string::npos, at);
-  yaml.replace(at, 10, "version: 4");
-  const std::string schema_path = dir.Write("news-v4.yaml", yaml);
+  yaml.replace(at, 10, "version: 5");
+  const std::string schema_path = dir.Write("news-v5.yaml", yaml);
 
   auto second = Index(index, {dir.path() + "/docs"}, schema_path);
   ASSERT_FALSE(second.ok());

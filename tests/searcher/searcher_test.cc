@@ -586,55 +586,49 @@ TEST_F(SearcherTest, PriorsComeFromEachDocumentsSlots) {
   // streams); explain computes them from each document: they agree.
   for (size_t i = 1; i < result["hits"].size(); ++i)
     EXPECT_GE(Score(result["hits"][i - 1]), Score(result["hits"][i]));
-  // A searcher that keeps the priors in memory (batch mode) gives the same
-  // hits and scores, from its first query on and from its kept columns.
-  auto kept = Searcher::Open(IndexDir());
-  ASSERT_TRUE(kept.ok());
-  (*kept)->KeepPriorsInMemory();
-  for (int round = 0; round < 2; ++round) {
-    auto again = (*kept)->Search(request);
-    ASSERT_TRUE(again.ok());
-    ASSERT_EQ(result["hits"].size(), (*again)["hits"].size());
-    for (size_t i = 0; i < result["hits"].size(); ++i) {
-      EXPECT_EQ(result["hits"][i]["id"], (*again)["hits"][i]["id"]);
-      EXPECT_DOUBLE_EQ(Score(result["hits"][i]), Score((*again)["hits"][i]));
-    }
-  }
 }
 
-// The prior's posting source survives Xapian's serialisation, as the
-// remote backend needs: a registry rebuilds the same query.
-TEST(PriorSourceTest, SerialisesThroughARegistry) {
-  PriorSlots slots;
-  slots.quality = 0;
-  slots.heat = 1;
-  slots.date = 2;
+// The priors are Xapian's own posting sources, so that a stock server
+// (xapian-tcpsrv, whose registry knows only Xapian's classes) rebuilds the
+// same query for remote shards.
+TEST_F(SearcherTest, PriorQuerySerialisesThroughXapiansOwnRegistry) {
+  Index(TwinDocs());
+  auto db = Xapian::Database(IndexDir());
+  const PriorSlots slots = PriorSlotsOf(searcher_->schema());
+  ASSERT_TRUE(slots.quality && slots.heat && slots.day);
   PriorWeights weights;
   weights.quality = {0.25, 100};
   weights.heat = {0.125, 50};
   weights.recency = {0.3, 86400 * 3.5};
   weights.now = 1714564800;
   weights.scale = 12.345678901234567;
-  const PriorSource source(slots, weights);
-  std::unique_ptr<PriorSource> back(source.unserialise(source.serialise()));
-  EXPECT_EQ(source.get_description(), back->get_description());
-  EXPECT_EQ("nsearch::Prior", back->name());
-
-  Xapian::Registry registry;
-  registry.register_posting_source(source);
-  const Xapian::Query query(Xapian::Query::OP_AND_MAYBE, Xapian::Query("Zfoo"),
-                            Xapian::Query(source.clone()->release()));
+  const Xapian::Query prior = PriorQuery(db, slots, weights);
+  ASSERT_FALSE(prior.empty());
+  const Xapian::Query query(Xapian::Query::OP_AND_MAYBE, Xapian::Query("foo"),
+                            prior);
   const Xapian::Query rebuilt =
-      Xapian::Query::unserialise(query.serialise(), registry);
+      Xapian::Query::unserialise(query.serialise(), Xapian::Registry());
   EXPECT_EQ(query.get_description(), rebuilt.get_description());
 
-  PriorSlots no_heat = slots;
-  no_heat.heat.reset();
-  const PriorSource partial(no_heat, weights);
-  std::unique_ptr<PriorSource> partial_back(
-      partial.unserialise(partial.serialise()));
-  EXPECT_EQ(partial.get_description(), partial_back->get_description());
-  EXPECT_THROW(source.unserialise("1 2 x"), Xapian::NetworkError);
+  // Every weight 0: no prior query at all.
+  weights.quality.weight = weights.heat.weight = weights.recency.weight = 0;
+  EXPECT_TRUE(PriorQuery(db, slots, weights).empty());
+}
+
+// Recency decays by half-lives from the start of a document's day, counts
+// days ahead of the clock as new, and stops at its horizon.
+TEST(RecencySpecTest, DecaysByDayAndStopsAtItsHorizon) {
+  RecencySpec recency{1.0, 86400.0, 0};
+  const int64_t now = 100 * 86400 + 3600;  // Day 100, 01:00.
+  EXPECT_DOUBLE_EQ(std::exp2(-1.0 / 24), recency.Decay(100, now));
+  EXPECT_DOUBLE_EQ(std::exp2(-25.0 / 24), recency.Decay(99, now));
+  EXPECT_DOUBLE_EQ(1.0, recency.Decay(101, now));
+  EXPECT_DOUBLE_EQ(1.0, recency.Decay(100 + RecencySpec::kMaxAheadDays, now));
+  EXPECT_EQ(0.0, recency.Decay(101 + RecencySpec::kMaxAheadDays, now));
+  EXPECT_EQ(0.0, recency.Decay(100 - 41, now));  // 40 half-lives back.
+  EXPECT_GT(recency.Decay(100 - 40, now), 0.0);
+  EXPECT_EQ(-1, UtcDay(-1));
+  EXPECT_EQ(0, UtcDay(86399));
 }
 
 // A long-lived searcher (batch mode) sees prior changes after Reopen.
@@ -642,7 +636,6 @@ TEST_F(SearcherTest, ALongLivedSearcherFollowsPriorUpdates) {
   std::vector<TestDoc> docs = TwinDocs();
   docs[0].heat = 30;
   Index(docs);
-  searcher_->KeepPriorsInMemory();
   SearchRequest request;
   request.query = "serverless";
   EXPECT_EQ(100, (*searcher_->Search(request))["hits"][0]["quality"]);
@@ -1110,7 +1103,7 @@ TEST_F(SearcherTest, StatsCountDocuments) {
   ASSERT_TRUE(stats.ok()) << stats.error().ToString();
   EXPECT_EQ(2u, (*stats)["documents"].get<size_t>());
   EXPECT_EQ("news", (*stats)["schema"]["name"]);
-  EXPECT_EQ(3, (*stats)["schema"]["version"]);
+  EXPECT_EQ(4, (*stats)["schema"]["version"]);
   EXPECT_EQ(2u, (*stats)["index"]["documents"].get<size_t>());
   EXPECT_GT((*stats)["terms"].get<size_t>(), 0u);
 }
