@@ -7,6 +7,7 @@
 
 #include "cli/batch_request.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "common/index_layout.h"
 #include "searcher/searcher.h"
 
@@ -24,9 +25,10 @@ Json ErrorObject(const Json& id, const Status& status) {
 
 }  // namespace
 
-int RunBatch(const std::string& index_path,
+int RunBatch(const SearchTarget& target,
              const searcher::SearchRequest& defaults) {
-  auto opened = searcher::Searcher::Open(index_path);
+  const std::string& index_path = target.path;
+  auto opened = searcher::Searcher::Open(index_path, target.options);
   if (!opened.ok()) return Fail(OutputFormat::kJson, opened.error());
   std::unique_ptr<searcher::Searcher> searcher = std::move(opened).value();
 
@@ -47,8 +49,8 @@ int RunBatch(const std::string& index_path,
       // See the newest index: a new generation after a rebuild, else the
       // newest commit of this one.
       if (LiveGeneration(index_path) != searcher->generation()) {
-        NSEARCH_ASSIGN_OR_RETURN(searcher,
-                                 searcher::Searcher::Open(index_path));
+        NSEARCH_ASSIGN_OR_RETURN(
+            searcher, searcher::Searcher::Open(index_path, target.options));
       } else {
         NSEARCH_RETURN_IF_ERROR(searcher->Reopen());
       }

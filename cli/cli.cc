@@ -26,6 +26,7 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kIOError:
     case StatusCode::kInternal:
     case StatusCode::kTimeout:
+    case StatusCode::kShardUnavailable:
       return kExitFailure;
   }
   return kExitFailure;
@@ -43,6 +44,8 @@ const std::vector<Command>& Commands() {
       {"similar", RunSimilarCommand,
        "documents like one document (ID or PATH)"},
       {"check", RunCheckCommand, "check the index's integrity"},
+      {"serve", RunServeCommand,
+       "serve an index to remote queries over TCP (INDEX)"},
   };
   return kCommands;
 }

@@ -44,13 +44,15 @@ int RunShowCommand(const std::vector<std::string>& args);
 int RunSimilarCommand(const std::vector<std::string>& args);
 int RunCheckCommand(const std::vector<std::string>& args);
 int RunSuggestCommand(const std::vector<std::string>& args);
+int RunServeCommand(const std::vector<std::string>& args);
 
 // The JSON of `nsearch suggest` (docs/output-format.md), also batch mode's.
 Json SuggestionsJson(const searcher::Suggestions& suggestions);
 
 // Serves `query --stdin`: one request per input line (a JSON object or a
 // plain query), one JSON response per output line, until EOF.
-int RunBatch(const std::string& index_path,
+struct SearchTarget;  // cli/options.h
+int RunBatch(const SearchTarget& target,
              const searcher::SearchRequest& defaults);
 
 // Renders query results (hits, totals, facets, suggestion) as text; shared

@@ -23,6 +23,11 @@ OptionGroup GeneralOptions(const char* formats) {
 
 namespace {
 
+OptionGroup ShardOptions() {
+  return {"Shards",
+          {{"shard-list", "FILE", kCompleteFile}, {"allow-partial", "", ""}}};
+}
+
 // clang-format off
 CommandDocs IndexDocs() {
   return {"index",
@@ -89,6 +94,7 @@ CommandDocs QueryDocs() {
              {"parse-only", "", ""},
              {"stdin", "", ""},
              {"timeout-ms", "N", kCompleteNone}}},
+           ShardOptions(),
            GeneralOptions(nullptr)},
           {{"nsearch query 'PyTorch Azure'", "documents with all the words first, then most of them"},
            {"nsearch query --all 'kubernetes security'", "every word required"},
@@ -106,6 +112,7 @@ CommandDocs SuggestDocs() {
             {{"limit", "N", kCompleteNone},
              {"completions", "N", kCompleteNone},
              {"text", "TEXT", kCompleteNone, true}}},
+           ShardOptions(),
            GeneralOptions("text json")},
           {{"nsearch suggest 'azure kube'", "completions of 'kube' among Azure documents"}}};
 }
@@ -114,7 +121,7 @@ CommandDocs StatsDocs() {
   return {"stats",
           {"[OPTIONS]"},
           kCompleteNone,
-          {GeneralOptions("text json")},
+          {ShardOptions(), GeneralOptions("text json")},
           {{"nsearch stats --json", "the figures as one JSON object"}}};
 }
 
@@ -123,6 +130,7 @@ CommandDocs ShowDocs() {
           {"[OPTIONS] ID|PATH"},
           kCompleteFile,
           {{"Document", {{"target", "ID|PATH", kCompleteFile, true}}},
+           ShardOptions(),
            GeneralOptions("text json")},
           {{"nsearch show data/content/_news/2023-10-24-nodejs-20-enters-long-term-support.md",
             "the stored document of that file"}}};
@@ -135,6 +143,7 @@ CommandDocs SimilarDocs() {
           {{"Results",
             {{"limit", "N", kCompleteNone},
              {"target", "ID|PATH", kCompleteFile, true}}},
+           ShardOptions(),
            GeneralOptions("text json jsonl")},
           {{"nsearch similar -n 5 3f2a9c0d1e4b5a67", "five documents like that one"}}};
 }
@@ -146,6 +155,19 @@ CommandDocs CheckDocs() {
           {GeneralOptions("text json")},
           {{"nsearch check || nsearch index --rebuild data/", "rebuild a damaged index"}}};
 }
+CommandDocs ServeDocs() {
+  return {"serve",
+          {"[OPTIONS] [INDEX]"},
+          kCompleteDir,
+          {{"Server",
+            {{"listen", "[HOST:]PORT", kCompleteNone},
+             {"timeout", "SECONDS", kCompleteNone},
+             {"verbose", "", ""},
+             {"path", "INDEX", kCompleteDir, true}}},
+           GeneralOptions("text json")},
+          {{"nsearch serve --listen 127.0.0.1:33333 ~/index", "serve an index to queries on loopback"},
+           {"nsearch query --shard-list shards.txt azure", "search shards listed as 'remote tcp HOST PORT'"}}};
+}
 // clang-format on
 
 }  // namespace
@@ -153,7 +175,7 @@ CommandDocs CheckDocs() {
 const CommandDocs* FindCommandDocs(const std::string& name) {
   static const std::vector<CommandDocs> kDocs = {
       IndexDocs(), QueryDocs(),   SuggestDocs(), StatsDocs(),
-      ShowDocs(),  SimilarDocs(), CheckDocs(),
+      ShowDocs(),  SimilarDocs(), CheckDocs(),   ServeDocs(),
   };
   for (const auto& docs : kDocs)
     if (name == docs.name) return &docs;

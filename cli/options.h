@@ -13,7 +13,9 @@
 
 #include "cli/cli.h"
 #include "cli/help.h"
+#include "common/index_meta.h"
 #include "common/status.h"
+#include "searcher/searcher.h"
 
 namespace nsearch::cli {
 
@@ -80,6 +82,46 @@ inline void AddCommonOptions(po::options_description* options,
       "format", po::value(format_flag), formats)("json",
                                                  "same as --format json");
   AddTerminalOptions(options);
+}
+
+// Adds --shard-list and --allow-partial, which the commands that read an
+// index have (README "Shards").
+inline void AddShardOptions(po::options_description* options,
+                            std::string* shard_list) {
+  options->add_options()(
+      "shard-list", po::value(shard_list)->value_name("FILE"),
+      "search the shards FILE lists (index folders, and 'remote tcp HOST "
+      "PORT' lines for `nsearch serve`) instead of --index")(
+      "allow-partial",
+      "when a remote shard does not answer, answer from the others "
+      "(\"partial\": true) instead of failing");
+}
+
+// What --index or --shard-list names (not both), and how to open it
+// (--allow-partial).
+struct SearchTarget {
+  std::string path;
+  searcher::OpenOptions options;
+};
+inline Result<SearchTarget> ResolveTarget(const po::variables_map& vm,
+                                          const std::string& index_flag,
+                                          const std::string& shard_list) {
+  if (!index_flag.empty() && !shard_list.empty())
+    return InvalidArgument("give --index or --shard-list, not both");
+  if (vm.count("shard-list") && shard_list.empty())
+    return InvalidArgument("--shard-list needs a file, not ''");
+  SearchTarget target;
+  target.path = shard_list.empty() ? ResolveIndexPath(index_flag) : shard_list;
+  target.options.allow_partial = vm.count("allow-partial") > 0;
+  return target;
+}
+
+inline Result<std::unique_ptr<searcher::Searcher>> OpenSearcher(
+    const po::variables_map& vm, const std::string& index_flag,
+    const std::string& shard_list) {
+  NSEARCH_ASSIGN_OR_RETURN(SearchTarget target,
+                           ResolveTarget(vm, index_flag, shard_list));
+  return searcher::Searcher::Open(target.path, target.options);
 }
 
 // Parses a subcommand's command line and handles what every command

@@ -83,8 +83,9 @@ PrinterOptions HitsPrinterOptions(OutputFormat format) {
   options.format = format;
   options.color = UseColor();
   options.lines_key = "hits";
-  options.summary_keys = {"query",   "total",           "offset",   "limit",
-                          "relaxed", "all_words_total", "corrected"};
+  options.summary_keys = {"query",     "total",   "offset",
+                          "limit",     "relaxed", "all_words_total",
+                          "corrected", "partial", "missing_shards"};
   options.text_renderer = RenderHits;
   return options;
 }
@@ -101,6 +102,15 @@ void RenderHits(const Json& r, bool color, std::ostream& out) {
                         ").",
                     width, 0)
         << "\n\n";
+  if (r.value("partial", false)) {
+    std::string names;
+    for (const auto& name : r["missing_shards"])
+      names += (names.empty() ? "" : ", ") + Safe(name);
+    out << WrapText(style(kBold, "Partial results:") + " no answer from " +
+                        names + ".",
+                    width, 0)
+        << "\n\n";
+  }
   const Json& hits = r["hits"];
   // Ranks right-aligned ("  9." above " 10."); the text of a hit hangs
   // under the title.
@@ -282,9 +292,9 @@ Status ParseBoost(const std::string& spec, searcher::SearchRequest* request) {
 
 int RunQueryCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
-  std::string index_flag, format_flag, sort = "relevance", boost, since, until,
-                                       facets, half_life, now, collapse,
-                                       histogram;
+  std::string index_flag, shard_list, format_flag,
+      sort = "relevance", boost, since, until, facets, half_life, now, collapse,
+      histogram;
   std::vector<std::string> words, topics, providers, types;
   int64_t limit = 10, offset = 0, facet_size = 10;
   double min_quality = -1, min_heat = -1, timeout_ms = 0;
@@ -332,6 +342,7 @@ int RunQueryCommand(const std::vector<std::string>& args) {
       ("query", po::value(&words)->multitoken(), "the query");
   // clang-format on
   AddTerminalOptions(&options);
+  AddShardOptions(&options, &shard_list);
   po::positional_options_description positional;
   positional.add("query", -1);
   po::variables_map vm;
@@ -414,9 +425,11 @@ int RunQueryCommand(const std::vector<std::string>& args) {
     if (fmt == OutputFormat::kText && !format_flag.empty())
       return Fail(fmt, InvalidArgument("--stdin writes JSON lines; --format "
                                        "text is not possible with it"));
-    return RunBatch(ResolveIndexPath(index_flag), request);
+    auto target = ResolveTarget(vm, index_flag, shard_list);
+    if (!target.ok()) return Fail(OutputFormat::kJson, target.error());
+    return RunBatch(*target, request);
   }
-  auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
+  auto searcher = OpenSearcher(vm, index_flag, shard_list);
   if (!searcher.ok()) return Fail(fmt, searcher.error());
 
   PrinterOptions popts = HitsPrinterOptions(fmt);

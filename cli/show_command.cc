@@ -67,9 +67,10 @@ void RenderDocument(const Json& r, bool color, std::ostream& out) {
 
 int RunShowCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
-  std::string index_flag, format_flag, target;
+  std::string index_flag, shard_list, format_flag, target;
   AddCommonOptions(&options, &index_flag, &format_flag,
                    "text (default) or json");
+  AddShardOptions(&options, &shard_list);
   options.add_options()("target", po::value(&target),
                         "document id (16 hex digits) or file path");
   po::positional_options_description positional;
@@ -82,7 +83,7 @@ int RunShowCommand(const std::vector<std::string>& args) {
     return *exit_code;
   if (target.empty())
     return Fail(fmt, InvalidArgument("give a document ID or PATH"));
-  auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
+  auto searcher = OpenSearcher(vm, index_flag, shard_list);
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto doc = (*searcher)->Show(target);
   if (!doc.ok()) return Fail(fmt, doc.error());

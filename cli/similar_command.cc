@@ -11,10 +11,11 @@ namespace nsearch::cli {
 
 int RunSimilarCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
-  std::string index_flag, format_flag, target;
+  std::string index_flag, shard_list, format_flag, target;
   size_t limit = 10;
   AddCommonOptions(&options, &index_flag, &format_flag,
                    "text (default), json or jsonl");
+  AddShardOptions(&options, &shard_list);
   options.add_options()("limit,n", po::value(&limit),
                         "hits to return (default 10)")(
       "target", po::value(&target), "document id (16 hex digits) or file path");
@@ -29,7 +30,7 @@ int RunSimilarCommand(const std::vector<std::string>& args) {
     return *exit_code;
   if (target.empty())
     return Fail(fmt, InvalidArgument("give a document ID or PATH"));
-  auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
+  auto searcher = OpenSearcher(vm, index_flag, shard_list);
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto result = (*searcher)->Similar(target, limit);
   if (!result.ok()) return Fail(fmt, result.error());

@@ -35,15 +35,16 @@ void RenderStats(const Json& s, bool /*color*/, std::ostream& out) {
 
 int RunStatsCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
-  std::string index_flag, format_flag;
+  std::string index_flag, shard_list, format_flag;
   AddCommonOptions(&options, &index_flag, &format_flag,
                    "text (default) or json");
+  AddShardOptions(&options, &shard_list);
   po::variables_map vm;
   OutputFormat fmt = OutputFormat::kText;
   if (auto exit_code = ParseCommandLine(args, options, {}, format_flag, &vm,
                                         &fmt, "Usage: nsearch stats [OPTIONS]"))
     return *exit_code;
-  auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
+  auto searcher = OpenSearcher(vm, index_flag, shard_list);
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto stats = (*searcher)->Stats();
   if (!stats.ok()) return Fail(fmt, stats.error());

@@ -51,11 +51,12 @@ void RenderSuggestions(const Json& r, bool color, std::ostream& out) {
 
 int RunSuggestCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
-  std::string index_flag, format_flag;
+  std::string index_flag, shard_list, format_flag;
   std::vector<std::string> words;
   searcher::SuggestRequest request;
   AddCommonOptions(&options, &index_flag, &format_flag,
                    "text (default) or json");
+  AddShardOptions(&options, &shard_list);
   // clang-format off
   options.add_options()
       ("limit,n", po::value(&request.limit), "matching titles to show (default 5, at most 50)")
@@ -78,7 +79,7 @@ int RunSuggestCommand(const std::vector<std::string>& args) {
     request.text += (request.text.empty() ? "" : " ") + w;
   if (fmt == OutputFormat::kJsonl)
     return Fail(fmt, InvalidArgument("suggest prints text or json"));
-  auto searcher = searcher::Searcher::Open(ResolveIndexPath(index_flag));
+  auto searcher = OpenSearcher(vm, index_flag, shard_list);
   if (!searcher.ok()) return Fail(fmt, searcher.error());
   auto result = (*searcher)->Suggest(request);
   if (!result.ok()) return Fail(fmt, result.error());

@@ -44,4 +44,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
+# `nsearch serve` runs xapian-tcpsrv.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "xapian-tools")
 include(CPack)

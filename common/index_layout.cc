@@ -82,6 +82,12 @@ std::string LiveGeneration(const std::string& dir) {
   return (fs::path(dir) / name).string();
 }
 
+bool HasOtherStub(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::path(dir) / kStub, ec)) return false;
+  return LiveName(dir).rfind(kGenerationPrefix, 0) != 0;
+}
+
 bool IsPlainXapianDatabase(const std::string& dir) {
   std::error_code ec;
   return fs::exists(fs::path(dir) / "iamglass", ec) ||

@@ -53,6 +53,10 @@ class IndexLock {
 // The live generation's absolute path, or "" when DIR has no stub.
 std::string LiveGeneration(const std::string& dir);
 
+// True when DIR's XAPIANDB stub is not an nsearch generation stub: a shard
+// list written by hand (common/shard_list.h), or a generation's own stub.
+bool HasOtherStub(const std::string& dir);
+
 // True when DIR holds a Xapian database directly (no nsearch stub).
 bool IsPlainXapianDatabase(const std::string& dir);
 

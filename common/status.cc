@@ -30,6 +30,8 @@ const char* StatusCodeName(StatusCode code) {
       return "limit_exceeded";
     case StatusCode::kTimeout:
       return "timeout";
+    case StatusCode::kShardUnavailable:
+      return "shard_unavailable";
   }
   return "unknown";
 }

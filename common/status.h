@@ -30,6 +30,7 @@ enum class StatusCode {
   kRejected,          // Input file rejected (used per file, not as an exit).
   kLimitExceeded,     // A query limit (length, nesting, expansion). -> exit 2
   kTimeout,           // --timeout-ms elapsed.                       -> exit 1
+  kShardUnavailable,  // A remote shard does not answer.             -> exit 1
 };
 
 // A stable, lower-case identifier for the code, used in JSON error objects
@@ -93,6 +94,9 @@ inline Status Rejected(std::string m) {
 }
 inline Status LimitExceeded(std::string m) {
   return Status(StatusCode::kLimitExceeded, std::move(m));
+}
+inline Status ShardUnavailable(std::string m) {
+  return Status(StatusCode::kShardUnavailable, std::move(m));
 }
 
 // Holds either a T or a non-OK Status.

@@ -47,22 +47,28 @@ uint64_t FolderSize(const std::string& path) {
 
 // Runs `fn`; when a writer has moved the index on under it (Xapian's
 // DatabaseModifiedError, or a "corrupt" block that a newer revision has
-// replaced), reopens at the newest revision and tries again. Other Xapian
-// errors become a Status.
+// replaced), reopens at the newest revision and tries again. When a remote
+// shard stops answering, tries again without it if the shards allow a
+// partial answer. Other Xapian errors become a Status.
 template <typename Fn>
-auto WithReopen(Xapian::Database& db, const std::string& path, Fn&& fn)
+auto WithReopen(ShardSet& shards, const std::string& path, Fn&& fn)
     -> decltype(fn()) {
   for (int attempt = 1;; ++attempt) {
     try {
       return fn();
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt == 5) return StatusFromXapian(e, path);
-      db.reopen();
+      shards.db().reopen();
     } catch (const Xapian::DatabaseCorruptError& e) {
       // Glass readers two commits behind a writer can meet blocks the
       // writer has reused, which Xapian sometimes reports as corruption.
       // Corruption is real only if it stays at the newest revision.
-      if (attempt == 5 || !db.reopen()) return StatusFromXapian(e, path);
+      if (attempt == 5 || !shards.db().reopen())
+        return StatusFromXapian(e, path);
+    } catch (const Xapian::NetworkError& e) {
+      const Status dropped = shards.DropUnavailable(e);
+      if (!dropped.ok() || attempt == 5)
+        return dropped.ok() ? StatusFromXapian(e, path) : dropped;
     } catch (const Xapian::Error& e) {
       return StatusFromXapian(e, path);
     }
@@ -163,38 +169,28 @@ Status SetNow(const std::string& text, SearchRequest* request) {
   return Status::Ok();
 }
 
-Searcher::Searcher(std::string path, Xapian::Database db, Schema schema,
+Searcher::Searcher(std::string path, ShardSet shards, Schema schema,
                    std::unique_ptr<Analyzer> analyzer)
     : path_(std::move(path)),
-      db_(std::move(db)),
+      shards_(std::move(shards)),
+      db_(shards_.db()),
       schema_(std::move(schema)),
       analyzer_(std::move(analyzer)),
       parser_(schema_, analyzer_.get()),
       prior_slots_(PriorSlotsOf(schema_)) {}
 
-Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    return IndexMissing("no index at " + path +
-                        " (create one with: nsearch index PATH)");
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path,
+                                                 const OpenOptions& options) {
   for (int attempt = 1;; ++attempt) try {
-      // Open the live generation itself (not the stub), so generation() says
-      // exactly which one this searcher reads.
-      const std::string generation = LiveGeneration(path);
-      Xapian::Database db(generation.empty() ? path : generation);
-      auto schema = ReadIndexSchema(db);
+      NSEARCH_ASSIGN_OR_RETURN(ShardSet shards, ShardSet::Open(path, options));
+      auto schema = ReadIndexSchema(shards.db());
       if (!schema.ok()) return schema.error().WithContext(path);
       NSEARCH_ASSIGN_OR_RETURN(
           auto analyzer,
           Analyzer::Create({schema->stemmer(), schema->stopwords()}));
-      auto searcher = std::unique_ptr<Searcher>(new Searcher(
-          path, std::move(db), std::move(schema).value(), std::move(analyzer)));
-      searcher->generation_ = generation;
-      // Each shard open on its own too, for its revision (Revision()).
-      const unsigned shards = generation.empty() ? 1 : ShardCount(generation);
-      for (unsigned k = 0; shards > 1 && k < shards; ++k)
-        searcher->shards_.emplace_back(ShardPath(generation, k, shards));
-      return searcher;
+      return std::unique_ptr<Searcher>(new Searcher(path, std::move(shards),
+                                                    std::move(schema).value(),
+                                                    std::move(analyzer)));
     } catch (const Xapian::DatabaseNotFoundError& e) {
       // The folder exists (checked above) but holds no database.
       return Corruption("not an nsearch index: " + path + " holds no index");
@@ -205,30 +201,22 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path) {
       // Possibly a block a writer reused (see WithReopen): open again, and
       // report it if it persists.
       if (attempt == 5) return StatusFromXapian(e, path);
+    } catch (const Xapian::NetworkError& e) {
+      return ShardUnavailable("a shard of " + path +
+                              " does not answer: " + e.get_msg());
     } catch (const Xapian::Error& e) {
       return StatusFromXapian(e, path);
     }
 }
 
-Status Searcher::Reopen() {
-  try {
-    db_.reopen();
-  } catch (const Xapian::Error& e) {
-    return StatusFromXapian(e, path_);
-  }
-  return Status::Ok();
-}
+Status Searcher::Reopen() { return shards_.Reopen(); }
 
-uint64_t Searcher::Revision() {
-  if (shards_.empty()) return db_.get_revision();
-  // The shards as a whole have no revision; the sum of theirs grows with
-  // every commit to any of them.
-  uint64_t sum = 0;
-  for (auto& shard : shards_) {
-    shard.reopen();
-    sum += shard.get_revision();
-  }
-  return sum;
+uint64_t Searcher::Revision() { return shards_.Revision(); }
+
+void Searcher::AddPartial(Json* out) const {
+  if (shards_.missing().empty()) return;
+  (*out)["partial"] = true;
+  (*out)["missing_shards"] = shards_.missing();
 }
 
 Json Searcher::Freshness() {
@@ -359,7 +347,7 @@ Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
   }
   NSEARCH_ASSIGN_OR_RETURN(
       const std::optional<std::string> suggestion,
-      WithReopen(db_, path_, [&]() -> Result<std::optional<std::string>> {
+      WithReopen(shards_, path_, [&]() -> Result<std::optional<std::string>> {
         return CorrectQuery(db_, *analyzer_, request.query, plan.parsed);
       }));
   return Json{{"version", kOutputVersion},
@@ -436,7 +424,7 @@ Result<Json> Searcher::Search(const SearchRequest& request) {
     return InvalidArgument("--offset must be at most " +
                            std::to_string(kMaxOffset));
   NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
-  NSEARCH_RETURN_IF_ERROR(WithReopen(db_, path_, [&] {
+  NSEARCH_RETURN_IF_ERROR(WithReopen(shards_, path_, [&] {
     size_t total = 0;
     return CheckWildcards(db_, plan.parsed.root, request.limits, deadline,
                           &total);
@@ -463,7 +451,7 @@ Result<Json> Searcher::TryCorrection(const SearchRequest& request,
   if (AllWordsTotal(out) > 0) return out;
   NSEARCH_ASSIGN_OR_RETURN(
       const std::optional<std::string> fixed,
-      WithReopen(db_, path_, [&]() -> Result<std::optional<std::string>> {
+      WithReopen(shards_, path_, [&]() -> Result<std::optional<std::string>> {
         return CorrectQuery(db_, *analyzer_, request.query, plan.parsed);
       }));
   if (!fixed) return out;
@@ -482,7 +470,8 @@ Result<Json> Searcher::RunQuery(const QueryPlan& plan,
                                 const SearchRequest& request) {
   // A writer that commits twice while we read makes Xapian throw
   // DatabaseModifiedError: reopen at the newest revision and try again.
-  return WithReopen(db_, path_, [&] { return RunQueryOnce(plan, request); });
+  return WithReopen(shards_, path_,
+                    [&] { return RunQueryOnce(plan, request); });
 }
 
 namespace {
@@ -653,6 +642,7 @@ Json Searcher::ResultJson(const QueryPlan& plan, const SearchRequest& request,
     out["all_words_total"] = TotalJson(match.all_words);
   }
   if (match.priors) out["ranking"] = RankingJson(match.priors);
+  AddPartial(&out);
   return out;
 }
 
@@ -667,7 +657,9 @@ Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
     DeadlineDecider deadline_decider(timeout);
     if (request.timeout_ms > 0) {
       options.time_limit = timeout / 2;
-      options.decider = &deadline_decider;
+      // Xapian's remote backend takes no decider: remote shards have the
+      // soft limit only.
+      if (!shards_.has_remote()) options.decider = &deadline_decider;
     }
     // Facets count the same documents as the total, every copy of a story,
     // in the unweighted counting pass.
@@ -712,7 +704,7 @@ Result<Suggestions> Searcher::Suggest(const SuggestRequest& request) {
                            parser_.Parse(words, context_options));
   const bool has_context = context.root.kind != QueryNode::Kind::kAll;
   const QueryLimits limits;
-  return WithReopen(db_, path_, [&]() -> Result<Suggestions> {
+  return WithReopen(shards_, path_, [&]() -> Result<Suggestions> {
     Suggestions out;
     out.text = request.text;
     out.prefix = typed.prefix;
@@ -781,7 +773,7 @@ Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {
       id_or_path.find_first_not_of("0123456789abcdef") == std::string::npos;
   const std::string id =
       is_id ? id_or_path : DocumentIdForPath(AbsolutePathOf(id_or_path));
-  return WithReopen(db_, path_, [&]() -> Result<Xapian::docid> {
+  return WithReopen(shards_, path_, [&]() -> Result<Xapian::docid> {
     const std::string term = kIdPrefix + id;
     Xapian::PostingIterator p = db_.postlist_begin(term);
     if (p == db_.postlist_end(term))
@@ -812,7 +804,7 @@ class StemDecider : public Xapian::ExpandDecider {
 Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
   if (limit > 10000) return InvalidArgument("--limit must be at most 10000");
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
-  return WithReopen(db_, path_, [&]() -> Result<Json> {
+  return WithReopen(shards_, path_, [&]() -> Result<Json> {
     Xapian::Enquire enquire(db_);
     Xapian::RSet rset;
     rset.add_document(docid);
@@ -927,29 +919,30 @@ Result<Json> Searcher::Check(const std::string& path) {
 }
 
 Result<Json> Searcher::Stats() {
-  return WithReopen(db_, path_, [&]() -> Result<Json> {
+  return WithReopen(shards_, path_, [&]() -> Result<Json> {
     size_t terms = 0;
     for (auto t = db_.allterms_begin(); t != db_.allterms_end(); ++t) ++terms;
-    return Json{
-        {"version", kOutputVersion},
-        {"documents", db_.get_doccount()},
-        {"terms", terms},
-        // The live generation only: the one kept for readers of
-        // the previous one goes at the next swap.
-        {"size_bytes", FolderSize(generation_.empty() ? path_ : generation_)},
-        {"average_length", db_.get_avlength()},
-        {"schema",
-         {{"name", schema_.name()},
-          {"version", schema_.version()},
-          {"hash", schema_.hash()}}},
-        {"analyzer_version", Analyzer::kVersion},
-        {"index", Freshness()}};
+    return Json{{"version", kOutputVersion},
+                {"documents", db_.get_doccount()},
+                {"terms", terms},
+                // The live generation only: the one kept for readers of
+                // the previous one goes at the next swap.
+                {"size_bytes", FolderSize(shards_.generation().empty()
+                                              ? path_
+                                              : shards_.generation())},
+                {"average_length", db_.get_avlength()},
+                {"schema",
+                 {{"name", schema_.name()},
+                  {"version", schema_.version()},
+                  {"hash", schema_.hash()}}},
+                {"analyzer_version", Analyzer::kVersion},
+                {"index", Freshness()}};
   });
 }
 
 Result<Json> Searcher::Show(const std::string& id_or_path) {
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
-  return WithReopen(db_, path_, [&]() -> Result<Json> {
+  return WithReopen(shards_, path_, [&]() -> Result<Json> {
     const Xapian::Document doc = db_.get_document(docid);
     if (!IsStoredRecord(doc.get_data()))
       return Corruption("stored data of " + id_or_path + " is not JSON");

@@ -21,6 +21,7 @@
 #include "searcher/match.h"
 #include "searcher/prior.h"
 #include "searcher/query_parser.h"
+#include "searcher/shard_set.h"
 #include "searcher/suggest.h"
 
 namespace nsearch::searcher {
@@ -99,7 +100,10 @@ class Searcher {
   //   kIndexMissing    no index there
   //   kCorruption      not an nsearch index, or unreadable
   //   kSchemaMismatch  built by an incompatible nsearch
-  static Result<std::unique_ptr<Searcher>> Open(const std::string& path);
+  //   kShardUnavailable  a remote shard does not answer (ShardSet)
+  // `path` may also be a shard list (ShardSet::Open).
+  static Result<std::unique_ptr<Searcher>> Open(
+      const std::string& path, const OpenOptions& options = {});
 
   // Runs a query. kInvalidArgument for a bad query or option,
   // kLimitExceeded for a query over a limit, kTimeout past timeout_ms.
@@ -127,14 +131,14 @@ class Searcher {
   const Schema& schema() const { return schema_; }
 
   // The generation this searcher opened ("" for a plain database).
-  const std::string& generation() const { return generation_; }
+  const std::string& generation() const { return shards_.generation(); }
   // Moves to the newest commit of the opened generation (cheap when
   // nothing changed). A rebuild publishes a new generation: compare
   // generation() with LiveGeneration() and open a new Searcher for that.
   Status Reopen();
 
  private:
-  Searcher(std::string path, Xapian::Database db, Schema schema,
+  Searcher(std::string path, ShardSet shards, Schema schema,
            std::unique_ptr<Analyzer> analyzer);
 
   // The query (text + filters) as a parsed tree and as Xapian tiers.
@@ -144,6 +148,8 @@ class Searcher {
   // The priors of `request` (the scale is the match's to set).
   PriorWeights Weights(const SearchRequest& request) const;
   Json Freshness();
+  // "partial": true and "missing_shards" when shards were left out.
+  void AddPartial(Json* out) const;
   Result<Xapian::docid> FindDocument(const std::string& id_or_path);
   Result<MatchOptions> MatchOptionsFor(const SearchRequest& request);
   // The slot that `mode` collapses on; nullopt for none.
@@ -176,14 +182,12 @@ class Searcher {
   uint64_t Revision();
 
   std::string path_;
-  std::string generation_;
-  Xapian::Database db_;
+  ShardSet shards_;
+  Xapian::Database& db_;  // shards_.db(): every shard that answers.
   Schema schema_;
   std::unique_ptr<Analyzer> analyzer_;
   QueryParser parser_;
   PriorSlots prior_slots_;
-  // The shards of a sharded index, each opened alone (empty otherwise).
-  std::vector<Xapian::Database> shards_;
 };
 
 }  // namespace nsearch::searcher

@@ -1,13 +1,24 @@
 // Sharded indexes (`index --shards N`, README "Shards"): the same tree
 // indexed whole and in shards answers every kind of query alike: the same
-// hits in the same order with the same scores, totals, facets and stories.
+// hits in the same order with the same scores, totals, facets and stories;
+// so do its shards listed in a shard list, local, served by `nsearch serve`
+// on 127.0.0.1, and mixed.
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <chrono>
 #include <cmath>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <netinet/in.h>
+#include <signal.h>
 #include <sstream>
 #include <string>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -97,6 +108,89 @@ std::vector<Json> RunBatch(const std::string& index,
   return out;
 }
 
+// A port on 127.0.0.1 that nothing listens on now (the kernel's choice).
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool Accepts(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok =
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// `nsearch serve` on 127.0.0.1, in a process group of its own (the server
+// forks a process per connection): Kill() stops them all, as a machine
+// that goes away would.
+class ShardServer {
+ public:
+  explicit ShardServer(const std::string& index, int port = 0)
+      : port_(port ? port : FreePort()) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::setpgid(0, 0);
+      // The server reports each client that hangs up; keep test output clean.
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      const std::string bin = testing::BinaryPath();
+      const std::string listen = "127.0.0.1:" + std::to_string(port_);
+      ::execl(bin.c_str(), bin.c_str(), "serve", "--listen", listen.c_str(),
+              index.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::setpgid(pid_, pid_);
+    for (int i = 0; i < 200 && !Accepts(port_); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ~ShardServer() { Kill(); }
+  void Kill() {
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  std::string Line() const {
+    return "remote tcp 127.0.0.1 " + std::to_string(port_);
+  }
+  int port() const { return port_; }
+
+ private:
+  int port_;
+  int pid_ = -1;
+};
+
+// The live generation's shard folders of a sharded index.
+std::vector<std::string> ShardFolders(const std::string& index, int n) {
+  const std::string live =
+      index + "/" + testing::ReadFileOrDie(index + "/XAPIANDB").substr(5, 10);
+  std::vector<std::string> out;
+  for (int k = 0; k < n; ++k)
+    out.push_back(live + "/shard-" + std::to_string(k));
+  return out;
+}
+
+std::string WriteList(const TempDir& dir, const std::string& name,
+                      const std::vector<std::string>& lines) {
+  std::string text = "# " + name + "\n";
+  for (const auto& line : lines) text += line + "\n";
+  return dir.Write(name, text);
+}
+
 // Hits of equal score may come in either order (Xapian breaks ties by
 // docid, and sharding renumbers documents): compares the scores in order,
 // and the ids of each run of equal scores as a set, but for the last run,
@@ -171,6 +265,146 @@ TEST(ShardsTest, FourShardsAnswerEveryKindOfQueryAsTheWholeIndex) {
   ExpectSameAnswers(RunBatch(whole, requests), RunBatch(split, requests),
                     requests);
   EXPECT_EQ(0, RunNsearch({"check", "--index", split}).exit_code);
+}
+
+// `nsearch serve` runs Xapian's xapian-tcpsrv (scripts/setup installs it).
+bool HaveXapianServer() {
+  for (const char* dir : {"/usr/bin", "/usr/local/bin"})
+    if (::access((std::string(dir) + "/xapian-tcpsrv").c_str(), X_OK) == 0)
+      return true;
+  return false;
+}
+
+// The shards of a 4-shard index in shard lists: local folders, four
+// `nsearch serve` servers, and two of each.
+TEST(ShardsTest, ShardListsLocalRemoteAndMixedAnswerAsTheWholeIndex) {
+  if (!HaveXapianServer()) GTEST_SKIP() << "xapian-tcpsrv is not installed";
+  TempDir dir;
+  const std::string tree = CorpusOrSample();
+  const std::string whole = dir.path() + "/whole", split = dir.path() + "/4";
+  ASSERT_EQ(0, RunNsearch({"index", "--index", whole, tree}).exit_code);
+  ASSERT_EQ(
+      0,
+      RunNsearch({"index", "--shards", "4", "--index", split, tree}).exit_code);
+  const std::vector<std::string> folders = ShardFolders(split, 4);
+  std::vector<std::unique_ptr<ShardServer>> servers;
+  for (const auto& folder : folders)
+    servers.push_back(std::make_unique<ShardServer>(folder));
+  const std::string local = WriteList(dir, "local.txt", folders);
+  const std::string remote =
+      WriteList(dir, "remote.txt",
+                {servers[0]->Line(), servers[1]->Line(), servers[2]->Line(),
+                 servers[3]->Line()});
+  const std::string mixed = WriteList(
+      dir, "mixed.txt",
+      {servers[0]->Line(), folders[1],
+       "remote 127.0.0.1:" + std::to_string(servers[2]->port()), folders[3]});
+  const std::string requests = Requests();
+  ASSERT_GE(std::count(requests.begin(), requests.end(), '\n'), 200);
+  const std::vector<Json> expected = RunBatch(whole, requests);
+  for (const auto& list : {local, remote, mixed}) {
+    SCOPED_TRACE(list);
+    const auto r =
+        RunNsearch({"query", "--stdin", "--shard-list", list}, {}, requests);
+    ASSERT_EQ(0, r.exit_code) << r.err;
+    std::vector<Json> answers;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);)
+      answers.push_back(Json::parse(line));
+    ExpectSameAnswers(expected, answers, requests);
+  }
+  // show, similar, stats and suggest read remote shards too.
+  const std::string id = expected[0]["hits"][0]["id"];
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{
+           {"show", "--json", id},
+           {"similar", "--json", id},
+           {"suggest", "--json", "azure ku"}}) {
+    auto with = [&](std::vector<std::string> a, const std::string& flag,
+                    const std::string& where) {
+      a.insert(a.begin() + 1, {flag, where});
+      return RunNsearch(a);
+    };
+    const auto a = with(args, "--index", whole);
+    const auto b = with(args, "--shard-list", remote);
+    ASSERT_EQ(0, b.exit_code) << b.err;
+    Json ja = Json::parse(a.out), jb = Json::parse(b.out);
+    ja.erase("index");
+    jb.erase("index");
+    if (args[0] == "similar") {
+      // The same expansion terms; hits of equal score may swap.
+      ExpectSameHits(ja["hits"], jb["hits"], "similar");
+    } else if (args[0] == "suggest") {
+      // Completions are counts; titles come in index order, which
+      // sharding changes (README "Shards").
+      EXPECT_EQ(ja["completions"], jb["completions"]);
+      EXPECT_EQ(ja["titles"].size(), jb["titles"].size());
+    } else {
+      EXPECT_EQ(ja, jb) << args[0];
+    }
+  }
+  const auto stats = RunNsearch({"stats", "--json", "--shard-list", mixed});
+  ASSERT_EQ(0, stats.exit_code) << stats.err;
+  EXPECT_EQ(expected[0]["index"]["documents"],
+            Json::parse(stats.out)["documents"]);
+}
+
+// A shard server that goes away: the documented error (exit 1,
+// shard_unavailable, naming it), or with --allow-partial the other shards'
+// answer marked partial; a batch goes on, and finds the shard again when
+// it comes back.
+TEST(ShardsTest, AShardThatDoesNotAnswerIsNamedOrLeftOut) {
+  if (!HaveXapianServer()) GTEST_SKIP() << "xapian-tcpsrv is not installed";
+  TempDir dir;
+  const std::string split = dir.path() + "/2";
+  ASSERT_EQ(0, RunNsearch({"index", "--shards", "2", "--index", split,
+                           testing::SourceDir() + "/data/content"})
+                   .exit_code);
+  const std::vector<std::string> folders = ShardFolders(split, 2);
+  auto server = std::make_unique<ShardServer>(folders[1]);
+  const std::string line = server->Line();
+  const std::string name = "tcp://127.0.0.1:" + std::to_string(server->port());
+  const std::string list = WriteList(dir, "list.txt", {folders[0], line});
+  const auto all =
+      RunNsearch({"query", "--json", "--shard-list", list, "azure"});
+  ASSERT_EQ(0, all.exit_code) << all.err;
+  const Json total = Json::parse(all.out)["total"];
+
+  testing::Conversation strict({"query", "--stdin", "--shard-list", list});
+  testing::Conversation partial(
+      {"query", "--stdin", "--allow-partial", "--shard-list", list});
+  EXPECT_EQ(total, Json::parse(strict.Ask(R"({"q": "azure"})"))["total"]);
+  EXPECT_EQ(total, Json::parse(partial.Ask(R"({"q": "azure"})"))["total"]);
+  server->Kill();
+
+  const Json failed = Json::parse(strict.Ask(R"({"q": "azure", "id": 7})"));
+  EXPECT_EQ("shard_unavailable", failed["error"]["code"]) << failed;
+  EXPECT_NE(std::string::npos,
+            failed["error"]["message"].get<std::string>().find(name));
+  EXPECT_EQ(7, failed["id"]);
+  const Json some = Json::parse(partial.Ask(R"({"q": "azure"})"));
+  EXPECT_EQ(true, some["partial"]) << some;
+  EXPECT_EQ(Json::array({name}), some["missing_shards"]);
+  EXPECT_LT(some["total"]["lower"].get<int>(), total["lower"].get<int>());
+
+  const auto one_off = RunNsearch({"query", "--shard-list", list, "azure"});
+  EXPECT_EQ(1, one_off.exit_code);
+  EXPECT_NE(std::string::npos, one_off.err.find(name)) << one_off.err;
+  const auto one_partial =
+      RunNsearch({"query", "--allow-partial", "--shard-list", list,
+                  "--no-pager", "azure"});
+  EXPECT_EQ(0, one_partial.exit_code) << one_partial.err;
+  EXPECT_NE(std::string::npos, one_partial.out.find("Partial results"))
+      << one_partial.out;
+
+  // Back on the same port: both batches answer in full again.
+  ShardServer again(folders[1], server->port());
+  EXPECT_EQ(total, Json::parse(strict.Ask(R"({"q": "azure"})"))["total"]);
+  const Json full = Json::parse(partial.Ask(R"({"q": "azure"})"));
+  EXPECT_EQ(total, full["total"]);
+  EXPECT_FALSE(full.contains("partial"));
+  EXPECT_EQ(0, strict.Finish());
+  EXPECT_EQ(0, partial.Finish());
 }
 
 TEST(ShardsTest, IncrementalRunsKeepShardsEqualToTheWholeIndex) {

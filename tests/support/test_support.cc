@@ -138,8 +138,10 @@ int WaitForExit(int pid) {
 }
 
 Conversation::Conversation(const std::vector<std::string>& args) {
+  // Close-on-exec: other processes a test starts later must not hold this
+  // pipe open (the child would never see its stdin end).
   int in[2], out[2];
-  if (::pipe(in) != 0 || ::pipe(out) != 0)
+  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");

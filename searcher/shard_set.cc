@@ -1,0 +1,173 @@
+#include "searcher/shard_set.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "common/index_layout.h"
+#include "common/index_meta.h"
+
+namespace nsearch::searcher {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Status Unavailable(const std::string& name, const Xapian::Error& e) {
+  return ShardUnavailable("shard " + name + " does not answer: " + e.get_msg());
+}
+
+}  // namespace
+
+Result<ShardSet> ShardSet::Open(const std::string& path,
+                                const OpenOptions& options) {
+  ShardSet set;
+  set.options_ = options;
+  std::error_code ec;
+  const bool file = fs::is_regular_file(path, ec);
+  if (!file && !fs::exists(path, ec))
+    return IndexMissing("no index at " + path +
+                        " (create one with: nsearch index PATH)");
+  if (file || HasOtherStub(path)) {
+    NSEARCH_ASSIGN_OR_RETURN(
+        set.list_,
+        ReadShardList(file ? path : (fs::path(path) / "XAPIANDB").string()));
+    NSEARCH_RETURN_IF_ERROR(set.OpenList());
+  } else {
+    // Open the live generation itself (not the stub), so generation() says
+    // exactly which one this searcher reads.
+    set.generation_ = LiveGeneration(path);
+    NSEARCH_RETURN_IF_ERROR(set.OpenAddress(ShardAddress::Local(path)));
+  }
+  NSEARCH_RETURN_IF_ERROR(set.CheckSchemas());
+  set.Combine();
+  return set;
+}
+
+Status ShardSet::OpenList() {
+  parts_.clear();
+  missing_.clear();
+  for (const ShardAddress& address : list_)
+    NSEARCH_RETURN_IF_ERROR(OpenAddress(address));
+  if (parts_.empty())
+    return ShardUnavailable("no shard answers (" + missing_.front() + ", …)");
+  return Status::Ok();
+}
+
+Status ShardSet::OpenAddress(const ShardAddress& address) {
+  const std::string name = address.Name();
+  try {
+    if (address.remote()) {
+      const unsigned t = options_.remote_timeout_ms;
+      parts_.push_back(
+          {name, true, Xapian::Remote::open(address.host, address.port, t, t)});
+      return Status::Ok();
+    }
+    // A local index folder gives each of its shards (Revision).
+    const std::string generation = LiveGeneration(address.path);
+    const std::string folder = generation.empty() ? address.path : generation;
+    const unsigned n = generation.empty() ? 1 : ShardCount(generation);
+    if (!fs::exists(folder))
+      return IndexMissing("no index at " + address.path +
+                          " (create one with: nsearch index PATH)");
+    for (unsigned k = 0; k < n; ++k) {
+      const std::string shard = n == 1 ? folder : ShardPath(generation, k, n);
+      parts_.push_back({shard, false, Xapian::Database(shard)});
+    }
+  } catch (const Xapian::NetworkError& e) {
+    if (!options_.allow_partial) return Unavailable(name, e);
+    missing_.push_back(name);
+  } catch (const Xapian::DatabaseNotFoundError&) {
+    return Corruption("not an nsearch index: " + address.path +
+                      " holds no index");
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, name);
+  }
+  return Status::Ok();
+}
+
+Status ShardSet::CheckSchemas() const {
+  if (parts_.size() < 2 || list_.empty()) return Status::Ok();
+  try {
+    const std::string first = parts_[0].db.get_metadata(kMetaSchemaHash);
+    for (const Part& part : parts_) {
+      if (part.db.get_metadata(kMetaFormat) !=
+              parts_[0].db.get_metadata(kMetaFormat) ||
+          part.db.get_metadata(kMetaSchemaHash) != first)
+        return SchemaMismatch("shard " + part.name +
+                              " was built by another schema or format than " +
+                              parts_[0].name);
+    }
+  } catch (const Xapian::NetworkError& e) {
+    return ShardUnavailable("a shard does not answer: " + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, parts_[0].name);
+  }
+  return Status::Ok();
+}
+
+void ShardSet::Combine() {
+  db_ = Xapian::Database();
+  for (const Part& part : parts_) db_.add_database(part.db);
+}
+
+bool ShardSet::has_remote() const {
+  return std::any_of(parts_.begin(), parts_.end(),
+                     [](const Part& p) { return p.remote; });
+}
+
+uint64_t ShardSet::Revision() {
+  if (parts_.size() == 1 && !parts_[0].remote) return db_.get_revision();
+  uint64_t sum = 0;
+  for (Part& part : parts_) {
+    if (part.remote) continue;
+    part.db.reopen();
+    sum += part.db.get_revision();
+  }
+  return sum;
+}
+
+Status ShardSet::Reopen() {
+  if (!list_.empty() && !missing_.empty()) {
+    // Try the shards left out again (and every other one afresh).
+    NSEARCH_RETURN_IF_ERROR(OpenList());
+    NSEARCH_RETURN_IF_ERROR(CheckSchemas());
+    Combine();
+    return Status::Ok();
+  }
+  try {
+    db_.reopen();
+  } catch (const Xapian::NetworkError& e) {
+    if (list_.empty()) return Unavailable(parts_[0].name, e);
+    NSEARCH_RETURN_IF_ERROR(OpenList());
+    NSEARCH_RETURN_IF_ERROR(CheckSchemas());
+    Combine();
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, parts_.empty() ? "" : parts_[0].name);
+  }
+  return Status::Ok();
+}
+
+Status ShardSet::DropUnavailable(const Xapian::Error& error) {
+  std::vector<size_t> dead;
+  Status first;
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    if (!parts_[i].remote) continue;
+    try {
+      parts_[i].db.keep_alive();
+    } catch (const Xapian::Error& e) {
+      if (first.ok()) first = Unavailable(parts_[i].name, e);
+      dead.push_back(i);
+    }
+  }
+  if (dead.empty())
+    return ShardUnavailable("a shard does not answer: " + error.get_msg());
+  if (!options_.allow_partial || dead.size() == parts_.size()) return first;
+  for (auto it = dead.rbegin(); it != dead.rend(); ++it) {
+    missing_.push_back(parts_[*it].name);
+    parts_.erase(parts_.begin() + static_cast<std::ptrdiff_t>(*it));
+  }
+  Combine();
+  return Status::Ok();
+}
+
+}  // namespace nsearch::searcher

@@ -1,0 +1,87 @@
+// The databases a Searcher reads (README "Shards", docs/SCALING.md): one
+// nsearch index (its live generation, whole or in shards), or the shards of
+// a shard list (common/shard_list.h), local and remote, opened as one Xapian
+// database, which merges them with global statistics.
+//
+// A remote shard that does not answer is reported by name
+// (kShardUnavailable); with `allow_partial` it is left out and named in
+// missing(), and tried again on the next Reopen().
+
+#ifndef NSEARCH_SEARCHER_SHARD_SET_H_
+#define NSEARCH_SEARCHER_SHARD_SET_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "common/shard_list.h"
+#include "common/status.h"
+
+namespace nsearch::searcher {
+
+struct OpenOptions {
+  // Search the shards that answer when others do not.
+  bool allow_partial = false;
+  // How long a remote shard may take to connect and to answer.
+  unsigned remote_timeout_ms = 10000;
+};
+
+class ShardSet {
+ public:
+  // Opens `path`: an index folder, a shard list file, or a folder whose
+  // XAPIANDB stub is a shard list.
+  //   kIndexMissing      nothing there (or a listed local shard is missing)
+  //   kInvalidArgument   a bad shard list
+  //   kShardUnavailable  a remote shard does not answer (every one, with
+  //                      allow_partial)
+  //   kSchemaMismatch    shards built by different schemas
+  //   others as StatusFromXapian
+  static Result<ShardSet> Open(const std::string& path,
+                               const OpenOptions& options);
+
+  // Every shard that answers, as one database.
+  Xapian::Database& db() { return db_; }
+  // The live generation opened ("" for a shard list or a plain database).
+  const std::string& generation() const { return generation_; }
+  bool has_remote() const;
+  // The shards left out (allow_partial), by ShardAddress::Name.
+  const std::vector<std::string>& missing() const { return missing_; }
+
+  // The sum of the local shards' revisions: it grows with every commit to
+  // any of them (remote shards do not tell theirs).
+  uint64_t Revision();
+  // Moves every shard to its newest commit; reconnects remote shards that
+  // failed or were left out.
+  Status Reopen();
+  // After `error` (a Xapian::NetworkError) in a search: finds the remote
+  // shards that no longer answer. With allow_partial, leaves them out and
+  // returns OK (search again); else kShardUnavailable naming them.
+  Status DropUnavailable(const Xapian::Error& error);
+
+ private:
+  struct Part {
+    std::string name;  // ShardAddress::Name, or the shard's folder.
+    bool remote = false;
+    Xapian::Database db;
+  };
+  // Opens the parts of `list_` (every listed shard; a listed index folder
+  // gives each of its shards).
+  Status OpenList();
+  Status OpenAddress(const ShardAddress& address);
+  // Checks that every part carries the first one's schema.
+  Status CheckSchemas() const;
+  void Combine();
+
+  OpenOptions options_;
+  std::vector<ShardAddress> list_;  // Empty unless opened from a list.
+  std::string generation_;
+  std::vector<Part> parts_;
+  std::vector<std::string> missing_;
+  Xapian::Database db_;
+};
+
+}  // namespace nsearch::searcher
+
+#endif  // NSEARCH_SEARCHER_SHARD_SET_H_
