@@ -39,6 +39,7 @@ CommandDocs IndexDocs() {
              {"strict", "", ""},
              {"schema", "FILE", kCompleteFile},
              {"shards", "N", kCompleteNone},
+             {"shard", "K/N", kCompleteNone},
              {"path", "PATH", kCompleteFile, true}}},
            {"Performance",
             {{"jobs", "N", kCompleteNone},
@@ -52,6 +53,7 @@ CommandDocs IndexDocs() {
            {"nsearch index --json --strict data/", "summary as JSON; exit 5 if a file was rejected"},
            {"nsearch index --rebuild data/", "a fresh index, swapped in atomically"},
            {"nsearch index --shards 4 --rebuild data/", "split the index into 4 shards, searched as one"},
+           {"nsearch index --shard 2/4 data/", "build only shard 2 of 4 (one machine's share)"},
            {"nsearch index --dry-run --json data/", "what would happen, per file"}}};
 }
 

@@ -66,11 +66,37 @@ void RenderSummary(const Json& s, bool /*color*/, std::ostream& out) {
   }
 }
 
+// A whole number of at most 4 digits, or -1.
+int64_t ParseWhole(const std::string& text) {
+  if (text.empty() || text.size() > 4) return -1;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// "K/N": shard K (0-based) of N.
+Result<std::pair<unsigned, unsigned>> ParseShardOf(const std::string& text) {
+  const size_t slash = text.find('/');
+  int64_t k = -1, n = -1;
+  if (slash != std::string::npos) {
+    k = ParseWhole(text.substr(0, slash));
+    n = ParseWhole(text.substr(slash + 1));
+  }
+  if (k < 0 || n < 2 || n > kMaxShards || k >= n)
+    return InvalidArgument("--shard: expected K/N with N from 2 to " +
+                           std::to_string(kMaxShards) +
+                           " and K from 0 to N-1, not '" + text + "'");
+  return std::pair{static_cast<unsigned>(k), static_cast<unsigned>(n)};
+}
+
 }  // namespace
 
 int RunIndexCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
-  std::string index_flag, format_flag, schema_path;
+  std::string index_flag, format_flag, schema_path, shard_of;
   std::vector<std::string> roots;
   int64_t jobs = 0, batch = 5000, shards = 0;
   // clang-format off
@@ -87,6 +113,9 @@ int RunIndexCommand(const std::vector<std::string>& args) {
       ("batch-size", po::value(&batch), "documents per commit (default 5000)")
       ("shards", po::value(&shards), "split the index into N shards, searched "
                                      "as one (default: as it is, 1 when new)")
+      ("shard", po::value(&shard_of), "build only shard K of N (0-based), for N "
+                                      "machines each building one from the same "
+                                      "tree; every run is a full build")
       ("schema", po::value(&schema_path), "schema YAML for a new index "
                                           "(default: the built-in schema/news.yaml)")
       ("verbose,v", "progress lines when stderr is not a terminal; list files "
@@ -127,6 +156,12 @@ int RunIndexCommand(const std::vector<std::string>& args) {
   opts.jobs = static_cast<unsigned>(jobs);
   opts.batch_size = static_cast<unsigned>(batch);
   opts.shards = static_cast<unsigned>(shards);
+  if (vm.count("shard")) {
+    auto pick = ParseShardOf(shard_of);
+    if (!pick.ok()) return Fail(fmt, pick.error());
+    opts.shard_index = pick->first;
+    opts.shard_count = pick->second;
+  }
   opts.rebuild = vm.count("rebuild") > 0;
   opts.dry_run = vm.count("dry-run") > 0;
   opts.progress = ::isatty(STDERR_FILENO) == 1

@@ -30,6 +30,8 @@ inline constexpr const char* kMetaSchemaVersion = "nsearch.schema_version";
 inline constexpr const char* kMetaSchemaHash = "nsearch.schema_hash";
 inline constexpr const char* kMetaLastUpdate = "nsearch.last_update";
 inline constexpr const char* kMetaRoots = "nsearch.roots";
+// "K/N" in an index built with `index --shard K/N` (one shard of N).
+inline constexpr const char* kMetaShardOf = "nsearch.shard_of";
 
 // The document id term prefix ("Q" + 16 hex digits, Xapian convention), and
 // the prefix of the per-root bookkeeping term.

@@ -111,7 +111,8 @@ Result<std::string> ReadFile(const std::string& path) {
 
 // Reads, compares with the stored state, parses and builds one file.
 Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
-                   const StateMap* stored, DocumentBuilder& builder) {
+                   const StateMap* stored, DocumentBuilder& builder,
+                   bool light = false) {
   Parsed out;
   out.index = index;
   out.id = DocumentIdForPath(listed.path);
@@ -158,6 +159,8 @@ Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
   for (const FieldWarning& w : parsed.doc.warnings)
     out.warnings.push_back({file.path, w.field, w.line, w.reason});
   out.action = known ? Action::kUpdated : Action::kAdded;
+  // A light document (another machine's shard) keeps what stories read.
+  if (light) parsed.doc.body.clear();
   out.doc = builder.Build(parsed.doc, file);
   return out;
 }
@@ -534,6 +537,51 @@ Status MergeParts(const Schema& schema, const std::string& generation,
   return Status::Ok();
 }
 
+// Makes `generation` (of `n` shards, stories joined) the one database of
+// shard `k`: the others are dropped, and shard k moves up into the
+// generation folder, stamped with kMetaShardOf.
+Status KeepOneShard(const std::string& generation, unsigned k, unsigned n,
+                    IndexSummary* summary) {
+  try {
+    for (unsigned other = 0; other < n; ++other)
+      if (other != k) fs::remove_all(ShardPath(generation, other, n));
+    const std::string kept = ShardPath(generation, k, n);
+    fs::remove(fs::path(generation) / "XAPIANDB");
+    for (const auto& entry : fs::directory_iterator(kept))
+      fs::rename(entry.path(), fs::path(generation) / entry.path().filename());
+    fs::remove(kept);
+    Xapian::WritableDatabase db(generation, Xapian::DB_OPEN);
+    db.set_metadata(kMetaShardOf, std::to_string(k) + "/" + std::to_string(n));
+    db.commit();
+    summary->documents = db.get_doccount();
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, generation);
+  } catch (const fs::filesystem_error& e) {
+    return IOError(std::string("cannot assemble the new shard: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+// Whether a run with `options` may update the live index `db` of `dir`:
+// an index of one shard of N is only ever rebuilt as that shard, and a
+// whole index becomes one shard only when asked to rebuild.
+Status CheckShardOf(const Xapian::Database& db, const IndexOptions& options,
+                    const std::string& dir) {
+  const std::string live = db.get_metadata(kMetaShardOf);
+  const std::string asked = options.shard_count
+                                ? std::to_string(options.shard_index) + "/" +
+                                      std::to_string(options.shard_count)
+                                : "";
+  if (live == asked || db.get_doccount() == 0) return Status::Ok();
+  if (!live.empty())
+    return InvalidArgument("index " + dir + " holds shard " + live +
+                           ": index it with --shard " + live +
+                           " (or rebuild it otherwise with --rebuild)");
+  return InvalidArgument("index " + dir +
+                         " holds a whole index; to make it shard " + asked +
+                         ", add --rebuild");
+}
+
 // Full build into `generation`, of `shards` shards: the lister hands
 // chunks of the file list to the threads, each chunk into its own partial
 // database per shard; MergeParts puts them together. Also lists the files
@@ -591,7 +639,11 @@ Status BuildGeneration(
           for (size_t i = 0; i < chunk->files.size() && !Stopped(options);
                ++i) {
             const SourceFile& file = chunk->files[i];
-            Parsed item = ProcessFile(file, i, schema, nullptr, *builders[j]);
+            const bool other = options.shard_count &&
+                               ShardFor(DocumentIdForPath(file.path), shards) !=
+                                   options.shard_index;
+            Parsed item =
+                ProcessFile(file, i, schema, nullptr, *builders[j], other);
             if (item.doc && !options.dry_run) {
               part(ShardFor(item.id, shards)).add_document(*item.doc);
               if (++since_commit >= options.batch_size) {
@@ -601,7 +653,7 @@ Status BuildGeneration(
               }
             }
             item.doc.reset();
-            {
+            if (!other) {
               std::lock_guard<std::mutex> lock(summary_mu);
               Record(item, summary, options.dry_run, file.path);
             }
@@ -633,8 +685,10 @@ Status BuildGeneration(
   NSEARCH_RETURN_IF_ERROR(listed);
   for (const auto& e : errors) NSEARCH_RETURN_IF_ERROR(e);
   if (options.dry_run) return Status::Ok();
-  return MergeParts(schema, generation, shards, part_path, chunks.load(),
-                    summary);
+  NSEARCH_RETURN_IF_ERROR(MergeParts(schema, generation, shards, part_path,
+                                     chunks.load(), summary));
+  if (!options.shard_count) return Status::Ok();
+  return KeepOneShard(generation, options.shard_index, shards, summary);
 }
 
 // Stores a new file state in document `docid`, whose content is unchanged.
@@ -821,6 +875,13 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
   if (options.shards > kMaxShards)
     return InvalidArgument("--shards must be from 1 to " +
                            std::to_string(kMaxShards));
+  if (options.shard_count &&
+      (options.shard_count < 2 || options.shard_count > kMaxShards ||
+       options.shard_index >= options.shard_count))
+    return InvalidArgument("--shard K/N needs N from 2 to " +
+                           std::to_string(kMaxShards) + " and K below N");
+  if (options.shard_count && options.shards)
+    return InvalidArgument("--shard K/N builds one shard; leave out --shards");
   NSEARCH_ASSIGN_OR_RETURN(const Schema schema, ChooseSchema(options));
 
   // Every root must exist before anything is written.
@@ -870,8 +931,9 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
   std::string live = LiveGeneration(dir);
   // The shard count: as asked, else the live index's (1 for a new one).
   const unsigned live_shards = live.empty() ? 0 : ShardCount(live);
-  const unsigned shards =
-      options.shards ? options.shards : std::max(live_shards, 1u);
+  const unsigned shards = options.shard_count ? 1
+                          : options.shards    ? options.shards
+                                              : std::max(live_shards, 1u);
   if (!options.dry_run && live.empty()) {
     // Publish an empty, stamped index first: from now on the folder always
     // opens, whenever this run is killed.
@@ -888,13 +950,15 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
     NSEARCH_RETURN_IF_ERROR(PublishGeneration(dir, live));
   }
 
-  // A full build when asked, or when there is nothing to update.
+  // A full build when asked, or when there is nothing to update; always
+  // for one shard of N.
   bool full = options.rebuild || live.empty();
   if (!full) {
     try {
       Xapian::Database db(live);
       NSEARCH_RETURN_IF_ERROR(CheckSchema(db, schema, dir));
-      full = db.get_doccount() == 0;
+      NSEARCH_RETURN_IF_ERROR(CheckShardOf(db, options, dir));
+      full = db.get_doccount() == 0 || options.shard_count;
     } catch (const Xapian::Error& e) {
       return StatusFromXapian(e, dir);
     }
@@ -910,8 +974,9 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
     if (!options.dry_run) {
       NSEARCH_ASSIGN_OR_RETURN(generation, CreateGeneration(dir));
     }
-    Status built = BuildGeneration(schema, generation, shards, options,
-                                   &summary, &problems);
+    Status built = BuildGeneration(
+        schema, generation, options.shard_count ? options.shard_count : shards,
+        options, &summary, &problems);
     const bool publish = built.ok() && !options.dry_run &&
                          // Interrupted: keep a complete live index rather than
                          // a partial new one, unless the live one is empty.

@@ -275,18 +275,25 @@ bool HaveXapianServer() {
   return false;
 }
 
-// The shards of a 4-shard index in shard lists: local folders, four
-// `nsearch serve` servers, and two of each.
+// Four shards built apart (`index --shard K/4`, as four machines would)
+// in shard lists: local folders, four `nsearch serve` servers, and two of
+// each.
 TEST(ShardsTest, ShardListsLocalRemoteAndMixedAnswerAsTheWholeIndex) {
   if (!HaveXapianServer()) GTEST_SKIP() << "xapian-tcpsrv is not installed";
   TempDir dir;
   const std::string tree = CorpusOrSample();
-  const std::string whole = dir.path() + "/whole", split = dir.path() + "/4";
+  const std::string whole = dir.path() + "/whole";
   ASSERT_EQ(0, RunNsearch({"index", "--index", whole, tree}).exit_code);
-  ASSERT_EQ(
-      0,
-      RunNsearch({"index", "--shards", "4", "--index", split, tree}).exit_code);
-  const std::vector<std::string> folders = ShardFolders(split, 4);
+  std::vector<std::string> folders;
+  size_t documents = 0;
+  for (int k = 0; k < 4; ++k) {
+    folders.push_back(dir.path() + "/shard-" + std::to_string(k));
+    const auto r =
+        RunNsearch({"index", "--json", "--shard", std::to_string(k) + "/4",
+                    "--index", folders.back(), tree});
+    ASSERT_EQ(0, r.exit_code) << r.err;
+    documents += Json::parse(r.out)["documents"].get<size_t>();
+  }
   std::vector<std::unique_ptr<ShardServer>> servers;
   for (const auto& folder : folders)
     servers.push_back(std::make_unique<ShardServer>(folder));
@@ -347,6 +354,74 @@ TEST(ShardsTest, ShardListsLocalRemoteAndMixedAnswerAsTheWholeIndex) {
   ASSERT_EQ(0, stats.exit_code) << stats.err;
   EXPECT_EQ(expected[0]["index"]["documents"],
             Json::parse(stats.out)["documents"]);
+  EXPECT_EQ(documents, Json::parse(stats.out)["documents"].get<size_t>());
+}
+
+// Copies of a story that land in different shards built apart still
+// share one story key: every machine reads the whole tree's stories.
+TEST(ShardsTest, ShardsBuiltApartJoinStoriesAsOneIndex) {
+  const std::string tree = testing::SharedCorpusDir() + "/powerapps";
+  if (!fs::is_directory(tree)) GTEST_SKIP() << tree << " is absent";
+  TempDir dir;
+  const std::string whole = dir.path() + "/whole";
+  ASSERT_EQ(0, RunNsearch({"index", "--index", whole, tree}).exit_code);
+  std::vector<std::string> folders;
+  for (int k = 0; k < 3; ++k) {
+    folders.push_back(dir.path() + "/shard-" + std::to_string(k));
+    ASSERT_EQ(0, RunNsearch({"index", "--shard", std::to_string(k) + "/3",
+                             "--index", folders.back(), tree})
+                     .exit_code);
+  }
+  const std::string list = WriteList(dir, "list.txt", folders);
+  std::string requests;
+  for (const char* q : {"openai", "power apps", "microsoft", "gpt", "dataverse",
+                        "teams", "copilot", "ai builder"})
+    requests += Json{{"q", q}, {"limit", 200}}.dump() + "\n";
+  const std::vector<Json> expected = RunBatch(whole, requests);
+  size_t stories = 0;
+  for (const Json& answer : expected)
+    for (const Json& hit : answer["hits"]) stories += hit.contains("story");
+  EXPECT_GE(stories, 5u);  // The test means something.
+  const auto r =
+      RunNsearch({"query", "--stdin", "--shard-list", list}, {}, requests);
+  ASSERT_EQ(0, r.exit_code) << r.err;
+  std::vector<Json> answers;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);)
+    answers.push_back(Json::parse(line));
+  ExpectSameAnswers(expected, answers, requests);
+}
+
+// `--shard K/N` is checked, and an index of one shard is only ever built
+// again as that shard (or replaced with --rebuild).
+TEST(ShardsTest, OneShardOfNIsBuiltAsThatShardOnly) {
+  TempDir dir;
+  const std::string tree = testing::SourceDir() + "/data/content";
+  const std::string index = dir.path() + "/shard";
+  for (const char* bad : {"4/4", "0/1", "0/65", "x/4", "1", "-1/4", "1/4/2"}) {
+    const auto r =
+        RunNsearch({"index", "--shard", bad, "--index", index, tree});
+    EXPECT_EQ(2, r.exit_code) << bad;
+    EXPECT_NE(std::string::npos, r.err.find("--shard")) << r.err;
+  }
+  EXPECT_EQ(2, RunNsearch({"index", "--shard", "1/4", "--shards", "4",
+                           "--index", index, tree})
+                   .exit_code);
+  const auto built =
+      RunNsearch({"index", "--json", "--shard", "1/4", "--index", index, tree});
+  ASSERT_EQ(0, built.exit_code) << built.err;
+  const Json summary = Json::parse(built.out);
+  EXPECT_EQ(summary["added"], summary["documents"]);
+  EXPECT_LT(summary["documents"].get<size_t>(), 30u);
+  // Again as the same shard: a full build of it; otherwise refused.
+  EXPECT_EQ(0, RunNsearch({"index", "--shard", "1/4", "--index", index, tree})
+                   .exit_code);
+  const auto whole = RunNsearch({"index", "--index", index, tree});
+  EXPECT_EQ(2, whole.exit_code);
+  EXPECT_NE(std::string::npos, whole.err.find("--shard 1/4")) << whole.err;
+  EXPECT_EQ(2, RunNsearch({"index", "--shard", "2/4", "--index", index, tree})
+                   .exit_code);
+  EXPECT_EQ(0, RunNsearch({"check", "--index", index}).exit_code);
 }
 
 // A shard server that goes away: the documented error (exit 1,
