@@ -27,6 +27,11 @@ void RenderStats(const Json& s, bool /*color*/, std::ostream& out) {
       << "schema:      " << TerminalSafe(s["schema"]["name"].get<std::string>())
       << " v" << s["schema"]["version"].get<int>() << " ("
       << s["schema"]["hash"].get<std::string>() << ")\n"
+      << "shards:      " << s["shards"].get<size_t>()
+      << (s["shard_of"].is_string()
+              ? " (shard " + s["shard_of"].get<std::string>() + ")"
+              : std::string())
+      << "\n"
       << "uuid:        " << index["uuid"].get<std::string>() << "\n"
       << "revision:    " << index["revision"].get<uint64_t>() << "\n";
 }

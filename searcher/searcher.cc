@@ -213,6 +213,12 @@ Status Searcher::Reopen() { return shards_.Reopen(); }
 
 uint64_t Searcher::Revision() { return shards_.Revision(); }
 
+Json Searcher::ShardOf() {
+  if (shards_.size() != 1) return nullptr;
+  const std::string of = db_.get_metadata(kMetaShardOf);
+  return of.empty() ? Json(nullptr) : Json(of);
+}
+
 void Searcher::AddPartial(Json* out) const {
   if (shards_.missing().empty()) return;
   (*out)["partial"] = true;
@@ -936,6 +942,8 @@ Result<Json> Searcher::Stats() {
                   {"version", schema_.version()},
                   {"hash", schema_.hash()}}},
                 {"analyzer_version", Analyzer::kVersion},
+                {"shards", shards_.size()},
+                {"shard_of", ShardOf()},
                 {"index", Freshness()}};
   });
 }

@@ -148,6 +148,8 @@ class Searcher {
   // The priors of `request` (the scale is the match's to set).
   PriorWeights Weights(const SearchRequest& request) const;
   Json Freshness();
+  // "K/N" for an index built with `index --shard K/N`, else null.
+  Json ShardOf();
   // "partial": true and "missing_shards" when shards were left out.
   void AddPartial(Json* out) const;
   Result<Xapian::docid> FindDocument(const std::string& id_or_path);

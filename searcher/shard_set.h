@@ -46,6 +46,8 @@ class ShardSet {
   // The live generation opened ("" for a shard list or a plain database).
   const std::string& generation() const { return generation_; }
   bool has_remote() const;
+  // The shards searched (a whole index counts 1).
+  size_t size() const { return parts_.size(); }
   // The shards left out (allow_partial), by ShardAddress::Name.
   const std::vector<std::string>& missing() const { return missing_; }
 
