@@ -46,6 +46,7 @@ Result<ShardSet> ShardSet::Open(const std::string& path,
 Status ShardSet::OpenList() {
   parts_.clear();
   missing_.clear();
+  opened_ = std::chrono::steady_clock::now();
   for (const ShardAddress& address : list_)
     NSEARCH_RETURN_IF_ERROR(OpenAddress(address));
   if (parts_.empty())
@@ -127,7 +128,10 @@ uint64_t ShardSet::Revision() {
 }
 
 Status ShardSet::Reopen() {
-  if (!list_.empty() && !missing_.empty()) {
+  const bool stale =
+      has_remote() && std::chrono::steady_clock::now() - opened_ >
+                          std::chrono::seconds(kRemoteRefreshSeconds);
+  if (!list_.empty() && (!missing_.empty() || stale)) {
     // Try the shards left out again (and every other one afresh).
     NSEARCH_RETURN_IF_ERROR(OpenList());
     NSEARCH_RETURN_IF_ERROR(CheckSchemas());

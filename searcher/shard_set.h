@@ -10,6 +10,7 @@
 #ifndef NSEARCH_SEARCHER_SHARD_SET_H_
 #define NSEARCH_SEARCHER_SHARD_SET_H_
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -55,8 +56,11 @@ class ShardSet {
   // any of them (remote shards do not tell theirs).
   uint64_t Revision();
   // Moves every shard to its newest commit; reconnects remote shards that
-  // failed or were left out.
+  // failed or were left out, and every kRemoteRefreshSeconds the others
+  // (a server's connection keeps the generation it opened: reconnecting
+  // sees a shard's --rebuild).
   Status Reopen();
+  static constexpr int kRemoteRefreshSeconds = 60;
   // After `error` (a Xapian::NetworkError) in a search: finds the remote
   // shards that no longer answer. With allow_partial, leaves them out and
   // returns OK (search again); else kShardUnavailable naming them.
@@ -82,6 +86,7 @@ class ShardSet {
   std::vector<Part> parts_;
   std::vector<std::string> missing_;
   Xapian::Database db_;
+  std::chrono::steady_clock::time_point opened_;  // Of the list's shards.
 };
 
 }  // namespace nsearch::searcher
