@@ -72,7 +72,12 @@ void ExpectIndexAnswers(const std::string& index) {
   EXPECT_FALSE(json::parse(query.out, nullptr, false).is_discarded());
 }
 
-TEST(RobustnessTest, KillNineAtTwentyRandomPointsLosesAndDuplicatesNothing) {
+// Kills `rounds` index runs (with `extra` arguments: a shard count) at
+// random points, alternating full rebuilds and incremental runs; after each,
+// the index opens and answers, and the next run completes it with every
+// file once.
+void KillNineLosesAndDuplicatesNothing(const std::vector<std::string>& extra,
+                                       int rounds, int min_killed) {
   TempDir dir;
   std::string tree;
   const std::string corpus = testing::SharedCorpusDir();
@@ -95,15 +100,18 @@ TEST(RobustnessTest, KillNineAtTwentyRandomPointsLosesAndDuplicatesNothing) {
   // The time of each kind of run, to spread the kills over it. Calibrated
   // on a probe index, then lowered whenever a run finishes before its kill
   // (the machine got faster, or the probe ran cold): most runs must die.
-  long full_us = timed({"index", "--index", probe, tree});
-  long noop_us = timed({"index", "--index", probe, tree});
+  std::vector<std::string> probe_args = {"index", "--index", probe, tree};
+  probe_args.insert(probe_args.end(), extra.begin(), extra.end());
+  long full_us = timed(probe_args);
+  long noop_us = timed(probe_args);
   std::mt19937 rng(20261126);  // Fixed seed: the same draws every run.
   int killed = 0;
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < rounds; ++round) {
     // Alternate full rebuilds with incremental runs (which resume a
     // killed first build); small batches mean many commits to land in.
     std::vector<std::string> args = {"index",        "--index", index,
                                      "--batch-size", "50",      tree};
+    args.insert(args.end(), extra.begin(), extra.end());
     if (round % 2 == 1) args.push_back("--rebuild");
     // Rebuilds, and incremental runs that resume a killed first build, do
     // a full build's work; other incremental runs a no-change run's.
@@ -123,7 +131,7 @@ TEST(RobustnessTest, KillNineAtTwentyRandomPointsLosesAndDuplicatesNothing) {
     if (code == 0) expected_us = std::min(expected_us, kill_at * 9 / 10);
     if (fs::exists(index + "/XAPIANDB")) ExpectIndexAnswers(index);
   }
-  EXPECT_GE(killed, 12)
+  EXPECT_GE(killed, min_killed)
       << "most runs must die mid-way for the test to mean anything";
   // The next run finishes the job.
   const RunResult last =
@@ -135,6 +143,16 @@ TEST(RobustnessTest, KillNineAtTwentyRandomPointsLosesAndDuplicatesNothing) {
   ExpectCompleteAndUnique(index, expected);
   EXPECT_EQ(0, RunNsearch({"check", "--index", index}).exit_code);
   ExpectIndexAnswers(index);
+}
+
+TEST(RobustnessTest, KillNineAtTwentyRandomPointsLosesAndDuplicatesNothing) {
+  KillNineLosesAndDuplicatesNothing({}, 20, 12);
+}
+
+// The same for a sharded index: its shards commit one after another, and
+// a rebuild swaps them all at once.
+TEST(RobustnessTest, KillNineLosesNothingFromAShardedIndex) {
+  KillNineLosesAndDuplicatesNothing({"--shards", "3"}, 10, 6);
 }
 
 TEST(RobustnessTest, QueriesSucceedWhileTheIndexerCommitsAndSwaps) {
