@@ -158,10 +158,14 @@ class ShardServer {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   ~ShardServer() { Kill(); }
-  void Kill() {
+  void Kill() { Stop(SIGKILL, /*group=*/true); }
+  // Sends `signal` to the server (or to its whole process group) and
+  // waits for it to end.
+  void Stop(int signal, bool group = false) {
     if (pid_ <= 0) return;
-    ::kill(-pid_, SIGKILL);
+    ::kill(group ? -pid_ : pid_, signal);
     ::waitpid(pid_, nullptr, 0);
+    if (!group) ::kill(-pid_, SIGKILL);  // Connections' processes.
     pid_ = -1;
   }
   std::string Line() const {
@@ -390,6 +394,38 @@ TEST(ShardsTest, ShardsBuiltApartJoinStoriesAsOneIndex) {
   for (std::string line; std::getline(lines, line);)
     answers.push_back(Json::parse(line));
   ExpectSameAnswers(expected, answers, requests);
+}
+
+// `nsearch serve` checks what it is given before it listens, and stops on
+// SIGTERM.
+TEST(ShardsTest, ServeChecksItsArgumentsAndStopsOnSigterm) {
+  if (!HaveXapianServer()) GTEST_SKIP() << "xapian-tcpsrv is not installed";
+  TempDir dir;
+  const std::string index = dir.path() + "/index";
+  ASSERT_EQ(0, RunNsearch({"index", "--index", index,
+                           testing::SourceDir() + "/data/content"})
+                   .exit_code);
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--listen", "70000", index},
+                                             {"--listen", "host:", index},
+                                             {"--listen", "127.0.0.1:0", index},
+                                             {"--timeout", "0", index},
+                                             {"--timeout", "86401", index}}) {
+    std::vector<std::string> args = {"serve"};
+    args.insert(args.end(), bad.begin(), bad.end());
+    const auto r = RunNsearch(args);
+    EXPECT_EQ(2, r.exit_code) << bad[0] << " " << bad[1] << ": " << r.err;
+  }
+  EXPECT_EQ(3, RunNsearch({"serve", dir.path() + "/none"}).exit_code);
+  const std::string list = WriteList(dir, "list.txt", {index});
+  EXPECT_EQ(2, RunNsearch({"serve", list}).exit_code);
+
+  ShardServer server(index);
+  const std::string shards = WriteList(dir, "remote.txt", {server.Line()});
+  EXPECT_EQ(0,
+            RunNsearch({"query", "--shard-list", shards, "azure"}).exit_code);
+  server.Stop(SIGTERM);
+  EXPECT_FALSE(Accepts(server.port()));
 }
 
 // `--shard K/N` is checked, and an index of one shard is only ever built
