@@ -78,7 +78,7 @@ IndexLock::~IndexLock() {
 
 std::string LiveGeneration(const std::string& dir) {
   const std::string name = LiveName(dir);
-  if (name.empty()) return "";
+  if (name.rfind(kGenerationPrefix, 0) != 0) return "";
   return (fs::path(dir) / name).string();
 }
 

@@ -50,7 +50,8 @@ class IndexLock {
   int fd_;
 };
 
-// The live generation's absolute path, or "" when DIR has no stub.
+// The live generation's absolute path, or "" when DIR has no stub naming
+// one (no stub, or another kind: HasOtherStub).
 std::string LiveGeneration(const std::string& dir);
 
 // True when DIR's XAPIANDB stub is not an nsearch generation stub: a shard
