@@ -155,6 +155,69 @@ TEST(RobustnessTest, KillNineLosesNothingFromAShardedIndex) {
   KillNineLosesAndDuplicatesNothing({"--shards", "3"}, 10, 6);
 }
 
+// The largest file under `dir`, in bytes.
+size_t LargestFile(const std::string& dir) {
+  size_t largest = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) largest = std::max<size_t>(largest, e.file_size());
+  return largest;
+}
+
+// A full disk (simulated with a file size limit: writes past it fail with
+// EFBIG): the run stops with exit 1 and a reason, the index stays as it
+// was and opens, and a later run with room completes.
+TEST(RobustnessTest, AFullDiskLeavesTheIndexAsItWas) {
+  TempDir dir;
+  const std::string more = MakeTree(dir, 6);  // Six copies of the sample.
+  const std::string index = dir.path() + "/index";
+  ASSERT_EQ(0,
+            RunNsearch({"index", "--index", index, more + "/copy0"}).exit_code);
+  const size_t limit = LargestFile(index) + 4096;
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{
+           {"index", "--json", "--index", index, more},
+           {"index", "--json", "--rebuild", "--index", index, more}}) {
+    const RunResult full = testing::RunNsearchWithFileLimit(args, limit);
+    SCOPED_TRACE(args[2]);
+    EXPECT_EQ(1, full.exit_code) << full.out << full.err;
+    EXPECT_NE(std::string::npos, full.err.find("io_error")) << full.err;
+    EXPECT_NE(std::string::npos, full.err.find("file too large")) << full.err;
+    ExpectIndexAnswers(index);
+    EXPECT_EQ(0, RunNsearch({"check", "--index", index}).exit_code);
+  }
+  const RunResult room = RunNsearch({"index", "--index", index, more});
+  ASSERT_EQ(0, room.exit_code) << room.err;
+  ExpectCompleteAndUnique(index, CountMarkdown(more));
+}
+
+// Files that vanish while a run reads the tree: each is reported with its
+// path and reason or simply not there any more; nothing else is lost, and
+// the next run deletes their documents.
+TEST(RobustnessTest, FilesVanishingMidRunAreReportedAndSkipped) {
+  TempDir dir;
+  const std::string tree = MakeTree(dir, 40);
+  const std::string index = dir.path() + "/index";
+  const std::string out = dir.path() + "/out.json";
+  const int pid = testing::SpawnNsearch(
+      {"index", "--json", "-j", "1", "--index", index, tree}, out);
+  // Remove every other copy of the sample while the indexer works.
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  for (int i = 1; i < 40; i += 2)
+    fs::remove_all(tree + "/copy" + std::to_string(i));
+  ASSERT_EQ(0, testing::WaitForExit(pid));
+  const json summary = json::parse(testing::ReadFileOrDie(out));
+  for (const auto& r : summary["rejected_files"]) {
+    EXPECT_FALSE(r["path"].get<std::string>().empty());
+    EXPECT_FALSE(r["reason"].get<std::string>().empty());
+  }
+  ExpectIndexAnswers(index);
+  EXPECT_EQ(0, RunNsearch({"check", "--index", index}).exit_code);
+  const RunResult next =
+      RunNsearch({"index", "--json", "--index", index, tree});
+  ASSERT_EQ(0, next.exit_code) << next.err;
+  ExpectCompleteAndUnique(index, CountMarkdown(tree));
+}
+
 TEST(RobustnessTest, QueriesSucceedWhileTheIndexerCommitsAndSwaps) {
   TempDir dir;
   const std::string tree = MakeTree(dir, 20);

@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <signal.h>
 #include <sstream>
 #include <stdexcept>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,10 +45,18 @@ namespace {
 int ForkNsearch(const std::vector<std::string>& args,
                 const std::string& in_path, const std::string& out_path,
                 const std::string& err_path,
-                const std::vector<std::string>& env) {
+                const std::vector<std::string>& env,
+                size_t max_file_bytes = 0) {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    if (max_file_bytes > 0) {
+      // Writes past the limit fail with EFBIG, as on a full disk, instead
+      // of killing the process with SIGXFSZ.
+      ::signal(SIGXFSZ, SIG_IGN);
+      const rlimit limit{max_file_bytes, max_file_bytes};
+      ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
     const int in = in_path.empty() ? -1 : ::open(in_path.c_str(), O_RDONLY);
     const int out =
         ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -189,11 +199,19 @@ int Conversation::Finish() {
 RunResult RunNsearch(const std::vector<std::string>& args,
                      const std::vector<std::string>& env,
                      const std::string& stdin_text) {
+  return RunNsearchWithFileLimit(args, 0, env, stdin_text);
+}
+
+RunResult RunNsearchWithFileLimit(const std::vector<std::string>& args,
+                                  size_t max_file_bytes,
+                                  const std::vector<std::string>& env,
+                                  const std::string& stdin_text) {
   TempDir io;
   const std::string out_path = io.path() + "/out";
   const std::string err_path = io.path() + "/err";
   const std::string in_path = io.Write("in", stdin_text);
-  const int pid = ForkNsearch(args, in_path, out_path, err_path, env);
+  const int pid =
+      ForkNsearch(args, in_path, out_path, err_path, env, max_file_bytes);
   RunResult r;
   r.exit_code = WaitForExit(pid);
   r.out = ReadFileOrDie(out_path);

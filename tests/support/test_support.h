@@ -56,6 +56,13 @@ RunResult RunNsearch(const std::vector<std::string>& args,
                      const std::vector<std::string>& env = {},
                      const std::string& stdin_text = "");
 
+// The same with every file nsearch writes limited to `max_file_bytes`
+// (RLIMIT_FSIZE): writes past it fail with EFBIG, as on a full disk.
+RunResult RunNsearchWithFileLimit(const std::vector<std::string>& args,
+                                  size_t max_file_bytes,
+                                  const std::vector<std::string>& env = {},
+                                  const std::string& stdin_text = "");
+
 std::string ReadFileOrDie(const std::string& path);
 
 // Starts nsearch in the background (stdout and stderr to /dev/null unless
