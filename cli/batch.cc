@@ -31,6 +31,7 @@ int RunBatch(const SearchTarget& target,
   auto opened = searcher::Searcher::Open(index_path, target.options);
   if (!opened.ok()) return Fail(OutputFormat::kJson, opened.error());
   std::unique_ptr<searcher::Searcher> searcher = std::move(opened).value();
+  searcher->KeepPriorsInMemory();
 
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -51,6 +52,7 @@ int RunBatch(const SearchTarget& target,
       if (LiveGeneration(index_path) != searcher->generation()) {
         NSEARCH_ASSIGN_OR_RETURN(
             searcher, searcher::Searcher::Open(index_path, target.options));
+        searcher->KeepPriorsInMemory();
       } else {
         NSEARCH_RETURN_IF_ERROR(searcher->Reopen());
       }

@@ -168,8 +168,10 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
                     const MatchOptions& options) {
   MatchResult result;
   result.priors = ScaledPriors(db, plan, options);
-  const Q prior =
-      result.priors ? PriorQuery(db, options.prior_slots, *result.priors) : Q();
+  const Q prior = result.priors
+                      ? PriorQuery(db, options.prior_slots, *result.priors,
+                                   options.prior_columns)
+                      : Q();
   const std::function<Q(const Q&)> ranked = [&](const Q& query) {
     return prior.empty() ? query : Q(Q::OP_AND_MAYBE, query, prior);
   };

@@ -53,6 +53,9 @@ struct MatchOptions {
   std::optional<unsigned> sort_slot;      // Highest value first, then BM25.
   std::optional<PriorWeights> priors;     // Scale filled in by RunPlan.
   PriorSlots prior_slots;
+  // The ranking values of every document of `db`, when the caller keeps
+  // them (one local database only).
+  const PriorColumns* prior_columns = nullptr;
   double time_limit = 0;  // Seconds; Xapian's soft limit (0: none).
   // Local databases only: Xapian's remote backend refuses deciders.
   Xapian::MatchDecider* decider = nullptr;

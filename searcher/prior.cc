@@ -48,7 +48,78 @@ Q MapQuery(const Xapian::Database& db, Xapian::valueno slot, int64_t first,
   return Q(source->release());
 }
 
+// The priors of every document (docids 1..last) from PriorColumns: one
+// array lookup a candidate. Local only (no serialisation).
+class ColumnSource : public Xapian::PostingSource {
+ public:
+  ColumnSource(const PriorColumns* columns, const PriorWeights& weights,
+               const PriorSlots& slots)
+      : columns_(columns), weights_(weights), slots_(slots) {}
+  void init(const Xapian::Database& db) override {
+    did_ = 0;
+    last_ = db.get_lastdocid();
+    count_ = db.get_doccount();
+    double max = 0;
+    if (slots_.quality) max += QualityWeight(weights_, PriorSpec::kLevels);
+    if (slots_.heat) max += HeatWeight(weights_, PriorSpec::kLevels);
+    if (slots_.day) max += weights_.scale * weights_.recency.weight;
+    set_maxweight(max);
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return count_; }
+  Xapian::doccount get_termfreq_max() const override { return count_; }
+  double get_weight() const override {
+    const PriorColumns::Row& row = columns_->at(did_);
+    auto level = [](int16_t v) {
+      return v < 0 ? std::nullopt : std::optional<int64_t>(v);
+    };
+    return ScorePriors(weights_,
+                       slots_.quality ? level(row.quality) : std::nullopt,
+                       slots_.heat ? level(row.heat) : std::nullopt,
+                       slots_.day && row.day != PriorColumns::kNoDay
+                           ? std::optional<int64_t>(row.day)
+                           : std::nullopt)
+        .Sum();
+  }
+  Xapian::docid get_docid() const override { return did_; }
+  void next(double) override { ++did_; }
+  void skip_to(Xapian::docid did, double) override {
+    if (did > did_) did_ = did;
+  }
+  bool check(Xapian::docid did, double) override {
+    if (did > did_) did_ = did;
+    return true;
+  }
+  bool at_end() const override { return did_ > last_; }
+  ColumnSource* clone() const override {
+    return new ColumnSource(columns_, weights_, slots_);
+  }
+
+ private:
+  const PriorColumns* columns_;
+  PriorWeights weights_;
+  PriorSlots slots_;
+  Xapian::docid did_ = 0, last_ = 0;
+  Xapian::doccount count_ = 0;
+};
+
 }  // namespace
+
+PriorColumns::PriorColumns(const Xapian::Database& db, const PriorSlots& slots)
+    : rows_(db.get_lastdocid() + 1) {
+  auto read = [&](std::optional<Xapian::valueno> slot, auto store) {
+    if (!slot) return;
+    for (auto it = db.valuestream_begin(*slot); it != db.valuestream_end(*slot);
+         ++it)
+      if (it.get_docid() < rows_.size())
+        store(rows_[it.get_docid()],
+              static_cast<int64_t>(Xapian::sortable_unserialise(*it)));
+  };
+  read(slots.quality,
+       [](Row& r, int64_t v) { r.quality = static_cast<int16_t>(v); });
+  read(slots.heat, [](Row& r, int64_t v) { r.heat = static_cast<int16_t>(v); });
+  read(slots.day, [](Row& r, int64_t v) { r.day = v; });
+}
 
 PriorSlots PriorSlotsOf(const Schema& schema) {
   PriorSlots slots;
@@ -89,8 +160,12 @@ std::optional<double> SlotNumber(const Xapian::Document& doc,
 }
 
 Q PriorQuery(const Xapian::Database& db, const PriorSlots& slots,
-             const PriorWeights& weights) {
+             const PriorWeights& weights, const PriorColumns* columns) {
   using namespace std::placeholders;
+  if (weights.quality.weight <= 0 && weights.heat.weight <= 0 &&
+      weights.recency.weight <= 0)
+    return Q();
+  if (columns) return Q((new ColumnSource(columns, weights, slots))->release());
   std::vector<Q> parts;
   if (slots.quality && weights.quality.weight > 0)
     parts.push_back(MapQuery(db, *slots.quality, 0, PriorSpec::kLevels,

@@ -613,6 +613,17 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
   if (request.prior && request.sort == SortOrder::kRelevance)
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
+  // One local database: its revision says when the columns go stale.
+  if (keep_priors_ && options.priors && shards_.size() == 1 &&
+      !shards_.has_remote()) {
+    const std::string key =
+        db_.get_uuid() + "@" + std::to_string(db_.get_revision());
+    if (key != prior_columns_key_) {
+      prior_columns_ = std::make_unique<PriorColumns>(db_, prior_slots_);
+      prior_columns_key_ = key;
+    }
+    options.prior_columns = prior_columns_.get();
+  }
   return options;
 }
 

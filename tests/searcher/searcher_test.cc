@@ -586,6 +586,21 @@ TEST_F(SearcherTest, PriorsComeFromEachDocumentsSlots) {
   // streams); explain computes them from each document: they agree.
   for (size_t i = 1; i < result["hits"].size(); ++i)
     EXPECT_GE(Score(result["hits"][i - 1]), Score(result["hits"][i]));
+  // A searcher that keeps the ranking values in memory (batch mode) gives
+  // the same hits and scores, from its first query on and from its kept
+  // columns.
+  auto kept = Searcher::Open(IndexDir());
+  ASSERT_TRUE(kept.ok());
+  (*kept)->KeepPriorsInMemory();
+  for (int round = 0; round < 2; ++round) {
+    auto again = (*kept)->Search(request);
+    ASSERT_TRUE(again.ok());
+    ASSERT_EQ(result["hits"].size(), (*again)["hits"].size());
+    for (size_t i = 0; i < result["hits"].size(); ++i) {
+      EXPECT_EQ(result["hits"][i]["id"], (*again)["hits"][i]["id"]);
+      EXPECT_NEAR(Score(result["hits"][i]), Score((*again)["hits"][i]), 1e-12);
+    }
+  }
 }
 
 // The priors are Xapian's own posting sources, so that a stock server
@@ -636,6 +651,7 @@ TEST_F(SearcherTest, ALongLivedSearcherFollowsPriorUpdates) {
   std::vector<TestDoc> docs = TwinDocs();
   docs[0].heat = 30;
   Index(docs);
+  searcher_->KeepPriorsInMemory();
   SearchRequest request;
   request.query = "serverless";
   EXPECT_EQ(100, (*searcher_->Search(request))["hits"][0]["quality"]);
