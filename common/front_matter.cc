@@ -1061,8 +1061,8 @@ ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema,
   }
 
   const auto& body_keys = schema.KeysFor("body");
-  if (std::find(body_keys.begin(), body_keys.end(), "$body") !=
-      body_keys.end()) {
+  if (options.body && std::find(body_keys.begin(), body_keys.end(), "$body") !=
+                          body_keys.end()) {
     // Everything after the closing --- line.
     size_t offset = 0;
     for (size_t i = 0; i <= close && offset < bytes.size(); ++i) {

@@ -39,6 +39,9 @@ struct ParseOptions {
   // Try the fast parser for plain front matter first (yaml-cpp handles what
   // it does not). Off only to compare both paths in tests.
   bool fast_path = true;
+  // Read the body. Off for a light document (`index --shard K/N` reads the
+  // other shards' files for their stories only).
+  bool body = true;
 };
 ParseOutcome ParseDocument(std::string_view bytes, const Schema& schema,
                            const ParseOptions& options = {});

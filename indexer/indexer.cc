@@ -148,7 +148,10 @@ Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
     out.new_state = state.Serialise();
     return out;
   }
-  ParseOutcome parsed = ParseDocument(*bytes, schema);
+  // A light document (another machine's shard) keeps what stories read.
+  ParseOptions parse_options;
+  parse_options.body = !light;
+  ParseOutcome parsed = ParseDocument(*bytes, schema, parse_options);
   if (!parsed.ok()) {
     const Rejection& r = *parsed.rejection;
     out.action = Action::kRejected;
@@ -159,8 +162,6 @@ Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
   for (const FieldWarning& w : parsed.doc.warnings)
     out.warnings.push_back({file.path, w.field, w.line, w.reason});
   out.action = known ? Action::kUpdated : Action::kAdded;
-  // A light document (another machine's shard) keeps what stories read.
-  if (light) parsed.doc.body.clear();
   out.doc = builder.Build(parsed.doc, file);
   return out;
 }
