@@ -1,5 +1,6 @@
 #include "searcher/searcher.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -272,9 +273,10 @@ Result<std::vector<QueryNode>> Searcher::FilterNodes(
     NSEARCH_RETURN_IF_ERROR(
         add_range("date", request.since + ".." + request.until));
   auto number = [](double v) {
-    std::ostringstream out;
-    out << v;
-    return out.str();
+    // The shortest text that reads back as `v` (1234567.5, not 1.23457e+06).
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+    return std::string(text, end);
   };
   if (request.min_quality)
     NSEARCH_RETURN_IF_ERROR(

@@ -1186,6 +1186,20 @@ TEST_F(SearcherTest, OpenPlainXapianDatabaseIsCorruption) {
       << searcher.error().message();
 }
 
+// Flag values show as given (shortest round-trip text), not rounded.
+TEST_F(SearcherTest, ParseOnlyShowsNumberFlagsExactly) {
+  Index({MakeDoc("a.md", "Anything", "at all")}, /*filler=*/false);
+  SearchRequest request;
+  request.query = "azure";
+  request.min_quality = 1234567.5;
+  request.min_heat = 0.1;
+  auto parsed = searcher_->ParseOnly(request);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  const std::string text = parsed->dump();
+  EXPECT_NE(std::string::npos, text.find(R"("from":"1234567.5")")) << text;
+  EXPECT_NE(std::string::npos, text.find(R"("from":"0.1")")) << text;
+}
+
 TEST_F(SearcherTest, ParseOnlyReturnsTheParsedTree) {
   Index({MakeDoc("a.md", "Anything", "at all")}, /*filler=*/false);
   SearchRequest request;
