@@ -27,12 +27,11 @@ constexpr int64_t kMaxTimeoutSeconds = 86400;
 
 // Checks that `path` is an nsearch index this machine can serve.
 Status CheckServable(const std::string& path) {
-  NSEARCH_ASSIGN_OR_RETURN(auto searcher, searcher::Searcher::Open(path));
-  (void)searcher;
   std::error_code ec;
   if (std::filesystem::is_regular_file(path, ec))
     return InvalidArgument("serve takes an index folder, not a shard list");
-  return Status::Ok();
+  const auto opened = searcher::Searcher::Open(path);
+  return opened.ok() ? Status::Ok() : opened.error();
 }
 
 }  // namespace
