@@ -66,30 +66,19 @@ void RenderSummary(const Json& s, bool /*color*/, std::ostream& out) {
   }
 }
 
-// A whole number of at most 4 digits, or -1.
-int64_t ParseWhole(const std::string& text) {
-  if (text.empty() || text.size() > 4) return -1;
-  int64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return -1;
-    v = v * 10 + (c - '0');
-  }
-  return v;
-}
-
 // "K/N": shard K (0-based) of N.
 Result<std::pair<unsigned, unsigned>> ParseShardOf(const std::string& text) {
   const size_t slash = text.find('/');
-  int64_t k = -1, n = -1;
+  std::optional<unsigned> k, n;
   if (slash != std::string::npos) {
-    k = ParseWhole(text.substr(0, slash));
-    n = ParseWhole(text.substr(slash + 1));
+    k = ParseDigits(std::string_view(text).substr(0, slash), 4);
+    n = ParseDigits(std::string_view(text).substr(slash + 1), 4);
   }
-  if (k < 0 || n < 2 || n > kMaxShards || k >= n)
+  if (!k || !n || *n < 2 || *n > kMaxShards || *k >= *n)
     return InvalidArgument("--shard: expected K/N with N from 2 to " +
                            std::to_string(kMaxShards) +
                            " and K from 0 to N-1, not '" + text + "'");
-  return std::pair{static_cast<unsigned>(k), static_cast<unsigned>(n)};
+  return std::pair{*k, *n};
 }
 
 }  // namespace

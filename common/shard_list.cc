@@ -20,14 +20,9 @@ std::vector<std::string> Words(std::string_view line) {
 }
 
 Result<unsigned> ParsePort(std::string_view text) {
-  if (text.empty() || text.size() > 5) return InvalidArgument("bad port");
-  unsigned port = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return InvalidArgument("bad port");
-    port = port * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (port == 0 || port > 65535) return InvalidArgument("bad port");
-  return port;
+  const std::optional<unsigned> port = ParseDigits(text, 5);
+  if (!port || *port == 0 || *port > 65535) return InvalidArgument("bad port");
+  return *port;
 }
 
 std::string Absolute(const std::string& base, const std::string& path) {

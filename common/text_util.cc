@@ -215,4 +215,15 @@ std::optional<bool> ParseYamlBool(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<unsigned> ParseDigits(std::string_view text, size_t max_digits) {
+  if (text.empty() || text.size() > max_digits || max_digits > 9)
+    return std::nullopt;
+  unsigned value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  return value;
+}
+
 }  // namespace nsearch

@@ -48,6 +48,11 @@ std::string AsciiLower(std::string_view text);
 // it.
 std::optional<bool> ParseYamlBool(std::string_view text);
 
+// A whole number written as 1 to `max_digits` ASCII digits (no sign, no
+// spaces); nullopt for anything else. For small numbers a user types
+// inside a larger value ("2/4", "HOST:PORT").
+std::optional<unsigned> ParseDigits(std::string_view text, size_t max_digits);
+
 }  // namespace nsearch
 
 #endif  // NSEARCH_COMMON_TEXT_UTIL_H_

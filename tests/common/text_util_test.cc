@@ -282,6 +282,15 @@ TEST(DocumentTimeTest, RejectsDaysPastEndOfMonth) {
   EXPECT_EQ(std::nullopt, ParseIsoTime("2023-04-31"));
 }
 
+TEST(TextUtilTest, ParseDigitsTakesOnlyPlainDigitsUpToTheirCount) {
+  EXPECT_EQ(std::optional<unsigned>(0), ParseDigits("0", 4));
+  EXPECT_EQ(std::optional<unsigned>(65535), ParseDigits("65535", 5));
+  EXPECT_EQ(std::optional<unsigned>(7), ParseDigits("007", 4));
+  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "1x", "12345", "1.5"})
+    EXPECT_EQ(std::nullopt, ParseDigits(bad, 4)) << bad;
+  EXPECT_EQ(std::nullopt, ParseDigits("1", 10));  // Would overflow.
+}
+
 TEST(DocumentTimeTest, UtcYearIsTheYearFormatIsoTimeWrites) {
   for (int64_t t :
        {int64_t{0}, int64_t{-1}, int64_t{-86400}, int64_t{-86401},
