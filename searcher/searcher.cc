@@ -193,7 +193,7 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path,
                                                     std::move(schema).value(),
                                                     std::move(analyzer)));
     } catch (const Xapian::DatabaseNotFoundError& e) {
-      // The folder exists (checked above) but holds no database.
+      // The folder exists (ShardSet::Open checks) but holds no database.
       return Corruption("not an nsearch index: " + path + " holds no index");
     } catch (const Xapian::DatabaseModifiedError& e) {
       // A writer committed twice while we read the stamps: open again.

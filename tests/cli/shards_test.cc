@@ -96,10 +96,12 @@ std::string Requests() {
   return out.str();
 }
 
+// The answers of `query --stdin` over `index` (or, with `flag`
+// "--shard-list", over the shards a list names).
 std::vector<Json> RunBatch(const std::string& index,
-                           const std::string& requests) {
-  const auto r =
-      RunNsearch({"query", "--stdin", "--index", index}, {}, requests);
+                           const std::string& requests,
+                           const std::string& flag = "--index") {
+  const auto r = RunNsearch({"query", "--stdin", flag, index}, {}, requests);
   EXPECT_EQ(0, r.exit_code) << r.err;
   std::vector<Json> out;
   std::istringstream lines(r.out);
@@ -315,14 +317,8 @@ TEST(ShardsTest, ShardListsLocalRemoteAndMixedAnswerAsTheWholeIndex) {
   const std::vector<Json> expected = RunBatch(whole, requests);
   for (const auto& list : {local, remote, mixed}) {
     SCOPED_TRACE(list);
-    const auto r =
-        RunNsearch({"query", "--stdin", "--shard-list", list}, {}, requests);
-    ASSERT_EQ(0, r.exit_code) << r.err;
-    std::vector<Json> answers;
-    std::istringstream lines(r.out);
-    for (std::string line; std::getline(lines, line);)
-      answers.push_back(Json::parse(line));
-    ExpectSameAnswers(expected, answers, requests);
+    ExpectSameAnswers(expected, RunBatch(list, requests, "--shard-list"),
+                      requests);
   }
   // show, similar, stats and suggest read remote shards too.
   const std::string id = expected[0]["hits"][0]["id"];
@@ -386,14 +382,8 @@ TEST(ShardsTest, ShardsBuiltApartJoinStoriesAsOneIndex) {
   for (const Json& answer : expected)
     for (const Json& hit : answer["hits"]) stories += hit.contains("story");
   EXPECT_GE(stories, 5u);  // The test means something.
-  const auto r =
-      RunNsearch({"query", "--stdin", "--shard-list", list}, {}, requests);
-  ASSERT_EQ(0, r.exit_code) << r.err;
-  std::vector<Json> answers;
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);)
-    answers.push_back(Json::parse(line));
-  ExpectSameAnswers(expected, answers, requests);
+  ExpectSameAnswers(expected, RunBatch(list, requests, "--shard-list"),
+                    requests);
 }
 
 // `nsearch serve` checks what it is given before it listens, and stops on
