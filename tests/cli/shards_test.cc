@@ -418,6 +418,34 @@ TEST(ShardsTest, ServeChecksItsArgumentsAndStopsOnSigterm) {
   EXPECT_FALSE(Accepts(server.port()));
 }
 
+// A shard list that cannot be used is a clear error with its exit code.
+TEST(ShardsTest, BadShardListsAreUsageErrors) {
+  TempDir dir;
+  const std::string index = dir.path() + "/index";
+  ASSERT_EQ(0, RunNsearch({"index", "--index", index,
+                           testing::SourceDir() + "/data/content"})
+                   .exit_code);
+  const std::string bad = WriteList(dir, "bad.txt", {"remote tcp host 0"});
+  const std::string good = WriteList(dir, "good.txt", {index});
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    const char* message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--shard-list", bad}, 2, "line 2: bad port"},
+           {{"--shard-list", dir.path() + "/none.txt"}, 3, "no index at"},
+           {{"--shard-list", ""}, 2, "needs a file"},
+           {{"--shard-list", good, "--index", index}, 2, "not both"},
+           {{"--shard-list", good}, 0, ""}}) {
+    std::vector<std::string> args = {"query", "--json", "azure"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto r = RunNsearch(args);
+    EXPECT_EQ(c.exit_code, r.exit_code) << c.args[1] << ": " << r.err;
+    EXPECT_NE(std::string::npos, r.err.find(c.message)) << r.err;
+  }
+}
+
 // `--shard K/N` is checked, and an index of one shard is only ever built
 // again as that shard (or replaced with --rebuild).
 TEST(ShardsTest, OneShardOfNIsBuiltAsThatShardOnly) {
