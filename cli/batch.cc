@@ -8,6 +8,7 @@
 #include "cli/batch_request.h"
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/result_json.h"
 #include "common/index_layout.h"
 #include "searcher/searcher.h"
 
@@ -56,8 +57,14 @@ int RunBatch(const SearchTarget& target,
       } else {
         NSEARCH_RETURN_IF_ERROR(searcher->Reopen());
       }
-      if (parsed.parse_only) return searcher->ParseOnly(parsed.request);
-      return searcher->Search(parsed.request);
+      if (parsed.parse_only) {
+        NSEARCH_ASSIGN_OR_RETURN(const searcher::ParsedRequest tree,
+                                 searcher->ParseOnly(parsed.request));
+        return ParsedJson(tree);
+      }
+      NSEARCH_ASSIGN_OR_RETURN(const searcher::ResultPage page,
+                               searcher->Search(parsed.request));
+      return PageJson(page);
     };
     Result<Json> response = respond();
     Json out;

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/result_json.h"
 #include "common/index_meta.h"
 #include "common/text_util.h"
 #include "searcher/searcher.h"
@@ -41,7 +42,7 @@ int RunCheckCommand(const std::vector<std::string>& args) {
   PrinterOptions popts;
   popts.format = fmt;
   popts.text_renderer = RenderCheck;
-  MakePrinter(popts, std::cout, std::cerr)->Print(*result);
+  MakePrinter(popts, std::cout, std::cerr)->Print(CheckJson(*result));
   return kExitOk;
 }
 

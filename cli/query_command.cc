@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/result_json.h"
 #include "cli/terminal.h"
 #include "common/index_meta.h"
 #include "common/text_util.h"
@@ -440,13 +441,13 @@ int RunQueryCommand(const std::vector<std::string>& args) {
     popts.lines_key.clear();
     popts.summary_keys.clear();
     MaybeStartPager(fmt, vm);
-    MakePrinter(popts, std::cout, std::cerr)->Print(*tree);
+    MakePrinter(popts, std::cout, std::cerr)->Print(ParsedJson(*tree));
     return kExitOk;
   }
   auto result = (*searcher)->Search(request);
   if (!result.ok()) return Fail(fmt, result.error());
   MaybeStartPager(fmt, vm);  // After the errors: they are not paged.
-  MakePrinter(popts, std::cout, std::cerr)->Print(*result);
+  MakePrinter(popts, std::cout, std::cerr)->Print(PageJson(*result));
   return kExitOk;
 }
 

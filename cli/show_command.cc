@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/result_json.h"
 #include "cli/terminal.h"
 #include "common/index_meta.h"
 #include "common/text_util.h"
@@ -92,7 +93,7 @@ int RunShowCommand(const std::vector<std::string>& args) {
   popts.format = fmt;
   popts.color = UseColor();
   popts.text_renderer = RenderDocument;
-  MakePrinter(popts, std::cout, std::cerr)->Print(*doc);
+  MakePrinter(popts, std::cout, std::cerr)->Print(ShowJson(*doc));
   return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/result_json.h"
 #include "common/index_meta.h"
 #include "searcher/searcher.h"
 
@@ -35,7 +36,8 @@ int RunSimilarCommand(const std::vector<std::string>& args) {
   auto result = (*searcher)->Similar(target, limit);
   if (!result.ok()) return Fail(fmt, result.error());
   MaybeStartPager(fmt, vm);
-  MakePrinter(HitsPrinterOptions(fmt), std::cout, std::cerr)->Print(*result);
+  MakePrinter(HitsPrinterOptions(fmt), std::cout, std::cerr)
+      ->Print(PageJson(*result));
   return kExitOk;
 }
 

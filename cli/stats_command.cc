@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/result_json.h"
 #include "common/index_meta.h"
 #include "common/text_util.h"
 #include "searcher/searcher.h"
@@ -56,7 +57,7 @@ int RunStatsCommand(const std::vector<std::string>& args) {
   PrinterOptions popts;
   popts.format = fmt;
   popts.text_renderer = RenderStats;
-  MakePrinter(popts, std::cout, std::cerr)->Print(*stats);
+  MakePrinter(popts, std::cout, std::cerr)->Print(StatsJson(*stats));
   return kExitOk;
 }
 

@@ -118,32 +118,38 @@ bool FileState::Parse(const std::string& value) {
   return true;
 }
 
-std::string EncodeStoredRecord(const Json& fields) {
-  // A valid UTF-8 body goes after the JSON as it is (see kRecordFields).
-  std::string body;
-  auto b = fields.find("body");
-  if (b != fields.end() && b->is_string() &&
-      FindInvalidUtf8(b->get_ref<const std::string&>()) == std::string::npos)
-    body = b->get<std::string>();
-  Json record = Json::array();
-  for (const char* key : kRecordFields) {
-    auto it = fields.find(key);
-    if (it == fields.end() || (!body.empty() && it == b))
-      record.push_back(nullptr);
-    else
-      record.push_back(*it);
-  }
-  while (!record.empty() && record.back().is_null())
-    record.erase(record.end() - 1);
-  std::string out = DumpJson(record);
-  if (!body.empty()) {
-    out.push_back('\0');
-    out += body;
-  }
-  return out;
-}
-
 namespace {
+
+// Indexes into kRecordFields.
+enum RecordField {
+  kPath,
+  kTitle,
+  kUrl,
+  kExcerpt,
+  kTopics,
+  kType,
+  kCategory,
+  kPublished,
+  kQuality,
+  kHeat,
+  kBody,
+  kProviderName,
+  kProviderDomain,
+  kOriginalUrl,
+  kIsPublished,
+  kRecordFieldCount
+};
+static_assert(std::size(kRecordFields) == kRecordFieldCount);
+static_assert(std::string_view(kRecordFields[kTopics]) == "topics" &&
+                  std::string_view(kRecordFields[kBody]) == "body" &&
+                  std::string_view(kRecordFields[kIsPublished]) ==
+                      "is_published",
+              "RecordField must follow kRecordFields");
+
+template <typename T>
+Json OrNull(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
 
 // A stored record's JSON part (all of it when there is no body after it).
 std::string_view RecordJson(std::string_view data) {
@@ -152,73 +158,77 @@ std::string_view RecordJson(std::string_view data) {
 
 }  // namespace
 
+std::string EncodeStoredRecord(const StoredRecord& r) {
+  // A valid UTF-8 body goes after the JSON as it is (see kRecordFields).
+  const bool body_after =
+      !r.body.empty() && FindInvalidUtf8(r.body) == std::string::npos;
+  Json record = Json::array();
+  record.get_ref<Json::array_t&>().resize(kRecordFieldCount);
+  record[kPath] = r.path;
+  record[kTitle] = r.title;
+  record[kUrl] = r.url;
+  record[kExcerpt] = r.excerpt;
+  record[kTopics] = r.topics;
+  record[kType] = r.type;
+  record[kCategory] = r.category;
+  record[kPublished] = OrNull(r.published);
+  record[kQuality] = OrNull(r.quality);
+  record[kHeat] = OrNull(r.heat);
+  if (!body_after) record[kBody] = r.body;
+  record[kProviderName] = r.provider_name;
+  record[kProviderDomain] = r.provider_domain;
+  if (r.original_url != r.url) record[kOriginalUrl] = r.original_url;
+  record[kIsPublished] = OrNull(r.is_published);
+  while (!record.empty() && record.back().is_null())
+    record.erase(record.end() - 1);
+  std::string out = DumpJson(record);
+  if (body_after) {
+    out.push_back('\0');
+    out += r.body;
+  }
+  return out;
+}
+
 bool IsStoredRecord(const std::string& data) {
   const std::string_view json = RecordJson(data);
   return Json::accept(json) && json.size() > 0 && json[0] == '[';
 }
 
-Json ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
+StoredRecord ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
   const std::string data = doc.get_data();
   const std::string_view json = RecordJson(data);
   const Json record = Json::parse(json, nullptr, /*allow_exceptions=*/false);
-  auto field = [&](size_t i) -> Json {
-    return record.is_array() && i < record.size() ? record[i] : Json(nullptr);
+  static const Json kNull;
+  auto field = [&](RecordField i) -> const Json& {
+    return record.is_array() && i < record.size() ? record[i] : kNull;
   };
-  auto text = [&](size_t i) -> Json {
-    Json v = field(i);
-    return v.is_string() ? v : Json("");
+  auto text = [&](RecordField i) {
+    const Json& v = field(i);
+    return v.is_string() ? v.get<std::string>() : std::string();
   };
-  // Indexes into kRecordFields.
-  enum {
-    kPath,
-    kTitle,
-    kUrl,
-    kExcerpt,
-    kTopics,
-    kType,
-    kCategory,
-    kPublished,
-    kQuality,
-    kHeat,
-    kBody,
-    kProviderName,
-    kProviderDomain,
-    kOriginalUrl,
-    kIsPublished
-  };
-  static_assert(std::size(kRecordFields) == kIsPublished + 1);
-  static_assert(
-      std::string_view(kRecordFields[kTopics]) == "topics" &&
-          std::string_view(kRecordFields[kBody]) == "body" &&
-          std::string_view(kRecordFields[kIsPublished]) == "is_published",
-      "the enum must follow kRecordFields");
-  Json out = Json::object();
-  out["id"] = DocumentIdForPath(text(kPath).get<std::string>());
-  out["path"] = text(kPath);
-  out["title"] = text(kTitle);
-  out["url"] = text(kUrl);
-  out["excerpt"] = text(kExcerpt);
-  out["topics"] = field(kTopics).is_array() ? field(kTopics) : Json::array();
-  out["provider"] = {{"name", text(kProviderName)},
-                     {"domain", text(kProviderDomain)}};
-  out["type"] = text(kType);
-  out["category"] = text(kCategory);
-  out["published"] = field(kPublished);
-  out["quality"] = field(kQuality);
-  out["heat"] = field(kHeat);
-  out["body"] = json.size() == data.size() ? text(kBody)
-                                           : Json(data.substr(json.size() + 1));
-  out["original_url"] =
-      field(kOriginalUrl).is_null() ? out["url"] : text(kOriginalUrl);
-  out["is_published"] = field(kIsPublished);
+  StoredRecord out;
+  out.path = text(kPath);
+  out.id = DocumentIdForPath(out.path);
+  out.title = text(kTitle);
+  out.url = text(kUrl);
+  out.excerpt = text(kExcerpt);
+  for (const Json& topic : field(kTopics))
+    if (topic.is_string()) out.topics.push_back(topic.get<std::string>());
+  out.provider_name = text(kProviderName);
+  out.provider_domain = text(kProviderDomain);
+  out.type = text(kType);
+  out.category = text(kCategory);
+  if (field(kPublished).is_string()) out.published = text(kPublished);
+  if (field(kQuality).is_number()) out.quality = field(kQuality).get<int64_t>();
+  if (field(kHeat).is_number()) out.heat = field(kHeat).get<int64_t>();
+  out.body =
+      json.size() == data.size() ? text(kBody) : data.substr(json.size() + 1);
+  out.original_url =
+      field(kOriginalUrl).is_null() ? out.url : text(kOriginalUrl);
+  if (field(kIsPublished).is_boolean())
+    out.is_published = field(kIsPublished).get<bool>();
   FileState state;
-  if (file_state && state.Parse(doc.get_value(kStateSlot))) {
-    out["size"] = state.size;
-    // ISO 8601 like every time in the output, to the second (floor).
-    const int64_t ns = state.mtime_ns;
-    const int64_t seconds = ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0);
-    out["mtime"] = FormatIsoTime(seconds);
-  }
+  if (file_state && state.Parse(doc.get_value(kStateSlot))) out.file = state;
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -100,15 +101,37 @@ inline constexpr const char* kRecordFields[] = {"path",
                                                 "original_url",
                                                 "is_published"};
 
-// Encodes a record from an object with the keys of kRecordFields (missing
-// ones are null).
-std::string EncodeStoredRecord(const Json& fields);
+// A document's stored record, typed: what `show` prints and hits display.
+struct StoredRecord {
+  std::string id;  // DocumentIdForPath(path): derived, not stored.
+  std::string path;
+  std::string title;
+  std::string url;
+  std::string excerpt;
+  std::vector<std::string> topics;
+  std::string provider_name;
+  std::string provider_domain;
+  std::string type;
+  std::string category;
+  std::optional<std::string> published;  // ISO 8601 UTC.
+  std::optional<int64_t> quality;
+  std::optional<int64_t> heat;
+  std::string body;          // Up to the indexer's kStoredBodyBytes.
+  std::string original_url;  // Stored only when it differs from url.
+  std::optional<bool> is_published;
+  // The file's size and mtime, from kStateSlot (ReadStoredRecord's
+  // `file_state`).
+  std::optional<FileState> file;
+};
 
-// The stored record of a document (its data) as `show` and query hits read
-// it: the fields of kRecordFields as the object of docs/output-format.md,
-// with the id (the hash of the path) and, when `file_state` is set, the
-// file's size and mtime from kStateSlot (one more read, which hits skip).
-Json ReadStoredRecord(const Xapian::Document& doc, bool file_state = true);
+// Encodes `record` (everything but id and file, which live elsewhere).
+std::string EncodeStoredRecord(const StoredRecord& record);
+
+// The stored record of a document (its data), with the id (the hash of the
+// path) and, when `file_state` is set, the file's state from kStateSlot
+// (one more read, which hits skip). Garbage gives an empty record.
+StoredRecord ReadStoredRecord(const Xapian::Document& doc,
+                              bool file_state = true);
 // Whether `data` is a record EncodeStoredRecord could have written.
 bool IsStoredRecord(const std::string& data);
 

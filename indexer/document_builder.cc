@@ -34,10 +34,6 @@ std::optional<int64_t> NumericValue(const Document& doc,
   return std::nullopt;
 }
 
-Json OptionalNumber(const std::optional<int64_t>& v) {
-  return v ? Json(*v) : Json(nullptr);
-}
-
 }  // namespace
 
 DocumentBuilder::DocumentBuilder(const Schema& schema,
@@ -195,25 +191,24 @@ std::string StoredData(const Document& doc, const SourceFile& source) {
     body.resize(cut);
   }
   // Left out, and restored by ReadStoredRecord: the id (the hash of the
-  // path), size and mtime (in kStateSlot), original_url when it is the url.
-  Json fields = {
-      {"path", source.path},
-      {"title", doc.title},
-      {"url", doc.url()},
-      {"excerpt", doc.excerpt},
-      {"topics", doc.topics},
-      {"type", doc.type},
-      {"category", doc.category},
-      {"published", doc.date ? Json(FormatIsoTime(*doc.date)) : Json(nullptr)},
-      {"quality", OptionalNumber(doc.quality)},
-      {"heat", OptionalNumber(doc.heat)},
-      {"body", body},
-      {"provider_name", doc.provider_name},
-      {"provider_domain", doc.provider_domain},
-  };
-  if (doc.original_url != doc.url()) fields["original_url"] = doc.original_url;
-  if (doc.published) fields["is_published"] = *doc.published;
-  return EncodeStoredRecord(fields);
+  // path), size and mtime (in kStateSlot).
+  StoredRecord record;
+  record.path = source.path;
+  record.title = doc.title;
+  record.url = doc.url();
+  record.excerpt = doc.excerpt;
+  record.topics = doc.topics;
+  record.type = doc.type;
+  record.category = doc.category;
+  if (doc.date) record.published = FormatIsoTime(*doc.date);
+  record.quality = doc.quality;
+  record.heat = doc.heat;
+  record.body = std::move(body);
+  record.provider_name = doc.provider_name;
+  record.provider_domain = doc.provider_domain;
+  record.original_url = doc.original_url;
+  record.is_published = doc.published;
+  return EncodeStoredRecord(record);
 }
 
 }  // namespace nsearch::indexer

@@ -786,8 +786,8 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
         if (writable) writable->Delete(docid);
         ++summary->deleted;
         if (options.dry_run) {
-          std::string path = ReadStoredRecord(db.get_document(docid))["path"]
-                                 .get<std::string>();
+          std::string path =
+              ReadStoredRecord(db.get_document(docid), false).path;
           if (path.empty()) path = id;
           summary->actions.emplace_back(path, "deleted");
         }

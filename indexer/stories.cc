@@ -122,9 +122,8 @@ bool StoryJoiner::Same(Member& a, Member& b) const {
   // Only pairs the signatures cannot tell read the stored texts.
   for (Member* m : {&a, &b}) {
     if (m->text) continue;
-    const Json record = ReadStoredRecord(m->doc, false);
-    m->text = MakeStoryText(*analyzer_, record.value("title", ""),
-                            record.value("excerpt", ""));
+    const StoredRecord record = ReadStoredRecord(m->doc, false);
+    m->text = MakeStoryText(*analyzer_, record.title, record.excerpt);
   }
   return SimilarTexts(*a.text, *b.text, spec_.similarity);
 }

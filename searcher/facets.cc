@@ -42,6 +42,10 @@ constexpr const char* kIntervalNames[] = {"none", "day", "week", "month",
 
 }  // namespace
 
+const char* IntervalName(Interval interval) {
+  return kIntervalNames[static_cast<int>(interval)];
+}
+
 Result<Interval> ParseInterval(const std::string& name) {
   for (int i = 1; i < 5; ++i)
     if (name == kIntervalNames[i]) return static_cast<Interval>(i);
@@ -143,9 +147,9 @@ int64_t FacetCounter::DaySeconds(const std::string& value) {
   return static_cast<int64_t>(Xapian::sortable_unserialise(value)) * 86400;
 }
 
-Json FacetCounter::ToJson(size_t top) {
+std::vector<Facet> FacetCounter::Counts(size_t top) {
   Fold();
-  Json out = Json::object();
+  std::vector<Facet> out;
   for (size_t i = 0; i < facets_.size(); ++i) {
     std::vector<std::pair<std::string, size_t>> items;
     if (facets_[i].year) {
@@ -172,28 +176,27 @@ Json FacetCounter::ToJson(size_t top) {
                        return a.second > b.second;
                      });
     if (items.size() > top) items.resize(top);
-    Json list = Json::array();
-    for (const auto& [value, count] : items)
-      list.push_back({{"value", value}, {"count", count}});
-    out[facets_[i].name] = list;
+    Facet& facet = out.emplace_back();
+    facet.name = facets_[i].name;
+    for (auto& [value, count] : items)
+      facet.values.push_back({std::move(value), count});
   }
   return out;
 }
 
-Json FacetCounter::HistogramJson() {
+Histogram FacetCounter::Buckets() {
   Fold();
-  Json buckets = Json::array();
+  Histogram out;
+  out.interval = histogram_;
   for (const auto& [start, count] : buckets_) {
     const std::string iso = FormatIsoTime(start);
-    const std::string key = histogram_ == Interval::kYear ? iso.substr(0, 4)
-                            : histogram_ == Interval::kMonth
-                                ? iso.substr(0, 7)
-                                : iso.substr(0, 10);
-    buckets.push_back({{"key", key}, {"from", iso}, {"count", count}});
+    const size_t key_length = histogram_ == Interval::kYear    ? 4
+                              : histogram_ == Interval::kMonth ? 7
+                                                               : 10;
+    out.buckets.push_back({iso.substr(0, key_length), start, count});
   }
-  return {{"interval", kIntervalNames[static_cast<int>(histogram_)]},
-          {"buckets", buckets},
-          {"undated", undated_}};
+  out.undated = undated_;
+  return out;
 }
 
 }  // namespace nsearch::searcher

@@ -13,7 +13,6 @@
 #include <xapian.h>
 
 #include "common/analyzer.h"
-#include "common/output.h"
 #include "common/schema.h"
 #include "common/status.h"
 
@@ -39,10 +38,33 @@ enum class Interval { kNone, kDay, kWeek, kMonth, kYear };
 
 // Parses "day", "week", "month" or "year".
 Result<Interval> ParseInterval(const std::string& name);
+const char* IntervalName(Interval interval);
 
 // The start of the bucket of `interval` holding `seconds` (weeks start on
 // Monday, UTC).
 int64_t BucketStart(Interval interval, int64_t seconds);
+
+struct FacetValue {
+  std::string value;
+  size_t count = 0;
+};
+
+struct Facet {
+  std::string name;
+  std::vector<FacetValue> values;  // Most frequent first (years: newest).
+};
+
+struct HistogramBucket {
+  std::string key;   // "2024", "2024-05" or "2024-05-06".
+  int64_t from = 0;  // The bucket's start, seconds since the epoch.
+  size_t count = 0;
+};
+
+struct Histogram {
+  Interval interval = Interval::kNone;
+  std::vector<HistogramBucket> buckets;  // Oldest first.
+  size_t undated = 0;
+};
 
 // Counts the values of each facet in the documents a match visits, and
 // their dates by `interval`, with Xapian's own ValueCountMatchSpy (one per
@@ -64,12 +86,11 @@ class FacetCounter {
   // there is nothing to count). Owned by the counter.
   std::vector<Xapian::MatchSpy*> spies() const;
 
-  // {"topic": [{"value": "Azure", "count": 12}, ...], ...}: most frequent
-  // first, then by value; at most `top` values per facet.
-  Json ToJson(size_t top);
-  // {"interval", "buckets": [{"key", "from", "count"}], "undated"}, oldest
-  // bucket first.
-  Json HistogramJson();
+  // The counts of each facet, in the order asked: most frequent value
+  // first, then by value (years: newest first); at most `top` values each.
+  std::vector<Facet> Counts(size_t top);
+  // The date histogram, oldest bucket first.
+  Histogram Buckets();
 
  private:
   struct Group {

@@ -619,6 +619,8 @@ class Parser {
   size_t clauses_ = 0;
 };
 
+}  // namespace
+
 const char* KindName(QueryNode::Kind kind) {
   switch (kind) {
     case QueryNode::Kind::kWord:
@@ -647,41 +649,6 @@ const char* KindName(QueryNode::Kind kind) {
       return "all";
   }
   return "?";
-}
-
-}  // namespace
-
-Json QueryNode::ToJson() const {
-  Json j = {{"op", KindName(kind)}};
-  if (!field.empty()) j["field"] = field;
-  switch (kind) {
-    case Kind::kWord:
-    case Kind::kPhrase:
-    case Kind::kWildcard:
-      j["terms"] = terms;
-      if (kind == Kind::kWord) j["exact"] = exact;
-      if (kind == Kind::kWildcard && prefix) j["prefix"] = true;
-      break;
-    case Kind::kNear:
-      j["distance"] = distance;
-      break;
-    case Kind::kFilter:
-      j["term"] = term;
-      break;
-    case Kind::kRange:
-      j["slot"] = slot;
-      j["from"] = low_text.empty() ? Json(nullptr) : Json(low_text);
-      j["to"] = high_text.empty() ? Json(nullptr) : Json(high_text);
-      break;
-    default:
-      break;
-  }
-  if (!children.empty()) {
-    Json kids = Json::array();
-    for (const auto& c : children) kids.push_back(c.ToJson());
-    j["children"] = kids;
-  }
-  return j;
 }
 
 QueryParser::QueryParser(const Schema& schema, Analyzer* analyzer)

@@ -31,7 +31,6 @@
 #include <xapian.h>
 
 #include "common/analyzer.h"
-#include "common/output.h"
 #include "common/schema.h"
 #include "common/status.h"
 
@@ -96,9 +95,10 @@ struct QueryNode {
   std::string low_text, high_text;  // As resolved, for display.
   unsigned distance = 10;
   std::vector<QueryNode> children;
-
-  Json ToJson() const;
 };
+
+// The name of a node's kind as `--parse-only` shows it ("word", "and", ...).
+const char* KindName(QueryNode::Kind kind);
 
 struct ParsedQuery {
   QueryNode root;

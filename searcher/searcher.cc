@@ -106,11 +106,16 @@ namespace {
 // slot the hits are sorted by (but for relevance).
 constexpr const char* kSortNames[] = {"relevance", "date", "quality", "heat"};
 
+}  // namespace
+
 const char* SortName(SortOrder sort) {
   return kSortNames[static_cast<int>(sort)];
 }
 
-}  // namespace
+const char* MatchModeName(MatchMode mode) {
+  constexpr const char* kNames[] = {"relaxed", "all", "any"};
+  return kNames[static_cast<int>(mode)];
+}
 
 Result<SortOrder> ParseSortOrder(const std::string& name) {
   for (int i = 0; i < 4; ++i)
@@ -214,25 +219,14 @@ Status Searcher::Reopen() { return shards_.Reopen(); }
 
 uint64_t Searcher::Revision() { return shards_.Revision(); }
 
-Json Searcher::ShardOf() {
-  if (shards_.size() != 1) return nullptr;
-  const std::string of = db_.get_metadata(kMetaShardOf);
-  return of.empty() ? Json(nullptr) : Json(of);
+std::string Searcher::ShardOf() {
+  if (shards_.size() != 1) return "";
+  return db_.get_metadata(kMetaShardOf);
 }
 
-void Searcher::AddPartial(Json* out) const {
-  if (shards_.missing().empty()) return;
-  (*out)["partial"] = true;
-  (*out)["missing_shards"] = shards_.missing();
-}
-
-Json Searcher::Freshness() {
-  const std::string last = db_.get_metadata(kMetaLastUpdate);
-  return {{"path", path_},
-          {"uuid", db_.get_uuid()},
-          {"revision", Revision()},
-          {"documents", db_.get_doccount()},
-          {"last_update", last.empty() ? Json(nullptr) : Json(last)}};
+IndexInfo Searcher::Freshness() {
+  return {path_, db_.get_uuid(), Revision(), db_.get_doccount(),
+          db_.get_metadata(kMetaLastUpdate)};
 }
 
 Result<std::vector<QueryNode>> Searcher::FilterNodes(
@@ -343,29 +337,24 @@ PriorWeights Searcher::Weights(const SearchRequest& request) const {
   return w;
 }
 
-Result<Json> Searcher::ParseOnly(const SearchRequest& request) {
+Result<ParsedRequest> Searcher::ParseOnly(const SearchRequest& request) {
   NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
-  const char* modes[] = {"relaxed", "all", "any"};
-  Json tiers = {{"strict", plan.strict.get_description()}};
+  ParsedRequest out;
+  out.query = request.query;
+  out.match = request.match;
+  out.strict = plan.strict.get_description();
   if (plan.relaxable()) {
-    tiers["relaxed"] = plan.relaxed.get_description();
-    Json words = Json::array();
-    for (const auto& w : plan.optional) words.push_back(w.first);
-    tiers["optional"] = words;
+    out.relaxed = plan.relaxed.get_description();
+    for (const auto& w : plan.optional) out.optional.push_back(w.first);
   }
   NSEARCH_ASSIGN_OR_RETURN(
-      const std::optional<std::string> suggestion,
+      out.suggestion,
       WithReopen(shards_, path_, [&]() -> Result<std::optional<std::string>> {
         return CorrectQuery(db_, *analyzer_, request.query, plan.parsed);
       }));
-  return Json{{"version", kOutputVersion},
-              {"query", request.query},
-              {"match", modes[static_cast<int>(request.match)]},
-              {"parsed", plan.parsed.root.ToJson()},
-              {"dropped_stopwords", plan.parsed.dropped_stopwords},
-              {"suggestion", suggestion ? Json(*suggestion) : Json(nullptr)},
-              {"xapian", plan.strict.get_description()},
-              {"plan", tiers}};
+  out.parsed = std::move(plan.parsed.root);
+  out.dropped_stopwords = std::move(plan.parsed.dropped_stopwords);
+  return out;
 }
 
 namespace {
@@ -423,7 +412,7 @@ Status CheckWildcards(const Xapian::Database& db, const QueryNode& node,
 
 }  // namespace
 
-Result<Json> Searcher::Search(const SearchRequest& request) {
+Result<ResultPage> Searcher::Search(const SearchRequest& request) {
   const Deadline deadline(request.timeout_ms);
   if (request.limit > kMaxLimit)
     return InvalidArgument("--limit must be at most " +
@@ -437,25 +426,23 @@ Result<Json> Searcher::Search(const SearchRequest& request) {
     return CheckWildcards(db_, plan.parsed.root, request.limits, deadline,
                           &total);
   }));
-  NSEARCH_ASSIGN_OR_RETURN(Json out, RunQuery(plan, request));
+  NSEARCH_ASSIGN_OR_RETURN(ResultPage out, RunQuery(plan, request));
   if (!request.correct) return out;
   return TryCorrection(request, plan, std::move(out));
 }
 
 namespace {
 
-// The documents of a response that have all the words.
-uint64_t AllWordsTotal(const Json& response) {
-  const Json& total = response.value("relaxed", false)
-                          ? response["all_words_total"]
-                          : response["total"];
-  return total["estimated"].get<uint64_t>();
+// The documents of a page that have all the words.
+uint64_t AllWordsTotal(const ResultPage& page) {
+  return (page.relaxed ? page.all_words_total : page.total).estimated;
 }
 
 }  // namespace
 
-Result<Json> Searcher::TryCorrection(const SearchRequest& request,
-                                     const QueryPlan& plan, Json out) {
+Result<ResultPage> Searcher::TryCorrection(const SearchRequest& request,
+                                           const QueryPlan& plan,
+                                           ResultPage out) {
   if (AllWordsTotal(out) > 0) return out;
   NSEARCH_ASSIGN_OR_RETURN(
       const std::optional<std::string> fixed,
@@ -467,15 +454,16 @@ Result<Json> Searcher::TryCorrection(const SearchRequest& request,
   corrected.query = *fixed;
   auto corrected_plan = Plan(corrected);
   if (!corrected_plan.ok()) return out;
-  NSEARCH_ASSIGN_OR_RETURN(Json better, RunQuery(*corrected_plan, corrected));
+  NSEARCH_ASSIGN_OR_RETURN(ResultPage better,
+                           RunQuery(*corrected_plan, corrected));
   if (AllWordsTotal(better) == 0) return out;
-  better["query"] = request.query;
-  better["corrected"] = {{"from", request.query}, {"to", *fixed}};
+  better.query = request.query;
+  better.corrected = Correction{request.query, *fixed};
   return better;
 }
 
-Result<Json> Searcher::RunQuery(const QueryPlan& plan,
-                                const SearchRequest& request) {
+Result<ResultPage> Searcher::RunQuery(const QueryPlan& plan,
+                                      const SearchRequest& request) {
   // A writer that commits twice while we read makes Xapian throw
   // DatabaseModifiedError: reopen at the newest revision and try again.
   return WithReopen(shards_, path_,
@@ -484,79 +472,46 @@ Result<Json> Searcher::RunQuery(const QueryPlan& plan,
 
 namespace {
 
-Json TotalJson(const Total& total) {
-  return {{"estimated", total.estimated},
-          {"lower", total.lower},
-          {"upper", total.upper},
-          {"exact", total.exact()}};
-}
-
 // The snippet of a hit: the excerpt's best window, or the body's when the
 // excerpt has no match but the body does.
-std::string HitSnippet(const Json& data, const ParsedQuery& parsed,
+std::string HitSnippet(const StoredRecord& record, const ParsedQuery& parsed,
                        Analyzer* analyzer) {
-  const std::string excerpt = data.value("excerpt", "");
-  const std::string body = data.value("body", "");
-  std::string snippet = MakeSnippet(excerpt, parsed, analyzer);
-  if (snippet.find(kMarkOpen) == std::string::npos && !body.empty()) {
-    std::string from_body = MakeSnippet(body, parsed, analyzer);
+  std::string snippet = MakeSnippet(record.excerpt, parsed, analyzer);
+  if (snippet.find(kMarkOpen) == std::string::npos && !record.body.empty()) {
+    std::string from_body = MakeSnippet(record.body, parsed, analyzer);
     if (from_body.find(kMarkOpen) != std::string::npos || snippet.empty())
       snippet = from_body;
   }
   return snippet;
 }
 
-Json ExplainJson(const MatchedHit& hit, const std::optional<PriorWeights>& w,
-                 const PriorSlots& slots) {
+ScoreParts Explain(const MatchedHit& hit, const std::optional<PriorWeights>& w,
+                   const PriorSlots& slots) {
   PriorParts parts;
   if (w) parts = DocumentPriors(*w, slots, hit.doc);
-  return {{"bm25", hit.score - parts.Sum()},
-          {"quality_prior", parts.quality},
-          {"heat_prior", parts.heat},
-          {"recency_prior", parts.recency},
-          {"scale", w ? w->scale : 0.0},
-          {"tier", hit.all_words ? "all_words" : "some_words"},
-          {"score", hit.score}};
-}
-
-Json RankingJson(const std::optional<PriorWeights>& w) {
-  if (!w) return nullptr;
-  return {{"scale", w->scale},
-          {"quality", w->quality.weight},
-          {"heat", w->heat.weight},
-          {"recency", w->recency.weight},
-          {"half_life_seconds", w->recency.half_life_seconds},
-          {"now", FormatIsoTime(w->now)}};
+  return {hit.score - parts.Sum(), parts.quality, parts.heat, parts.recency,
+          w ? w->scale : 0.0,      hit.all_words, hit.score};
 }
 
 }  // namespace
 
-Json Searcher::HitJson(const MatchedHit& hit, size_t rank,
-                       const QueryPlan& plan, const SearchRequest& request,
-                       const MatchResult& match) {
-  Json data = ReadStoredRecord(hit.doc, /*file_state=*/false);
-  Json out = {{"rank", rank},
-              {"id", data.value("id", "")},
-              {"score", hit.score},
-              {"title", data.value("title", "")},
-              {"url", data.value("url", "")},
-              {"excerpt", data.value("excerpt", "")},
-              {"snippet", HitSnippet(data, plan.parsed, analyzer_.get())},
-              {"topics", data.value("topics", Json::array())},
-              {"provider", data.value("provider", Json::object())},
-              {"type", data.value("type", "")},
-              {"category", data.value("category", "")},
-              {"published", data.value("published", Json(nullptr))},
-              {"quality", data.value("quality", Json(nullptr))},
-              {"heat", data.value("heat", Json(nullptr))},
-              {"path", data.value("path", "")},
-              {"duplicates", hit.duplicates}};
-  if (!hit.all_words) out["missing"] = hit.missing;
+Hit Searcher::MakeHit(const MatchedHit& matched, size_t rank,
+                      const QueryPlan& plan, const SearchRequest& request,
+                      const MatchResult& match) {
+  Hit hit;
+  hit.rank = rank;
+  hit.score = matched.score;
+  hit.document = ReadStoredRecord(matched.doc, /*file_state=*/false);
+  hit.snippet = HitSnippet(hit.document, plan.parsed, analyzer_.get());
+  hit.document.body.clear();  // Read for the snippet only.
+  hit.duplicates = matched.duplicates;
+  hit.all_words = matched.all_words;
+  hit.missing = matched.missing;
   if (request.collapse == CollapseMode::kStory)
-    if (auto story = StoryJson(hit.doc, hit.docid)) out["story"] = *story;
+    hit.story = StoryOf(matched.doc, matched.docid);
   if (request.explain)
-    out["explain"] = ExplainJson(hit, match.priors, prior_slots_);
-  return out;
+    hit.explain = Explain(matched, match.priors, prior_slots_);
+  return hit;
 }
 
 std::optional<unsigned> Searcher::CollapseSlot(CollapseMode mode) const {
@@ -566,8 +521,8 @@ std::optional<unsigned> Searcher::CollapseSlot(CollapseMode mode) const {
   return schema_.collapse_slot();  // Per URL (and stories, if none).
 }
 
-std::optional<Json> Searcher::StoryJson(const Xapian::Document& doc,
-                                        Xapian::docid docid) {
+std::optional<Story> Searcher::StoryOf(const Xapian::Document& doc,
+                                       Xapian::docid docid) {
   const StorySpec* stories = schema_.stories();
   if (!stories) return std::nullopt;
   const std::string term = kStoryKeyPrefix + doc.get_value(stories->slot);
@@ -576,25 +531,25 @@ std::optional<Json> Searcher::StoryJson(const Xapian::Document& doc,
   // The other copies, earliest first (a story's size is small: the
   // posting list is read at most this far).
   constexpr size_t kMaxAlso = 20;
-  std::vector<Json> also;
+  Story story;
+  story.size = size;
   for (auto it = db_.postlist_begin(term);
-       it != db_.postlist_end(term) && also.size() < kMaxAlso; ++it) {
+       it != db_.postlist_end(term) && story.also.size() < kMaxAlso; ++it) {
     if (*it == docid) continue;
-    const Json data = ReadStoredRecord(db_.get_document(*it), false);
-    also.push_back({{"id", data.value("id", "")},
-                    {"provider", data.value("provider", Json::object())},
-                    {"url", data.value("url", "")},
-                    {"published", data.value("published", Json(nullptr))}});
+    StoredRecord& copy =
+        story.also.emplace_back(ReadStoredRecord(db_.get_document(*it), false));
+    copy.body.clear();  // Not shown.
   }
   // Then by id: the same order however the index is sharded.
-  std::sort(also.begin(), also.end(), [](const Json& a, const Json& b) {
-    const Json &x = a["published"], &y = b["published"];
-    if (x.is_null() != y.is_null()) return y.is_null();
-    if (!x.is_null() && x != y)
-      return x.get<std::string>() < y.get<std::string>();
-    return a["id"].get<std::string>() < b["id"].get<std::string>();
-  });
-  return Json{{"size", size}, {"also", also}};
+  std::sort(story.also.begin(), story.also.end(),
+            [](const StoredRecord& a, const StoredRecord& b) {
+              if (a.published.has_value() != b.published.has_value())
+                return a.published.has_value();
+              if (a.published && *a.published != *b.published)
+                return *a.published < *b.published;
+              return a.id < b.id;
+            });
+  return story;
 }
 
 Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
@@ -629,44 +584,35 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
   return options;
 }
 
-Json Searcher::ResultJson(const QueryPlan& plan, const SearchRequest& request,
-                          const MatchResult& match) {
-  Json hits = Json::array();
+ResultPage Searcher::MakePage(const QueryPlan& plan,
+                              const SearchRequest& request,
+                              const MatchResult& match) {
+  ResultPage page;
+  page.query = request.query;
+  page.total = match.total;
+  page.offset = request.offset;
+  page.limit = request.limit;
+  page.sort = request.sort;
+  page.collapse = request.collapse;
+  page.relaxed = match.relaxed;
+  page.dropped_stopwords = plan.parsed.dropped_stopwords;
+  if (match.total.estimated < 3)
+    page.suggestion = CorrectQuery(db_, *analyzer_, request.query, plan.parsed);
+  page.index = Freshness();
   size_t rank = request.offset;
   for (const MatchedHit& hit : match.hits)
-    hits.push_back(HitJson(hit, ++rank, plan, request, match));
-  Json suggestion = nullptr;
-  if (match.total.estimated < 3) {
-    if (auto fixed = CorrectQuery(db_, *analyzer_, request.query, plan.parsed))
-      suggestion = *fixed;
-  }
-  Json out = {{"version", kOutputVersion},
-              {"query", request.query},
-              {"total", TotalJson(match.total)},
-              {"offset", request.offset},
-              {"limit", request.limit},
-              {"sort", SortName(request.sort)},
-              {"prior", match.priors.has_value()},
-              {"collapse", request.collapse != CollapseMode::kNone},
-              {"collapse_by", CollapseName(request.collapse)},
-              {"relaxed", match.relaxed},
-              {"dropped_stopwords", plan.parsed.dropped_stopwords},
-              {"suggestion", suggestion},
-              {"index", Freshness()},
-              {"hits", hits}};
+    page.hits.push_back(MakeHit(hit, ++rank, plan, request, match));
   if (match.relaxed) {
-    Json words = Json::array();
-    for (const auto& w : plan.optional) words.push_back(w.first);
-    out["optional"] = words;
-    out["all_words_total"] = TotalJson(match.all_words);
+    for (const auto& w : plan.optional) page.optional.push_back(w.first);
+    page.all_words_total = match.all_words;
   }
-  if (match.priors) out["ranking"] = RankingJson(match.priors);
-  AddPartial(&out);
-  return out;
+  page.ranking = match.priors;
+  page.missing_shards = shards_.missing();
+  return page;
 }
 
-Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
-                                    const SearchRequest& request) {
+Result<ResultPage> Searcher::RunQueryOnce(const QueryPlan& plan,
+                                          const SearchRequest& request) {
   NSEARCH_ASSIGN_OR_RETURN(std::vector<FacetSpec> facet_specs,
                            ResolveFacets(schema_, request.facets));
   NSEARCH_ASSIGN_OR_RETURN(MatchOptions options, MatchOptionsFor(request));
@@ -689,11 +635,10 @@ Result<Json> Searcher::RunQueryOnce(const QueryPlan& plan,
                         day_slot);
     options.spies = facets.spies();
     const MatchResult match = RunPlan(db_, plan, options);
-    Json out = ResultJson(plan, request, match);
-    if (!facet_specs.empty()) out["facets"] = facets.ToJson(request.facet_size);
-    if (request.histogram != Interval::kNone)
-      out["histogram"] = facets.HistogramJson();
-    return out;
+    ResultPage page = MakePage(plan, request, match);
+    if (!facet_specs.empty()) page.facets = facets.Counts(request.facet_size);
+    if (request.histogram != Interval::kNone) page.histogram = facets.Buckets();
+    return page;
   } catch (const DeadlineExceeded&) {
     std::ostringstream ms;
     ms << request.timeout_ms;
@@ -775,13 +720,11 @@ std::vector<SuggestedTitle> Searcher::SuggestTitles(
   std::vector<SuggestedTitle> titles;
   std::set<std::string> seen;  // Copies of a story share a title.
   for (auto m = mset.begin(); m != mset.end() && titles.size() < limit; ++m) {
-    const Json data = ReadStoredRecord(m.get_document(), /*file_state=*/false);
-    const std::string text = data.value("title", "");
-    if (!seen.insert(text).second) continue;
-    const Json published = data.value("published", Json(nullptr));
-    titles.push_back(
-        {data.value("id", ""), text, data.value("url", ""),
-         published.is_string() ? published.get<std::string>() : ""});
+    StoredRecord record =
+        ReadStoredRecord(m.get_document(), /*file_state=*/false);
+    if (!seen.insert(record.title).second) continue;
+    titles.push_back({std::move(record.id), std::move(record.title),
+                      std::move(record.url), record.published.value_or("")});
   }
   return titles;
 }
@@ -820,10 +763,11 @@ class StemDecider : public Xapian::ExpandDecider {
 
 }  // namespace
 
-Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
+Result<ResultPage> Searcher::Similar(const std::string& id_or_path,
+                                     size_t limit) {
   if (limit > 10000) return InvalidArgument("--limit must be at most 10000");
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
-  return WithReopen(shards_, path_, [&]() -> Result<Json> {
+  return WithReopen(shards_, path_, [&]() -> Result<ResultPage> {
     Xapian::Enquire enquire(db_);
     Xapian::RSet rset;
     rset.add_document(docid);
@@ -833,8 +777,7 @@ Result<Json> Searcher::Similar(const std::string& id_or_path, size_t limit) {
     for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
     if (terms.empty()) terms.emplace_back(Xapian::Query::MatchNothing);
     const std::string self =
-        kIdPrefix +
-        ReadStoredRecord(db_.get_document(docid), false).value("id", "");
+        kIdPrefix + ReadStoredRecord(db_.get_document(docid), false).id;
     const Xapian::Query query(
         Xapian::Query::OP_AND_NOT,
         Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
@@ -920,55 +863,47 @@ Result<size_t> CheckTables(const std::string& path, std::ostream* report) {
 
 }  // namespace
 
-Result<Json> Searcher::Check(const std::string& path) {
+Result<CheckReport> Searcher::Check(const std::string& path) {
   NSEARCH_ASSIGN_OR_RETURN(auto searcher, Open(path));
   std::ostringstream report;
   NSEARCH_ASSIGN_OR_RETURN(const size_t errors, CheckTables(path, &report));
   if (errors > 0)
     return Corruption("index " + path + " has " + std::to_string(errors) +
                       " errors:\n" + report.str());
-  return Json{{"version", kOutputVersion},
-              {"ok", true},
-              {"errors", errors},
-              {"documents", searcher->db_.get_doccount()},
-              {"schema",
-               {{"name", searcher->schema_.name()},
-                {"version", searcher->schema_.version()}}},
-              {"index", searcher->Freshness()}};
+  const Schema& schema = searcher->schema_;
+  return CheckReport{errors,
+                     searcher->db_.get_doccount(),
+                     {schema.name(), schema.version(), schema.hash()},
+                     searcher->Freshness()};
 }
 
-Result<Json> Searcher::Stats() {
-  return WithReopen(shards_, path_, [&]() -> Result<Json> {
-    size_t terms = 0;
-    for (auto t = db_.allterms_begin(); t != db_.allterms_end(); ++t) ++terms;
-    return Json{{"version", kOutputVersion},
-                {"documents", db_.get_doccount()},
-                {"terms", terms},
-                // The live generation only: the one kept for readers of
-                // the previous one goes at the next swap.
-                {"size_bytes", FolderSize(shards_.generation().empty()
-                                              ? path_
-                                              : shards_.generation())},
-                {"average_length", db_.get_avlength()},
-                {"schema",
-                 {{"name", schema_.name()},
-                  {"version", schema_.version()},
-                  {"hash", schema_.hash()}}},
-                {"analyzer_version", Analyzer::kVersion},
-                {"shards", shards_.size()},
-                {"shard_of", ShardOf()},
-                {"index", Freshness()}};
+Result<IndexStats> Searcher::Stats() {
+  return WithReopen(shards_, path_, [&]() -> Result<IndexStats> {
+    IndexStats stats;
+    stats.documents = db_.get_doccount();
+    for (auto t = db_.allterms_begin(); t != db_.allterms_end(); ++t)
+      ++stats.terms;
+    // The live generation only: the one kept for readers of the previous
+    // one goes at the next swap.
+    stats.size_bytes =
+        FolderSize(shards_.generation().empty() ? path_ : shards_.generation());
+    stats.average_length = db_.get_avlength();
+    stats.schema = {schema_.name(), schema_.version(), schema_.hash()};
+    stats.analyzer_version = Analyzer::kVersion;
+    stats.shards = shards_.size();
+    stats.shard_of = ShardOf();
+    stats.index = Freshness();
+    return stats;
   });
 }
 
-Result<Json> Searcher::Show(const std::string& id_or_path) {
+Result<StoredRecord> Searcher::Show(const std::string& id_or_path) {
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
-  return WithReopen(shards_, path_, [&]() -> Result<Json> {
+  return WithReopen(shards_, path_, [&]() -> Result<StoredRecord> {
     const Xapian::Document doc = db_.get_document(docid);
     if (!IsStoredRecord(doc.get_data()))
       return Corruption("stored data of " + id_or_path + " is not JSON");
-    Json data = ReadStoredRecord(doc);
-    return Json{{"version", kOutputVersion}, {"document", data}};
+    return ReadStoredRecord(doc);
   });
 }
 

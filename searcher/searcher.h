@@ -1,5 +1,5 @@
-// Opens an nsearch index for reading and answers `query`, `stats` and
-// `show` with the JSON shapes of SPEC §5 (docs/output-format.md).
+// Opens an nsearch index for reading and answers `query`, `similar`,
+// `stats`, `check` and `show` with the typed values of searcher/results.h.
 //
 // Thread-safety: a Searcher is not thread-safe; open one per thread.
 
@@ -14,29 +14,23 @@
 #include <xapian.h>
 
 #include "common/analyzer.h"
-#include "common/output.h"
 #include "common/schema.h"
 #include "common/status.h"
 #include "searcher/facets.h"
 #include "searcher/match.h"
 #include "searcher/prior.h"
 #include "searcher/query_parser.h"
+#include "searcher/results.h"
 #include "searcher/shard_set.h"
 #include "searcher/suggest.h"
 
 namespace nsearch::searcher {
 
-enum class SortOrder { kRelevance, kDate, kQuality, kHeat };
-
 // Parses "relevance", "date", "quality" or "heat".
 Result<SortOrder> ParseSortOrder(const std::string& name);
 
-// One hit per story (README "Stories"), per URL, or every copy.
-enum class CollapseMode { kStory, kUrl, kNone };
-
 // Parses "story", "url" or "none".
 Result<CollapseMode> ParseCollapseMode(const std::string& name);
-const char* CollapseName(CollapseMode mode);
 
 // The deepest page a query may ask for: Xapian counts documents in 32
 // bits, and no one pages through a million hits.
@@ -108,25 +102,25 @@ class Searcher {
   // Runs a query. kInvalidArgument for a bad query or option,
   // kLimitExceeded for a query over a limit, kTimeout past timeout_ms.
   // With request.correct, a query that no document matches in full is
-  // corrected when the correction does (the response then has
-  // "corrected": {"from", "to"}).
-  Result<Json> Search(const SearchRequest& request);
+  // corrected when the correction does (the page then has `corrected`).
+  Result<ResultPage> Search(const SearchRequest& request);
   // Search as you type (README "nsearch suggest"): completions of the last
   // word of `request.text` and matching titles. kInvalidArgument for a bad
   // request (SuggestRequest's bounds).
   Result<Suggestions> Suggest(const SuggestRequest& request);
-  // Parses a query without running it (the parsed tree as JSON).
-  Result<Json> ParseOnly(const SearchRequest& request);
+  // Parses a query without running it.
+  Result<ParsedRequest> ParseOnly(const SearchRequest& request);
   // Documents like `id_or_path` (more like this): the document's most
   // telling stemmed terms, searched with BM25; the document itself excluded.
-  Result<Json> Similar(const std::string& id_or_path, size_t limit);
+  Result<ResultPage> Similar(const std::string& id_or_path, size_t limit);
   // Index statistics.
-  Result<Json> Stats();
+  Result<IndexStats> Stats();
   // Checks the index's structure (Xapian's checker) and nsearch stamps.
   //   kCorruption when anything is wrong.
-  static Result<Json> Check(const std::string& path);
-  // One stored document, by id (16 hex digits) or by file path.
-  Result<Json> Show(const std::string& id_or_path);
+  static Result<CheckReport> Check(const std::string& path);
+  // One stored document, by id (16 hex digits) or by file path, with its
+  // file state.
+  Result<StoredRecord> Show(const std::string& id_or_path);
 
   const Schema& schema() const { return schema_; }
 
@@ -152,29 +146,28 @@ class Searcher {
   Result<std::vector<QueryNode>> FilterNodes(const SearchRequest& request);
   // The priors of `request` (the scale is the match's to set).
   PriorWeights Weights(const SearchRequest& request) const;
-  Json Freshness();
-  // "K/N" for an index built with `index --shard K/N`, else null.
-  Json ShardOf();
-  // "partial": true and "missing_shards" when shards were left out.
-  void AddPartial(Json* out) const;
+  IndexInfo Freshness();
+  // "K/N" for an index built with `index --shard K/N`, else empty.
+  std::string ShardOf();
   Result<Xapian::docid> FindDocument(const std::string& id_or_path);
   Result<MatchOptions> MatchOptionsFor(const SearchRequest& request);
   // The slot that `mode` collapses on; nullopt for none.
   std::optional<unsigned> CollapseSlot(CollapseMode mode) const;
-  // {"size", "also"} for a document with other copies of its story.
-  std::optional<Json> StoryJson(const Xapian::Document& doc,
-                                Xapian::docid docid);
-  Json HitJson(const MatchedHit& hit, size_t rank, const QueryPlan& plan,
-               const SearchRequest& request, const MatchResult& match);
-  // The query response of docs/output-format.md, without facets.
-  Json ResultJson(const QueryPlan& plan, const SearchRequest& request,
-                  const MatchResult& match);
-  // Runs a plan and renders the page of hits (shared by Search/Similar).
-  Result<Json> RunQuery(const QueryPlan& plan, const SearchRequest& request);
-  // The response of the corrected query when it matches documents with all
-  // their words and `out` (that of `request`) has none; else `out`.
-  Result<Json> TryCorrection(const SearchRequest& request,
-                             const QueryPlan& plan, Json out);
+  // The other copies of a document's story; nullopt when it has none.
+  std::optional<Story> StoryOf(const Xapian::Document& doc,
+                               Xapian::docid docid);
+  Hit MakeHit(const MatchedHit& hit, size_t rank, const QueryPlan& plan,
+              const SearchRequest& request, const MatchResult& match);
+  // The page of a match, without facets.
+  ResultPage MakePage(const QueryPlan& plan, const SearchRequest& request,
+                      const MatchResult& match);
+  // Runs a plan into a page of hits (shared by Search and Similar).
+  Result<ResultPage> RunQuery(const QueryPlan& plan,
+                              const SearchRequest& request);
+  // The page of the corrected query when it matches documents with all
+  // their words and `page` (that of `request`) has none; else `page`.
+  Result<ResultPage> TryCorrection(const SearchRequest& request,
+                                   const QueryPlan& plan, ResultPage page);
   // Up to `limit` documents, one per title, in index order, whose title
   // has every context word and, with `has_prefix`, one of the first
   // kTitleExpansion words of `expansion`. Throws Xapian errors.
@@ -182,8 +175,8 @@ class Searcher {
       const std::vector<std::string>& context_words, bool has_prefix,
       const std::vector<Completion>& expansion, size_t limit);
   // One attempt; throws Xapian::DatabaseModifiedError for RunQuery to retry.
-  Result<Json> RunQueryOnce(const QueryPlan& plan,
-                            const SearchRequest& request);
+  Result<ResultPage> RunQueryOnce(const QueryPlan& plan,
+                                  const SearchRequest& request);
 
   // The revision of the index read (for shards, the sum of theirs).
   uint64_t Revision();

@@ -59,58 +59,75 @@ TEST(UrlTermTest, EqualForEquivalentUrlsOnly) {
 }
 
 TEST(StoredRecordTest, RoundTripsAndFillsWhatWasLeftOut) {
-  Json fields = {{"path", "/srv/content/a.md"},
-                 {"title", "A"},
-                 {"url", "https://example.com/a"},
-                 {"excerpt", "Text"},
-                 {"topics", {"Azure"}},
-                 {"quality", 80},
-                 {"provider_name", "Example"}};
+  StoredRecord fields;
+  fields.path = "/srv/content/a.md";
+  fields.title = "A";
+  fields.url = "https://example.com/a";
+  fields.original_url = fields.url;
+  fields.excerpt = "Text";
+  fields.topics = {"Azure"};
+  fields.quality = 80;
+  fields.provider_name = "Example";
   Xapian::Document doc;
   doc.set_data(EncodeStoredRecord(fields));
+  // No key names, no nulls at the end, the id and file state left out.
+  EXPECT_EQ(
+      R"(["/srv/content/a.md","A","https://example.com/a","Text",["Azure"],)"
+      R"("","",null,80,null,"","Example",""])",
+      doc.get_data());
   FileState state;
   state.size = 42;
   state.mtime_ns = 7;
   doc.add_value(kStateSlot, state.Serialise());
-  const Json record = ReadStoredRecord(doc);
-  EXPECT_EQ(DocumentIdForPath("/srv/content/a.md"), record["id"]);
-  EXPECT_EQ("A", record["title"]);
-  EXPECT_EQ(Json({"Azure"}), record["topics"]);
-  EXPECT_EQ(80, record["quality"]);
-  EXPECT_TRUE(record["heat"].is_null());
-  EXPECT_TRUE(record["published"].is_null());
-  EXPECT_EQ("Example", record["provider"]["name"]);
-  EXPECT_EQ("", record["provider"]["domain"]);
-  EXPECT_EQ("https://example.com/a", record["original_url"]);
-  EXPECT_TRUE(record["is_published"].is_null());
-  EXPECT_EQ(42, record["size"]);
-  EXPECT_EQ("1970-01-01T00:00:00Z", record["mtime"]);
+  const StoredRecord record = ReadStoredRecord(doc);
+  EXPECT_EQ(DocumentIdForPath("/srv/content/a.md"), record.id);
+  EXPECT_EQ("A", record.title);
+  EXPECT_EQ(std::vector<std::string>{"Azure"}, record.topics);
+  EXPECT_EQ(80, record.quality);
+  EXPECT_FALSE(record.heat.has_value());
+  EXPECT_FALSE(record.published.has_value());
+  EXPECT_EQ("Example", record.provider_name);
+  EXPECT_EQ("", record.provider_domain);
+  EXPECT_EQ("https://example.com/a", record.original_url);
+  EXPECT_FALSE(record.is_published.has_value());
+  ASSERT_TRUE(record.file.has_value());
+  EXPECT_EQ(42, record.file->size);
+  EXPECT_EQ(7, record.file->mtime_ns);
+  EXPECT_FALSE(ReadStoredRecord(doc, /*file_state=*/false).file.has_value());
 
-  EXPECT_EQ("", record["body"]);
+  EXPECT_EQ("", record.body);
   EXPECT_TRUE(IsStoredRecord(doc.get_data()));
+
+  // An original URL that differs is kept, and so is a known publication.
+  fields.original_url = "https://origin.example/a";
+  fields.is_published = false;
+  fields.published = "2024-05-01T00:00:00Z";
+  doc.set_data(EncodeStoredRecord(fields));
+  EXPECT_EQ("https://origin.example/a", ReadStoredRecord(doc).original_url);
+  EXPECT_EQ(false, ReadStoredRecord(doc).is_published);
+  EXPECT_EQ("2024-05-01T00:00:00Z", ReadStoredRecord(doc).published);
 
   // A body goes after the JSON, behind a NUL, as it is; one that is not
   // valid UTF-8 stays in the JSON, where the encoder replaces the bad bytes.
-  fields["body"] = "Body text: caf\xc3\xa9 and \"quotes\"\n";
+  fields.body = "Body text: caf\xc3\xa9 and \"quotes\"\n";
   doc.set_data(EncodeStoredRecord(fields));
   const std::string data = doc.get_data();
   ASSERT_NE(std::string::npos, data.find('\0'));
-  EXPECT_EQ(fields["body"].get<std::string>(),
-            data.substr(data.find('\0') + 1));
-  EXPECT_EQ(fields["body"], ReadStoredRecord(doc)["body"]);
-  EXPECT_EQ("A", ReadStoredRecord(doc)["title"]);
+  EXPECT_EQ(fields.body, data.substr(data.find('\0') + 1));
+  EXPECT_EQ(fields.body, ReadStoredRecord(doc).body);
+  EXPECT_EQ("A", ReadStoredRecord(doc).title);
   EXPECT_TRUE(IsStoredRecord(data));
-  fields["body"] = "bad \xff byte";
+  fields.body = "bad \xff byte";
   doc.set_data(EncodeStoredRecord(fields));
   EXPECT_EQ(std::string::npos, doc.get_data().find('\0'));
-  EXPECT_EQ("bad \xef\xbf\xbd byte", ReadStoredRecord(doc)["body"]);
+  EXPECT_EQ("bad \xef\xbf\xbd byte", ReadStoredRecord(doc).body);
 
   // Garbage gives an empty record, not an exception.
   Xapian::Document broken;
   broken.set_data("{not json");
-  const Json empty = ReadStoredRecord(broken);
-  EXPECT_EQ("", empty["title"]);
-  EXPECT_FALSE(empty.contains("size"));
+  const StoredRecord empty = ReadStoredRecord(broken);
+  EXPECT_EQ("", empty.title);
+  EXPECT_FALSE(empty.file.has_value());
   EXPECT_FALSE(IsStoredRecord("{not json"));
   EXPECT_FALSE(IsStoredRecord(""));
 }

@@ -71,8 +71,8 @@ TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
   size_t checked = 0;
   // Every 20th document, in docid order: deterministic and spread out.
   for (Xapian::docid id = 1; id <= db.get_lastdocid(); id += 20) {
-    const Json data = ReadStoredRecord(db.get_document(id));
-    std::string title = data["title"];
+    const StoredRecord data = ReadStoredRecord(db.get_document(id));
+    const std::string& title = data.title;
     std::string phrase;
     for (char c : title) phrase += (c == '"' ? ' ' : c);
     searcher::SearchRequest request;
@@ -82,15 +82,14 @@ TEST_P(CorpusTest, DocumentsAreFoundByTheirOwnTitleAsAPhrase) {
     ASSERT_TRUE(result.ok())
         << request.query << ": " << result.error().ToString();
     bool found = false;
-    bool all_same_title = !(*result)["hits"].empty();
-    for (const auto& hit : (*result)["hits"]) {
-      found = found || hit["id"] == data["id"];
-      all_same_title = all_same_title && hit["title"] == title;
+    bool all_same_title = !result->hits.empty();
+    for (const searcher::Hit& hit : result->hits) {
+      found = found || hit.document.id == data.id;
+      all_same_title = all_same_title && hit.document.title == title;
     }
     // Several copies of one story may share a title and fill the top 3.
-    EXPECT_TRUE(found ||
-                (all_same_title && (*result)["total"]["estimated"] > 3))
-        << "not in the top 3: " << request.query << " (" << data["path"] << ")";
+    EXPECT_TRUE(found || (all_same_title && result->total.estimated > 3))
+        << "not in the top 3: " << request.query << " (" << data.path << ")";
     ++checked;
   }
   EXPECT_GT(checked, 20u);
@@ -135,12 +134,11 @@ TEST_P(CorpusTest, StoredTextHasNoMarkup) {
   Xapian::Database db(options.index_path);
   size_t checked = 0;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
-    const Json data = ReadStoredRecord(db.get_document(*it));
-    std::vector<std::string> texts = {data["title"], data["excerpt"],
-                                      data["body"]};
-    for (const auto& topic : data["topics"]) texts.push_back(topic);
+    const StoredRecord data = ReadStoredRecord(db.get_document(*it));
+    std::vector<std::string> texts = {data.title, data.excerpt, data.body};
+    texts.insert(texts.end(), data.topics.begin(), data.topics.end());
     for (const std::string& text : texts) {
-      EXPECT_FALSE(HasTagOrEntity(text)) << data["path"] << ": " << text;
+      EXPECT_FALSE(HasTagOrEntity(text)) << data.path << ": " << text;
     }
     ++checked;
   }
@@ -164,11 +162,12 @@ TEST(CorpusStoriesTest, OutletsOfOneStoryShowAsOneHit) {
   request.query = "\"Microsoft uses GPT-3 to add AI features to Power Apps\"";
   auto result = (*searcher)->Search(request);
   ASSERT_TRUE(result.ok());
-  ASSERT_EQ(1u, (*result)["hits"].size());
-  const Json& story = (*result)["hits"][0]["story"];
-  ASSERT_EQ(2u, story["size"].get<size_t>());
-  EXPECT_NE((*result)["hits"][0]["provider"]["name"],
-            story["also"][0]["provider"]["name"]);
+  ASSERT_EQ(1u, result->hits.size());
+  ASSERT_TRUE(result->hits[0].story.has_value());
+  const searcher::Story& story = *result->hits[0].story;
+  ASSERT_EQ(2u, story.size);
+  EXPECT_NE(result->hits[0].document.provider_name,
+            story.also.at(0).provider_name);
 
   for (const char* query : {"power apps", "provance", "gpt-3", "delegation"}) {
     request.query = query;
@@ -176,11 +175,11 @@ TEST(CorpusStoriesTest, OutletsOfOneStoryShowAsOneHit) {
     auto page = (*searcher)->Search(request);
     ASSERT_TRUE(page.ok());
     std::set<std::string> ids;
-    for (const auto& hit : (*page)["hits"]) {
-      EXPECT_TRUE(ids.insert(hit["id"]).second) << query;
-      if (!hit.contains("story")) continue;
-      for (const auto& copy : hit["story"]["also"])
-        EXPECT_TRUE(ids.insert(copy["id"]).second)
+    for (const searcher::Hit& hit : page->hits) {
+      EXPECT_TRUE(ids.insert(hit.document.id).second) << query;
+      if (!hit.story) continue;
+      for (const StoredRecord& copy : hit.story->also)
+        EXPECT_TRUE(ids.insert(copy.id).second)
             << query << ": two hits of one story";
     }
   }

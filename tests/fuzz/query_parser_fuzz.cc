@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include "cli/result_json.h"
 #include "searcher/query_parser.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -67,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::Check(!parsed.error().message().empty(), "an error says why");
     return 0;
   }
-  (void)parsed->root.ToJson().dump();
+  (void)cli::QueryNodeJson(parsed->root).dump();
   fuzz::Match(parser->ToXapian(parsed->root, options.limits));
   if (QueryParser::Relaxable(parsed->root)) {
     fuzz::Match(parser->ToXapian(parsed->root, options.limits, Tier::kRelaxed));

@@ -176,8 +176,7 @@ TEST(IndexerTest, ChunkedFullBuildKeepsFileOrderAndLosesNothing) {
     ASSERT_EQ(kContentDocs, db.get_doccount());
     EXPECT_EQ(kContentDocs, db.get_lastdocid());
     for (Xapian::docid id = 1; id <= db.get_lastdocid(); ++id)
-      paths_by_docid[run].push_back(
-          ReadStoredRecord(db.get_document(id))["path"].get<std::string>());
+      paths_by_docid[run].push_back(ReadStoredRecord(db.get_document(id)).path);
     ++run;
   }
   std::vector<std::string> sorted = paths_by_docid[0];
@@ -605,16 +604,17 @@ TEST_F(DocumentBuilderTest, BuildsTermsValuesAndData) {
   EXPECT_EQ(path, stored[0]);  // kRecordFields: values only, in order.
   EXPECT_EQ("Power Apps adds offline support", stored[1]);
   for (const auto& value : stored) EXPECT_NE(Json(100), value);  // No size.
-  const Json data = ReadStoredRecord(doc);
-  EXPECT_EQ(id, data["id"]);
-  EXPECT_EQ(path, data["path"]);
-  EXPECT_EQ("Power Apps adds offline support", data["title"]);
-  EXPECT_EQ("2020-06-02T10:00:00Z", data["published"]);
-  EXPECT_EQ(80, data["quality"]);
-  EXPECT_EQ("", data["original_url"]);  // The file has no originalUrl.
-  EXPECT_TRUE(data["is_published"].is_null());
-  EXPECT_EQ(100, data["size"]);
-  EXPECT_EQ("1970-01-01T00:00:00Z", data["mtime"]);
+  const StoredRecord data = ReadStoredRecord(doc);
+  EXPECT_EQ(id, data.id);
+  EXPECT_EQ(path, data.path);
+  EXPECT_EQ("Power Apps adds offline support", data.title);
+  EXPECT_EQ("2020-06-02T10:00:00Z", data.published);
+  EXPECT_EQ(80, data.quality);
+  EXPECT_EQ("", data.original_url);  // The file has no originalUrl.
+  EXPECT_FALSE(data.is_published.has_value());
+  ASSERT_TRUE(data.file.has_value());
+  EXPECT_EQ(100, data.file->size);
+  EXPECT_EQ(7, data.file->mtime_ns);
 
   // An originalUrl equal to the url is not stored twice.
   Document same = SampleDocument();
@@ -628,8 +628,8 @@ TEST_F(DocumentBuilderTest, BuildsTermsValuesAndData) {
   ASSERT_EQ(std::size(kRecordFields), twin_stored.size());
   EXPECT_TRUE(twin_stored[13].is_null());  // original_url
   EXPECT_EQ(true, twin_stored[14]);        // is_published
-  EXPECT_EQ(same.web_url, ReadStoredRecord(twin)["original_url"]);
-  EXPECT_EQ(true, ReadStoredRecord(twin)["is_published"]);
+  EXPECT_EQ(same.web_url, ReadStoredRecord(twin).original_url);
+  EXPECT_EQ(true, ReadStoredRecord(twin).is_published);
 }
 
 TEST_F(DocumentBuilderTest, MissingValuesLeaveSlotsEmpty) {
@@ -644,9 +644,9 @@ TEST_F(DocumentBuilderTest, MissingValuesLeaveSlotsEmpty) {
   EXPECT_EQ((std::vector<Xapian::termpos>{1, 4}), Positions(built, "Sthe"));
   EXPECT_FALSE(HasTerm(built, "ZSthe"));
   EXPECT_TRUE(HasTerm(built, "ZSstate"));
-  const Json data = ReadStoredRecord(built);
-  EXPECT_TRUE(data["published"].is_null());
-  EXPECT_TRUE(data["quality"].is_null());
+  const StoredRecord data = ReadStoredRecord(built);
+  EXPECT_FALSE(data.published.has_value());
+  EXPECT_FALSE(data.quality.has_value());
 }
 
 }  // namespace

@@ -126,19 +126,19 @@ TEST_F(StoriesTest, QueriesShowOneHitPerStoryWithItsCopies) {
   request.query = "contoso OR quantum OR rival";
   auto stories = (*searcher)->Search(request);
   ASSERT_TRUE(stories.ok());
-  ASSERT_EQ(2u, (*stories)["hits"].size());  // The quantum story, Lisbon.
-  const Json& first = (*stories)["hits"][0];
-  ASSERT_TRUE(first.contains("story"));
-  EXPECT_EQ(2u, first["story"]["size"].get<size_t>());
-  ASSERT_EQ(1u, first["story"]["also"].size());
-  EXPECT_TRUE(first["story"]["also"][0].contains("provider"));
-  EXPECT_EQ("story", (*stories)["collapse_by"]);
+  ASSERT_EQ(2u, stories->hits.size());  // The quantum story, Lisbon.
+  const searcher::Hit& first = stories->hits[0];
+  ASSERT_TRUE(first.story.has_value());
+  EXPECT_EQ(2u, first.story->size);
+  ASSERT_EQ(1u, first.story->also.size());
+  EXPECT_NE(first.document.id, first.story->also[0].id);
+  EXPECT_EQ(searcher::CollapseMode::kStory, stories->collapse);
 
   request.collapse = searcher::CollapseMode::kUrl;
   auto urls = (*searcher)->Search(request);
   ASSERT_TRUE(urls.ok());
-  EXPECT_EQ(3u, (*urls)["hits"].size());
-  EXPECT_FALSE((*urls)["hits"][0].contains("story"));
+  EXPECT_EQ(3u, urls->hits.size());
+  EXPECT_FALSE(urls->hits[0].story.has_value());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "cli/result_json.h"
 #include "common/analyzer.h"
 #include "common/output.h"
 #include "common/schema.h"
@@ -53,7 +54,8 @@ class QueryParserTest : public ::testing::Test {
                    const std::string& needle,
                    const QueryOptions& options = QueryOptions()) {
     auto parsed = parser_->Parse(text, options);
-    ASSERT_FALSE(parsed.ok()) << "parsed: " << parsed->root.ToJson().dump();
+    ASSERT_FALSE(parsed.ok())
+        << "parsed: " << cli::QueryNodeJson(parsed->root).dump();
     EXPECT_EQ(code, parsed.error().code()) << parsed.error().ToString();
     EXPECT_NE(std::string::npos, parsed.error().message().find(needle))
         << "message: " << parsed.error().message();
@@ -67,7 +69,7 @@ class QueryParserTest : public ::testing::Test {
 // Checks a word node: its term, exactness and field.
 void ExpectWord(const QueryNode& node, const std::string& term, bool exact,
                 const std::string& field = "") {
-  EXPECT_EQ(Kind::kWord, node.kind) << node.ToJson().dump();
+  EXPECT_EQ(Kind::kWord, node.kind) << cli::QueryNodeJson(node).dump();
   EXPECT_EQ(std::vector<std::string>{term}, node.terms);
   EXPECT_EQ(exact, node.exact) << term;
   EXPECT_EQ(field, node.field) << term;
@@ -257,7 +259,7 @@ TEST_F(QueryParserTest, FilterFieldsGiveExactTerms) {
 
 TEST_F(QueryParserTest, UnknownFieldIsPlainText) {
   QueryNode root = Root("https://example.com");
-  EXPECT_EQ(Kind::kPhrase, root.kind) << root.ToJson().dump();
+  EXPECT_EQ(Kind::kPhrase, root.kind) << cli::QueryNodeJson(root).dump();
   EXPECT_EQ("", root.field);
   EXPECT_EQ((std::vector<std::string>{"https", "example.com"}), root.terms);
 
@@ -299,7 +301,7 @@ TEST_F(QueryParserTest, FiltersNeverRelax) {
   // exact value never does.
   QueryNode root =
       Root("azure kubernetes date:2024 topic:\"AI\"", MatchMode::kRelaxed);
-  ASSERT_EQ(Kind::kAnd, root.kind) << root.ToJson().dump();
+  ASSERT_EQ(Kind::kAnd, root.kind) << cli::QueryNodeJson(root).dump();
   ASSERT_EQ(3u, root.children.size());
   EXPECT_EQ(Kind::kRange, root.children[0].kind);
   EXPECT_EQ(Kind::kFilter, root.children[1].kind);
@@ -331,8 +333,8 @@ TEST_F(QueryParserTest, NumberRangesMayBeOpen) {
   EXPECT_EQ("80", quality.low_text);
   EXPECT_EQ(Xapian::sortable_serialise(80.0), quality.low);
   EXPECT_EQ("", quality.high);
-  EXPECT_TRUE(quality.ToJson()["to"].is_null());
-  EXPECT_EQ("80", quality.ToJson()["from"]);
+  EXPECT_TRUE(cli::QueryNodeJson(quality)["to"].is_null());
+  EXPECT_EQ("80", cli::QueryNodeJson(quality)["from"]);
 
   QueryNode heat = Root("heat:..50");
   ASSERT_EQ(Kind::kRange, heat.kind);
@@ -391,7 +393,8 @@ TEST_F(QueryParserTest, ToJsonDescribesTheTree) {
       {"op": "word", "field": "title", "terms": ["azure"], "exact": false},
       {"op": "phrase", "terms": ["machine", "learning"]}
     ]})");
-  EXPECT_EQ(expected, root.ToJson()) << root.ToJson().dump();
+  EXPECT_EQ(expected, cli::QueryNodeJson(root))
+      << cli::QueryNodeJson(root).dump();
 }
 
 TEST_F(QueryParserTest, UnbalancedParenthesesAreErrors) {
@@ -512,7 +515,7 @@ TEST_F(QueryParserTest, PlainWordsRelaxByDefault) {
   const QueryNode root = Root("azure pytorch", MatchMode::kRelaxed);
   ASSERT_EQ(Kind::kWords, root.kind);
   ASSERT_EQ(2u, root.children.size());
-  EXPECT_EQ("words", root.ToJson()["op"]);
+  EXPECT_EQ("words", cli::QueryNodeJson(root)["op"]);
   EXPECT_TRUE(QueryParser::Relaxable(root));
   const std::vector<Q> words = {Q("Zazur"), Q("Zpytorch")};
   EXPECT_EQ(

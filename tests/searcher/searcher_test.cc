@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "cli/result_json.h"
 #include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "common/output.h"
@@ -133,11 +134,13 @@ class SearcherTest : public ::testing::Test {
     searcher_ = std::move(searcher).value();
   }
 
+  // The page as the JSON callers get (cli/result_json.h), so that these
+  // tests read the keys SPEC §5 documents.
   Json Search(const SearchRequest& request) {
     auto result = searcher_->Search(request);
     EXPECT_TRUE(result.ok())
         << request.query << ": " << result.error().ToString();
-    return result.ok() ? *result : Json::object();
+    return result.ok() ? cli::PageJson(*result) : Json::object();
   }
 
   Json Search(const std::string& query) {
@@ -593,8 +596,9 @@ TEST_F(SearcherTest, PriorsComeFromEachDocumentsSlots) {
   ASSERT_TRUE(kept.ok());
   (*kept)->KeepPriorsInMemory();
   for (int round = 0; round < 2; ++round) {
-    auto again = (*kept)->Search(request);
-    ASSERT_TRUE(again.ok());
+    auto page = (*kept)->Search(request);
+    ASSERT_TRUE(page.ok());
+    const std::optional<Json> again = cli::PageJson(*page);
     ASSERT_EQ(result["hits"].size(), (*again)["hits"].size());
     for (size_t i = 0; i < result["hits"].size(); ++i) {
       EXPECT_EQ(result["hits"][i]["id"], (*again)["hits"][i]["id"]);
@@ -654,7 +658,7 @@ TEST_F(SearcherTest, ALongLivedSearcherFollowsPriorUpdates) {
   searcher_->KeepPriorsInMemory();
   SearchRequest request;
   request.query = "serverless";
-  EXPECT_EQ(100, (*searcher_->Search(request))["hits"][0]["quality"]);
+  EXPECT_EQ(100, searcher_->Search(request)->hits.at(0).document.quality);
 
   // The low-quality twin becomes the best one: a new revision.
   TestDoc better = docs[0];
@@ -666,12 +670,12 @@ TEST_F(SearcherTest, ALongLivedSearcherFollowsPriorUpdates) {
   options.roots = {ContentDir()};
   ASSERT_TRUE(indexer::RunIndex(options).ok());
   ASSERT_TRUE(searcher_->Reopen().ok());
-  const Json after = *searcher_->Search(request);
+  const Json after = Search(request);
   EXPECT_EQ(Json(better.heat.value()), after["hits"][0]["heat"]);
   // The same as a fresh searcher that reads the value streams.
   auto fresh = Searcher::Open(IndexDir());
   ASSERT_TRUE(fresh.ok());
-  const Json expected = *(*fresh)->Search(request);
+  const Json expected = cli::PageJson(*(*fresh)->Search(request));
   ASSERT_EQ(expected["hits"].size(), after["hits"].size());
   for (size_t i = 0; i < after["hits"].size(); ++i) {
     EXPECT_EQ(expected["hits"][i]["path"], after["hits"][i]["path"]);
@@ -1117,18 +1121,22 @@ TEST_F(SearcherTest, StatsCountDocuments) {
         /*filler=*/false);
   auto stats = searcher_->Stats();
   ASSERT_TRUE(stats.ok()) << stats.error().ToString();
-  EXPECT_EQ(2u, (*stats)["documents"].get<size_t>());
-  EXPECT_EQ("news", (*stats)["schema"]["name"]);
-  EXPECT_EQ(4, (*stats)["schema"]["version"]);
-  EXPECT_EQ(2u, (*stats)["index"]["documents"].get<size_t>());
-  EXPECT_GT((*stats)["terms"].get<size_t>(), 0u);
+  EXPECT_EQ(2u, stats->documents);
+  EXPECT_EQ("news", stats->schema.name);
+  EXPECT_EQ(4, stats->schema.version);
+  EXPECT_EQ(2u, stats->index.documents);
+  EXPECT_GT(stats->terms, 0u);
+  EXPECT_EQ(1u, stats->shards);
+  EXPECT_EQ("", stats->shard_of);
 }
 
 TEST_F(SearcherTest, CheckPassesAHealthyIndex) {
   Index(TwinDocs());
   auto ok = Searcher::Check(IndexDir());
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
-  EXPECT_EQ(true, (*ok)["ok"]);
+  EXPECT_EQ(0u, ok->errors);
+  EXPECT_EQ(searcher_->Stats()->documents, ok->documents);
+  EXPECT_EQ("news", ok->schema.name);
 }
 
 TEST_F(SearcherTest, ShowFindsADocumentByIdOrPath) {
@@ -1138,13 +1146,14 @@ TEST_F(SearcherTest, ShowFindsADocumentByIdOrPath) {
 
   auto by_id = searcher_->Show(id);
   ASSERT_TRUE(by_id.ok()) << by_id.error().ToString();
-  EXPECT_EQ("Shown document", (*by_id)["document"]["title"]);
-  EXPECT_EQ(id, (*by_id)["document"]["id"]);
-  EXPECT_EQ(path, (*by_id)["document"]["path"]);
+  EXPECT_EQ("Shown document", by_id->title);
+  EXPECT_EQ(id, by_id->id);
+  EXPECT_EQ(path, by_id->path);
+  EXPECT_TRUE(by_id->file.has_value());
 
   auto by_path = searcher_->Show(path);
   ASSERT_TRUE(by_path.ok()) << by_path.error().ToString();
-  EXPECT_EQ(*by_id, *by_path);
+  EXPECT_EQ(cli::RecordJson(*by_id), cli::RecordJson(*by_path));
 
   auto unknown = searcher_->Show("0123456789abcdef");
   ASSERT_FALSE(unknown.ok());
@@ -1195,7 +1204,7 @@ TEST_F(SearcherTest, ParseOnlyShowsNumberFlagsExactly) {
   request.min_heat = 0.1;
   auto parsed = searcher_->ParseOnly(request);
   ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
-  const std::string text = parsed->dump();
+  const std::string text = cli::ParsedJson(*parsed).dump();
   EXPECT_NE(std::string::npos, text.find(R"("from":"1234567.5")")) << text;
   EXPECT_NE(std::string::npos, text.find(R"("from":"0.1")")) << text;
 }
@@ -1207,8 +1216,8 @@ TEST_F(SearcherTest, ParseOnlyReturnsTheParsedTree) {
   request.types = {"article"};
   auto parsed = searcher_->ParseOnly(request);
   ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
-  EXPECT_EQ("the azure -aws", (*parsed)["query"]);
-  EXPECT_EQ((Json{"the"}), (*parsed)["dropped_stopwords"]);
+  EXPECT_EQ("the azure -aws", parsed->query);
+  EXPECT_EQ(std::vector<std::string>{"the"}, parsed->dropped_stopwords);
   const Json expected = Json::parse(R"({
     "op": "and",
     "children": [
@@ -1217,9 +1226,9 @@ TEST_F(SearcherTest, ParseOnlyReturnsTheParsedTree) {
         {"op": "word", "terms": ["aws"], "exact": false}]},
       {"op": "filter", "field": "type", "term": "XYarticle"}
     ]})");
-  EXPECT_EQ(expected, (*parsed)["parsed"]) << (*parsed)["parsed"].dump();
-  EXPECT_TRUE((*parsed)["xapian"].is_string());
-  EXPECT_FALSE(parsed->contains("hits"));
+  const Json tree = cli::QueryNodeJson(parsed->parsed);
+  EXPECT_EQ(expected, tree) << tree.dump();
+  EXPECT_NE("", parsed->strict);
 }
 
 TEST_F(SearcherTest, BadQueriesAreReportedAsErrors) {
