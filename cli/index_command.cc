@@ -5,12 +5,14 @@
 #include <iostream>
 #include <sstream>
 #include <unistd.h>
+#include <unordered_map>
 
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/terminal.h"
 #include "common/index_layout.h"
 #include "common/index_meta.h"
+#include "common/output.h"
 #include "common/text_util.h"
 #include "indexer/indexer.h"
 
@@ -21,6 +23,71 @@ namespace {
 std::atomic<int> g_stop_signal{0};
 
 extern "C" void OnStopSignal(int signal) { g_stop_signal.store(signal); }
+
+// A rejected file in the summary's JSON (SPEC §5): unknown numbers and
+// fields are null.
+Json RejectionJson(const indexer::RejectedFile& r) {
+  return Json{{"path", r.path},
+              {"reason", r.reason},
+              {"line", r.line ? Json(r.line) : Json(nullptr)},
+              {"column", r.column ? Json(r.column) : Json(nullptr)},
+              {"field", r.field.empty() ? Json(nullptr) : Json(r.field)}};
+}
+
+// The per-file actions of a dry run, each rejected file with its reason,
+// line, column and field.
+Json FilesDetailJson(const indexer::IndexSummary& summary) {
+  std::unordered_map<std::string, const indexer::RejectedFile*> by_path;
+  for (const auto& r : summary.rejected_files) by_path[r.path] = &r;
+  Json files_json = Json::array();
+  for (const auto& [path, action] : summary.actions) {
+    Json f = {{"path", path}, {"action", action}};
+    if (auto it = by_path.find(path);
+        it != by_path.end() && action == "rejected") {
+      const Json r = RejectionJson(*it->second);
+      for (const char* key : {"reason", "line", "column", "field"})
+        f[key] = r[key];
+    }
+    files_json.push_back(f);
+  }
+  return files_json;
+}
+
+// The summary of a run as the JSON object of SPEC §5 (`nsearch index
+// --json`), which RenderSummary renders as text.
+Json SummaryJson(const indexer::IndexSummary& summary) {
+  Json rejected_json = Json::array();
+  for (const auto& r : summary.rejected_files)
+    rejected_json.push_back(RejectionJson(r));
+  Json warnings_json = Json::array();
+  for (const auto& w : summary.warnings) {
+    warnings_json.push_back({{"path", w.path},
+                             {"field", w.field},
+                             {"line", w.line ? Json(w.line) : Json(nullptr)},
+                             {"reason", w.reason}});
+  }
+  const size_t indexed = summary.added + summary.updated;
+  const double seconds = summary.seconds;
+  Json out = {{"version", kOutputVersion},
+              {"files", summary.files},
+              {"added", summary.added},
+              {"updated", summary.updated},
+              {"deleted", summary.deleted},
+              {"unchanged", summary.unchanged},
+              {"rejected", summary.rejected},
+              {"seconds", seconds},
+              {"docs_per_second", seconds > 0 ? indexed / seconds : 0.0},
+              {"documents", summary.documents},
+              {"rebuilt", summary.rebuilt},
+              {"dry_run", summary.dry_run},
+              {"interrupted",
+               summary.interrupted ? Json(summary.interrupted) : Json(nullptr)},
+              {"discarded", summary.discarded},
+              {"rejected_files", rejected_json},
+              {"warnings", warnings_json}};
+  if (summary.dry_run) out["files_detail"] = FilesDetailJson(summary);
+  return out;
+}
 
 void RenderSummary(const Json& s, bool /*color*/, std::ostream& out) {
   const size_t files = s["files"].get<size_t>();
@@ -181,7 +248,7 @@ int RunIndexCommand(const std::vector<std::string>& args) {
                       " ignored: " + w.reason);
     }
   }
-  printer->Print(summary->ToJson());
+  printer->Print(SummaryJson(*summary));
   if (summary->interrupted) {
     if (fmt == OutputFormat::kText && !summary->discarded)
       printer->Note(

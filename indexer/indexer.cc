@@ -1057,60 +1057,6 @@ void FinishSummary(const FolderProblems& problems, const IndexOptions& options,
 
 }  // namespace
 
-Json IndexSummary::ToJson() const {
-  auto rejection_json = [](const RejectedFile& r) {
-    return Json{{"path", r.path},
-                {"reason", r.reason},
-                {"line", r.line ? Json(r.line) : Json(nullptr)},
-                {"column", r.column ? Json(r.column) : Json(nullptr)},
-                {"field", r.field.empty() ? Json(nullptr) : Json(r.field)}};
-  };
-  Json rejected_json = Json::array();
-  for (const auto& r : rejected_files)
-    rejected_json.push_back(rejection_json(r));
-  Json warnings_json = Json::array();
-  for (const auto& w : warnings) {
-    warnings_json.push_back({{"path", w.path},
-                             {"field", w.field},
-                             {"line", w.line ? Json(w.line) : Json(nullptr)},
-                             {"reason", w.reason}});
-  }
-  const size_t indexed = added + updated;
-  Json out = {{"version", kOutputVersion},
-              {"files", files},
-              {"added", added},
-              {"updated", updated},
-              {"deleted", deleted},
-              {"unchanged", unchanged},
-              {"rejected", rejected},
-              {"seconds", seconds},
-              {"docs_per_second", seconds > 0 ? indexed / seconds : 0.0},
-              {"documents", documents},
-              {"rebuilt", rebuilt},
-              {"dry_run", dry_run},
-              {"interrupted", interrupted ? Json(interrupted) : Json(nullptr)},
-              {"discarded", discarded},
-              {"rejected_files", rejected_json},
-              {"warnings", warnings_json}};
-  if (dry_run) {
-    std::unordered_map<std::string, const RejectedFile*> by_path;
-    for (const auto& r : rejected_files) by_path[r.path] = &r;
-    Json files_json = Json::array();
-    for (const auto& [path, action] : actions) {
-      Json f = {{"path", path}, {"action", action}};
-      if (auto it = by_path.find(path);
-          it != by_path.end() && action == "rejected") {
-        const Json r = rejection_json(*it->second);
-        for (const char* key : {"reason", "line", "column", "field"})
-          f[key] = r[key];
-      }
-      files_json.push_back(f);
-    }
-    out["files_detail"] = files_json;
-  }
-  return out;
-}
-
 Result<IndexSummary> RunIndex(const IndexOptions& options) {
   const auto start = Clock::now();
   NSEARCH_RETURN_IF_ERROR(CheckOptions(options));
