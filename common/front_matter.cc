@@ -277,6 +277,152 @@ bool RestIsEmpty(std::string_view rest) {
   return i == std::string_view::npos || (i > 0 && rest[i] == '#');
 }
 
+// The code point of a one-character escape of a double-quoted scalar (`e`
+// follows the backslash); nullopt when `e` is not one.
+std::optional<uint32_t> SimpleEscape(char e) {
+  switch (e) {
+    case '"':
+    case '\\':
+    case '/':
+    case ' ':
+      return static_cast<uint32_t>(e);
+    case 'n':
+      return '\n';
+    case 't':
+    case '\t':
+      return '\t';
+    case 'r':
+      return '\r';
+    case '0':
+      return 0;
+    case 'a':
+      return '\a';
+    case 'b':
+      return '\b';
+    case 'e':
+      return 0x1b;
+    case 'f':
+      return '\f';
+    case 'v':
+      return '\v';
+    case 'N':
+      return 0x85;
+    case '_':
+      return 0xA0;
+    case 'L':
+      return 0x2028;
+    case 'P':
+      return 0x2029;
+    default:
+      return std::nullopt;
+  }
+}
+
+// The number of hex digits of a \x, \u or \U escape; 0 for any other `e`.
+int HexEscapeDigits(char e) {
+  switch (e) {
+    case 'x':
+      return 2;
+    case 'u':
+      return 4;
+    case 'U':
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+// The number written in hex `digits`; nullopt when one is no hex digit.
+std::optional<uint32_t> ParseHexDigits(std::string_view digits) {
+  uint32_t cp = 0;
+  for (const char h : digits) {
+    cp <<= 4;
+    if (h >= '0' && h <= '9')
+      cp |= static_cast<uint32_t>(h - '0');
+    else if (h >= 'a' && h <= 'f')
+      cp |= static_cast<uint32_t>(h - 'a' + 10);
+    else if (h >= 'A' && h <= 'F')
+      cp |= static_cast<uint32_t>(h - 'A' + 10);
+    else
+      return std::nullopt;
+  }
+  return cp;
+}
+
+// Appends to `out` what the escape at text[*i] (just after a backslash)
+// stands for, and moves *i to its last character. False when the escape is
+// unknown, cut short, or one to leave to yaml-cpp.
+bool AppendEscape(std::string_view text, size_t* i, std::string* out) {
+  const char e = text[*i];
+  if (const std::optional<uint32_t> cp = SimpleEscape(e)) {
+    AppendUtf8(*cp, out);
+    return true;
+  }
+  const int hex_digits = HexEscapeDigits(e);
+  if (hex_digits == 0 || *i + hex_digits >= text.size()) return false;
+  const std::optional<uint32_t> cp =
+      ParseHexDigits(text.substr(*i + 1, hex_digits));
+  if (!cp) return false;
+  // Surrogates and out-of-range escapes: leave them to yaml-cpp.
+  if (*cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return false;
+  AppendUtf8(*cp, out);
+  *i += hex_digits;
+  return true;
+}
+
+// The value of the double-quoted scalar `text` (trimmed, opening with ")
+// with its escapes resolved; nullopt when it is anything else.
+std::optional<std::string> ParseDoubleQuoted(std::string_view text) {
+  std::string out;
+  size_t i = 1;
+  for (; i < text.size() && text[i] != '"'; ++i) {
+    if (text[i] != '\\') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (++i >= text.size()) return std::nullopt;
+    if (!AppendEscape(text, &i, &out)) return std::nullopt;
+  }
+  if (i >= text.size() || !RestIsEmpty(text.substr(i + 1))) return std::nullopt;
+  return out;
+}
+
+// The value of the single-quoted scalar `text` (trimmed, opening with ');
+// nullopt when it is anything else.
+std::optional<std::string> ParseSingleQuoted(std::string_view text) {
+  std::string out;
+  size_t i = 1;
+  for (; i < text.size(); ++i) {
+    if (text[i] == '\'') {
+      if (i + 1 < text.size() && text[i + 1] == '\'') {
+        out.push_back('\'');
+        ++i;
+        continue;
+      }
+      break;
+    }
+    out.push_back(text[i]);
+  }
+  if (i >= text.size() || !RestIsEmpty(text.substr(i + 1))) return std::nullopt;
+  return out;
+}
+
+// Whether `text` (trimmed, not empty, not quoted) is a plain scalar the fast
+// path reads: nothing in it could start something else (a list, a mapping,
+// a comment, an anchor...).
+bool IsSimplePlainScalar(std::string_view text) {
+  const char c = text[0];
+  // Plain scalars: refuse every indicator that could start something else.
+  if (std::string_view("[]{}&*!|>%@`#,?:-").find(c) != std::string_view::npos) {
+    // "-5" and "-x" are plain, "- x" is a list item; ":x" is plain too, but
+    // rare enough to leave to yaml-cpp.
+    if (!(c == '-' && text.size() > 1 && text[1] != ' ')) return false;
+  }
+  return !(text.find(": ") != std::string_view::npos || text.back() == ':' ||
+           text.find(" #") != std::string_view::npos ||
+           text.find('\t') != std::string_view::npos);
+}
+
 // Parses a one-line scalar value; nullopt when it is anything else.
 std::optional<FmNode> ParseInlineScalar(std::string_view text, int line) {
   FmNode node;
@@ -289,139 +435,14 @@ std::optional<FmNode> ParseInlineScalar(std::string_view text, int line) {
       return std::nullopt;
   text = Trim(text);
   if (text.empty()) return std::nullopt;
-  const char c = text[0];
-  if (c == '"') {
-    std::string out;
-    size_t i = 1;
-    for (; i < text.size() && text[i] != '"'; ++i) {
-      if (text[i] != '\\') {
-        out.push_back(text[i]);
-        continue;
-      }
-      if (++i >= text.size()) return std::nullopt;
-      const char e = text[i];
-      int hex_digits = 0;
-      switch (e) {
-        case '"':
-          out.push_back('"');
-          break;
-        case '\\':
-          out.push_back('\\');
-          break;
-        case '/':
-          out.push_back('/');
-          break;
-        case ' ':
-          out.push_back(' ');
-          break;
-        case 'n':
-          out.push_back('\n');
-          break;
-        case 't':
-        case '\t':
-          out.push_back('\t');
-          break;
-        case 'r':
-          out.push_back('\r');
-          break;
-        case '0':
-          out.push_back('\0');
-          break;
-        case 'a':
-          out.push_back('\a');
-          break;
-        case 'b':
-          out.push_back('\b');
-          break;
-        case 'e':
-          out.push_back('\x1b');
-          break;
-        case 'f':
-          out.push_back('\f');
-          break;
-        case 'v':
-          out.push_back('\v');
-          break;
-        case 'N':
-          AppendUtf8(0x85, &out);
-          break;
-        case '_':
-          AppendUtf8(0xA0, &out);
-          break;
-        case 'L':
-          AppendUtf8(0x2028, &out);
-          break;
-        case 'P':
-          AppendUtf8(0x2029, &out);
-          break;
-        case 'x':
-          hex_digits = 2;
-          break;
-        case 'u':
-          hex_digits = 4;
-          break;
-        case 'U':
-          hex_digits = 8;
-          break;
-        default:
-          return std::nullopt;
-      }
-      if (hex_digits) {
-        if (i + hex_digits >= text.size()) return std::nullopt;
-        uint32_t cp = 0;
-        for (int k = 1; k <= hex_digits; ++k) {
-          const char h = text[i + k];
-          cp <<= 4;
-          if (h >= '0' && h <= '9')
-            cp |= static_cast<uint32_t>(h - '0');
-          else if (h >= 'a' && h <= 'f')
-            cp |= static_cast<uint32_t>(h - 'a' + 10);
-          else if (h >= 'A' && h <= 'F')
-            cp |= static_cast<uint32_t>(h - 'A' + 10);
-          else
-            return std::nullopt;
-        }
-        // Surrogates and out-of-range escapes: leave them to yaml-cpp.
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-          return std::nullopt;
-        AppendUtf8(cp, &out);
-        i += hex_digits;
-      }
-    }
-    if (i >= text.size() || !RestIsEmpty(text.substr(i + 1)))
-      return std::nullopt;
-    node.scalar = std::move(out);
+  if (text[0] == '"' || text[0] == '\'') {
+    std::optional<std::string> value =
+        text[0] == '"' ? ParseDoubleQuoted(text) : ParseSingleQuoted(text);
+    if (!value) return std::nullopt;
+    node.scalar = std::move(*value);
     return node;
   }
-  if (c == '\'') {
-    std::string out;
-    size_t i = 1;
-    for (; i < text.size(); ++i) {
-      if (text[i] == '\'') {
-        if (i + 1 < text.size() && text[i + 1] == '\'') {
-          out.push_back('\'');
-          ++i;
-          continue;
-        }
-        break;
-      }
-      out.push_back(text[i]);
-    }
-    if (i >= text.size() || !RestIsEmpty(text.substr(i + 1)))
-      return std::nullopt;
-    node.scalar = std::move(out);
-    return node;
-  }
-  // Plain scalars: refuse every indicator that could start something else.
-  if (std::string_view("[]{}&*!|>%@`#,?:-").find(c) != std::string_view::npos) {
-    // "-5" and "-x" are plain, "- x" is a list item; ":x" is plain too, but
-    // rare enough to leave to yaml-cpp.
-    if (!(c == '-' && text.size() > 1 && text[1] != ' ')) return std::nullopt;
-  }
-  if (text.find(": ") != std::string_view::npos || text.back() == ':' ||
-      text.find(" #") != std::string_view::npos ||
-      text.find('\t') != std::string_view::npos)
-    return std::nullopt;
+  if (!IsSimplePlainScalar(text)) return std::nullopt;
   if (text == "~" || text == "null" || text == "Null" || text == "NULL") {
     node.type = FmNode::Type::kNull;
     return node;
@@ -919,11 +940,11 @@ int MaxFlowDepth(std::string_view yaml) {
   return max_depth;
 }
 
-// The general path: yaml-cpp over the kept keys (the others blanked, so
-// line numbers in its errors stay those of the file).
-std::optional<Rejection> ParseWithYamlCpp(
-    const std::vector<std::string_view>& lines, size_t close,
-    const std::set<std::string>& wanted, const Schema& schema, Document* doc) {
+// The front matter (lines 1 to `close`) for yaml-cpp: the lines of the kept
+// top-level keys (`wanted`), the others blanked so that line numbers in its
+// errors stay those of the file.
+std::string KeptYaml(const std::vector<std::string_view>& lines, size_t close,
+                     const std::set<std::string>& wanted) {
   std::string yaml;
   yaml.reserve(1024);
   bool keep = false;
@@ -934,6 +955,38 @@ std::optional<Rejection> ParseWithYamlCpp(
     if (keep) yaml.append(line);
     yaml.push_back('\n');
   }
+  return yaml;
+}
+
+// The rejection for a yaml-cpp parser error `e` in the YAML that starts on
+// line `first_line`. An error at the end of the input (the document-end
+// marker on `sentinel_line`) means a value was left open: it names the line
+// where that value starts.
+Rejection ParserErrorRejection(const YAML::ParserException& e, int first_line,
+                               int sentinel_line,
+                               const std::vector<std::string_view>& lines,
+                               size_t close,
+                               const std::set<std::string>& wanted) {
+  if (e.mark.line + first_line == sentinel_line) {
+    const auto [line, open] = FindUnclosedValue(lines, close, wanted);
+    if (line == 0)
+      return Rejection{"invalid YAML: " + e.msg, sentinel_line, 0, {}};
+    const std::string what = open == '[' || open == '{'
+                                 ? std::string("a value opened with ") + open
+                                 : std::string("a quoted value");
+    return Rejection{"invalid YAML: " + what + " is never closed", line, 0, {}};
+  }
+  return Rejection{"invalid YAML: " + e.msg,
+                   e.mark.line + first_line,
+                   e.mark.column + 1,
+                   {}};
+}
+
+// The general path: yaml-cpp over the kept keys (KeptYaml).
+std::optional<Rejection> ParseWithYamlCpp(
+    const std::vector<std::string_view>& lines, size_t close,
+    const std::set<std::string>& wanted, const Schema& schema, Document* doc) {
+  std::string yaml = KeptYaml(lines, close, wanted);
   // yaml-cpp recurses once per nesting level; refuse pathological nesting
   // rather than risk the stack.
   if (MaxFlowDepth(yaml) > kMaxNesting)
@@ -984,22 +1037,8 @@ std::optional<Rejection> ParseWithYamlCpp(
                      0,
                      {}};
   } catch (const YAML::ParserException& e) {
-    // An error at the end of the input means a value was left open: name
-    // the line where it starts.
-    if (e.mark.line + kFirstLine == sentinel_line) {
-      const auto [line, open] = FindUnclosedValue(lines, close, wanted);
-      if (line == 0)
-        return Rejection{"invalid YAML: " + e.msg, sentinel_line, 0, {}};
-      const std::string what = open == '[' || open == '{'
-                                   ? std::string("a value opened with ") + open
-                                   : std::string("a quoted value");
-      return Rejection{
-          "invalid YAML: " + what + " is never closed", line, 0, {}};
-    }
-    return Rejection{"invalid YAML: " + e.msg,
-                     e.mark.line + kFirstLine,
-                     e.mark.column + 1,
-                     {}};
+    return ParserErrorRejection(e, kFirstLine, sentinel_line, lines, close,
+                                wanted);
   } catch (const YAML::Exception& e) {
     return Rejection{std::string("invalid YAML: ") + e.what(), 0, 0, {}};
   }

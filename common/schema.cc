@@ -259,6 +259,184 @@ Status AssignRankingSlots(const Json* node, RankingSpec* ranking,
   return Status::Ok();
 }
 
+// The schema's `name` (a string) and `version` (an integer).
+Status ParseNameAndVersion(const Json& root, std::string* name_out,
+                           int* version_out) {
+  const Json* name = Child(root, "name");
+  if (!name || !name->is_string()) return Invalid("name", "required string");
+  *name_out = name->get<std::string>();
+  const Json* version = Child(root, "version");
+  if (!version) return Invalid("version", "required integer");
+  NSEARCH_ASSIGN_OR_RETURN(double v, NumberOf(*version, "version"));
+  if (v != static_cast<int>(v)) return Invalid("version", "required integer");
+  *version_out = static_cast<int>(v);
+  return Status::Ok();
+}
+
+// The optional `analyzer:` mapping: its stemmer and stopwords, where given.
+Status ParseAnalyzer(const Json& root, std::string* stemmer_out,
+                     std::string* stopwords_out) {
+  const Json* analyzer = Child(root, "analyzer");
+  if (!analyzer) return Status::Ok();
+  if (const Json* stemmer = Child(*analyzer, "stemmer")) {
+    NSEARCH_ASSIGN_OR_RETURN(*stemmer_out,
+                             ScalarOf(*stemmer, "analyzer.stemmer"));
+  }
+  if (const Json* stopwords = Child(*analyzer, "stopwords")) {
+    NSEARCH_ASSIGN_OR_RETURN(*stopwords_out,
+                             ScalarOf(*stopwords, "analyzer.stopwords"));
+  }
+  return Status::Ok();
+}
+
+using DocumentKeys = std::map<std::string, std::vector<std::string>>;
+
+// The `document:` mapping: for each document field, the front matter keys
+// it is read from; and the top-level keys those start with. A document
+// needs a title.
+Status ParseDocumentKeys(const Json& root, DocumentKeys* document_keys,
+                         std::set<std::string>* top_level_keys) {
+  const auto& known = Schema::DocumentFieldNames();
+  const Json* document = Child(root, "document");
+  if (!document || !document->is_object())
+    return Invalid("document", "required mapping of field -> keys");
+  for (const auto& [field, keys_node] : document->items()) {
+    if (std::find(known.begin(), known.end(), field) == known.end())
+      return Invalid("document." + field, "unknown document field");
+    NSEARCH_ASSIGN_OR_RETURN(auto keys,
+                             StringList(keys_node, "document." + field));
+    for (const auto& key : keys) {
+      if (key == "$body") continue;
+      top_level_keys->insert(key.substr(0, key.find('.')));
+    }
+    (*document_keys)[field] = std::move(keys);
+  }
+  if (document_keys->count("title") == 0)
+    return Invalid("document.title", "required: documents need a title");
+  return Status::Ok();
+}
+
+// One query field of `fields:` as written (at `where`), its keys read and
+// typed but not yet checked against one another.
+Result<FieldSpec> ParseFieldKeys(const std::string& field_name, const Json& f,
+                                 const std::string& where,
+                                 const DocumentKeys& document_keys) {
+  FieldSpec spec;
+  spec.name = field_name;
+  if (!f.is_object()) return Invalid(where, "expected a mapping");
+  const Json* from = Child(f, "from");
+  if (!from) return Invalid(where, "'from' is required");
+  NSEARCH_ASSIGN_OR_RETURN(spec.from, StringList(*from, where + ".from"));
+  for (const auto& key : spec.from) {
+    if (document_keys.count(key) == 0)
+      return Invalid(where + ".from",
+                     "'" + key + "' is not a field of the document: map");
+  }
+  if (const Json* kind = Child(f, "kind")) {
+    NSEARCH_ASSIGN_OR_RETURN(std::string k, ScalarOf(*kind, where + ".kind"));
+    NSEARCH_ASSIGN_OR_RETURN(spec.kind, ParseKind(k, where + ".kind"));
+  }
+  for (auto [key, flag] : {std::pair<const char*, bool*>{"text", &spec.text},
+                           {"filter", &spec.filter},
+                           {"search", &spec.search},
+                           {"positions", &spec.positions}}) {
+    if (const Json* node = Child(f, key)) {
+      NSEARCH_ASSIGN_OR_RETURN(*flag, BoolOf(*node, where + "." + key));
+    }
+  }
+  if (const Json* weight = Child(f, "weight")) {
+    NSEARCH_ASSIGN_OR_RETURN(spec.weight, FieldWeightOf(*weight, where));
+  }
+  if (const Json* prefix = Child(f, "prefix")) {
+    NSEARCH_ASSIGN_OR_RETURN(spec.prefix, ScalarOf(*prefix, where + ".prefix"));
+  }
+  if (const Json* prefix = Child(f, "filter_prefix")) {
+    NSEARCH_ASSIGN_OR_RETURN(spec.filter_prefix,
+                             ScalarOf(*prefix, where + ".filter_prefix"));
+  }
+  if (const Json* slot = Child(f, "slot")) {
+    NSEARCH_ASSIGN_OR_RETURN(spec.slot, SlotOf(*slot, where + ".slot"));
+  }
+  if (const Json* slot = Child(f, "facet_slot")) {
+    NSEARCH_ASSIGN_OR_RETURN(spec.facet_slot,
+                             SlotOf(*slot, where + ".facet_slot"));
+  }
+  return spec;
+}
+
+// Checks that the roles of a field go together: a field is free text, a
+// filter, or (numbers and dates) a slot, and only a filter has a facet.
+Status CheckFieldRoles(const FieldSpec& spec, const std::string& where) {
+  if (spec.facet_slot && !spec.filter)
+    return Invalid(where, "facet_slot needs filter: true");
+  const bool slot_kind =
+      spec.kind == FieldKind::kNumber || spec.kind == FieldKind::kDate;
+  if (slot_kind != spec.slot.has_value())
+    return Invalid(where, "number and date fields (and only they) need a slot");
+  if (slot_kind && (spec.text || spec.filter))
+    return Invalid(where, "a slot field cannot also be text or filter");
+  if (!slot_kind && !spec.text && !spec.filter)
+    return Invalid(where, "needs text: true, filter: true or a slot");
+  if (spec.text && spec.kind != FieldKind::kText)
+    return Invalid(where, "only kind text can be free text");
+  return Status::Ok();
+}
+
+// Adds the prefixes and slots a field uses to those taken so far: each may
+// be used once, and some prefixes are reserved.
+Status ClaimPrefixesAndSlots(const FieldSpec& spec, const std::string& where,
+                             std::set<std::string>* prefixes,
+                             std::set<unsigned>* slots) {
+  for (const auto* p : {&spec.prefix, &spec.filter_prefix}) {
+    const bool needed = (p == &spec.prefix) ? spec.text : spec.filter;
+    if (!needed) continue;
+    if (!IsUserPrefix(*p))
+      return Invalid(where, "prefix must be upper-case ASCII letters");
+    if (!prefixes->insert(*p).second)
+      return Invalid(where, "prefix '" + *p + "' is used twice");
+    // Q (document id), Z (stems) and XR/XM (bookkeeping) are reserved.
+    if (*p == "Q" || (*p)[0] == 'Z' || *p == "XR" || *p == "XM")
+      return Invalid(where, "prefix '" + *p + "' is reserved");
+  }
+  for (const auto& slot : {spec.slot, spec.facet_slot}) {
+    if (slot && !slots->insert(*slot).second)
+      return Invalid(where, "slot " + std::to_string(*slot) + " used twice");
+  }
+  return Status::Ok();
+}
+
+// The `fields:` mapping: the query fields, in order. Adds their slots to
+// `slots`.
+Result<std::vector<FieldSpec>> ParseFields(const Json& root,
+                                           const DocumentKeys& document_keys,
+                                           std::set<unsigned>* slots) {
+  const Json* fields = Child(root, "fields");
+  if (!fields || !fields->is_object())
+    return Invalid("fields", "required mapping of query field -> role");
+  std::vector<FieldSpec> specs;
+  std::set<std::string> prefixes;
+  for (const auto& [field_name, f] : fields->items()) {
+    const std::string where = "fields." + field_name;
+    NSEARCH_ASSIGN_OR_RETURN(
+        FieldSpec spec, ParseFieldKeys(field_name, f, where, document_keys));
+    NSEARCH_RETURN_IF_ERROR(CheckFieldRoles(spec, where));
+    NSEARCH_RETURN_IF_ERROR(
+        ClaimPrefixesAndSlots(spec, where, &prefixes, slots));
+    specs.push_back(std::move(spec));
+  }
+  // Prefixes must not be prefixes of one another's terms ambiguously: a
+  // term "XTfoo" must not also read as prefix "X" + "Tfoo". Xapian's
+  // convention (multi-letter prefixes start with X, single letters are
+  // reserved) keeps this unambiguous, so enforce it.
+  for (const auto& p : prefixes) {
+    if (p.size() > 1 && p[0] != 'X')
+      return Invalid("fields",
+                     "multi-letter prefix '" + p + "' must start with X");
+    if (p == "X") return Invalid("fields", "prefix 'X' alone is reserved");
+  }
+  return specs;
+}
+
 }  // namespace
 
 int PriorSpec::Level(std::optional<double> value) const {
@@ -314,167 +492,55 @@ Result<Schema> Schema::ParseStored(std::string_view tree_json,
 
 std::string Schema::TreeJson() const { return tree_.dump(); }
 
+Status Schema::ParseAliases(const Json& aliases) {
+  if (!aliases.is_object())
+    return Invalid("aliases", "expected a mapping of alias -> field");
+  for (const auto& [alias, target_node] : aliases.items()) {
+    NSEARCH_ASSIGN_OR_RETURN(std::string target,
+                             ScalarOf(target_node, "aliases." + alias));
+    if (!FindField(target))
+      return Invalid("aliases." + alias, "unknown field '" + target + "'");
+    aliases_[alias] = target;
+  }
+  return Status::Ok();
+}
+
+Status Schema::ParseCollapse(const Json& collapse, std::set<unsigned>* slots) {
+  const Json* field = Child(collapse, "field");
+  const Json* slot = Child(collapse, "slot");
+  if (!field || !slot) return Invalid("collapse", "expected {field, slot}");
+  NSEARCH_ASSIGN_OR_RETURN(collapse_field_, ScalarOf(*field, "collapse.field"));
+  const FieldSpec* spec = FindField(collapse_field_);
+  if (!spec || spec->slot)
+    return Invalid("collapse.field",
+                   "'" + collapse_field_ + "' is not a text or filter field");
+  NSEARCH_ASSIGN_OR_RETURN(collapse_slot_, SlotOf(*slot, "collapse.slot"));
+  if (!slots->insert(*collapse_slot_).second)
+    return Invalid("collapse.slot", "slot used twice");
+  return Status::Ok();
+}
+
 Result<Schema> Schema::FromTree(Json tree, std::string text, std::string hash) {
   Schema schema;
   schema.text_ = std::move(text);
   schema.hash_ = std::move(hash);
   const Json& root = tree;
   if (!root.is_object()) return Invalid("top level", "expected a mapping");
-  const Json* name = Child(root, "name");
-  if (!name || !name->is_string()) return Invalid("name", "required string");
-  schema.name_ = name->get<std::string>();
-  const Json* version = Child(root, "version");
-  if (!version) return Invalid("version", "required integer");
-  NSEARCH_ASSIGN_OR_RETURN(double v, NumberOf(*version, "version"));
-  if (v != static_cast<int>(v)) return Invalid("version", "required integer");
-  schema.version_ = static_cast<int>(v);
-
-  if (const Json* analyzer = Child(root, "analyzer")) {
-    if (const Json* stemmer = Child(*analyzer, "stemmer")) {
-      NSEARCH_ASSIGN_OR_RETURN(schema.stemmer_,
-                               ScalarOf(*stemmer, "analyzer.stemmer"));
-    }
-    if (const Json* stopwords = Child(*analyzer, "stopwords")) {
-      NSEARCH_ASSIGN_OR_RETURN(schema.stopwords_,
-                               ScalarOf(*stopwords, "analyzer.stopwords"));
-    }
-  }
-
-  const auto& known = DocumentFieldNames();
-  const Json* document = Child(root, "document");
-  if (!document || !document->is_object())
-    return Invalid("document", "required mapping of field -> keys");
-  for (const auto& [field, keys_node] : document->items()) {
-    if (std::find(known.begin(), known.end(), field) == known.end())
-      return Invalid("document." + field, "unknown document field");
-    NSEARCH_ASSIGN_OR_RETURN(auto keys,
-                             StringList(keys_node, "document." + field));
-    for (const auto& key : keys) {
-      if (key == "$body") continue;
-      schema.top_level_keys_.insert(key.substr(0, key.find('.')));
-    }
-    schema.document_keys_[field] = std::move(keys);
-  }
-  if (schema.document_keys_.count("title") == 0)
-    return Invalid("document.title", "required: documents need a title");
-
-  const Json* fields = Child(root, "fields");
-  if (!fields || !fields->is_object())
-    return Invalid("fields", "required mapping of query field -> role");
-  std::set<std::string> prefixes;
+  NSEARCH_RETURN_IF_ERROR(
+      ParseNameAndVersion(root, &schema.name_, &schema.version_));
+  NSEARCH_RETURN_IF_ERROR(
+      ParseAnalyzer(root, &schema.stemmer_, &schema.stopwords_));
+  NSEARCH_RETURN_IF_ERROR(
+      ParseDocumentKeys(root, &schema.document_keys_, &schema.top_level_keys_));
   std::set<unsigned> slots;
-  for (const auto& [field_name, f] : fields->items()) {
-    FieldSpec spec;
-    spec.name = field_name;
-    const std::string where = "fields." + spec.name;
-    if (!f.is_object()) return Invalid(where, "expected a mapping");
-    const Json* from = Child(f, "from");
-    if (!from) return Invalid(where, "'from' is required");
-    NSEARCH_ASSIGN_OR_RETURN(spec.from, StringList(*from, where + ".from"));
-    for (const auto& key : spec.from) {
-      if (schema.document_keys_.count(key) == 0)
-        return Invalid(where + ".from",
-                       "'" + key + "' is not a field of the document: map");
-    }
-    if (const Json* kind = Child(f, "kind")) {
-      NSEARCH_ASSIGN_OR_RETURN(std::string k, ScalarOf(*kind, where + ".kind"));
-      NSEARCH_ASSIGN_OR_RETURN(spec.kind, ParseKind(k, where + ".kind"));
-    }
-    for (auto [key, flag] : {std::pair<const char*, bool*>{"text", &spec.text},
-                             {"filter", &spec.filter},
-                             {"search", &spec.search},
-                             {"positions", &spec.positions}}) {
-      if (const Json* node = Child(f, key)) {
-        NSEARCH_ASSIGN_OR_RETURN(*flag, BoolOf(*node, where + "." + key));
-      }
-    }
-    if (const Json* weight = Child(f, "weight")) {
-      NSEARCH_ASSIGN_OR_RETURN(spec.weight, FieldWeightOf(*weight, where));
-    }
-    if (const Json* prefix = Child(f, "prefix")) {
-      NSEARCH_ASSIGN_OR_RETURN(spec.prefix,
-                               ScalarOf(*prefix, where + ".prefix"));
-    }
-    if (const Json* prefix = Child(f, "filter_prefix")) {
-      NSEARCH_ASSIGN_OR_RETURN(spec.filter_prefix,
-                               ScalarOf(*prefix, where + ".filter_prefix"));
-    }
-    if (const Json* slot = Child(f, "slot")) {
-      NSEARCH_ASSIGN_OR_RETURN(spec.slot, SlotOf(*slot, where + ".slot"));
-    }
-    if (const Json* slot = Child(f, "facet_slot")) {
-      NSEARCH_ASSIGN_OR_RETURN(spec.facet_slot,
-                               SlotOf(*slot, where + ".facet_slot"));
-    }
-    if (spec.facet_slot && !spec.filter)
-      return Invalid(where, "facet_slot needs filter: true");
-    const bool slot_kind =
-        spec.kind == FieldKind::kNumber || spec.kind == FieldKind::kDate;
-    if (slot_kind != spec.slot.has_value())
-      return Invalid(where,
-                     "number and date fields (and only they) need a slot");
-    if (slot_kind && (spec.text || spec.filter))
-      return Invalid(where, "a slot field cannot also be text or filter");
-    if (!slot_kind && !spec.text && !spec.filter)
-      return Invalid(where, "needs text: true, filter: true or a slot");
-    if (spec.text && spec.kind != FieldKind::kText)
-      return Invalid(where, "only kind text can be free text");
-    for (const auto* p : {&spec.prefix, &spec.filter_prefix}) {
-      const bool needed = (p == &spec.prefix) ? spec.text : spec.filter;
-      if (!needed) continue;
-      if (!IsUserPrefix(*p))
-        return Invalid(where, "prefix must be upper-case ASCII letters");
-      if (!prefixes.insert(*p).second)
-        return Invalid(where, "prefix '" + *p + "' is used twice");
-      // Q (document id), Z (stems) and XR/XM (bookkeeping) are reserved.
-      if (*p == "Q" || (*p)[0] == 'Z' || *p == "XR" || *p == "XM")
-        return Invalid(where, "prefix '" + *p + "' is reserved");
-    }
-    for (const auto& slot : {spec.slot, spec.facet_slot}) {
-      if (slot && !slots.insert(*slot).second)
-        return Invalid(where, "slot " + std::to_string(*slot) + " used twice");
-    }
-    schema.fields_.push_back(std::move(spec));
-  }
-  // Prefixes must not be prefixes of one another's terms ambiguously: a
-  // term "XTfoo" must not also read as prefix "X" + "Tfoo". Xapian's
-  // convention (multi-letter prefixes start with X, single letters are
-  // reserved) keeps this unambiguous, so enforce it.
-  for (const auto& p : prefixes) {
-    if (p.size() > 1 && p[0] != 'X')
-      return Invalid("fields",
-                     "multi-letter prefix '" + p + "' must start with X");
-    if (p == "X") return Invalid("fields", "prefix 'X' alone is reserved");
-  }
-
+  NSEARCH_ASSIGN_OR_RETURN(schema.fields_,
+                           ParseFields(root, schema.document_keys_, &slots));
   if (const Json* aliases = Child(root, "aliases")) {
-    if (!aliases->is_object())
-      return Invalid("aliases", "expected a mapping of alias -> field");
-    for (const auto& [alias, target_node] : aliases->items()) {
-      NSEARCH_ASSIGN_OR_RETURN(std::string target,
-                               ScalarOf(target_node, "aliases." + alias));
-      if (!schema.FindField(target))
-        return Invalid("aliases." + alias, "unknown field '" + target + "'");
-      schema.aliases_[alias] = target;
-    }
+    NSEARCH_RETURN_IF_ERROR(schema.ParseAliases(*aliases));
   }
-
   if (const Json* collapse = Child(root, "collapse")) {
-    const Json* field = Child(*collapse, "field");
-    const Json* slot = Child(*collapse, "slot");
-    if (!field || !slot) return Invalid("collapse", "expected {field, slot}");
-    NSEARCH_ASSIGN_OR_RETURN(schema.collapse_field_,
-                             ScalarOf(*field, "collapse.field"));
-    const FieldSpec* spec = schema.FindField(schema.collapse_field_);
-    if (!spec || spec->slot)
-      return Invalid("collapse.field", "'" + schema.collapse_field_ +
-                                           "' is not a text or filter field");
-    NSEARCH_ASSIGN_OR_RETURN(schema.collapse_slot_,
-                             SlotOf(*slot, "collapse.slot"));
-    if (!slots.insert(*schema.collapse_slot_).second)
-      return Invalid("collapse.slot", "slot used twice");
+    NSEARCH_RETURN_IF_ERROR(schema.ParseCollapse(*collapse, &slots));
   }
-
   if (const Json* stories = Child(root, "stories")) {
     NSEARCH_ASSIGN_OR_RETURN(schema.stories_, ParseStories(*stories, &slots));
   }

@@ -192,6 +192,12 @@ class Schema {
 
  private:
   static Result<Schema> FromTree(Json tree, std::string text, std::string hash);
+  // The `aliases:` mapping, alias -> query field, each target checked with
+  // FindField as the aliases are read. REQUIRES: fields_ is set.
+  Status ParseAliases(const Json& aliases);
+  // The `collapse:` mapping {field, slot}; adds the slot to `slots`.
+  // REQUIRES: fields_ and aliases_ are set.
+  Status ParseCollapse(const Json& collapse, std::set<unsigned>* slots);
 
   Json tree_;
   std::string name_;

@@ -34,6 +34,32 @@ std::optional<int64_t> NumericValue(const Document& doc,
   return std::nullopt;
 }
 
+// Puts the first number of `field` (a slot field) in its slot, and in
+// `numbers` under the field's name.
+void AddSlotValue(const FieldSpec& field, const Document& doc,
+                  std::map<std::string, int64_t, std::less<>>* numbers,
+                  Xapian::Document* out) {
+  for (const auto& from : field.from) {
+    if (auto v = NumericValue(doc, from)) {
+      out->add_value(*field.slot,
+                     Xapian::sortable_serialise(static_cast<double>(*v)));
+      (*numbers)[field.name] = *v;
+      break;
+    }
+  }
+}
+
+// The serialised file state of `source` (kStateSlot).
+std::string FileStateOf(const SourceFile& source) {
+  FileState state;
+  state.path_hash = Fnv1a64(source.path);
+  state.size = source.size;
+  state.mtime_ns = source.mtime_ns;
+  state.content_hash = source.content_hash;
+  state.root_hash = RootHash(source.root);
+  return state.Serialise();
+}
+
 }  // namespace
 
 DocumentBuilder::DocumentBuilder(const Schema& schema,
@@ -94,6 +120,75 @@ void DocumentBuilder::AddText(const FieldSpec& field, const std::string& text,
   *position = last + kValueGap;
 }
 
+void DocumentBuilder::AddFilterTerms(const FieldSpec& field,
+                                     const std::string& value,
+                                     Xapian::Document* out) {
+  switch (field.kind) {
+    case FieldKind::kHost:
+      for (const auto& host : HostAndParents(UrlHost(value)))
+        out->add_boolean_term(FilterTerm(field.filter_prefix, host));
+      break;
+    case FieldKind::kUrl:
+      out->add_boolean_term(UrlTerm(field.filter_prefix, value));
+      break;
+    default: {
+      const std::string normalized = analyzer_->NormalizeValue(value);
+      if (!normalized.empty())
+        out->add_boolean_term(FilterTerm(field.filter_prefix, normalized));
+    }
+  }
+}
+
+void DocumentBuilder::AddField(const FieldSpec& field, const Document& doc,
+                               unsigned* position, Xapian::Document* out) {
+  std::string facet;
+  for (const auto& from : field.from) {
+    for (const std::string& value : FieldValues(doc, from)) {
+      if (value.empty()) continue;
+      if (field.text) AddText(field, value, position, out);
+      if (!field.filter) continue;
+      if (field.facet_slot) {
+        if (!facet.empty()) facet.push_back(kFacetSeparator);
+        facet += value;
+      }
+      AddFilterTerms(field, value, out);
+    }
+  }
+  if (field.facet_slot && !facet.empty())
+    out->add_value(*field.facet_slot, facet);
+}
+
+void DocumentBuilder::AddCollapseKey(const Document& doc,
+                                     Xapian::Document* out) {
+  const FieldSpec* key = schema_.collapse_field();
+  if (!key) return;
+  for (const auto& from : key->from) {
+    const auto values = FieldValues(doc, from);
+    if (!values.empty() && !values[0].empty()) {
+      const std::string normalized = key->kind == FieldKind::kUrl
+                                         ? NormalizeUrl(values[0])
+                                         : analyzer_->NormalizeValue(values[0]);
+      out->add_value(*schema_.collapse_slot(), CollapseKey(normalized));
+      break;
+    }
+  }
+}
+
+void DocumentBuilder::AddStoryKey(const Document& doc, const std::string& id,
+                                  uint64_t content_hash,
+                                  Xapian::Document* out) {
+  const StorySpec* stories = schema_.stories();
+  if (!stories) return;
+  // Its own story key; StoryJoiner joins it to the copies of its story.
+  const StorySignature signature =
+      SignatureOf(MakeStoryText(*analyzer_, doc.title, doc.excerpt));
+  out->add_value(stories->signature_slot, signature.Serialise());
+  for (const std::string& term : signature.Terms()) out->add_boolean_term(term);
+  const std::string key = OwnStoryKey(id, content_hash);
+  out->add_value(stories->slot, key);
+  out->add_boolean_term(kStoryKeyPrefix + key);
+}
+
 Xapian::Document DocumentBuilder::Build(const Document& doc,
                                         const SourceFile& source) {
   Xapian::Document out;
@@ -106,77 +201,15 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
   unsigned position = 0;
   std::map<std::string, int64_t, std::less<>> numbers;  // Of slot fields.
   for (const FieldSpec& field : schema_.fields()) {
-    if (field.slot) {
-      for (const auto& from : field.from) {
-        if (auto v = NumericValue(doc, from)) {
-          out.add_value(*field.slot,
-                        Xapian::sortable_serialise(static_cast<double>(*v)));
-          numbers[field.name] = *v;
-          break;
-        }
-      }
-      continue;
-    }
-    std::string facet;
-    for (const auto& from : field.from) {
-      for (const std::string& value : FieldValues(doc, from)) {
-        if (value.empty()) continue;
-        if (field.text) AddText(field, value, &position, &out);
-        if (!field.filter) continue;
-        if (field.facet_slot) {
-          if (!facet.empty()) facet.push_back(kFacetSeparator);
-          facet += value;
-        }
-        switch (field.kind) {
-          case FieldKind::kHost:
-            for (const auto& host : HostAndParents(UrlHost(value)))
-              out.add_boolean_term(FilterTerm(field.filter_prefix, host));
-            break;
-          case FieldKind::kUrl:
-            out.add_boolean_term(UrlTerm(field.filter_prefix, value));
-            break;
-          default: {
-            const std::string normalized = analyzer_->NormalizeValue(value);
-            if (!normalized.empty())
-              out.add_boolean_term(FilterTerm(field.filter_prefix, normalized));
-          }
-        }
-      }
-    }
-    if (field.facet_slot && !facet.empty())
-      out.add_value(*field.facet_slot, facet);
+    if (field.slot)
+      AddSlotValue(field, doc, &numbers, &out);
+    else
+      AddField(field, doc, &position, &out);
   }
   AddRankingValues(numbers, &out);
-  if (const FieldSpec* key = schema_.collapse_field()) {
-    for (const auto& from : key->from) {
-      const auto values = FieldValues(doc, from);
-      if (!values.empty() && !values[0].empty()) {
-        const std::string normalized =
-            key->kind == FieldKind::kUrl ? NormalizeUrl(values[0])
-                                         : analyzer_->NormalizeValue(values[0]);
-        out.add_value(*schema_.collapse_slot(), CollapseKey(normalized));
-        break;
-      }
-    }
-  }
-  if (const StorySpec* stories = schema_.stories()) {
-    // Its own story key; StoryJoiner joins it to the copies of its story.
-    const StorySignature signature =
-        SignatureOf(MakeStoryText(*analyzer_, doc.title, doc.excerpt));
-    out.add_value(stories->signature_slot, signature.Serialise());
-    for (const std::string& term : signature.Terms())
-      out.add_boolean_term(term);
-    const std::string key = OwnStoryKey(id, source.content_hash);
-    out.add_value(stories->slot, key);
-    out.add_boolean_term(kStoryKeyPrefix + key);
-  }
-  FileState state;
-  state.path_hash = Fnv1a64(source.path);
-  state.size = source.size;
-  state.mtime_ns = source.mtime_ns;
-  state.content_hash = source.content_hash;
-  state.root_hash = RootHash(source.root);
-  out.add_value(kStateSlot, state.Serialise());
+  AddCollapseKey(doc, &out);
+  AddStoryKey(doc, id, source.content_hash, &out);
+  out.add_value(kStateSlot, FileStateOf(source));
   out.set_data(StoredData(doc, source));
   return out;
 }

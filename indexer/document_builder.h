@@ -53,12 +53,26 @@ class DocumentBuilder {
       Xapian::Document* out) const;
   void AddText(const FieldSpec& field, const std::string& text,
                unsigned* position, Xapian::Document* out);
+  // The terms and facet value of a text or filter field (not a slot field):
+  // each value as free text (AddText) and as filter terms.
+  void AddField(const FieldSpec& field, const Document& doc, unsigned* position,
+                Xapian::Document* out);
+  // The exact filter terms of one value of a filter field, by its kind.
+  void AddFilterTerms(const FieldSpec& field, const std::string& value,
+                      Xapian::Document* out);
+  // The collapse key of the schema's collapse field, from its first value.
+  void AddCollapseKey(const Document& doc, Xapian::Document* out);
+  // The story signature and the document's own story key (when the schema
+  // has stories).
+  void AddStoryKey(const Document& doc, const std::string& id,
+                   uint64_t content_hash, Xapian::Document* out);
 
   const Schema& schema_;
   std::unique_ptr<Analyzer> analyzer_;
 };
 
-// The stored data of a document as JSON (what `show` and hits display).
+// The stored record of a document: its display data (what `show` and hits
+// read back), in the on-disk format of common/index_meta.h.
 std::string StoredData(const Document& doc, const SourceFile& source);
 
 }  // namespace nsearch::indexer

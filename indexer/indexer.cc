@@ -78,6 +78,9 @@ struct StoredState {
 };
 using StateMap = std::unordered_map<uint64_t, StoredState>;
 
+// (folder, reason) of each folder the walk could not read.
+using FolderProblems = std::vector<std::pair<std::string, std::string>>;
+
 bool Stopped(const IndexOptions& options) {
   return options.stop != nullptr && options.stop->load() != 0;
 }
@@ -432,8 +435,7 @@ class ChunkQueue {
 // memory holds a few chunks, not the whole list. Roots that are files, or
 // nest, are listed whole (FileList sorts and de-duplicates them).
 Status ListChunks(const IndexOptions& options, unsigned jobs, ChunkQueue* queue,
-                  std::atomic<size_t>* total,
-                  std::vector<std::pair<std::string, std::string>>* problems) {
+                  std::atomic<size_t>* total, FolderProblems* problems) {
   const size_t chunk_files = std::max<size_t>(1, options.chunk_files);
   size_t next_index = 0;
   auto push_balanced = [&](std::vector<SourceFile>& files) {
@@ -583,111 +585,141 @@ Status CheckShardOf(const Xapian::Database& db, const IndexOptions& options,
                          ", add --rebuild");
 }
 
-// Full build into `generation`, of `shards` shards: the lister hands
-// chunks of the file list to the threads, each chunk into its own partial
-// database per shard; MergeParts puts them together. Also lists the files
-// (summary->files, and unreadable folders into `problems`).
-Status BuildGeneration(
-    const Schema& schema, const std::string& generation, unsigned shards,
-    const IndexOptions& options, IndexSummary* summary,
-    std::vector<std::pair<std::string, std::string>>* problems) {
-  const unsigned jobs = JobCount(options);
-  NSEARCH_ASSIGN_OR_RETURN(auto builders, MakeBuilders(schema, jobs));
-  ChunkQueue queue(jobs + 1);
+// What the threads of a full build share.
+struct BuildState {
+  BuildState(const Schema& build_schema, const std::string& build_generation,
+             unsigned shard_count, const IndexOptions& build_options,
+             unsigned jobs, IndexSummary* build_summary)
+      : schema(build_schema),
+        generation(build_generation),
+        shards(shard_count),
+        options(build_options),
+        queue(jobs + 1),
+        summary(build_summary) {}
+
+  // The partial database of chunk `c` for shard `k`.
+  std::string PartPath(size_t c, unsigned k) const {
+    return generation + "/part-" + std::to_string(c) + "-" + std::to_string(k);
+  }
+
+  const Schema& schema;
+  const std::string& generation;
+  const unsigned shards;
+  const IndexOptions& options;
+  ChunkQueue queue;
   std::atomic<size_t> total{0};
   std::atomic<size_t> done{0};
   std::atomic<size_t> chunks{0};  // Highest chunk index seen + 1.
   std::atomic<unsigned> finished{0};
-  std::mutex summary_mu;
+  std::mutex summary_mu;  // Guards *summary and errors.
+  IndexSummary* summary;
   std::vector<Status> errors;
-  auto part_path = [&](size_t c, unsigned k) {
-    return generation + "/part-" + std::to_string(c) + "-" + std::to_string(k);
-  };
+};
 
+// Builds the files of `chunk` into its partial databases, one per shard
+// that gets a document. Throws Xapian::Error.
+void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
+  const IndexOptions& options = s.options;
+  // A part is scratch: nobody reads it while it forms, and after a crash
+  // the unpublished generation is thrown away. So no fsync and no
+  // copy-on-write (in-place block updates: less I/O, more compact). The
+  // merged generation is synced.
+  std::vector<std::optional<Xapian::WritableDatabase>> parts(s.shards);
+  auto part = [&](unsigned k) -> Xapian::WritableDatabase& {
+    if (!parts[k]) {
+      parts[k].emplace(s.PartPath(chunk.index, k),
+                       Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC |
+                           Xapian::DB_DANGEROUS);
+      WriteIndexStamps(*parts[k], s.schema);
+    }
+    return *parts[k];
+  };
+  size_t since_commit = 0;
+  for (size_t i = 0; i < chunk.files.size() && !Stopped(options); ++i) {
+    const SourceFile& file = chunk.files[i];
+    const bool other =
+        options.shard_count &&
+        ShardFor(DocumentIdForPath(file.path), s.shards) != options.shard_index;
+    Parsed item = ProcessFile(file, i, s.schema, nullptr, builder, other);
+    if (item.doc && !options.dry_run) {
+      part(ShardFor(item.id, s.shards)).add_document(*item.doc);
+      if (++since_commit >= options.batch_size) {
+        for (auto& p : parts)
+          if (p) p->commit();
+        since_commit = 0;
+      }
+    }
+    item.doc.reset();
+    if (!other) {
+      std::lock_guard<std::mutex> lock(s.summary_mu);
+      Record(item, s.summary, options.dry_run, file.path);
+    }
+    ++s.done;
+  }
+  for (auto& p : parts)
+    if (p) p->commit();
+}
+
+// One thread of a full build: builds chunks from the queue until it is
+// closed and empty, or cancelled (a stop, or a chunk that failed).
+void BuildWorker(BuildState& s, DocumentBuilder& builder) {
+  while (std::optional<Chunk> chunk = s.queue.Pop()) {
+    if (Stopped(s.options)) {
+      s.queue.Cancel();
+      break;
+    }
+    size_t seen = s.chunks.load();
+    while (seen < chunk->index + 1 &&
+           !s.chunks.compare_exchange_weak(seen, chunk->index + 1)) {
+    }
+    try {
+      BuildChunk(s, *chunk, builder);
+    } catch (const Xapian::Error& e) {
+      std::lock_guard<std::mutex> lock(s.summary_mu);
+      s.errors.push_back(StatusFromXapian(e, s.PartPath(chunk->index, 0)));
+      s.queue.Cancel();
+    }
+  }
+  ++s.finished;
+}
+
+// Full build into `generation`, of `shards` shards: the lister hands
+// chunks of the file list to the threads, each chunk into its own partial
+// database per shard; MergeParts puts them together. Also lists the files
+// (summary->files, and unreadable folders into `problems`).
+Status BuildGeneration(const Schema& schema, const std::string& generation,
+                       unsigned shards, const IndexOptions& options,
+                       IndexSummary* summary, FolderProblems* problems) {
+  const unsigned jobs = JobCount(options);
+  NSEARCH_ASSIGN_OR_RETURN(auto builders, MakeBuilders(schema, jobs));
+  BuildState s(schema, generation, shards, options, jobs, summary);
   Status listed;
   std::thread lister([&] {
-    listed = ListChunks(options, jobs, &queue, &total, problems);
-    queue.Close();
+    listed = ListChunks(options, jobs, &s.queue, &s.total, problems);
+    s.queue.Close();
   });
   std::vector<std::thread> workers;
-  for (unsigned j = 0; j < jobs; ++j) {
-    workers.emplace_back([&, j] {
-      while (std::optional<Chunk> chunk = queue.Pop()) {
-        if (Stopped(options)) {
-          queue.Cancel();
-          break;
-        }
-        size_t seen = chunks.load();
-        while (seen < chunk->index + 1 &&
-               !chunks.compare_exchange_weak(seen, chunk->index + 1)) {
-        }
-        try {
-          // A part is scratch: nobody reads it while it forms, and after
-          // a crash the unpublished generation is thrown away. So no fsync
-          // and no copy-on-write (in-place block updates: less I/O, more
-          // compact). The merged generation is synced.
-          std::vector<std::optional<Xapian::WritableDatabase>> parts(shards);
-          auto part = [&](unsigned k) -> Xapian::WritableDatabase& {
-            if (!parts[k]) {
-              parts[k].emplace(part_path(chunk->index, k),
-                               Xapian::DB_CREATE_OR_OVERWRITE |
-                                   Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS);
-              WriteIndexStamps(*parts[k], schema);
-            }
-            return *parts[k];
-          };
-          size_t since_commit = 0;
-          for (size_t i = 0; i < chunk->files.size() && !Stopped(options);
-               ++i) {
-            const SourceFile& file = chunk->files[i];
-            const bool other = options.shard_count &&
-                               ShardFor(DocumentIdForPath(file.path), shards) !=
-                                   options.shard_index;
-            Parsed item =
-                ProcessFile(file, i, schema, nullptr, *builders[j], other);
-            if (item.doc && !options.dry_run) {
-              part(ShardFor(item.id, shards)).add_document(*item.doc);
-              if (++since_commit >= options.batch_size) {
-                for (auto& p : parts)
-                  if (p) p->commit();
-                since_commit = 0;
-              }
-            }
-            item.doc.reset();
-            if (!other) {
-              std::lock_guard<std::mutex> lock(summary_mu);
-              Record(item, summary, options.dry_run, file.path);
-            }
-            ++done;
-          }
-          for (auto& p : parts)
-            if (p) p->commit();
-        } catch (const Xapian::Error& e) {
-          std::lock_guard<std::mutex> lock(summary_mu);
-          errors.push_back(StatusFromXapian(e, part_path(chunk->index, 0)));
-          queue.Cancel();
-        }
-      }
-      ++finished;
-    });
-  }
+  for (unsigned j = 0; j < jobs; ++j)
+    workers.emplace_back(
+        [&s, builder = builders[j].get()] { BuildWorker(s, *builder); });
   Progress progress(options.progress, 0);
-  while (finished.load() < jobs) {
-    progress.set_total(total.load());
-    progress.Tick(done.load());
+  while (s.finished.load() < jobs) {
+    progress.set_total(s.total.load());
+    progress.Tick(s.done.load());
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (auto& t : workers) t.join();
   lister.join();
-  summary->files = total.load();
-  progress.set_total(total.load());
-  progress.Tick(done.load(), true);
+  summary->files = s.total.load();
+  progress.set_total(s.total.load());
+  progress.Tick(s.done.load(), true);
   std::sort(summary->actions.begin(), summary->actions.end());
   NSEARCH_RETURN_IF_ERROR(listed);
-  for (const auto& e : errors) NSEARCH_RETURN_IF_ERROR(e);
+  for (const auto& e : s.errors) NSEARCH_RETURN_IF_ERROR(e);
   if (options.dry_run) return Status::Ok();
+  auto part_path = [&s](size_t c, unsigned k) { return s.PartPath(c, k); };
   NSEARCH_RETURN_IF_ERROR(MergeParts(schema, generation, shards, part_path,
-                                     chunks.load(), summary));
+                                     s.chunks.load(), summary));
   if (!options.shard_count) return Status::Ok();
   return KeepOneShard(generation, options.shard_index, shards, summary);
 }
@@ -698,6 +730,106 @@ void Restamp(ShardWriters& shards, Xapian::docid docid,
   Xapian::Document doc = shards.reader().get_document(docid);
   doc.add_value(kStateSlot, state);
   shards.Replace(docid, doc);
+}
+
+// Starts one thread per builder that reads, compares and parses the files
+// in turn and hands them to `queue`. After a stop, a thread hands over
+// unchanged placeholders instead, so that the writer drains the queue.
+std::vector<std::thread> StartParsers(
+    const FileList& files, const Schema& schema, const StateMap& stored,
+    const IndexOptions& options,
+    const std::vector<std::unique_ptr<DocumentBuilder>>& builders,
+    OrderedQueue* queue, std::atomic<size_t>* next) {
+  std::vector<std::thread> workers;
+  for (const auto& b : builders) {
+    workers.emplace_back(
+        [&files, &schema, &stored, &options, queue, next, builder = b.get()] {
+          for (size_t i = (*next)++; i < files.size(); i = (*next)++) {
+            queue->WaitForTurn(i);
+            if (Stopped(options)) {
+              Parsed skipped;
+              skipped.index = i;
+              skipped.action = Action::kUnchanged;
+              queue->Push(std::move(skipped));
+              continue;
+            }
+            queue->Push(ProcessFile(files[i], i, schema, &stored, *builder));
+          }
+        });
+  }
+  return workers;
+}
+
+// What WriteInOrder did.
+struct WriteOutcome {
+  size_t done = 0;       // Files taken from the queue.
+  size_t restamped = 0;  // Unchanged documents given a new file state.
+  Status error;          // The first write error; nothing is written after.
+};
+
+// The writer of an incremental update: takes the parsed files from `queue`
+// in file order, writes them into `writable` (null for a dry run),
+// committing every batch_size documents, and records them in `summary`.
+// After a stop it drains the queue and writes nothing more.
+WriteOutcome WriteInOrder(const FileList& files, OrderedQueue& queue,
+                          const Xapian::Database& db, ShardWriters* writable,
+                          StoryJoiner* joiner, const IndexOptions& options,
+                          Progress& progress, IndexSummary* summary) {
+  WriteOutcome out;
+  size_t since_commit = 0;
+  while (std::optional<Parsed> item = queue.Pop(files.size())) {
+    progress.Tick(++out.done);
+    if (Stopped(options)) continue;  // Drain; nothing more is written.
+    if ((item->doc || item->restamp) && writable && out.error.ok()) {
+      try {
+        if (item->doc) {
+          if (joiner) joiner->AssignStory(db, item->id_term, &*item->doc);
+          writable->Replace(item->id, item->id_term, *item->doc);
+        } else {
+          Restamp(*writable, item->restamp, item->new_state);
+          ++out.restamped;
+        }
+        if (++since_commit >= options.batch_size) {
+          writable->Commit();
+          since_commit = 0;
+        }
+      } catch (const Xapian::Error& e) {
+        out.error = StatusFromXapian(e, options.index_path);
+      }
+    }
+    Record(*item, summary, options.dry_run,
+           options.dry_run ? files.path(item->index) : std::string());
+  }
+  return out;
+}
+
+// Deletes the documents of files that vanished from a root indexed in this
+// run (`roots`), in id order, and counts them; a dry run (null `writable`)
+// deletes nothing and lists them in summary->actions.
+void DeleteVanished(const FileList& files,
+                    const std::vector<std::string>& roots,
+                    const StateMap& stored, const Xapian::Database& db,
+                    ShardWriters* writable, const IndexOptions& options,
+                    IndexSummary* summary) {
+  std::unordered_set<uint64_t> root_hashes, present;
+  for (const auto& r : roots) root_hashes.insert(RootHash(r));
+  for (size_t i = 0; i < files.size(); ++i)
+    present.insert(Fnv1a64(files.path(i)));
+  std::vector<std::pair<std::string, Xapian::docid>> gone;
+  for (const auto& [hash, s] : stored) {
+    if (root_hashes.count(s.state.root_hash) && !present.count(hash))
+      gone.emplace_back(Hex64(hash), s.docid);
+  }
+  std::sort(gone.begin(), gone.end());
+  for (const auto& [id, docid] : gone) {
+    if (writable) writable->Delete(docid);
+    ++summary->deleted;
+    if (options.dry_run) {
+      std::string path = ReadStoredRecord(db.get_document(docid), false).path;
+      if (path.empty()) path = id;
+      summary->actions.emplace_back(path, "deleted");
+    }
+  }
 }
 
 // Incremental update of the live generation.
@@ -723,80 +855,23 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
     NSEARCH_ASSIGN_OR_RETURN(auto joiner, MakeJoiner(schema));
     OrderedQueue queue(512);
     std::atomic<size_t> next{0};
-    std::vector<std::thread> workers;
-    for (unsigned j = 0; j < jobs; ++j) {
-      workers.emplace_back([&, builder = builders[j].get()] {
-        for (size_t i = next++; i < files.size(); i = next++) {
-          queue.WaitForTurn(i);
-          if (Stopped(options)) {
-            Parsed skipped;
-            skipped.index = i;
-            skipped.action = Action::kUnchanged;
-            queue.Push(std::move(skipped));
-            continue;
-          }
-          queue.Push(ProcessFile(files[i], i, schema, &stored, *builder));
-        }
-      });
-    }
-
+    std::vector<std::thread> workers =
+        StartParsers(files, schema, stored, options, builders, &queue, &next);
+    ShardWriters* writer = writable ? &*writable : nullptr;
     Progress progress(options.progress, files.size());
-    size_t since_commit = 0, done = 0, restamped = 0;
-    Status write_error;
-    while (std::optional<Parsed> item = queue.Pop(files.size())) {
-      progress.Tick(++done);
-      if (Stopped(options)) continue;  // Drain; nothing more is written.
-      if ((item->doc || item->restamp) && writable && write_error.ok()) {
-        try {
-          if (item->doc) {
-            if (joiner) joiner->AssignStory(db, item->id_term, &*item->doc);
-            writable->Replace(item->id, item->id_term, *item->doc);
-          } else {
-            Restamp(*writable, item->restamp, item->new_state);
-            ++restamped;
-          }
-          if (++since_commit >= options.batch_size) {
-            writable->Commit();
-            since_commit = 0;
-          }
-        } catch (const Xapian::Error& e) {
-          write_error = StatusFromXapian(e, options.index_path);
-        }
-      }
-      Record(*item, summary, options.dry_run,
-             options.dry_run ? files.path(item->index) : std::string());
-    }
+    const WriteOutcome written = WriteInOrder(
+        files, queue, db, writer, joiner.get(), options, progress, summary);
     for (auto& t : workers) t.join();
-    progress.Tick(done, true);
-    NSEARCH_RETURN_IF_ERROR(write_error);
+    progress.Tick(written.done, true);
+    NSEARCH_RETURN_IF_ERROR(written.error);
 
-    // Documents of files that vanished from a root indexed in this run.
-    if (!Stopped(options)) {
-      std::unordered_set<uint64_t> root_hashes, present;
-      for (const auto& r : roots) root_hashes.insert(RootHash(r));
-      for (size_t i = 0; i < files.size(); ++i)
-        present.insert(Fnv1a64(files.path(i)));
-      std::vector<std::pair<std::string, Xapian::docid>> gone;
-      for (const auto& [hash, s] : stored) {
-        if (root_hashes.count(s.state.root_hash) && !present.count(hash))
-          gone.emplace_back(Hex64(hash), s.docid);
-      }
-      std::sort(gone.begin(), gone.end());
-      for (const auto& [id, docid] : gone) {
-        if (writable) writable->Delete(docid);
-        ++summary->deleted;
-        if (options.dry_run) {
-          std::string path =
-              ReadStoredRecord(db.get_document(docid), false).path;
-          if (path.empty()) path = id;
-          summary->actions.emplace_back(path, "deleted");
-        }
-      }
-    }
+    if (!Stopped(options))
+      DeleteVanished(files, roots, stored, db, writer, options, summary);
     if (writable) {
       // A run that changed nothing writes nothing: no new revision for
       // readers to reopen, and no fsync.
-      if (summary->added + summary->updated + summary->deleted + restamped >
+      if (summary->added + summary->updated + summary->deleted +
+              written.restamped >
           0) {
         writable->SetMetadata(kMetaLastUpdate, NowIso());
         writable->Commit();
@@ -809,64 +884,8 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
   return Status::Ok();
 }
 
-}  // namespace
-
-Json IndexSummary::ToJson() const {
-  auto rejection_json = [](const RejectedFile& r) {
-    return Json{{"path", r.path},
-                {"reason", r.reason},
-                {"line", r.line ? Json(r.line) : Json(nullptr)},
-                {"column", r.column ? Json(r.column) : Json(nullptr)},
-                {"field", r.field.empty() ? Json(nullptr) : Json(r.field)}};
-  };
-  Json rejected_json = Json::array();
-  for (const auto& r : rejected_files)
-    rejected_json.push_back(rejection_json(r));
-  Json warnings_json = Json::array();
-  for (const auto& w : warnings) {
-    warnings_json.push_back({{"path", w.path},
-                             {"field", w.field},
-                             {"line", w.line ? Json(w.line) : Json(nullptr)},
-                             {"reason", w.reason}});
-  }
-  const size_t indexed = added + updated;
-  Json out = {{"version", kOutputVersion},
-              {"files", files},
-              {"added", added},
-              {"updated", updated},
-              {"deleted", deleted},
-              {"unchanged", unchanged},
-              {"rejected", rejected},
-              {"seconds", seconds},
-              {"docs_per_second", seconds > 0 ? indexed / seconds : 0.0},
-              {"documents", documents},
-              {"rebuilt", rebuilt},
-              {"dry_run", dry_run},
-              {"interrupted", interrupted ? Json(interrupted) : Json(nullptr)},
-              {"discarded", discarded},
-              {"rejected_files", rejected_json},
-              {"warnings", warnings_json}};
-  if (dry_run) {
-    std::unordered_map<std::string, const RejectedFile*> by_path;
-    for (const auto& r : rejected_files) by_path[r.path] = &r;
-    Json files_json = Json::array();
-    for (const auto& [path, action] : actions) {
-      Json f = {{"path", path}, {"action", action}};
-      if (auto it = by_path.find(path);
-          it != by_path.end() && action == "rejected") {
-        const Json r = rejection_json(*it->second);
-        for (const char* key : {"reason", "line", "column", "field"})
-          f[key] = r[key];
-      }
-      files_json.push_back(f);
-    }
-    out["files_detail"] = files_json;
-  }
-  return out;
-}
-
-Result<IndexSummary> RunIndex(const IndexOptions& options) {
-  const auto start = Clock::now();
+// Checks the options against their bounds (IndexOptions).
+Status CheckOptions(const IndexOptions& options) {
   if (options.jobs > kMaxJobs)
     return InvalidArgument("--jobs must be at most " +
                            std::to_string(kMaxJobs));
@@ -883,47 +902,173 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
                            std::to_string(kMaxShards) + " and K below N");
   if (options.shard_count && options.shards)
     return InvalidArgument("--shard K/N builds one shard; leave out --shards");
-  NSEARCH_ASSIGN_OR_RETURN(const Schema schema, ChooseSchema(options));
+  return Status::Ok();
+}
 
-  // Every root must exist before anything is written.
-  for (const auto& r : options.roots) {
+// Every root must exist before anything is written.
+Status CheckRoots(const std::vector<std::string>& roots) {
+  for (const auto& r : roots) {
     struct stat st;
     if (::stat(AbsolutePath(r).c_str(), &st) != 0)
       return NotFound("no such file or folder: " + r);
     if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
       return InvalidArgument("not a file or folder: " + r);
   }
-  std::vector<std::pair<std::string, std::string>> problems;
-  // The folders whose vanished files are deleted. A file given as a root
-  // scopes nothing: indexing one file never deletes its neighbours.
-  std::vector<std::string> roots;
-  for (const auto& r : options.roots) {
+  return Status::Ok();
+}
+
+// The folders whose vanished files are deleted. A file given as a root
+// scopes nothing: indexing one file never deletes its neighbours.
+std::vector<std::string> FolderRoots(const std::vector<std::string>& roots) {
+  std::vector<std::string> folders;
+  for (const auto& r : roots) {
     struct stat st;
     const std::string abs = AbsolutePath(r);
     if (::stat(abs.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-      roots.push_back(abs);
+      folders.push_back(abs);
   }
+  return folders;
+}
+
+// Refuses a folder `dir` that holds a Xapian database straight in it: an
+// index of nsearch before generations, or somebody else's database.
+Status CheckNotPlainDatabase(const std::string& dir) {
+  if (!IsPlainXapianDatabase(dir)) return Status::Ok();
+  // nsearch before generations wrote the database straight into DIR.
+  bool ours = false;
+  try {
+    ours = !Xapian::Database(dir).get_metadata(kMetaFormat).empty();
+  } catch (const Xapian::Error&) {
+  }
+  if (ours)
+    return SchemaMismatch(dir +
+                          " holds an index in the layout of an older nsearch; "
+                          "remove the folder and index again");
+  return Corruption(dir +
+                    " holds a Xapian database that nsearch did not make; "
+                    "index into another folder");
+}
+
+// Publishes an empty, stamped index of `shards` shards in `dir` and returns
+// its generation: from then on the folder always opens, whenever the run is
+// killed.
+Result<std::string> PublishEmptyIndex(const std::string& dir, unsigned shards,
+                                      const Schema& schema) {
+  NSEARCH_ASSIGN_OR_RETURN(std::string live, CreateGeneration(dir));
+  try {
+    if (shards > 1) NSEARCH_RETURN_IF_ERROR(WriteShardStub(live, shards));
+    ShardWriters db(live, shards, Xapian::DB_CREATE_OR_OPEN);
+    for (unsigned k = 0; k < shards; ++k) WriteIndexStamps(db.shard(k), schema);
+    db.Commit();
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, dir);
+  }
+  NSEARCH_RETURN_IF_ERROR(PublishGeneration(dir, live));
+  return live;
+}
+
+// Whether the run is a full build: when asked, or when there is nothing to
+// update; always for one shard of N. Checks that the live index may be
+// updated by this run (its schema, and which shard it holds).
+Result<bool> IsFullBuild(const std::string& live, const Schema& schema,
+                         const IndexOptions& options) {
+  if (options.rebuild || live.empty()) return true;
+  const std::string& dir = options.index_path;
+  try {
+    Xapian::Database db(live);
+    NSEARCH_RETURN_IF_ERROR(CheckSchema(db, schema, dir));
+    NSEARCH_RETURN_IF_ERROR(CheckShardOf(db, options, dir));
+    return db.get_doccount() == 0 || options.shard_count;
+  } catch (const Xapian::Error& e) {
+    return StatusFromXapian(e, dir);
+  }
+}
+
+// Whether the generation `live` holds no document (false when it does not
+// open).
+bool HoldsNoDocument(const std::string& live) {
+  try {
+    return Xapian::Database(live).get_doccount() == 0;
+  } catch (const Xapian::Error&) {
+    return false;
+  }
+}
+
+// A full build of `shards` shards into a new generation, published in place
+// of `live`; a dry run builds nothing and writes nothing, not even parts.
+Status FullBuild(const Schema& schema, const std::string& live, unsigned shards,
+                 const IndexOptions& options, IndexSummary* summary,
+                 FolderProblems* problems) {
+  const std::string& dir = options.index_path;
+  std::string generation;  // Dry runs write nothing, not even parts.
+  if (!options.dry_run) {
+    NSEARCH_ASSIGN_OR_RETURN(generation, CreateGeneration(dir));
+  }
+  Status built = BuildGeneration(
+      schema, generation, options.shard_count ? options.shard_count : shards,
+      options, summary, problems);
+  const bool publish = built.ok() && !options.dry_run &&
+                       // Interrupted: keep a complete live index rather than
+                       // a partial new one, unless the live one is empty.
+                       (!Stopped(options) || HoldsNoDocument(live));
+  if (publish) {
+    NSEARCH_RETURN_IF_ERROR(PublishGeneration(dir, generation));
+    summary->rebuilt = true;
+    RemoveStaleGenerations(dir);
+  } else if (!generation.empty()) {
+    std::error_code ec;
+    fs::remove_all(generation, ec);
+    // Stopped: the work of this run is thrown away, the old index kept.
+    summary->discarded = built.ok();
+  }
+  NSEARCH_RETURN_IF_ERROR(built);
+  if (options.dry_run || !publish) {
+    try {
+      summary->documents =
+          live.empty() ? 0 : Xapian::Database(live).get_doccount();
+    } catch (const Xapian::Error& e) {
+      return StatusFromXapian(e, dir);
+    }
+  }
+  return Status::Ok();
+}
+
+// Completes the summary of a run: the folders that could not be read count
+// as rejected files, a stop is noted, and the lists are sorted by path.
+void FinishSummary(const FolderProblems& problems, const IndexOptions& options,
+                   IndexSummary* summary) {
+  for (const auto& [path, reason] : problems) {
+    summary->rejected_files.push_back({path, reason, 0, 0, {}});
+    ++summary->rejected;
+  }
+  if (Stopped(options)) summary->interrupted = options.stop->load();
+
+  std::sort(summary->rejected_files.begin(), summary->rejected_files.end(),
+            [](const RejectedFile& a, const RejectedFile& b) {
+              return a.path < b.path;
+            });
+  std::stable_sort(summary->warnings.begin(), summary->warnings.end(),
+                   [](const FileWarning& a, const FileWarning& b) {
+                     return a.path != b.path ? a.path < b.path
+                                             : a.field < b.field;
+                   });
+}
+
+}  // namespace
+
+Result<IndexSummary> RunIndex(const IndexOptions& options) {
+  const auto start = Clock::now();
+  NSEARCH_RETURN_IF_ERROR(CheckOptions(options));
+  NSEARCH_ASSIGN_OR_RETURN(const Schema schema, ChooseSchema(options));
+  NSEARCH_RETURN_IF_ERROR(CheckRoots(options.roots));
+  FolderProblems problems;
+  const std::vector<std::string> roots = FolderRoots(options.roots);
 
   IndexSummary summary;
   summary.dry_run = options.dry_run;
 
   const std::string& dir = options.index_path;
-  if (IsPlainXapianDatabase(dir)) {
-    // nsearch before generations wrote the database straight into DIR.
-    bool ours = false;
-    try {
-      ours = !Xapian::Database(dir).get_metadata(kMetaFormat).empty();
-    } catch (const Xapian::Error&) {
-    }
-    if (ours)
-      return SchemaMismatch(
-          dir +
-          " holds an index in the layout of an older nsearch; "
-          "remove the folder and index again");
-    return Corruption(dir +
-                      " holds a Xapian database that nsearch did not make; "
-                      "index into another folder");
-  }
+  NSEARCH_RETURN_IF_ERROR(CheckNotPlainDatabase(dir));
   std::unique_ptr<IndexLock> lock;
   if (!options.dry_run) {
     NSEARCH_ASSIGN_OR_RETURN(lock, IndexLock::Acquire(dir));
@@ -936,34 +1081,9 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
                           : options.shards    ? options.shards
                                               : std::max(live_shards, 1u);
   if (!options.dry_run && live.empty()) {
-    // Publish an empty, stamped index first: from now on the folder always
-    // opens, whenever this run is killed.
-    NSEARCH_ASSIGN_OR_RETURN(live, CreateGeneration(dir));
-    try {
-      if (shards > 1) NSEARCH_RETURN_IF_ERROR(WriteShardStub(live, shards));
-      ShardWriters db(live, shards, Xapian::DB_CREATE_OR_OPEN);
-      for (unsigned k = 0; k < shards; ++k)
-        WriteIndexStamps(db.shard(k), schema);
-      db.Commit();
-    } catch (const Xapian::Error& e) {
-      return StatusFromXapian(e, dir);
-    }
-    NSEARCH_RETURN_IF_ERROR(PublishGeneration(dir, live));
+    NSEARCH_ASSIGN_OR_RETURN(live, PublishEmptyIndex(dir, shards, schema));
   }
-
-  // A full build when asked, or when there is nothing to update; always
-  // for one shard of N.
-  bool full = options.rebuild || live.empty();
-  if (!full) {
-    try {
-      Xapian::Database db(live);
-      NSEARCH_RETURN_IF_ERROR(CheckSchema(db, schema, dir));
-      NSEARCH_RETURN_IF_ERROR(CheckShardOf(db, options, dir));
-      full = db.get_doccount() == 0 || options.shard_count;
-    } catch (const Xapian::Error& e) {
-      return StatusFromXapian(e, dir);
-    }
-  }
+  NSEARCH_ASSIGN_OR_RETURN(const bool full, IsFullBuild(live, schema, options));
   if (!full && shards != ShardCount(live))
     return InvalidArgument("index " + dir + " has " +
                            std::to_string(ShardCount(live)) +
@@ -971,42 +1091,8 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
                            std::to_string(shards) + ", add --rebuild");
 
   if (full) {
-    std::string generation;  // Dry runs write nothing, not even parts.
-    if (!options.dry_run) {
-      NSEARCH_ASSIGN_OR_RETURN(generation, CreateGeneration(dir));
-    }
-    Status built = BuildGeneration(
-        schema, generation, options.shard_count ? options.shard_count : shards,
-        options, &summary, &problems);
-    const bool publish = built.ok() && !options.dry_run &&
-                         // Interrupted: keep a complete live index rather than
-                         // a partial new one, unless the live one is empty.
-                         (!Stopped(options) || [&] {
-                           try {
-                             return Xapian::Database(live).get_doccount() == 0;
-                           } catch (const Xapian::Error&) {
-                             return false;
-                           }
-                         }());
-    if (publish) {
-      NSEARCH_RETURN_IF_ERROR(PublishGeneration(dir, generation));
-      summary.rebuilt = true;
-      RemoveStaleGenerations(dir);
-    } else if (!generation.empty()) {
-      std::error_code ec;
-      fs::remove_all(generation, ec);
-      // Stopped: the work of this run is thrown away, the old index kept.
-      summary.discarded = built.ok();
-    }
-    NSEARCH_RETURN_IF_ERROR(built);
-    if (options.dry_run || !publish) {
-      try {
-        summary.documents =
-            live.empty() ? 0 : Xapian::Database(live).get_doccount();
-      } catch (const Xapian::Error& e) {
-        return StatusFromXapian(e, dir);
-      }
-    }
+    NSEARCH_RETURN_IF_ERROR(
+        FullBuild(schema, live, shards, options, &summary, &problems));
   } else {
     NSEARCH_ASSIGN_OR_RETURN(const FileList files,
                              ListContentFiles(options.roots, &problems));
@@ -1014,21 +1100,7 @@ Result<IndexSummary> RunIndex(const IndexOptions& options) {
     NSEARCH_RETURN_IF_ERROR(
         UpdateGeneration(files, schema, live, options, roots, &summary));
   }
-  for (const auto& [path, reason] : problems) {
-    summary.rejected_files.push_back({path, reason, 0, 0, {}});
-    ++summary.rejected;
-  }
-  if (Stopped(options)) summary.interrupted = options.stop->load();
-
-  std::sort(summary.rejected_files.begin(), summary.rejected_files.end(),
-            [](const RejectedFile& a, const RejectedFile& b) {
-              return a.path < b.path;
-            });
-  std::stable_sort(summary.warnings.begin(), summary.warnings.end(),
-                   [](const FileWarning& a, const FileWarning& b) {
-                     return a.path != b.path ? a.path < b.path
-                                             : a.field < b.field;
-                   });
+  FinishSummary(problems, options, &summary);
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return summary;
 }

@@ -23,7 +23,6 @@
 #include <string>
 #include <vector>
 
-#include "common/output.h"
 #include "common/schema.h"
 #include "common/status.h"
 
@@ -102,9 +101,6 @@ struct IndexSummary {
   // Per-file actions (path, "added"|"updated"|"unchanged"|"deleted"|
   // "rejected"), in file order; filled only for dry runs.
   std::vector<std::pair<std::string, std::string>> actions;
-
-  // The JSON object of SPEC §5 (`nsearch index --json`).
-  Json ToJson() const;
 };
 
 // Runs the indexing job.

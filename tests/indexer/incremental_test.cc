@@ -194,22 +194,18 @@ TEST_F(IncrementalTest, DryRunReportsAndChangesNothing) {
   ASSERT_TRUE(run.ok()) << run.error().ToString();
   EXPECT_EQ(revision, Xapian::Database(index_).get_revision());
   EXPECT_TRUE(HasTitleWord(index_, "story0"));
-  const Json json = run->ToJson();
   std::map<std::string, std::string> actions;
-  for (const auto& f : json["files_detail"])
-    actions[fs::path(f["path"].get<std::string>()).filename().string()] =
-        f["action"];
+  for (const auto& [path, action] : run->actions)
+    actions[fs::path(path).filename().string()] = action;
   EXPECT_EQ("updated", actions["doc0.md"]);
   EXPECT_EQ("deleted", actions["doc1.md"]);
   EXPECT_EQ("added", actions["new.md"]);
   EXPECT_EQ("rejected", actions["bad.md"]);
   EXPECT_EQ("unchanged", actions["doc2.md"]);
-  for (const auto& f : json["files_detail"]) {
-    if (f["action"] != "rejected") continue;
-    EXPECT_EQ(3, f["line"]);  // The line where the quote opens.
-    EXPECT_NE(std::string::npos,
-              f["reason"].get<std::string>().find("never closed"));
-  }
+  ASSERT_EQ(1u, run->rejected_files.size());
+  EXPECT_EQ(3, run->rejected_files[0].line);  // Where the quote opens.
+  EXPECT_NE(std::string::npos,
+            run->rejected_files[0].reason.find("never closed"));
 }
 
 TEST(IndexLayoutTest, AKilledFirstRunStillLeavesAnIndexThatOpens) {

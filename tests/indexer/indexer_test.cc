@@ -324,25 +324,20 @@ TEST(IndexerTest, MissingRootIsNotFound) {
   EXPECT_EQ(StatusCode::kNotFound, summary.error().code());
 }
 
-TEST(IndexerTest, SummaryJsonHasTheDocumentedKeys) {
+// The summary's JSON (SPEC §5) is the CLI's: tests/cli/output_schema_test.cc
+// checks it against schema/output/index.schema.json.
+TEST(IndexerTest, SummaryCountsTheFilesAndNamesTheRejectedOnes) {
   TempDir dir;
   auto summary = Index(dir.path() + "/index", {BrokenRoot()});
   ASSERT_TRUE(summary.ok()) << summary.error().ToString();
-  const Json json = summary->ToJson();
-  for (const char* key : {"added", "updated", "deleted", "unchanged",
-                          "rejected", "seconds", "rejected_files"}) {
-    EXPECT_TRUE(json.contains(key)) << key;
-  }
-  EXPECT_EQ(kBrokenIndexable, json["added"].get<size_t>());
-  EXPECT_EQ(0u, json["updated"].get<size_t>());
-  EXPECT_EQ(kBrokenRejected, json["rejected"].get<size_t>());
-  EXPECT_TRUE(json["seconds"].is_number());
-  ASSERT_TRUE(json["rejected_files"].is_array());
-  ASSERT_EQ(kBrokenRejected, json["rejected_files"].size());
-  for (const auto& r : json["rejected_files"]) {
-    for (const char* key : {"path", "reason", "line", "column", "field"})
-      EXPECT_TRUE(r.contains(key)) << key << " in " << r.dump();
-    EXPECT_FALSE(r["reason"].get<std::string>().empty());
+  EXPECT_EQ(kBrokenIndexable, summary->added);
+  EXPECT_EQ(0u, summary->updated);
+  EXPECT_EQ(kBrokenRejected, summary->rejected);
+  EXPECT_GE(summary->seconds, 0);
+  ASSERT_EQ(kBrokenRejected, summary->rejected_files.size());
+  for (const auto& r : summary->rejected_files) {
+    EXPECT_FALSE(r.path.empty());
+    EXPECT_FALSE(r.reason.empty()) << r.path;
   }
 }
 

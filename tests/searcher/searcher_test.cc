@@ -128,7 +128,8 @@ class SearcherTest : public ::testing::Test {
     auto summary = indexer::RunIndex(options);
     ASSERT_TRUE(summary.ok()) << summary.error().ToString();
     ASSERT_EQ(all.size(), summary->added);
-    ASSERT_EQ(0u, summary->rejected) << summary->ToJson().dump();
+    ASSERT_EQ(0u, summary->rejected) << summary->rejected_files[0].path << ": "
+                                     << summary->rejected_files[0].reason;
     auto searcher = Searcher::Open(IndexDir());
     ASSERT_TRUE(searcher.ok()) << searcher.error().ToString();
     searcher_ = std::move(searcher).value();
