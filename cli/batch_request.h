@@ -26,6 +26,18 @@ struct BatchRequest {
   std::optional<searcher::SuggestRequest> suggest;
 };
 
+// Where a request's settings come from; messages name them so.
+enum class RequestSource { kFlags, kBatchLine };
+
+// The one mapping of a request's settings onto `req`, for the command
+// line's flags and for batch lines alike: `settings` holds them under a
+// batch line's keys ("limit", "facet_size", "topic", "boost": {...}, ...;
+// the flags' values converted to those types, not to text). Checks types,
+// bounds and conflicts; kInvalidArgument names the setting as `source`
+// spells it ("--facet-size" or "request field 'facet_size'").
+Status ApplyRequest(const Json& settings, RequestSource source,
+                    searcher::SearchRequest* req, bool* parse_only);
+
 // Reads `line` (without its line terminator) on top of the command line's
 // `defaults`. Sets `*id` to the request's "id" as soon as it is read, so an
 // error reply can echo it. Returns kInvalidArgument (or the code of a
