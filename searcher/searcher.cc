@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/document.h"
+#include "common/enum_names.h"
 #include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "common/story.h"
@@ -118,10 +119,7 @@ const char* MatchModeName(MatchMode mode) {
 }
 
 Result<SortOrder> ParseSortOrder(const std::string& name) {
-  for (int i = 0; i < 4; ++i)
-    if (name == kSortNames[i]) return static_cast<SortOrder>(i);
-  return InvalidArgument("unknown sort '" + name +
-                         "' (expected relevance, date, quality or heat)");
+  return ParseEnumName<SortOrder>("sort", kSortNames, name);
 }
 
 namespace {
@@ -129,10 +127,7 @@ constexpr const char* kCollapseNames[] = {"story", "url", "none"};
 }  // namespace
 
 Result<CollapseMode> ParseCollapseMode(const std::string& name) {
-  for (int i = 0; i < 3; ++i)
-    if (name == kCollapseNames[i]) return static_cast<CollapseMode>(i);
-  return InvalidArgument("unknown collapse '" + name +
-                         "' (expected story, url or none)");
+  return ParseEnumName<CollapseMode>("collapse", kCollapseNames, name);
 }
 
 const char* CollapseName(CollapseMode mode) {
