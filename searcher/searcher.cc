@@ -409,12 +409,8 @@ Status CheckWildcards(const Xapian::Database& db, const QueryNode& node,
 
 Result<ResultPage> Searcher::Search(const SearchRequest& request) {
   const Deadline deadline(request.timeout_ms);
-  if (request.limit > kMaxLimit)
-    return InvalidArgument("--limit must be at most " +
-                           std::to_string(kMaxLimit));
-  if (request.offset > kMaxOffset)
-    return InvalidArgument("--offset must be at most " +
-                           std::to_string(kMaxOffset));
+  NSEARCH_RETURN_IF_ERROR(CheckAtMost("--limit", request.limit, kMaxLimit));
+  NSEARCH_RETURN_IF_ERROR(CheckAtMost("--offset", request.offset, kMaxOffset));
   NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
   NSEARCH_RETURN_IF_ERROR(WithReopen(shards_, path_, [&] {
     size_t total = 0;
@@ -760,7 +756,7 @@ class StemDecider : public Xapian::ExpandDecider {
 
 Result<ResultPage> Searcher::Similar(const std::string& id_or_path,
                                      size_t limit) {
-  if (limit > 10000) return InvalidArgument("--limit must be at most 10000");
+  NSEARCH_RETURN_IF_ERROR(CheckAtMost("--limit", limit, kMaxLimit));
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
   return WithReopen(shards_, path_, [&]() -> Result<ResultPage> {
     Xapian::Enquire enquire(db_);
