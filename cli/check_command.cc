@@ -39,11 +39,7 @@ int RunCheckCommand(const std::vector<std::string>& args) {
     return *exit_code;
   auto result = searcher::Searcher::Check(ResolveIndexPath(index_flag));
   if (!result.ok()) return Fail(fmt, result.error());
-  PrinterOptions popts;
-  popts.format = fmt;
-  popts.text_renderer = RenderCheck;
-  MakePrinter(popts, std::cout, std::cerr)->Print(CheckJson(*result));
-  return kExitOk;
+  return PrintResult(fmt, RenderCheck, CheckJson(*result));
 }
 
 }  // namespace nsearch::cli

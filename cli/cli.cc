@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <unistd.h>
+#include <utility>
 
 namespace nsearch::cli {
 
@@ -84,6 +85,25 @@ int Fail(OutputFormat format, const Status& status) {
   options.color = format == OutputFormat::kText && UseColorOnStderr();
   MakePrinter(options, std::cout, std::cerr)->Error(status);
   return ExitCodeFor(status);
+}
+
+int PrintResult(const PrinterOptions& options, const Json& result) {
+  MakePrinter(options, std::cout, std::cerr)->Print(result);
+  return kExitOk;
+}
+
+PrinterOptions ResultPrinterOptions(OutputFormat format,
+                                    TextRenderer renderer) {
+  PrinterOptions options;
+  options.format = format;
+  options.color = UseColor();
+  options.text_renderer = std::move(renderer);
+  return options;
+}
+
+int PrintResult(OutputFormat format, TextRenderer renderer,
+                const Json& result) {
+  return PrintResult(ResultPrinterOptions(format, std::move(renderer)), result);
 }
 
 }  // namespace nsearch::cli

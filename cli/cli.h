@@ -75,6 +75,17 @@ OutputFormat FormatFromRawArgs(const std::vector<std::string>& args);
 // Reports `status` through a printer for `format` and returns its exit code.
 int Fail(OutputFormat format, const Status& status);
 
+// Printer options for a command's result: `format`, and text through
+// `renderer`, in colour where the terminal wants it.
+PrinterOptions ResultPrinterOptions(OutputFormat format, TextRenderer renderer);
+
+// Prints a command's result on stdout with `options` and returns kExitOk.
+int PrintResult(const PrinterOptions& options, const Json& result);
+
+// Prints a command's result on stdout with ResultPrinterOptions(format,
+// renderer) and returns kExitOk.
+int PrintResult(OutputFormat format, TextRenderer renderer, const Json& result);
+
 }  // namespace nsearch::cli
 
 #endif  // NSEARCH_CLI_CLI_H_

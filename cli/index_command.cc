@@ -241,11 +241,8 @@ Result<indexer::IndexSummary> RunStoppable(indexer::IndexOptions opts) {
 // rejected, else kExitOk.
 int ReportSummary(const indexer::IndexSummary& summary, OutputFormat fmt,
                   bool verbose, bool strict) {
-  PrinterOptions popts;
-  popts.format = fmt;
-  popts.color = UseColor();
-  popts.text_renderer = RenderSummary;
-  auto printer = MakePrinter(popts, std::cout, std::cerr);
+  auto printer = MakePrinter(ResultPrinterOptions(fmt, RenderSummary),
+                             std::cout, std::cerr);
   if (fmt == OutputFormat::kText) {
     for (const auto& r : summary.rejected_files)
       printer->Note("skipped " + RelativePath(r.path) + ": " + r.reason);
@@ -278,12 +275,10 @@ int ReportSummary(const indexer::IndexSummary& summary, OutputFormat fmt,
 int RunIndexCommand(const std::vector<std::string>& args) {
   IndexFlags flags;
   const po::options_description options = IndexOptionsOf(&flags);
-  po::positional_options_description positional;
-  positional.add("path", -1);
   po::variables_map vm;
   OutputFormat fmt = OutputFormat::kText;
   if (auto exit_code = ParseCommandLine(
-          args, options, positional, flags.format, &vm, &fmt,
+          args, options, Operands("path", -1), flags.format, &vm, &fmt,
           "Usage: nsearch index [OPTIONS] PATH...\n\n"
           "Brings the index up to date with the .md and .markdown files under\n"
           "each PATH: new and changed files are indexed, unchanged ones "

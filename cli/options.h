@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -122,6 +123,34 @@ inline Result<std::unique_ptr<searcher::Searcher>> OpenSearcher(
   NSEARCH_ASSIGN_OR_RETURN(SearchTarget target,
                            ResolveTarget(vm, index_flag, shard_list));
   return searcher::Searcher::Open(target.path, target.options);
+}
+
+// Opens the index that --index or --shard-list names and returns what `ask`
+// (a call on the searcher that returns a Result) answers, or the error.
+template <typename Ask>
+auto AskSearcher(const po::variables_map& vm, const std::string& index_flag,
+                 const std::string& shard_list, Ask ask)
+    -> decltype(ask(std::declval<searcher::Searcher&>())) {
+  NSEARCH_ASSIGN_OR_RETURN(auto searcher,
+                           OpenSearcher(vm, index_flag, shard_list));
+  return ask(*searcher);
+}
+
+// A command's operands: up to `max_count` words (-1: any number), read
+// into its hidden option `name`.
+inline po::positional_options_description Operands(const char* name,
+                                                   int max_count) {
+  po::positional_options_description positional;
+  positional.add(name, max_count);
+  return positional;
+}
+
+// Adds the hidden option that carries the ID|PATH operand of `show` and
+// `similar`.
+inline void AddDocumentOperand(po::options_description* options,
+                               std::string* target) {
+  options->add_options()("target", po::value(target),
+                         "document id (16 hex digits) or file path");
 }
 
 // Parses a subcommand's command line and handles what every command

@@ -58,24 +58,28 @@ Json ExplainJson(const searcher::ScoreParts& parts) {
           {"score", parts.score}};
 }
 
+// Appends the catalog fields of `r`, which a hit and a shown document both
+// carry in this order: topics, provider, type, category, published,
+// quality and heat.
+void AddCatalogFields(const StoredRecord& r, Json* out) {
+  Json& o = *out;
+  o["topics"] = r.topics;
+  o["provider"] = ProviderJson(r);
+  o["type"] = r.type;
+  o["category"] = r.category;
+  o["published"] = OrNull(r.published);
+  o["quality"] = OrNull(r.quality);
+  o["heat"] = OrNull(r.heat);
+}
+
 Json HitJson(const searcher::Hit& hit) {
   const StoredRecord& d = hit.document;
-  Json out = {{"rank", hit.rank},
-              {"id", d.id},
-              {"score", hit.score},
-              {"title", d.title},
-              {"url", d.url},
-              {"excerpt", d.excerpt},
-              {"snippet", hit.snippet},
-              {"topics", d.topics},
-              {"provider", ProviderJson(d)},
-              {"type", d.type},
-              {"category", d.category},
-              {"published", OrNull(d.published)},
-              {"quality", OrNull(d.quality)},
-              {"heat", OrNull(d.heat)},
-              {"path", d.path},
-              {"duplicates", hit.duplicates}};
+  Json out = {{"rank", hit.rank},      {"id", d.id},   {"score", hit.score},
+              {"title", d.title},      {"url", d.url}, {"excerpt", d.excerpt},
+              {"snippet", hit.snippet}};
+  AddCatalogFields(d, &out);
+  out["path"] = d.path;
+  out["duplicates"] = hit.duplicates;
   if (!hit.all_words) out["missing"] = hit.missing;
   if (hit.story) out["story"] = StoryJson(*hit.story);
   if (hit.explain) out["explain"] = ExplainJson(*hit.explain);
@@ -232,17 +236,11 @@ Json RecordJson(const StoredRecord& r) {
               {"path", r.path},
               {"title", r.title},
               {"url", r.url},
-              {"excerpt", r.excerpt},
-              {"topics", r.topics},
-              {"provider", ProviderJson(r)},
-              {"type", r.type},
-              {"category", r.category},
-              {"published", OrNull(r.published)},
-              {"quality", OrNull(r.quality)},
-              {"heat", OrNull(r.heat)},
-              {"body", r.body},
-              {"original_url", r.original_url},
-              {"is_published", OrNull(r.is_published)}};
+              {"excerpt", r.excerpt}};
+  AddCatalogFields(r, &out);
+  out["body"] = r.body;
+  out["original_url"] = r.original_url;
+  out["is_published"] = OrNull(r.is_published);
   if (r.file) {
     out["size"] = r.file->size;
     // ISO 8601 like every time in the output, to the second (floor).

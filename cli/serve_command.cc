@@ -53,12 +53,10 @@ int RunServeCommand(const std::vector<std::string>& args) {
       ("verbose,v", "print a line for each connection")
       ("path", po::value(&index_flag), "the index folder");
   // clang-format on
-  po::positional_options_description positional;
-  positional.add("path", 1);
   po::variables_map vm;
   OutputFormat fmt = OutputFormat::kText;
   if (auto exit_code = ParseCommandLine(
-          args, options, positional, format_flag, &vm, &fmt,
+          args, options, Operands("path", 1), format_flag, &vm, &fmt,
           "Usage: nsearch serve [OPTIONS] [INDEX]\n\n"
           "Serves an index, or one shard folder of a sharded index, to\n"
           "queries on other machines (--shard-list with 'remote tcp HOST\n"

@@ -72,29 +72,20 @@ int RunShowCommand(const std::vector<std::string>& args) {
   AddCommonOptions(&options, &index_flag, &format_flag,
                    "text (default) or json");
   AddShardOptions(&options, &shard_list);
-  options.add_options()("target", po::value(&target),
-                        "document id (16 hex digits) or file path");
-  po::positional_options_description positional;
-  positional.add("target", 1);
+  AddDocumentOperand(&options, &target);
   po::variables_map vm;
   OutputFormat fmt = OutputFormat::kText;
   if (auto exit_code =
-          ParseCommandLine(args, options, positional, format_flag, &vm, &fmt,
-                           "Usage: nsearch show [OPTIONS] ID|PATH"))
+          ParseCommandLine(args, options, Operands("target", 1), format_flag,
+                           &vm, &fmt, "Usage: nsearch show [OPTIONS] ID|PATH"))
     return *exit_code;
   if (target.empty())
     return Fail(fmt, InvalidArgument("give a document ID or PATH"));
-  auto searcher = OpenSearcher(vm, index_flag, shard_list);
-  if (!searcher.ok()) return Fail(fmt, searcher.error());
-  auto doc = (*searcher)->Show(target);
+  auto doc = AskSearcher(vm, index_flag, shard_list,
+                         [&](searcher::Searcher& s) { return s.Show(target); });
   if (!doc.ok()) return Fail(fmt, doc.error());
   MaybeStartPager(fmt, vm);
-  PrinterOptions popts;
-  popts.format = fmt;
-  popts.color = UseColor();
-  popts.text_renderer = RenderDocument;
-  MakePrinter(popts, std::cout, std::cerr)->Print(ShowJson(*doc));
-  return kExitOk;
+  return PrintResult(fmt, RenderDocument, ShowJson(*doc));
 }
 
 }  // namespace nsearch::cli

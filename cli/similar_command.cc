@@ -18,27 +18,23 @@ int RunSimilarCommand(const std::vector<std::string>& args) {
                    "text (default), json or jsonl");
   AddShardOptions(&options, &shard_list);
   options.add_options()("limit,n", po::value(&limit),
-                        "hits to return (default 10)")(
-      "target", po::value(&target), "document id (16 hex digits) or file path");
-  po::positional_options_description positional;
-  positional.add("target", 1);
+                        "hits to return (default 10)");
+  AddDocumentOperand(&options, &target);
   po::variables_map vm;
   OutputFormat fmt = OutputFormat::kText;
   if (auto exit_code = ParseCommandLine(
-          args, options, positional, format_flag, &vm, &fmt,
+          args, options, Operands("target", 1), format_flag, &vm, &fmt,
           "Usage: nsearch similar [OPTIONS] ID|PATH\n\n"
           "Finds documents like the given one (more like this)."))
     return *exit_code;
   if (target.empty())
     return Fail(fmt, InvalidArgument("give a document ID or PATH"));
-  auto searcher = OpenSearcher(vm, index_flag, shard_list);
-  if (!searcher.ok()) return Fail(fmt, searcher.error());
-  auto result = (*searcher)->Similar(target, limit);
+  auto result = AskSearcher(
+      vm, index_flag, shard_list,
+      [&](searcher::Searcher& s) { return s.Similar(target, limit); });
   if (!result.ok()) return Fail(fmt, result.error());
   MaybeStartPager(fmt, vm);
-  MakePrinter(HitsPrinterOptions(fmt), std::cout, std::cerr)
-      ->Print(PageJson(*result));
-  return kExitOk;
+  return PrintResult(HitsPrinterOptions(fmt), PageJson(*result));
 }
 
 }  // namespace nsearch::cli

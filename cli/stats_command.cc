@@ -50,15 +50,10 @@ int RunStatsCommand(const std::vector<std::string>& args) {
   if (auto exit_code = ParseCommandLine(args, options, {}, format_flag, &vm,
                                         &fmt, "Usage: nsearch stats [OPTIONS]"))
     return *exit_code;
-  auto searcher = OpenSearcher(vm, index_flag, shard_list);
-  if (!searcher.ok()) return Fail(fmt, searcher.error());
-  auto stats = (*searcher)->Stats();
+  auto stats = AskSearcher(vm, index_flag, shard_list,
+                           [](searcher::Searcher& s) { return s.Stats(); });
   if (!stats.ok()) return Fail(fmt, stats.error());
-  PrinterOptions popts;
-  popts.format = fmt;
-  popts.text_renderer = RenderStats;
-  MakePrinter(popts, std::cout, std::cerr)->Print(StatsJson(*stats));
-  return kExitOk;
+  return PrintResult(fmt, RenderStats, StatsJson(*stats));
 }
 
 }  // namespace nsearch::cli

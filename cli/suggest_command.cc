@@ -64,12 +64,10 @@ int RunSuggestCommand(const std::vector<std::string>& args) {
        "completions of the last word (default 10, at most 50)")
       ("text", po::value(&words)->multitoken(), "the text typed so far");
   // clang-format on
-  po::positional_options_description positional;
-  positional.add("text", -1);
   po::variables_map vm;
   OutputFormat fmt = OutputFormat::kText;
   if (auto exit_code = ParseCommandLine(
-          args, options, positional, format_flag, &vm, &fmt,
+          args, options, Operands("text", -1), format_flag, &vm, &fmt,
           "Usage: nsearch suggest [OPTIONS] TEXT\n\n"
           "Search as you type: completes the last word of TEXT from the\n"
           "index's words (within the documents of the words before it) and\n"
@@ -79,16 +77,11 @@ int RunSuggestCommand(const std::vector<std::string>& args) {
     request.text += (request.text.empty() ? "" : " ") + w;
   if (fmt == OutputFormat::kJsonl)
     return Fail(fmt, InvalidArgument("suggest prints text or json"));
-  auto searcher = OpenSearcher(vm, index_flag, shard_list);
-  if (!searcher.ok()) return Fail(fmt, searcher.error());
-  auto result = (*searcher)->Suggest(request);
+  auto result =
+      AskSearcher(vm, index_flag, shard_list,
+                  [&](searcher::Searcher& s) { return s.Suggest(request); });
   if (!result.ok()) return Fail(fmt, result.error());
-  PrinterOptions popts;
-  popts.format = fmt;
-  popts.color = UseColor();
-  popts.text_renderer = RenderSuggestions;
-  MakePrinter(popts, std::cout, std::cerr)->Print(SuggestionsJson(*result));
-  return kExitOk;
+  return PrintResult(fmt, RenderSuggestions, SuggestionsJson(*result));
 }
 
 }  // namespace nsearch::cli

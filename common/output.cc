@@ -1,15 +1,14 @@
 #include "common/output.h"
 
+#include "common/enum_names.h"
 #include "common/text_util.h"
 
 namespace nsearch {
 
 Result<OutputFormat> ParseOutputFormat(const std::string& name) {
-  if (name == "text") return OutputFormat::kText;
-  if (name == "json") return OutputFormat::kJson;
-  if (name == "jsonl") return OutputFormat::kJsonl;
-  return InvalidArgument("unknown format '" + name +
-                         "' (expected text, json or jsonl)");
+  // The names of the OutputFormat values, in enum order.
+  static constexpr const char* kNames[] = {"text", "json", "jsonl"};
+  return ParseEnumName<OutputFormat>("format", kNames, name);
 }
 
 std::string DumpJson(const Json& value) {

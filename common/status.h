@@ -8,6 +8,7 @@
 #define NSEARCH_COMMON_STATUS_H_
 
 #include <cassert>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -97,6 +98,14 @@ inline Status LimitExceeded(std::string m) {
 }
 inline Status ShardUnavailable(std::string m) {
   return Status(StatusCode::kShardUnavailable, std::move(m));
+}
+
+// OK when `value` is at most `most`, else InvalidArgument "WHAT must be at
+// most MOST" (WHAT: the option, e.g. "--limit").
+inline Status CheckAtMost(const std::string& what, uint64_t value,
+                          uint64_t most) {
+  if (value <= most) return Status::Ok();
+  return InvalidArgument(what + " must be at most " + std::to_string(most));
 }
 
 // Holds either a T or a non-OK Status.

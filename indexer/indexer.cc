@@ -886,9 +886,7 @@ Status UpdateGeneration(const FileList& files, const Schema& schema,
 
 // Checks the options against their bounds (IndexOptions).
 Status CheckOptions(const IndexOptions& options) {
-  if (options.jobs > kMaxJobs)
-    return InvalidArgument("--jobs must be at most " +
-                           std::to_string(kMaxJobs));
+  NSEARCH_RETURN_IF_ERROR(CheckAtMost("--jobs", options.jobs, kMaxJobs));
   if (options.batch_size < 1 || options.batch_size > kMaxBatchSize)
     return InvalidArgument("--batch-size must be from 1 to " +
                            std::to_string(kMaxBatchSize));

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/document.h"
+#include "common/enum_names.h"
 
 namespace nsearch::searcher {
 
@@ -47,10 +48,9 @@ const char* IntervalName(Interval interval) {
 }
 
 Result<Interval> ParseInterval(const std::string& name) {
-  for (int i = 1; i < 5; ++i)
-    if (name == kIntervalNames[i]) return static_cast<Interval>(i);
-  return InvalidArgument("unknown histogram interval '" + name +
-                         "' (expected day, week, month or year)");
+  // "none" (no histogram) is not for asking.
+  return ParseEnumName<Interval>("histogram interval", kIntervalNames, name,
+                                 /*first=*/1);
 }
 
 int64_t BucketStart(Interval interval, int64_t seconds) {

@@ -266,6 +266,27 @@ std::optional<double> NumberBound(const std::string& text) {
   return v;
 }
 
+// Reads one end of a range over a field of `kind` (`high`: the upper end)
+// into *value, *text (as the parsed query shows it) and *serialised (as
+// Xapian compares it). False when it is not the date or number it must be.
+bool ReadRangeBound(FieldKind kind, const std::string& bound, bool high,
+                    int64_t now, double* value, std::string* text,
+                    std::string* serialised) {
+  if (kind == FieldKind::kDate) {
+    const auto t = DateBound(bound, high, now);
+    if (!t) return false;
+    *value = static_cast<double>(*t);
+    *text = FormatIsoTime(*t);
+  } else {
+    const auto v = NumberBound(bound);
+    if (!v) return false;
+    *value = *v;
+    *text = std::string(Trim(bound));
+  }
+  *serialised = Xapian::sortable_serialise(*value);
+  return true;
+}
+
 class Parser {
  public:
   Parser(std::vector<Lexeme> lexemes, QueryParser* owner, const Schema& schema,
@@ -696,34 +717,12 @@ Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
              ? "a date (YYYY, YYYY-MM, YYYY-MM-DD, or 36h, 7d, 2w, 3m, 1y ago)"
              : "a number"));
   };
-  if (!Trim(low).empty()) {
-    if (field.kind == FieldKind::kDate) {
-      auto t = DateBound(low, false, now_);
-      if (!t) return bad(low);
-      lo = static_cast<double>(*t);
-      node.low_text = FormatIsoTime(*t);
-    } else {
-      auto v = NumberBound(low);
-      if (!v) return bad(low);
-      lo = *v;
-      node.low_text = std::string(Trim(low));
-    }
-    node.low = Xapian::sortable_serialise(lo);
-  }
-  if (!Trim(high).empty()) {
-    if (field.kind == FieldKind::kDate) {
-      auto t = DateBound(high, true, now_);
-      if (!t) return bad(high);
-      hi = static_cast<double>(*t);
-      node.high_text = FormatIsoTime(*t);
-    } else {
-      auto v = NumberBound(high);
-      if (!v) return bad(high);
-      hi = *v;
-      node.high_text = std::string(Trim(high));
-    }
-    node.high = Xapian::sortable_serialise(hi);
-  }
+  if (!Trim(low).empty() && !ReadRangeBound(field.kind, low, false, now_, &lo,
+                                            &node.low_text, &node.low))
+    return bad(low);
+  if (!Trim(high).empty() && !ReadRangeBound(field.kind, high, true, now_, &hi,
+                                             &node.high_text, &node.high))
+    return bad(high);
   if (lo > hi)
     return InvalidArgument(field.name + ":" + value +
                            ": the range is empty (from > to)");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/document.h"
+#include "common/enum_names.h"
 #include "common/index_layout.h"
 #include "common/index_meta.h"
 #include "common/story.h"
@@ -118,10 +119,7 @@ const char* MatchModeName(MatchMode mode) {
 }
 
 Result<SortOrder> ParseSortOrder(const std::string& name) {
-  for (int i = 0; i < 4; ++i)
-    if (name == kSortNames[i]) return static_cast<SortOrder>(i);
-  return InvalidArgument("unknown sort '" + name +
-                         "' (expected relevance, date, quality or heat)");
+  return ParseEnumName<SortOrder>("sort", kSortNames, name);
 }
 
 namespace {
@@ -129,10 +127,7 @@ constexpr const char* kCollapseNames[] = {"story", "url", "none"};
 }  // namespace
 
 Result<CollapseMode> ParseCollapseMode(const std::string& name) {
-  for (int i = 0; i < 3; ++i)
-    if (name == kCollapseNames[i]) return static_cast<CollapseMode>(i);
-  return InvalidArgument("unknown collapse '" + name +
-                         "' (expected story, url or none)");
+  return ParseEnumName<CollapseMode>("collapse", kCollapseNames, name);
 }
 
 const char* CollapseName(CollapseMode mode) {
@@ -414,12 +409,8 @@ Status CheckWildcards(const Xapian::Database& db, const QueryNode& node,
 
 Result<ResultPage> Searcher::Search(const SearchRequest& request) {
   const Deadline deadline(request.timeout_ms);
-  if (request.limit > kMaxLimit)
-    return InvalidArgument("--limit must be at most " +
-                           std::to_string(kMaxLimit));
-  if (request.offset > kMaxOffset)
-    return InvalidArgument("--offset must be at most " +
-                           std::to_string(kMaxOffset));
+  NSEARCH_RETURN_IF_ERROR(CheckAtMost("--limit", request.limit, kMaxLimit));
+  NSEARCH_RETURN_IF_ERROR(CheckAtMost("--offset", request.offset, kMaxOffset));
   NSEARCH_ASSIGN_OR_RETURN(QueryPlan plan, Plan(request));
   NSEARCH_RETURN_IF_ERROR(WithReopen(shards_, path_, [&] {
     size_t total = 0;
@@ -765,7 +756,7 @@ class StemDecider : public Xapian::ExpandDecider {
 
 Result<ResultPage> Searcher::Similar(const std::string& id_or_path,
                                      size_t limit) {
-  if (limit > 10000) return InvalidArgument("--limit must be at most 10000");
+  NSEARCH_RETURN_IF_ERROR(CheckAtMost("--limit", limit, kMaxLimit));
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
   return WithReopen(shards_, path_, [&]() -> Result<ResultPage> {
     Xapian::Enquire enquire(db_);

@@ -7,13 +7,10 @@ namespace nsearch::searcher {
 Status ValidateSuggestRequest(const SuggestRequest& request) {
   if (request.text.find_first_not_of(" \t\r\n") == std::string::npos)
     return InvalidArgument("suggest: empty text");
-  if (request.limit > kMaxSuggestLimit)
-    return InvalidArgument("suggest: --limit must be at most " +
-                           std::to_string(kMaxSuggestLimit));
-  if (request.completions > kMaxSuggestCompletions)
-    return InvalidArgument("suggest: --completions must be at most " +
-                           std::to_string(kMaxSuggestCompletions));
-  return Status::Ok();
+  NSEARCH_RETURN_IF_ERROR(
+      CheckAtMost("suggest: --limit", request.limit, kMaxSuggestLimit));
+  return CheckAtMost("suggest: --completions", request.completions,
+                     kMaxSuggestCompletions);
 }
 
 TypedText SplitTypedWord(Analyzer& analyzer, const std::string& text) {
