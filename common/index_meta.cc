@@ -329,20 +329,10 @@ Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
     return Corruption("index is corrupt: " + what);
   if (type == "DatabaseModifiedError")
     return IOError("index changed while reading, try again: " + what);
-  if (type == "WildcardError") {
-    // Xapian's message names the internal term prefix ("Wildcard XEc*
-    // expands to more than 1000 terms"): keep only the limit.
-    const std::string msg = e.get_msg();
-    const size_t more = msg.find("more than ");
-    std::string limit;
-    for (size_t k = more == std::string::npos ? msg.size() : more + 10;
-         k < msg.size() && msg[k] >= '0' && msg[k] <= '9'; ++k)
-      limit.push_back(msg[k]);
+  if (type == "WildcardError")  // Searcher names the limit it set.
     return LimitExceeded(
-        "a wildcard matches too many words" +
-        (limit.empty() ? std::string() : " (more than " + limit + ")") +
-        "; make it longer or narrow the query");
-  }
+        "a wildcard matches too many words; make it longer or narrow the "
+        "query");
   if (type == "QueryParserError" || type == "InvalidArgumentError")
     return InvalidArgument(e.get_msg());
   return IOError(type + ": " + what);

@@ -1,7 +1,7 @@
 // What a Searcher answers, as typed values: a page of hits, a parsed
 // query, index statistics, a check report. Their fields follow the keys of
-// SPEC §5 (docs/output-format.md), which the command line's printers
-// (cli/result_json.h) write; nothing here knows about JSON or text.
+// SPEC §5 (docs/output-format.md); the command line's printers (cli/)
+// render them, and nothing here knows an output format.
 
 #ifndef NSEARCH_SEARCHER_RESULTS_H_
 #define NSEARCH_SEARCHER_RESULTS_H_

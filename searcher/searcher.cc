@@ -636,6 +636,10 @@ Result<ResultPage> Searcher::RunQueryOnce(const QueryPlan& plan,
     return Status(
         StatusCode::kTimeout,
         "the query took longer than its time limit of " + ms.str() + " ms");
+  } catch (const Xapian::WildcardError&) {
+    return LimitExceeded("a wildcard matches too many words (more than " +
+                         std::to_string(request.limits.max_wildcard) +
+                         "); make it longer or narrow the query");
   } catch (const Xapian::DatabaseModifiedError&) {
     throw;  // RunQuery reopens and retries.
   } catch (const Xapian::DatabaseCorruptError&) {
