@@ -14,6 +14,7 @@
 
 #include "common/document.h"
 #include "common/hash.h"
+#include "common/index_meta.h"
 #include "common/text_util.h"
 
 namespace nsearch {
@@ -395,7 +396,7 @@ Status ClaimPrefixesAndSlots(const FieldSpec& spec, const std::string& where,
     if (!prefixes->insert(*p).second)
       return Invalid(where, "prefix '" + *p + "' is used twice");
     // Q (document id), Z (stems) and XR/XM (bookkeeping) are reserved.
-    if (*p == "Q" || (*p)[0] == 'Z' || *p == "XR" || *p == "XM")
+    if (IsReservedPrefix(*p))
       return Invalid(where, "prefix '" + *p + "' is reserved");
   }
   for (const auto& slot : {spec.slot, spec.facet_slot}) {
