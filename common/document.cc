@@ -18,6 +18,35 @@ std::string Rejection::ToString() const {
 
 namespace {
 
+constexpr bool DocumentFieldNamesAreUnique() {
+  for (const DocumentField& field : kDocumentFields)
+    if (FindDocumentField(field.name) != &field) return false;
+  return true;
+}
+static_assert(DocumentFieldNamesAreUnique(),
+              "two document fields share a name");
+
+}  // namespace
+
+std::vector<std::string> DocumentTexts(const Document& doc,
+                                       const DocumentField& field) {
+  switch (field.kind) {
+    case DocumentFieldKind::kText:
+      return {doc.*field.text};
+    case DocumentFieldKind::kTextList:
+      return doc.*field.list;
+    default:
+      return {};
+  }
+}
+
+std::optional<int64_t> DocumentNumber(const Document& doc,
+                                      const DocumentField& field) {
+  return field.number ? doc.*field.number : std::nullopt;
+}
+
+namespace {
+
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's
 // days_from_civil), so no dependence on the process time zone.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {

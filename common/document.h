@@ -18,6 +18,7 @@ struct FieldWarning {
   std::string reason;
 };
 
+// A new field needs its entry in kDocumentFields (below) too.
 struct Document {
   std::string title;  // Required (from `title` or, for events, `name`).
   std::string excerpt;
@@ -40,6 +41,77 @@ struct Document {
     return web_url.empty() ? original_url : web_url;
   }
 };
+
+// What a document field holds, and so how it is read and used.
+enum class DocumentFieldKind {
+  kText,      // One string.
+  kTextList,  // Strings (topics).
+  kNumber,    // An integer (quality, heat).
+  kDate,      // Seconds since the epoch, read from ISO 8601 text.
+  kFlag,      // true or false.
+};
+
+// One field of Document: its name (the schema's `document:` keys and a
+// query field's `from:` name it), its kind, and its member. The member of
+// the kind's type is set, the others are null.
+struct DocumentField {
+  std::string_view name;
+  DocumentFieldKind kind;
+  bool url = false;  // A text field holding a URL (read as one).
+  std::string Document::*text = nullptr;
+  std::vector<std::string> Document::*list = nullptr;
+  std::optional<int64_t> Document::*number = nullptr;  // kNumber, kDate.
+  std::optional<bool> Document::*flag = nullptr;
+
+  constexpr DocumentField(std::string_view n, std::string Document::*m,
+                          bool is_url = false)
+      : name(n), kind(DocumentFieldKind::kText), url(is_url), text(m) {}
+  constexpr DocumentField(std::string_view n,
+                          std::vector<std::string> Document::*m)
+      : name(n), kind(DocumentFieldKind::kTextList), list(m) {}
+  // `k` is kNumber or kDate.
+  constexpr DocumentField(std::string_view n,
+                          std::optional<int64_t> Document::*m,
+                          DocumentFieldKind k)
+      : name(n), kind(k), number(m) {}
+  constexpr DocumentField(std::string_view n, std::optional<bool> Document::*m)
+      : name(n), kind(DocumentFieldKind::kFlag), flag(m) {}
+};
+
+// The document fields: the one list of them. The front-matter reader reads
+// them in this order (and so warns in it).
+inline constexpr DocumentField kDocumentFields[] = {
+    {"title", &Document::title},
+    {"excerpt", &Document::excerpt},
+    {"body", &Document::body},
+    {"topics", &Document::topics},
+    {"category", &Document::category},
+    {"type", &Document::type},
+    {"date", &Document::date, DocumentFieldKind::kDate},
+    {"quality", &Document::quality, DocumentFieldKind::kNumber},
+    {"heat", &Document::heat, DocumentFieldKind::kNumber},
+    {"published", &Document::published},
+    {"provider_name", &Document::provider_name},
+    {"provider_domain", &Document::provider_domain},
+    {"web_url", &Document::web_url, /*is_url=*/true},
+    {"original_url", &Document::original_url, /*is_url=*/true},
+};
+
+// The document field called `name`; nullptr when there is none.
+constexpr const DocumentField* FindDocumentField(std::string_view name) {
+  for (const DocumentField& field : kDocumentFields)
+    if (field.name == name) return &field;
+  return nullptr;
+}
+
+// The values of a text or text-list field in `doc` (one for a text field);
+// none for the other kinds.
+std::vector<std::string> DocumentTexts(const Document& doc,
+                                       const DocumentField& field);
+// The value of a number or date field in `doc`; nullopt for the other
+// kinds.
+std::optional<int64_t> DocumentNumber(const Document& doc,
+                                      const DocumentField& field);
 
 // Why a file was not indexed. `line` and `column` are 1-based, 0 if unknown.
 struct Rejection {

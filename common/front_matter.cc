@@ -703,7 +703,7 @@ class FieldReader {
       : root_(root), schema_(schema), doc_(doc) {}
 
   // The first present, non-null node among the field's keys; sets *key.
-  const FmNode* Find(const std::string& field, std::string* key) const {
+  const FmNode* Find(std::string_view field, std::string* key) const {
     for (const auto& k : schema_.KeysFor(field)) {
       if (k == "$body") continue;
       const FmNode* node = Lookup(root_, k);
@@ -726,7 +726,7 @@ class FieldReader {
                                               : TypeName(node);
   }
 
-  void Text(const std::string& field, std::string* out, bool url = false) {
+  void Text(std::string_view field, std::string* out, bool url = false) {
     std::string key;
     const FmNode* node = Find(field, &key);
     if (!node) return;
@@ -737,7 +737,7 @@ class FieldReader {
     *out = CleanText(node->scalar, url);
   }
 
-  void Integer(const std::string& field, std::optional<int64_t>* out) {
+  void Integer(std::string_view field, std::optional<int64_t>* out) {
     std::string key;
     const FmNode* node = Find(field, &key);
     if (!node) return;
@@ -773,7 +773,7 @@ class FieldReader {
     return static_cast<int64_t>(std::llround(std::strtod(s.c_str(), nullptr)));
   }
 
-  void Date(const std::string& field, std::optional<int64_t>* out) {
+  void Date(std::string_view field, std::optional<int64_t>* out) {
     std::string key;
     const FmNode* node = Find(field, &key);
     if (!node) return;
@@ -786,7 +786,7 @@ class FieldReader {
     Warn(key, *node, "expected an ISO 8601 date, found " + Found(*node));
   }
 
-  void Bool(const std::string& field, std::optional<bool>* out) {
+  void Bool(std::string_view field, std::optional<bool>* out) {
     std::string key;
     const FmNode* node = Find(field, &key);
     if (!node) return;
@@ -799,8 +799,29 @@ class FieldReader {
     Warn(key, *node, std::string("expected true or false"));
   }
 
+  // Reads `field` into its member of the document, as its kind says.
+  void Read(const DocumentField& field) {
+    switch (field.kind) {
+      case DocumentFieldKind::kText:
+        Text(field.name, &(doc_->*field.text), field.url);
+        break;
+      case DocumentFieldKind::kTextList:
+        List(field.name, &(doc_->*field.list));
+        break;
+      case DocumentFieldKind::kNumber:
+        Integer(field.name, &(doc_->*field.number));
+        break;
+      case DocumentFieldKind::kDate:
+        Date(field.name, &(doc_->*field.number));
+        break;
+      case DocumentFieldKind::kFlag:
+        Bool(field.name, &(doc_->*field.flag));
+        break;
+    }
+  }
+
   // A list of strings; a single string is read as a one-item list.
-  void List(const std::string& field, std::vector<std::string>* out) {
+  void List(std::string_view field, std::vector<std::string>* out) {
     std::string key;
     const FmNode* node = Find(field, &key);
     if (!node) return;
@@ -854,18 +875,13 @@ std::optional<Rejection> ReadFields(const FmNode& root, const Schema& schema,
       names += (names.empty() ? "" : " or ") + k;
     return Rejection{"no " + names, 1, 0, schema.KeysFor("title").front()};
   }
-  reader.Text("excerpt", &doc->excerpt);
-  reader.List("topics", &doc->topics);
-  reader.Text("category", &doc->category);
-  reader.Text("type", &doc->type);
-  reader.Date("date", &doc->date);
-  reader.Integer("quality", &doc->quality);
-  reader.Integer("heat", &doc->heat);
-  reader.Bool("published", &doc->published);
-  reader.Text("provider_name", &doc->provider_name);
-  reader.Text("provider_domain", &doc->provider_domain);
-  reader.Text("web_url", &doc->web_url, /*url=*/true);
-  reader.Text("original_url", &doc->original_url, /*url=*/true);
+  for (const DocumentField& field : kDocumentFields) {
+    // The title is read above; the body is the Markdown after the front
+    // matter (ParseDocument).
+    if (field.text == &Document::title || field.text == &Document::body)
+      continue;
+    reader.Read(field);
+  }
   return std::nullopt;
 }
 

@@ -19,9 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kStub = "XAPIANDB";
 constexpr const char* kGenerationPrefix = "gen-";
 constexpr const char* kPreviousFile = "previous";
+constexpr const char* kLockFile = "nsearch.lock";
+constexpr const char* kShardFolderPrefix = "shard-";
 
 std::string Errno() { return std::strerror(errno); }
 
@@ -36,7 +37,7 @@ long GenerationNumber(const std::string& name) {
 }
 
 std::string LiveName(const std::string& dir) {
-  std::ifstream in(dir + "/" + kStub);
+  std::ifstream in(dir + "/" + kStubFile);
   std::string kind, name;
   if (!(in >> kind >> name) || kind != "auto") return "";
   return name;
@@ -58,7 +59,7 @@ Result<std::unique_ptr<IndexLock>> IndexLock::Acquire(const std::string& dir) {
   fs::create_directories(dir, ec);
   if (ec)
     return IOError("cannot create index folder " + dir + ": " + ec.message());
-  const std::string path = dir + "/nsearch.lock";
+  const std::string path = dir + "/" + kLockFile;
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return IOError("cannot open " + path + ": " + Errno());
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -84,7 +85,7 @@ std::string LiveGeneration(const std::string& dir) {
 
 bool HasOtherStub(const std::string& dir) {
   std::error_code ec;
-  if (!fs::is_regular_file(fs::path(dir) / kStub, ec)) return false;
+  if (!fs::is_regular_file(fs::path(dir) / kStubFile, ec)) return false;
   return LiveName(dir).rfind(kGenerationPrefix, 0) != 0;
 }
 
@@ -114,7 +115,7 @@ Status PublishGeneration(const std::string& dir,
                          const std::string& generation) {
   const std::string name = fs::path(generation).filename().string();
   const std::string previous = LiveName(dir);
-  const std::string tmp = dir + "/" + kStub + ".tmp";
+  const std::string tmp = dir + "/" + kStubFile + ".tmp";
   {
     const int fd =
         ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -126,8 +127,8 @@ Status PublishGeneration(const std::string& dir,
     ::close(fd);
     if (!ok) return IOError("cannot write " + tmp + ": " + Errno());
   }
-  if (::rename(tmp.c_str(), (dir + "/" + kStub).c_str()) != 0)
-    return IOError("cannot replace " + dir + "/" + kStub + ": " + Errno());
+  if (::rename(tmp.c_str(), (dir + "/" + kStubFile).c_str()) != 0)
+    return IOError("cannot replace " + dir + "/" + kStubFile + ": " + Errno());
   // Remember the generation readers may still have open.
   if (!previous.empty() && previous != name)
     std::ofstream(dir + "/" + kPreviousFile) << previous << "\n";
@@ -135,7 +136,7 @@ Status PublishGeneration(const std::string& dir,
 }
 
 unsigned ShardCount(const std::string& generation) {
-  std::ifstream in(generation + "/" + kStub);
+  std::ifstream in(generation + "/" + kStubFile);
   unsigned n = 0;
   for (std::string line; std::getline(in, line);)
     if (line.rfind("auto ", 0) == 0) ++n;
@@ -144,14 +145,15 @@ unsigned ShardCount(const std::string& generation) {
 
 std::string ShardPath(const std::string& generation, unsigned k, unsigned n) {
   if (n <= 1) return generation;
-  return generation + "/shard-" + std::to_string(k);
+  return generation + "/" + kShardFolderPrefix + std::to_string(k);
 }
 
 Status WriteShardStub(const std::string& generation, unsigned n) {
   std::string text;
   for (unsigned k = 0; k < n; ++k)
-    text += "auto shard-" + std::to_string(k) + "\n";
-  const std::string path = generation + "/" + kStub;
+    text +=
+        std::string("auto ") + kShardFolderPrefix + std::to_string(k) + "\n";
+  const std::string path = generation + "/" + kStubFile;
   const int fd =
       ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return IOError("cannot write " + path + ": " + Errno());

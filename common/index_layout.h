@@ -19,7 +19,8 @@
 //
 // A document goes to shard ShardFor(its id, N); the id is a hash of the
 // file's absolute path (DocumentIdForPath), so it never moves between runs.
-// Swapping the top stub swaps all shards at once.
+// Swapping the top stub swaps all shards at once. docs/FORMAT.md "Index
+// folder" has the details.
 
 #ifndef NSEARCH_COMMON_INDEX_LAYOUT_H_
 #define NSEARCH_COMMON_INDEX_LAYOUT_H_
@@ -33,6 +34,10 @@
 #include "common/status.h"
 
 namespace nsearch {
+
+// The stub file of an index folder (and of a sharded generation): Xapian
+// opens the database it names when given the folder.
+inline constexpr const char* kStubFile = "XAPIANDB";
 
 // Holds the writer lock of an index folder until destroyed.
 class IndexLock {

@@ -46,6 +46,11 @@ std::string FieldMarkTerm(const std::string& prefix, const std::string& word,
   return kStemPrefix + prefix + *stem;
 }
 
+bool IsReservedPrefix(std::string_view prefix) {
+  return prefix == kIdPrefix || prefix.rfind(kStemPrefix, 0) == 0 ||
+         prefix == kRootPrefix || prefix == "XM";
+}
+
 std::string DocumentIdForPath(const std::string& absolute_path) {
   return Hex64(Fnv1a64(absolute_path));
 }
@@ -230,6 +235,10 @@ StoredRecord ReadStoredRecord(const Xapian::Document& doc, bool file_state) {
   FileState state;
   if (file_state && state.Parse(doc.get_value(kStateSlot))) out.file = state;
   return out;
+}
+
+std::string ShardOfValue(unsigned k, unsigned n) {
+  return std::to_string(k) + "/" + std::to_string(n);
 }
 
 Result<Schema> ReadIndexSchema(const Xapian::Database& db) {

@@ -1,5 +1,7 @@
 // What an nsearch index records about itself, as Xapian metadata, and the
-// checks both sides run when they open one.
+// checks both sides run when they open one; the index's own encodings (the
+// stored record, the file state, the fixed term prefixes). Their layouts
+// are in docs/FORMAT.md.
 
 #ifndef NSEARCH_COMMON_INDEX_META_H_
 #define NSEARCH_COMMON_INDEX_META_H_
@@ -7,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <xapian.h>
@@ -30,12 +33,11 @@ inline constexpr const char* kMetaSchemaName = "nsearch.schema_name";
 inline constexpr const char* kMetaSchemaVersion = "nsearch.schema_version";
 inline constexpr const char* kMetaSchemaHash = "nsearch.schema_hash";
 inline constexpr const char* kMetaLastUpdate = "nsearch.last_update";
-inline constexpr const char* kMetaRoots = "nsearch.roots";
-// "K/N" in an index built with `index --shard K/N` (one shard of N).
+// "K/N" in an index built with `index --shard K/N` (one shard of N):
+// ShardOfValue.
 inline constexpr const char* kMetaShardOf = "nsearch.shard_of";
 
-// The document id term prefix ("Q" + 16 hex digits, Xapian convention), and
-// the prefix of the per-root bookkeeping term.
+// The document id term prefix ("Q" + 16 hex digits, Xapian convention).
 inline constexpr const char* kIdPrefix = "Q";
 // The prefix of stemmed terms: "Z" + stem in the free-text space, "Z" +
 // field prefix + stem for a field's own terms (Xapian convention).
@@ -53,7 +55,15 @@ std::optional<std::string> IndexedStem(Analyzer& analyzer,
 // not stem; "" for a stopword.
 std::string FieldMarkTerm(const std::string& prefix, const std::string& word,
                           const std::optional<std::string>& stem);
+// The prefix of the root term: FilterTerm(kRootPrefix, root).
 inline constexpr const char* kRootPrefix = "XR";
+// Term prefixes of the story terms (common/story.h, README "Stories").
+inline constexpr const char* kStoryBandPrefix = "XKB";   // MinHash bands.
+inline constexpr const char* kStoryTitlePrefix = "XKT";  // Same title.
+inline constexpr const char* kStoryKeyPrefix = "XKS";    // Story key.
+// Whether a schema may not use `prefix`: kIdPrefix, any prefix starting
+// with kStemPrefix, kRootPrefix, and XM (kept for bookkeeping).
+bool IsReservedPrefix(std::string_view prefix);
 
 // The value slot with each document's file state (path hash, size, mtime,
 // content hash, root hash) for incremental indexing. Out of the schema's
@@ -148,6 +158,9 @@ std::string FilterTerm(const std::string& prefix, const std::string& value);
 std::string UrlTerm(const std::string& prefix, std::string_view url);
 // The collapse value of a story key: 8 bytes of hash instead of the key.
 std::string CollapseKey(std::string_view normalized_key);
+
+// The kMetaShardOf value of shard `k` of `n`: "K/N".
+std::string ShardOfValue(unsigned k, unsigned n);
 
 // Checks that `db` is an nsearch index this binary can read, and returns the
 // schema that built it (loaded from the index itself).

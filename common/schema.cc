@@ -14,6 +14,7 @@
 
 #include "common/document.h"
 #include "common/hash.h"
+#include "common/index_meta.h"
 #include "common/text_util.h"
 
 namespace nsearch {
@@ -289,19 +290,19 @@ Status ParseAnalyzer(const Json& root, std::string* stemmer_out,
   return Status::Ok();
 }
 
-using DocumentKeys = std::map<std::string, std::vector<std::string>>;
+using DocumentKeys =
+    std::map<std::string, std::vector<std::string>, std::less<>>;
 
 // The `document:` mapping: for each document field, the front matter keys
 // it is read from; and the top-level keys those start with. A document
 // needs a title.
 Status ParseDocumentKeys(const Json& root, DocumentKeys* document_keys,
                          std::set<std::string>* top_level_keys) {
-  const auto& known = Schema::DocumentFieldNames();
   const Json* document = Child(root, "document");
   if (!document || !document->is_object())
     return Invalid("document", "required mapping of field -> keys");
   for (const auto& [field, keys_node] : document->items()) {
-    if (std::find(known.begin(), known.end(), field) == known.end())
+    if (!FindDocumentField(field))
       return Invalid("document." + field, "unknown document field");
     NSEARCH_ASSIGN_OR_RETURN(auto keys,
                              StringList(keys_node, "document." + field));
@@ -395,7 +396,7 @@ Status ClaimPrefixesAndSlots(const FieldSpec& spec, const std::string& where,
     if (!prefixes->insert(*p).second)
       return Invalid(where, "prefix '" + *p + "' is used twice");
     // Q (document id), Z (stems) and XR/XM (bookkeeping) are reserved.
-    if (*p == "Q" || (*p)[0] == 'Z' || *p == "XR" || *p == "XM")
+    if (IsReservedPrefix(*p))
       return Invalid(where, "prefix '" + *p + "' is reserved");
   }
   for (const auto& slot : {spec.slot, spec.facet_slot}) {
@@ -457,15 +458,6 @@ double RecencySpec::Decay(int64_t day, int64_t now) const {
   const double age =
       std::max<double>(0, static_cast<double>(now) - day * 86400.0);
   return std::exp2(-age / half_life_seconds);
-}
-
-const std::vector<std::string>& Schema::DocumentFieldNames() {
-  static const std::vector<std::string> kNames = {
-      "title",    "excerpt",     "body",          "topics",
-      "category", "type",        "date",          "quality",
-      "heat",     "published",   "provider_name", "provider_domain",
-      "web_url",  "original_url"};
-  return kNames;
 }
 
 Result<Schema> Schema::Parse(std::string_view yaml_text) {
@@ -585,7 +577,7 @@ Result<Schema> Schema::LoadFile(const std::string& path) {
 }
 
 const std::vector<std::string>& Schema::KeysFor(
-    const std::string& doc_field) const {
+    std::string_view doc_field) const {
   static const std::vector<std::string> kNone;
   auto it = document_keys_.find(doc_field);
   return it == document_keys_.end() ? kNone : it->second;

@@ -166,7 +166,7 @@ class Schema {
 
   // Front-matter keys (dotted paths or "$body") for a document field, in
   // order of preference. Empty when the schema does not read the field.
-  const std::vector<std::string>& KeysFor(const std::string& doc_field) const;
+  const std::vector<std::string>& KeysFor(std::string_view doc_field) const;
   // Top-level front-matter keys any document field reads.
   const std::set<std::string>& top_level_keys() const {
     return top_level_keys_;
@@ -187,9 +187,6 @@ class Schema {
   // Story clustering; nullptr when the schema has no `stories:` section.
   const StorySpec* stories() const { return stories_ ? &*stories_ : nullptr; }
 
-  // The names of all document fields the model knows.
-  static const std::vector<std::string>& DocumentFieldNames();
-
  private:
   static Result<Schema> FromTree(Json tree, std::string text, std::string hash);
   // The `aliases:` mapping, alias -> query field, each target checked with
@@ -206,7 +203,7 @@ class Schema {
   std::string stopwords_ = "english";
   std::string text_;
   std::string hash_;
-  std::map<std::string, std::vector<std::string>> document_keys_;
+  std::map<std::string, std::vector<std::string>, std::less<>> document_keys_;
   std::set<std::string> top_level_keys_;
   std::vector<FieldSpec> fields_;
   std::map<std::string, std::string, std::less<>> aliases_;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/hash.h"
+#include "common/index_meta.h"
 
 namespace nsearch {
 

@@ -26,10 +26,8 @@
 
 namespace nsearch {
 
-// Term prefixes of the story terms (beside the schema's prefixes).
-inline constexpr const char* kStoryBandPrefix = "XKB";   // MinHash bands.
-inline constexpr const char* kStoryTitlePrefix = "XKT";  // Same title.
-inline constexpr const char* kStoryKeyPrefix = "XKS";    // Story key.
+// The story terms' prefixes (kStoryBandPrefix, kStoryTitlePrefix,
+// kStoryKeyPrefix) are in common/index_meta.h, with the index's others.
 
 // The word pairs of a document's story text (hashed), and what its title
 // says about identity.

@@ -10,28 +10,18 @@ namespace nsearch::indexer {
 
 namespace {
 
-// The string values of a document field.
+// The string values of the document field `field` (kDocumentFields).
 std::vector<std::string> FieldValues(const Document& doc,
-                                     const std::string& field) {
-  if (field == "title") return {doc.title};
-  if (field == "excerpt") return {doc.excerpt};
-  if (field == "body") return {doc.body};
-  if (field == "topics") return doc.topics;
-  if (field == "category") return {doc.category};
-  if (field == "type") return {doc.type};
-  if (field == "provider_name") return {doc.provider_name};
-  if (field == "provider_domain") return {doc.provider_domain};
-  if (field == "web_url") return {doc.web_url};
-  if (field == "original_url") return {doc.original_url};
-  return {};
+                                     std::string_view field) {
+  const DocumentField* f = FindDocumentField(field);
+  return f ? DocumentTexts(doc, *f) : std::vector<std::string>();
 }
 
+// The number of the document field `field` (a number or a date).
 std::optional<int64_t> NumericValue(const Document& doc,
-                                    const std::string& field) {
-  if (field == "quality") return doc.quality;
-  if (field == "heat") return doc.heat;
-  if (field == "date") return doc.date;
-  return std::nullopt;
+                                    std::string_view field) {
+  const DocumentField* f = FindDocumentField(field);
+  return f ? DocumentNumber(doc, *f) : std::nullopt;
 }
 
 // Puts the first number of `field` (a slot field) in its slot, and in

@@ -26,7 +26,7 @@ struct SourceFile {
   std::string root;  // The indexed root it was found under.
   int64_t size = 0;
   int64_t mtime_ns = 0;
-  uint64_t content_hash = 0;  // Fnv1a64 of the bytes; set once read.
+  uint64_t content_hash = 0;  // HashBytes64 of the bytes; set once read.
 };
 
 // Bytes of body kept in the stored data (for snippets and `show`).

@@ -549,12 +549,12 @@ Status KeepOneShard(const std::string& generation, unsigned k, unsigned n,
     for (unsigned other = 0; other < n; ++other)
       if (other != k) fs::remove_all(ShardPath(generation, other, n));
     const std::string kept = ShardPath(generation, k, n);
-    fs::remove(fs::path(generation) / "XAPIANDB");
+    fs::remove(fs::path(generation) / kStubFile);
     for (const auto& entry : fs::directory_iterator(kept))
       fs::rename(entry.path(), fs::path(generation) / entry.path().filename());
     fs::remove(kept);
     Xapian::WritableDatabase db(generation, Xapian::DB_OPEN);
-    db.set_metadata(kMetaShardOf, std::to_string(k) + "/" + std::to_string(n));
+    db.set_metadata(kMetaShardOf, ShardOfValue(k, n));
     db.commit();
     summary->documents = db.get_doccount();
   } catch (const Xapian::Error& e) {
@@ -571,10 +571,10 @@ Status KeepOneShard(const std::string& generation, unsigned k, unsigned n,
 Status CheckShardOf(const Xapian::Database& db, const IndexOptions& options,
                     const std::string& dir) {
   const std::string live = db.get_metadata(kMetaShardOf);
-  const std::string asked = options.shard_count
-                                ? std::to_string(options.shard_index) + "/" +
-                                      std::to_string(options.shard_count)
-                                : "";
+  const std::string asked =
+      options.shard_count
+          ? ShardOfValue(options.shard_index, options.shard_count)
+          : "";
   if (live == asked || db.get_doccount() == 0) return Status::Ok();
   if (!live.empty())
     return InvalidArgument("index " + dir + " holds shard " + live +

@@ -30,7 +30,7 @@ Result<ShardSet> ShardSet::Open(const std::string& path,
   if (file || HasOtherStub(path)) {
     NSEARCH_ASSIGN_OR_RETURN(
         set.list_,
-        ReadShardList(file ? path : (fs::path(path) / "XAPIANDB").string()));
+        ReadShardList(file ? path : (fs::path(path) / kStubFile).string()));
     NSEARCH_RETURN_IF_ERROR(set.OpenList());
   } else {
     // Open the live generation itself (not the stub), so generation() says

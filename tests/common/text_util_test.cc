@@ -320,5 +320,27 @@ TEST(DocumentTimeTest, FormatsAndRoundTrips) {
   }
 }
 
+TEST(DocumentFieldsTest, EachFieldReachesItsMember) {
+  Document doc;
+  doc.title = "T";
+  doc.topics = {"a", "b"};
+  doc.date = 86400;
+  doc.quality = 7;
+  doc.published = true;
+  ASSERT_NE(nullptr, FindDocumentField("title"));
+  EXPECT_EQ(std::vector<std::string>{"T"},
+            DocumentTexts(doc, *FindDocumentField("title")));
+  EXPECT_EQ((std::vector<std::string>{"a", "b"}),
+            DocumentTexts(doc, *FindDocumentField("topics")));
+  EXPECT_EQ(86400, DocumentNumber(doc, *FindDocumentField("date")));
+  EXPECT_EQ(7, DocumentNumber(doc, *FindDocumentField("quality")));
+  // A flag is neither text nor a number; numbers are not text.
+  EXPECT_TRUE(DocumentTexts(doc, *FindDocumentField("published")).empty());
+  EXPECT_FALSE(DocumentNumber(doc, *FindDocumentField("published")));
+  EXPECT_TRUE(DocumentTexts(doc, *FindDocumentField("quality")).empty());
+  EXPECT_TRUE(FindDocumentField("web_url")->url);
+  EXPECT_EQ(nullptr, FindDocumentField("colour"));
+}
+
 }  // namespace
 }  // namespace nsearch
