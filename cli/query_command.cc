@@ -161,8 +161,7 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   AddQueryOptions(&options, &index_flag, &format_flag);
   AddTerminalOptions(&options);
   AddShardOptions(&options, &shard_list);
-  po::positional_options_description positional;
-  positional.add("query", -1);
+  const po::positional_options_description positional = Operands("query", -1);
   po::variables_map vm;
   OutputFormat fmt = OutputFormat::kText;
   if (auto exit_code = ParseCommandLine(
@@ -190,19 +189,13 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   if (parse_only) {
     auto tree = (*searcher)->ParseOnly(request);
     if (!tree.ok()) return Fail(fmt, tree.error());
-    PrinterOptions popts;
-    popts.format = fmt;
-    popts.color = UseColor();
     MaybeStartPager(fmt, vm);
-    MakePrinter(popts, std::cout, std::cerr)->Print(ParsedJson(*tree));
-    return kExitOk;
+    return PrintResult(fmt, nullptr, ParsedJson(*tree));
   }
-  auto result = (*searcher)->Search(request);
-  if (!result.ok()) return Fail(fmt, result.error());
+  auto page = (*searcher)->Search(request);
+  if (!page.ok()) return Fail(fmt, page.error());
   MaybeStartPager(fmt, vm);  // After the errors: they are not paged.
-  MakePrinter(HitsPrinterOptions(fmt), std::cout, std::cerr)
-      ->Print(PageJson(*result));
-  return kExitOk;
+  return PrintResult(HitsPrinterOptions(fmt), PageJson(*page));
 }
 
 }  // namespace nsearch::cli

@@ -1,6 +1,7 @@
 #include "searcher/query_parser.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -344,7 +345,15 @@ class Parser {
     std::string text;
   };
 
+  // A sequence of clauses (words, phrases, groups, each perhaps signed),
+  // combined by the match mode.
   Result<MaybeNode> ParseSequence(unsigned depth) {
+    NSEARCH_ASSIGN_OR_RETURN(std::vector<Item> items, ReadItems(depth));
+    return CombineItems(std::move(items));
+  }
+
+  // The clauses up to the end, an OR or a closing parenthesis.
+  Result<std::vector<Item>> ReadItems(unsigned depth) {
     std::vector<Item> items;
     while (true) {
       const Lexeme::Type t = Peek().type;
@@ -373,6 +382,13 @@ class Parser {
       item.node = std::move(*node);
       items.push_back(std::move(item));
     }
+    return items;
+  }
+
+  // Required (+, filters, --all), optional and excluded (-, NOT) clauses,
+  // as one node: AND, the plain words (kWords, relaxed mode), AND_MAYBE
+  // (--any) and AND_NOT.
+  MaybeNode CombineItems(std::vector<Item> items) {
     // Stopwords are dropped unless they are all the query has.
     const bool all_stop = std::all_of(items.begin(), items.end(),
                                       [](const Item& i) { return i.stopword; });
@@ -698,21 +714,36 @@ Result<ParsedQuery> QueryParser::Parse(const std::string& text,
 
 Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
                                          const std::string& value) const {
+  const size_t dots = value.find("..");
+  if (dots == std::string::npos)
+    return RangeNode(field, value, value, field.name + ":" + value);
+  return RangeNode(field, value.substr(0, dots), value.substr(dots + 2),
+                   field.name + ":" + value);
+}
+
+namespace {
+
+QueryNode EmptyRange(const FieldSpec& field) {
   QueryNode node;
   node.kind = QueryNode::Kind::kRange;
   node.field = field.name;
   node.slot = *field.slot;
-  const size_t dots = value.find("..");
-  const std::string low =
-      dots == std::string::npos ? value : value.substr(0, dots);
-  const std::string high =
-      dots == std::string::npos ? value : value.substr(dots + 2);
+  return node;
+}
+
+}  // namespace
+
+Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
+                                         const std::string& low,
+                                         const std::string& high,
+                                         const std::string& named) const {
+  QueryNode node = EmptyRange(field);
   if (Trim(low).empty() && Trim(high).empty())
     return InvalidArgument(field.name + ": range needs at least one bound");
   double lo = -HUGE_VAL, hi = HUGE_VAL;
   auto bad = [&](const std::string& bound) {
     return InvalidArgument(
-        field.name + ":" + value + ": '" + bound + "' is not " +
+        named + ": '" + bound + "' is not " +
         (field.kind == FieldKind::kDate
              ? "a date (YYYY, YYYY-MM, YYYY-MM-DD, or 36h, 7d, 2w, 3m, 1y ago)"
              : "a number"));
@@ -724,8 +755,20 @@ Result<QueryNode> QueryParser::RangeNode(const FieldSpec& field,
                                              &node.high_text, &node.high))
     return bad(high);
   if (lo > hi)
-    return InvalidArgument(field.name + ":" + value +
-                           ": the range is empty (from > to)");
+    return InvalidArgument(named + ": the range is empty (from > to)");
+  return node;
+}
+
+Result<QueryNode> QueryParser::AtLeastNode(const FieldSpec& field,
+                                           double low) const {
+  if (!std::isfinite(low))
+    return InvalidArgument(field.name + " at least " + std::to_string(low) +
+                           ": not a number");
+  QueryNode node = EmptyRange(field);
+  node.low = Xapian::sortable_serialise(low);
+  // The shortest text that reads back as `low` (1234567.5, not 1.23457e+06).
+  char text[32];
+  node.low_text.assign(text, std::to_chars(text, text + sizeof text, low).ptr);
   return node;
 }
 

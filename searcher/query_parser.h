@@ -128,6 +128,14 @@ class QueryParser {
   // Builds a range node for a slot field from "A..B", "A..", "..B" or "A".
   Result<QueryNode> RangeNode(const FieldSpec& field,
                               const std::string& value) const;
+  // The same from its two ends, each a date or number as the query
+  // language writes them (empty: open); messages call the range `named`.
+  Result<QueryNode> RangeNode(const FieldSpec& field, const std::string& low,
+                              const std::string& high,
+                              const std::string& named) const;
+  // Values of a number field at least `low`: a typed bound, no text to
+  // read. kInvalidArgument when it is not finite.
+  Result<QueryNode> AtLeastNode(const FieldSpec& field, double low) const;
   // Builds an exact filter node for a filter field (topic, provider, ...).
   Result<QueryNode> FilterNode(const FieldSpec& field,
                                const std::string& value);

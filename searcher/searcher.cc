@@ -1,6 +1,5 @@
 #include "searcher/searcher.h"
 
-#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -248,31 +247,33 @@ Result<std::vector<QueryNode>> Searcher::FilterNodes(
   NSEARCH_RETURN_IF_ERROR(add_any_of("topic", request.topics));
   NSEARCH_RETURN_IF_ERROR(add_any_of("provider", request.providers));
   NSEARCH_RETURN_IF_ERROR(add_any_of("type", request.types));
-  auto add_range = [&](const char* field_name,
-                       const std::string& range) -> Status {
-    const FieldSpec* field = RequireField(schema_, field_name);
+  // The range flags: typed bounds, no query text made for them.
+  auto range_field = [&](const char* name) -> Result<const FieldSpec*> {
+    const FieldSpec* field = RequireField(schema_, name);
     if (!field || !field->slot)
       return InvalidArgument(std::string("the index has no range field ") +
-                             field_name);
-    NSEARCH_ASSIGN_OR_RETURN(QueryNode node, parser_.RangeNode(*field, range));
+                             name);
+    return field;
+  };
+  if (!request.since.empty() || !request.until.empty()) {
+    NSEARCH_ASSIGN_OR_RETURN(const FieldSpec* date, range_field("date"));
+    const std::string named =
+        request.until.empty() ? "since " + request.since
+        : request.since.empty()
+            ? "until " + request.until
+            : "since " + request.since + " until " + request.until;
+    NSEARCH_ASSIGN_OR_RETURN(
+        QueryNode node,
+        parser_.RangeNode(*date, request.since, request.until, named));
     filters.push_back(std::move(node));
-    return Status::Ok();
-  };
-  if (!request.since.empty() || !request.until.empty())
-    NSEARCH_RETURN_IF_ERROR(
-        add_range("date", request.since + ".." + request.until));
-  auto number = [](double v) {
-    // The shortest text that reads back as `v` (1234567.5, not 1.23457e+06).
-    char text[32];
-    const auto end = std::to_chars(text, text + sizeof text, v).ptr;
-    return std::string(text, end);
-  };
-  if (request.min_quality)
-    NSEARCH_RETURN_IF_ERROR(
-        add_range("quality", number(*request.min_quality) + ".."));
-  if (request.min_heat)
-    NSEARCH_RETURN_IF_ERROR(
-        add_range("heat", number(*request.min_heat) + ".."));
+  }
+  for (const auto& [name, low] : {std::pair{"quality", request.min_quality},
+                                  std::pair{"heat", request.min_heat}}) {
+    if (!low) continue;
+    NSEARCH_ASSIGN_OR_RETURN(const FieldSpec* field, range_field(name));
+    NSEARCH_ASSIGN_OR_RETURN(QueryNode node, parser_.AtLeastNode(*field, *low));
+    filters.push_back(std::move(node));
+  }
   return filters;
 }
 

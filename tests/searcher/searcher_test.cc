@@ -1253,6 +1253,32 @@ TEST_F(SearcherTest, BadQueriesAreReportedAsErrors) {
   EXPECT_EQ(StatusCode::kLimitExceeded, too_long.error().code());
 }
 
+// Issue 12: flag values were printed as query text and parsed again
+// (`--since 2022-13` was reported as "date:2022-13..").
+TEST_F(SearcherTest, FlagRangesAreTypedAndNamedAsGiven) {
+  Index({MakeDoc("a.md", "Anything", "at all")}, /*filler=*/false);
+  SearchRequest request;
+  request.query = "anything";
+  request.since = "2022-13";
+  auto bad = searcher_->Search(request);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(StatusCode::kInvalidArgument, bad.error().code());
+  EXPECT_EQ(0u, bad.error().message().find("since 2022-13: '2022-13' is not "
+                                           "a date"))
+      << bad.error().message();
+  request.since = "2024";
+  request.until = "2023";
+  auto empty = searcher_->Search(request);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ("since 2024 until 2023: the range is empty (from > to)",
+            empty.error().message());
+  request.since.clear();
+  request.until.clear();
+  request.min_heat = std::nan("");
+  EXPECT_EQ(StatusCode::kInvalidArgument,
+            searcher_->Search(request).error().code());
+}
+
 // Issue 12: the message leaked Xapian's term prefix ("Wildcard XEc*
 // expands to more than 1 terms").
 TEST_F(SearcherTest, WildcardLimitMessageNamesNoInternalPrefix) {
