@@ -159,12 +159,9 @@ struct IndexFlags {
 po::options_description IndexOptionsOf(IndexFlags* flags) {
   po::options_description options("Options");
   // clang-format off
+  AddCommonOptions(&options, &flags->index, &flags->format, "text or json",
+                   "print the summary as one JSON object on stdout");
   options.add_options()
-      ("help,h", "show this help")
-      ("index", po::value(&flags->index), "index folder (default: $NSEARCH_INDEX, "
-                                          "else ${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")
-      ("json", "print the summary as one JSON object on stdout")
-      ("format", po::value(&flags->format), "text or json")
       ("rebuild", "build a fresh index beside the live one and swap it in atomically")
       ("dry-run", "report per file what would happen; change nothing")
       ("strict", "exit with code 5 when any file was rejected")
@@ -181,7 +178,6 @@ po::options_description IndexOptionsOf(IndexFlags* flags) {
                     "indexed with warnings (wrong-typed fields)")
       ("path", po::value(&flags->roots)->multitoken(), "files or folders to index");
   // clang-format on
-  AddTerminalOptions(&options);
   return options;
 }
 

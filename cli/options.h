@@ -72,16 +72,17 @@ inline void AddTerminalOptions(po::options_description* options) {
 }
 
 // Adds the options every command shares: --help, --index, --format (whose
-// values `formats` describes), --json, --color and --no-pager.
-inline void AddCommonOptions(po::options_description* options,
-                             std::string* index_flag, std::string* format_flag,
-                             const char* formats) {
+// values `formats` describes), --json, --color and --no-pager. The one
+// table of them: every command calls this.
+inline void AddCommonOptions(
+    po::options_description* options, std::string* index_flag,
+    std::string* format_flag, const char* formats,
+    const char* json_help = "same as --format json") {
   options->add_options()("help,h", "show this help")(
       "index", po::value(index_flag),
       "index folder (default: $NSEARCH_INDEX, else "
       "${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")(
-      "format", po::value(format_flag), formats)("json",
-                                                 "same as --format json");
+      "format", po::value(format_flag), formats)("json", json_help);
   AddTerminalOptions(options);
 }
 

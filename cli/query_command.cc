@@ -40,20 +40,17 @@ Result<Json> ParseBoost(const std::string& spec) {
   return boost;
 }
 
-// The options of `nsearch query`, but --index, --format and --json, which
-// go to `index_flag` and `format_flag`; the rest is read from the
-// variables map (FlagSettings).
+// The options of `nsearch query`: the common ones (--index and --format go
+// to `index_flag` and `format_flag`), then the request's, which are read
+// from the variables map (FlagSettings).
 void AddQueryOptions(po::options_description* options, std::string* index_flag,
                      std::string* format_flag) {
   using Count = int64_t;  // Signed: "-1" is an error, not a huge count.
   using Strings = std::vector<std::string>;
   // clang-format off
+  AddCommonOptions(options, index_flag, format_flag,
+                   "text (default), json or jsonl (one hit per line)");
   options->add_options()
-      ("help,h", "show this help")
-      ("index", po::value(index_flag), "index folder (default: $NSEARCH_INDEX, "
-                                       "else ${XDG_DATA_HOME:-~/.local/share}/nsearch/index)")
-      ("format", po::value(format_flag), "text (default), json or jsonl (one hit per line)")
-      ("json", "same as --format json")
       ("all", "require every word (default: documents with all the words first, "
               "then those with most of them)")
       ("any", "rank documents matching any word")
@@ -159,7 +156,6 @@ int RunQueryCommand(const std::vector<std::string>& args) {
   po::options_description options("Options");
   std::string index_flag, shard_list, format_flag;
   AddQueryOptions(&options, &index_flag, &format_flag);
-  AddTerminalOptions(&options);
   AddShardOptions(&options, &shard_list);
   const po::positional_options_description positional = Operands("query", -1);
   po::variables_map vm;
