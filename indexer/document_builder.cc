@@ -180,7 +180,7 @@ void DocumentBuilder::AddStoryKey(const Document& doc, const std::string& id,
 }
 
 Xapian::Document DocumentBuilder::Build(const Document& doc,
-                                        const SourceFile& source) {
+                                        const SourceFile& source, bool light) {
   Xapian::Document out;
   const std::string id = DocumentIdForPath(source.path);
   out.add_boolean_term(IdTerm(id));
@@ -193,11 +193,13 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
   for (const FieldSpec& field : schema_.fields()) {
     if (field.slot)
       AddSlotValue(field, doc, &numbers, &out);
-    else
+    else if (!light || field.kind == FieldKind::kUrl)
       AddField(field, doc, &position, &out);
   }
-  AddRankingValues(numbers, &out);
-  AddCollapseKey(doc, &out);
+  if (!light) {
+    AddRankingValues(numbers, &out);
+    AddCollapseKey(doc, &out);
+  }
   AddStoryKey(doc, id, source.content_hash, &out);
   out.add_value(kStateSlot, FileStateOf(source));
   out.set_data(StoredData(doc, source));

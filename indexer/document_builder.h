@@ -43,7 +43,12 @@ class DocumentBuilder {
   // The id term for a document ("Q" + id).
   static std::string IdTerm(const std::string& id);
 
-  Xapian::Document Build(const Document& doc, const SourceFile& source);
+  // The index document of `doc`. A `light` one (another machine's shard,
+  // `index --shard K/N`) holds only what the story join reads: the id, the
+  // URL's filter terms, the slot values, the story key and signature, the
+  // file state and the stored record; no free text, facets or priors.
+  Xapian::Document Build(const Document& doc, const SourceFile& source,
+                         bool light = false);
 
  private:
   // The ranking priors' values (RankingSpec): quality's and heat's

@@ -165,7 +165,7 @@ Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
   for (const FieldWarning& w : parsed.doc.warnings)
     out.warnings.push_back({file.path, w.field, w.line, w.reason});
   out.action = known ? Action::kUpdated : Action::kAdded;
-  out.doc = builder.Build(parsed.doc, file);
+  out.doc = builder.Build(parsed.doc, file, light);
   return out;
 }
 
