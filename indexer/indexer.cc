@@ -12,6 +12,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <sys/stat.h>
@@ -42,18 +43,14 @@ using Clock = std::chrono::steady_clock;
 
 enum class Action { kAdded, kUpdated, kUnchanged, kRejected };
 
+// The names of the actions in IndexSummary::actions, in Action's order.
+constexpr const char* kActionNames[] = {"added", "updated", "unchanged",
+                                        "rejected"};
+static_assert(std::size(kActionNames) ==
+              static_cast<size_t>(Action::kRejected) + 1);
+
 const char* ActionName(Action a) {
-  switch (a) {
-    case Action::kAdded:
-      return "added";
-    case Action::kUpdated:
-      return "updated";
-    case Action::kUnchanged:
-      return "unchanged";
-    case Action::kRejected:
-      return "rejected";
-  }
-  return "?";
+  return kActionNames[static_cast<size_t>(a)];
 }
 
 // What a worker decided about one file.
