@@ -462,8 +462,10 @@ bool SplitKey(std::string_view line, size_t indent, std::string_view* key,
   if (colon == std::string_view::npos || colon == 0) return false;
   if (colon + 1 < line.size() && line[colon + 1] != ' ') return false;
   *key = line.substr(0, colon);
+  // A blank before the colon ends a plain key in YAML ("quality\t: 1"):
+  // yaml-cpp's to read.
   if (key->find_first_of("[]{},&*!|>'\"%@`#") != std::string_view::npos ||
-      key->back() == ' ')
+      key->back() == ' ' || key->back() == '\t')
     return false;
   *rest = line.substr(colon + 1);
   return true;

@@ -687,6 +687,23 @@ TEST(FrontMatterFastPathTest, AgreesWithYamlCppInsideUnreadBlocks) {
   EXPECT_TRUE(ParseDocument(texts[7], *schema).fast_path);
 }
 
+// Found by tests/fuzz/front_matter_fuzz.cc (2026-12-02): a tab between a
+// key and its colon ("quality\t: 100") is a blank to YAML, so yaml-cpp read
+// the quality while the fast path saw an unknown key "quality\t".
+TEST(FrontMatterFastPathTest, ATabBeforeTheColonEndsTheKey) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  const std::string text =
+      "---\ntitle: \"t\"\ntype: article\nquality\t: 100\nheat: 7\n---\n";
+  const ParseOutcome fast = ParseDocument(text, *schema);
+  const ParseOutcome yaml = ParseDocument(text, *schema, ParseOptions{false});
+  ASSERT_TRUE(fast.ok());
+  ASSERT_TRUE(yaml.ok());
+  EXPECT_EQ(yaml.doc.quality, fast.doc.quality);
+  EXPECT_EQ(100, fast.doc.quality);
+  EXPECT_EQ(7, fast.doc.heat);
+}
+
 // Found by tests/fuzz/front_matter_fuzz.cc: the nesting bound counted
 // every bracket, so yaml-cpp's path rejected a title that merely holds
 // many braces ("nests deeper than 64 levels") while the fast path took it.
