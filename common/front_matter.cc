@@ -970,7 +970,10 @@ std::string KeptYaml(const std::vector<std::string_view>& lines, size_t close,
     std::string_view line = lines[i];
     std::string_view key = TopLevelKey(line);
     if (!key.empty()) keep = wanted.count(std::string(key)) > 0;
-    if (keep) yaml.append(line);
+    // A line of blanks is an empty line to YAML, but yaml-cpp 0.7 rejects
+    // one holding a tab after a plain scalar ("a: b\n\t\n"): give it none.
+    if (keep && line.find_first_not_of(" \t") != std::string_view::npos)
+      yaml.append(line);
     yaml.push_back('\n');
   }
   return yaml;

@@ -704,6 +704,25 @@ TEST(FrontMatterFastPathTest, ATabBeforeTheColonEndsTheKey) {
   EXPECT_EQ(7, fast.doc.heat);
 }
 
+// Found by tests/fuzz/front_matter_fuzz.cc (2026-12-02): a line of only a
+// tab after a plain scalar is an empty line to YAML and to the fast path,
+// but yaml-cpp rejected the file.
+TEST(FrontMatterFastPathTest, ALineOfBlanksIsEmptyOnBothPaths) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  for (const std::string blanks : {"\t", " \t ", "  "}) {
+    const std::string text =
+        "---\ntitle: \"t\"\ncategory: news\n" + blanks + "\ntype: x\n---\n";
+    const ParseOutcome fast = ParseDocument(text, *schema);
+    const ParseOutcome yaml = ParseDocument(text, *schema, ParseOptions{false});
+    ASSERT_TRUE(fast.ok()) << fast.rejection->ToString();
+    ASSERT_TRUE(yaml.ok()) << yaml.rejection->ToString();
+    EXPECT_EQ("news", yaml.doc.category);
+    EXPECT_EQ(fast.doc.category, yaml.doc.category);
+    EXPECT_EQ(fast.doc.type, yaml.doc.type);
+  }
+}
+
 // Found by tests/fuzz/front_matter_fuzz.cc: the nesting bound counted
 // every bracket, so yaml-cpp's path rejected a title that merely holds
 // many braces ("nests deeper than 64 levels") while the fast path took it.
