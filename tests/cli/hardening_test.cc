@@ -310,9 +310,7 @@ TEST_F(HardeningTest, CheckPassesOnAReadOnlyIndex) {
 TEST_F(HardeningTest, CorruptPostingListsExitThreeOrExplainTheCrash) {
   TempDir dir;
   const std::string index = dir.path() + "/index";
-  ASSERT_EQ(0, RunNsearch({"index", "--index", index,
-                           testing::SourceDir() + "/data/content"})
-                   .exit_code);
+  ASSERT_EQ(0, testing::IndexSampleContent(index));
   std::string live = ReadFileOrDie(index + "/XAPIANDB");
   live = index + "/" + live.substr(live.find("gen-"), 10);
   const std::string table = live + "/postlist.glass";

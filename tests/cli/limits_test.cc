@@ -105,9 +105,7 @@ TEST_F(LimitsTest, LengthAndNestingExitTwo) {
 TEST_F(LimitsTest, EveryReadingCommandExitsThreeOnMissingOrCorruptIndex) {
   TempDir dir;
   const std::string corrupt = dir.path() + "/corrupt";
-  ASSERT_EQ(0, RunNsearch({"index", "--index", corrupt,
-                           testing::SourceDir() + "/data/content"})
-                   .exit_code);
+  ASSERT_EQ(0, testing::IndexSampleContent(corrupt));
   for (const auto& e : fs::recursive_directory_iterator(corrupt))
     if (e.path().extension() == ".glass")
       std::ofstream(e.path(), std::ios::trunc) << std::string(8192, 'z');

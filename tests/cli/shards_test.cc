@@ -392,9 +392,7 @@ TEST(ShardsTest, ServeChecksItsArgumentsAndStopsOnSigterm) {
   if (!HaveXapianServer()) GTEST_SKIP() << "xapian-tcpsrv is not installed";
   TempDir dir;
   const std::string index = dir.path() + "/index";
-  ASSERT_EQ(0, RunNsearch({"index", "--index", index,
-                           testing::SourceDir() + "/data/content"})
-                   .exit_code);
+  ASSERT_EQ(0, testing::IndexSampleContent(index));
   for (const std::vector<std::string>& bad :
        std::vector<std::vector<std::string>>{{"--listen", "70000", index},
                                              {"--listen", "host:", index},
@@ -422,9 +420,7 @@ TEST(ShardsTest, ServeChecksItsArgumentsAndStopsOnSigterm) {
 TEST(ShardsTest, BadShardListsAreUsageErrors) {
   TempDir dir;
   const std::string index = dir.path() + "/index";
-  ASSERT_EQ(0, RunNsearch({"index", "--index", index,
-                           testing::SourceDir() + "/data/content"})
-                   .exit_code);
+  ASSERT_EQ(0, testing::IndexSampleContent(index));
   const std::string bad = WriteList(dir, "bad.txt", {"remote tcp host 0"});
   const std::string good = WriteList(dir, "good.txt", {index});
   struct Case {

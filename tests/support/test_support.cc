@@ -109,12 +109,15 @@ std::string ReadFileOrDie(const std::string& path) {
 TempDir* SampleIndexTest::dir_ = nullptr;
 std::string SampleIndexTest::index_;
 
+int IndexSampleContent(const std::string& index) {
+  return RunNsearch({"index", "--index", index, SourceDir() + "/data/content"})
+      .exit_code;
+}
+
 void SampleIndexTest::SetUpTestSuite() {
   dir_ = new TempDir();
   index_ = dir_->path() + "/index";
-  ASSERT_EQ(
-      0, RunNsearch({"index", "--index", index_, SourceDir() + "/data/content"})
-             .exit_code);
+  ASSERT_EQ(0, IndexSampleContent(index_));
 }
 
 void SampleIndexTest::TearDownTestSuite() {

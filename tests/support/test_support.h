@@ -35,6 +35,10 @@ class TempDir {
 
 // A test suite sharing one index of the bundled sample (data/content),
 // built once per suite in a temporary folder: `index_`.
+// Builds a fresh index of the bundled sample (data/content) at `index`
+// with the nsearch binary; the exit code of that run.
+int IndexSampleContent(const std::string& index);
+
 class SampleIndexTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite();
