@@ -169,6 +169,28 @@ TEST_F(BatchTest, RequestsChooseTheMatchModeAndTheRankingClock) {
   EXPECT_EQ("invalid_argument", lines[6]["error"]["code"]);
 }
 
+// Issue 12: a batch line's counts had no bounds of their own (facet_size
+// none at all); they now have the flags' bounds, through the same mapping.
+TEST_F(BatchTest, CountsHaveTheFlagsBoundsAndNameTheField) {
+  const std::vector<json> lines = Ask(
+      "{\"id\": 1, \"q\": \"azure\", \"limit\": 10001}\n"
+      "{\"id\": 2, \"q\": \"azure\", \"offset\": -1}\n"
+      "{\"id\": 3, \"q\": \"azure\", \"facet_size\": 20000, "
+      "\"facets\": [\"topic\"]}\n"
+      "{\"id\": 4, \"q\": \"azure\", \"limit\": 10000, \"offset\": 1000000}\n");
+  ASSERT_EQ(4u, lines.size());
+  const char* says[] = {
+      "request field 'limit' must be from 0 to 10000 (got 10001)",
+      "request field 'offset' must be from 0 to 1000000 (got -1)",
+      "request field 'facet_size' must be from 0 to 10000 (got 20000)"};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(static_cast<int>(i + 1), lines[i]["id"]);
+    EXPECT_EQ("invalid_argument", lines[i]["error"]["code"]) << lines[i];
+    EXPECT_EQ(says[i], lines[i]["error"]["message"]) << lines[i];
+  }
+  EXPECT_FALSE(lines[3].contains("error")) << lines[3];  // The bounds hold.
+}
+
 TEST_F(BatchTest, MissingIndexFailsAtStartWithExitThree) {
   const auto r = RunNsearch(
       {"query", "--stdin", "--index", dir_.path() + "/none"}, {}, "azure\n");
