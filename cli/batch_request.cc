@@ -1,6 +1,7 @@
 #include "cli/batch_request.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,20 +62,17 @@ Status StringList(const Json& value, const std::string& name,
 }
 
 // A count from 0 to `max` (a flag's value is signed, a batch line's
-// unsigned unless negative).
+// unsigned unless negative; one past int64 reads as the largest int64).
 Status Count(const Json& value, const std::string& name, size_t max,
              size_t* out) {
   NSEARCH_RETURN_IF_ERROR(
       Expect(value.is_number_integer(), name, "a non-negative integer"));
-  const bool negative = !value.is_number_unsigned() && value.get<int64_t>() < 0;
-  if (!negative && value.get<uint64_t>() <= max) {
-    *out = value.get<size_t>();
-    return Status::Ok();
-  }
-  const std::string got = negative ? std::to_string(value.get<int64_t>())
-                                   : std::to_string(value.get<uint64_t>());
-  return InvalidArgument(name + " must be from 0 to " + std::to_string(max) +
-                         " (got " + got + ")");
+  const bool huge =
+      value.is_number_unsigned() && value.get<uint64_t>() > uint64_t{INT64_MAX};
+  const int64_t v = huge ? INT64_MAX : value.get<int64_t>();
+  NSEARCH_RETURN_IF_ERROR(CheckRange(name, v, 0, static_cast<int64_t>(max)));
+  *out = static_cast<size_t>(v);
+  return Status::Ok();
 }
 
 // "any" or "all" set to `on`: the match mode (a request overrides the

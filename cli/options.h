@@ -50,16 +50,6 @@ inline Status ParseArgs(const std::vector<std::string>& args,
   return Status::Ok();
 }
 
-// Checks a number given to `flag` (parsed signed, so that "-1" is not read
-// as a huge unsigned value) lies in [low, high].
-inline Status CheckRange(const char* flag, int64_t value, int64_t low,
-                         int64_t high) {
-  if (value >= low && value <= high) return Status::Ok();
-  return InvalidArgument(std::string(flag) + " must be from " +
-                         std::to_string(low) + " to " + std::to_string(high) +
-                         " (got " + std::to_string(value) + ")");
-}
-
 // Adds --color and --no-pager, which every command has.
 inline void AddTerminalOptions(po::options_description* options) {
   options->add_options()(
@@ -74,10 +64,10 @@ inline void AddTerminalOptions(po::options_description* options) {
 // Adds the options every command shares: --help, --index, --format (whose
 // values `formats` describes), --json, --color and --no-pager. The one
 // table of them: every command calls this.
-inline void AddCommonOptions(
-    po::options_description* options, std::string* index_flag,
-    std::string* format_flag, const char* formats,
-    const char* json_help = "same as --format json") {
+inline void AddCommonOptions(po::options_description* options,
+                             std::string* index_flag, std::string* format_flag,
+                             const char* formats,
+                             const char* json_help = "same as --format json") {
   options->add_options()("help,h", "show this help")(
       "index", po::value(index_flag),
       "index folder (default: $NSEARCH_INDEX, else "

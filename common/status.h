@@ -100,6 +100,17 @@ inline Status ShardUnavailable(std::string m) {
   return Status(StatusCode::kShardUnavailable, std::move(m));
 }
 
+// OK when `value` lies in [low, high], else InvalidArgument "WHAT must be
+// from LOW to HIGH (got VALUE)" (WHAT: the option or field, e.g. "--jobs").
+// Numbers users type are read signed, so that "-1" is not a huge count.
+inline Status CheckRange(const std::string& what, int64_t value, int64_t low,
+                         int64_t high) {
+  if (value >= low && value <= high) return Status::Ok();
+  return InvalidArgument(what + " must be from " + std::to_string(low) +
+                         " to " + std::to_string(high) + " (got " +
+                         std::to_string(value) + ")");
+}
+
 // OK when `value` is at most `most`, else InvalidArgument "WHAT must be at
 // most MOST" (WHAT: the option, e.g. "--limit").
 inline Status CheckAtMost(const std::string& what, uint64_t value,
