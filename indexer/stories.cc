@@ -1,6 +1,7 @@
 #include "indexer/stories.h"
 
 #include <algorithm>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -12,8 +13,10 @@ namespace nsearch::indexer {
 
 namespace {
 
-// A candidate list longer than this is read only this far: a band or
-// title shared by thousands of documents is boilerplate, not one story.
+// A candidate list longer than this is skipped: a band or title shared by
+// thousands of documents is boilerplate, not one story. Skipping it whole
+// (not reading its first postings) keeps the join independent of docid
+// order, so shards built apart join as one index does.
 constexpr Xapian::doccount kMaxGroup = 1000;
 // In a full build, each document is compared with at most this many
 // following ones (in date order) of each group.
@@ -54,11 +57,12 @@ class Components {
   std::unordered_map<Xapian::docid, Xapian::docid> parent_;
 };
 
+// The documents of candidate list `term`; none when it is over kMaxGroup.
 std::vector<Xapian::docid> Postings(const Xapian::Database& db,
                                     const std::string& term) {
   std::vector<Xapian::docid> ids;
-  for (auto it = db.postlist_begin(term);
-       it != db.postlist_end(term) && ids.size() < kMaxGroup; ++it)
+  if (db.get_termfreq(term) > kMaxGroup) return ids;
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
     ids.push_back(*it);
   return ids;
 }
@@ -69,8 +73,11 @@ struct StoryJoiner::Member {
   Xapian::docid id = 0;
   StoryFacts facts;
   std::string key;
-  Xapian::Document doc;           // For its stored title and excerpt.
-  std::optional<StoryText> text;  // Made when first needed.
+  // For its stored title and excerpt; unset: read from the database.
+  std::optional<Xapian::Document> doc;
+  // Made when first needed; dropped after each candidate list of a full
+  // build (an unordered_set of word pairs is far bigger than the rest).
+  std::unique_ptr<StoryText> text;
 
   // Earliest first; undated last; then by key (deterministic).
   bool operator<(const Member& o) const {
@@ -99,31 +106,39 @@ bool StoryJoiner::IsCandidateTerm(const std::string& term) const {
          (!url_prefix_.empty() && StartsWith(term, url_prefix_));
 }
 
-std::optional<StoryJoiner::Member> StoryJoiner::Load(
-    Xapian::docid id, const Xapian::Document& doc) const {
+std::optional<StoryJoiner::Member> StoryJoiner::MakeMember(
+    Xapian::docid id, const std::string& signature, const std::string& date,
+    std::string key) const {
+  auto sig = StorySignature::Unserialise(signature);
+  if (!sig) return std::nullopt;
   Member m;
   m.id = id;
-  auto sig = StorySignature::Unserialise(doc.get_value(spec_.signature_slot));
-  if (!sig) return std::nullopt;
   m.facts.signature = *sig;
-  if (date_slot_) {
-    const std::string v = doc.get_value(*date_slot_);
-    if (!v.empty())
-      m.facts.date = static_cast<int64_t>(Xapian::sortable_unserialise(v));
-  }
-  m.key = doc.get_value(spec_.slot);
-  m.doc = doc;
+  if (!date.empty())
+    m.facts.date = static_cast<int64_t>(Xapian::sortable_unserialise(date));
+  m.key = std::move(key);
   return m;
 }
 
-bool StoryJoiner::Same(Member& a, Member& b) const {
+std::optional<StoryJoiner::Member> StoryJoiner::Load(
+    Xapian::docid id, const Xapian::Document& doc) const {
+  auto m = MakeMember(id, doc.get_value(spec_.signature_slot),
+                      date_slot_ ? doc.get_value(*date_slot_) : std::string(),
+                      doc.get_value(spec_.slot));
+  if (m) m->doc = doc;
+  return m;
+}
+
+bool StoryJoiner::Same(const Xapian::Database& db, Member& a, Member& b) const {
   const auto by_signature = SameStoryBySignature(a.facts, b.facts, spec_);
   if (by_signature) return *by_signature;
   // Only pairs the signatures cannot tell read the stored texts.
   for (Member* m : {&a, &b}) {
     if (m->text) continue;
-    const StoredRecord record = ReadStoredRecord(m->doc, false);
-    m->text = MakeStoryText(*analyzer_, record.title, record.excerpt);
+    const StoredRecord record =
+        ReadStoredRecord(m->doc ? *m->doc : db.get_document(m->id), false);
+    m->text = std::make_unique<StoryText>(
+        MakeStoryText(*analyzer_, record.title, record.excerpt));
   }
   return SimilarTexts(*a.text, *b.text, spec_.similarity);
 }
@@ -160,7 +175,7 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
     for (Xapian::docid id : Postings(db, term)) {
       if (id == own || !seen.insert(id).second) continue;
       std::optional<Member> other = Load(id, db.get_document(id));
-      if (!other || !(same_url || Same(*self, *other))) continue;
+      if (!other || !(same_url || Same(db, *self, *other))) continue;
       if (!best || *other < *best) best = std::move(other);
     }
   }
@@ -174,9 +189,9 @@ size_t StoryJoiner::JoinAllStories(Xapian::WritableDatabase& db) {
                         });
 }
 
-size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
-                                   const Rewrite& rewrite) {
-  Components components;
+std::vector<StoryJoiner::Group> StoryJoiner::CandidateGroups(
+    const Xapian::Database& db) const {
+  std::vector<Group> groups;
   for (const std::string& prefix :
        {std::string(kStoryBandPrefix), std::string(kStoryTitlePrefix),
         url_prefix_}) {
@@ -184,37 +199,84 @@ size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
     for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix);
          ++t) {
       if (t.get_termfreq() < 2) continue;
-      const bool same_url = prefix == url_prefix_;
-      std::vector<Member> group;
-      for (Xapian::docid id : Postings(db, *t))
-        if (auto m = Load(id, db.get_document(id))) group.push_back(*m);
-      std::sort(group.begin(), group.end());
-      for (size_t i = 0; i < group.size(); ++i)
-        for (size_t j = i + 1; j < group.size() && j <= i + kMaxCompared; ++j)
-          if (same_url || Same(group[i], group[j]))
-            components.Join(group[i].id, group[j].id);
+      Group group{Postings(db, *t), prefix == url_prefix_};
+      if (group.ids.size() >= 2) groups.push_back(std::move(group));
     }
   }
+  return groups;
+}
+
+// One slot of documents asked for in increasing docid order: a value
+// stream read forward, not a lookup per document.
+class StoryJoiner::SlotReader {
+ public:
+  SlotReader(const Xapian::Database& db, std::optional<unsigned> slot) {
+    if (!slot) return;
+    it_ = db.valuestream_begin(*slot);
+    end_ = db.valuestream_end(*slot);
+  }
+  std::string At(Xapian::docid id) {
+    if (it_ == end_) return {};
+    it_.skip_to(id);
+    return it_ != end_ && it_.get_docid() == id ? *it_ : std::string();
+  }
+
+ private:
+  Xapian::ValueIterator it_, end_;
+};
+
+std::vector<StoryJoiner::Member> StoryJoiner::LoadMembers(
+    const Xapian::Database& db, const std::vector<Group>& groups) const {
+  std::vector<Xapian::docid> ids;
+  for (const Group& g : groups)
+    ids.insert(ids.end(), g.ids.begin(), g.ids.end());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  SlotReader signatures(db, spec_.signature_slot), dates(db, date_slot_),
+      keys(db, spec_.slot);
+  std::vector<Member> members;
+  for (Xapian::docid id : ids)
+    if (auto m = MakeMember(id, signatures.At(id), dates.At(id), keys.At(id)))
+      members.push_back(std::move(*m));
+  return members;  // In docid order.
+}
+
+size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
+                                   const Rewrite& rewrite) {
+  const std::vector<Group> groups = CandidateGroups(db);
+  std::vector<Member> members = LoadMembers(db, groups);
+  auto find = [&members](Xapian::docid id) -> Member* {
+    auto it = std::lower_bound(
+        members.begin(), members.end(), id,
+        [](const Member& m, Xapian::docid d) { return m.id < d; });
+    return it != members.end() && it->id == id ? &*it : nullptr;
+  };
+  auto earliest = [](const Member* a, const Member* b) { return *a < *b; };
+  Components components;
+  for (const Group& g : groups) {
+    std::vector<Member*> group;
+    for (Xapian::docid id : g.ids)
+      if (Member* m = find(id)) group.push_back(m);
+    std::sort(group.begin(), group.end(), earliest);
+    for (size_t i = 0; i < group.size(); ++i)
+      for (size_t j = i + 1; j < group.size() && j <= i + kMaxCompared; ++j)
+        if (g.same_url || Same(db, *group[i], *group[j]))
+          components.Join(group[i]->id, group[j]->id);
+    for (Member* m : group) m->text.reset();
+  }
   // Each story's key: the own key of its earliest copy.
-  std::unordered_map<Xapian::docid, std::vector<Xapian::docid>> stories;
+  std::unordered_map<Xapian::docid, std::vector<Member*>> stories;
   for (const auto& [id, parent] : components.parents())
-    stories[components.Find(id)].push_back(id);
+    stories[components.Find(id)].push_back(find(id));
   size_t rewritten = 0;
-  for (auto& [root, ids] : stories) {
-    if (ids.size() < 2) continue;
-    std::vector<std::pair<Member, Xapian::Document>> copies;
-    for (Xapian::docid id : ids) {
-      Xapian::Document doc = db.get_document(id);
-      if (auto m = Load(id, doc)) copies.emplace_back(std::move(*m), doc);
-    }
-    if (copies.empty()) continue;
-    std::sort(copies.begin(), copies.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    const std::string key = copies.front().first.key;
-    for (auto& [member, doc] : copies) {
-      if (member.key == key) continue;
+  for (auto& [root, copies] : stories) {
+    std::sort(copies.begin(), copies.end(), earliest);
+    const std::string& key = copies.front()->key;
+    for (const Member* m : copies) {
+      if (m->key == key) continue;
+      Xapian::Document doc = db.get_document(m->id);
       SetKey(key, &doc, spec_.slot);
-      rewrite(member.id, doc);
+      rewrite(m->id, doc);
       ++rewritten;
     }
   }

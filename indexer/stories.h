@@ -10,8 +10,10 @@
 // deleting a story's first copy leaves the others together.
 //
 // Candidates come from posting lists (MinHash bands, the same title, the
-// same URL), so memory does not grow with the corpus, except for the
-// union-find over the documents that have candidates in a full build.
+// same URL). An incremental run reads only the lists of the documents it
+// writes. A full build reads every list of 2 to 1,000 documents and keeps,
+// for each document on one, its signature, date and key (about 200 bytes),
+// read slot by slot in docid order.
 
 #ifndef NSEARCH_INDEXER_STORIES_H_
 #define NSEARCH_INDEXER_STORIES_H_
@@ -20,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -54,9 +57,25 @@ class StoryJoiner {
 
  private:
   struct Member;
+  // A candidate list: documents that may be copies of one story.
+  struct Group {
+    std::vector<Xapian::docid> ids;
+    bool same_url = false;  // Copies without comparing them.
+  };
+  class SlotReader;
+
+  std::optional<Member> MakeMember(Xapian::docid id,
+                                   const std::string& signature,
+                                   const std::string& date,
+                                   std::string key) const;
   std::optional<Member> Load(Xapian::docid id,
                              const Xapian::Document& doc) const;
-  bool Same(Member& a, Member& b) const;
+  std::vector<Group> CandidateGroups(const Xapian::Database& db) const;
+  // The members of `groups`, in docid order.
+  std::vector<Member> LoadMembers(const Xapian::Database& db,
+                                  const std::vector<Group>& groups) const;
+  // Whether a and b are copies; reads a stored text from `db` when needed.
+  bool Same(const Xapian::Database& db, Member& a, Member& b) const;
   // Whether `term` names candidates: a MinHash band, a title or a URL.
   bool IsCandidateTerm(const std::string& term) const;
   static void SetKey(const std::string& key, Xapian::Document* doc,

@@ -119,6 +119,22 @@ TEST_F(StoriesTest, AnUpdateThatIsAnotherStoryLeavesIt) {
   EXPECT_EQ(key, KeyOf(a_));
 }
 
+// A title shared by more than 1,000 documents is boilerplate: its list is
+// skipped whole (not read to its first 1,000 postings, which would depend
+// on docid order and so on how the index is split into shards).
+TEST_F(StoriesTest, CandidateListsOverAThousandAreBoilerplate) {
+  for (int i = 0; i < 1001; ++i)
+    dir_.Write("site/digest/" + std::to_string(i) + ".md",
+               Story("Weekly digest of cloud news for everyone", "Links.",
+                     "2024-03-04T09:00:00Z",
+                     "https://digest.example/" + std::to_string(i)));
+  index_ = dir_.path() + "/fresh";  // A full build.
+  ASSERT_TRUE(Run().ok());
+  EXPECT_NE(KeyOf(dir_.path() + "/site/digest/0.md"),
+            KeyOf(dir_.path() + "/site/digest/1.md"));
+  EXPECT_EQ(KeyOf(a_), KeyOf(b_));
+}
+
 TEST_F(StoriesTest, QueriesShowOneHitPerStoryWithItsCopies) {
   auto searcher = searcher::Searcher::Open(index_);
   ASSERT_TRUE(searcher.ok());
