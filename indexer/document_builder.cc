@@ -181,6 +181,7 @@ void DocumentBuilder::AddStoryKey(const Document& doc, const std::string& id,
 
 Xapian::Document DocumentBuilder::Build(const Document& doc,
                                         const SourceFile& source, bool light) {
+  if (light) return BuildLight(doc, source);
   Xapian::Document out;
   const std::string id = DocumentIdForPath(source.path);
   out.add_boolean_term(IdTerm(id));
@@ -193,16 +194,34 @@ Xapian::Document DocumentBuilder::Build(const Document& doc,
   for (const FieldSpec& field : schema_.fields()) {
     if (field.slot)
       AddSlotValue(field, doc, &numbers, &out);
-    else if (!light || field.kind == FieldKind::kUrl)
+    else
       AddField(field, doc, &position, &out);
   }
-  if (!light) {
-    AddRankingValues(numbers, &out);
-    AddCollapseKey(doc, &out);
-  }
+  AddRankingValues(numbers, &out);
+  AddCollapseKey(doc, &out);
   AddStoryKey(doc, id, source.content_hash, &out);
   out.add_value(kStateSlot, FileStateOf(source));
   out.set_data(StoredData(doc, source));
+  return out;
+}
+
+Xapian::Document DocumentBuilder::BuildLight(const Document& doc,
+                                             const SourceFile& source) {
+  Xapian::Document out;
+  std::map<std::string, int64_t, std::less<>> numbers;
+  for (const FieldSpec& field : schema_.fields()) {
+    if (field.kind == FieldKind::kDate && field.slot)
+      AddSlotValue(field, doc, &numbers, &out);
+    if (field.kind != FieldKind::kUrl || !field.filter) continue;
+    for (const auto& from : field.from)
+      for (const std::string& value : FieldValues(doc, from))
+        if (!value.empty()) AddFilterTerms(field, value, &out);
+  }
+  AddStoryKey(doc, DocumentIdForPath(source.path), source.content_hash, &out);
+  StoredRecord record;
+  record.title = doc.title;
+  record.excerpt = doc.excerpt;
+  out.set_data(EncodeStoredRecord(record));
   return out;
 }
 

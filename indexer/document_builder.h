@@ -44,13 +44,15 @@ class DocumentBuilder {
   static std::string IdTerm(const std::string& id);
 
   // The index document of `doc`. A `light` one (another machine's shard,
-  // `index --shard K/N`) holds only what the story join reads: the id, the
-  // URL's filter terms, the slot values, the story key and signature, the
-  // file state and the stored record; no free text, facets or priors.
+  // `index --shard K/N`) holds only what the story join reads: the story
+  // key, signature and candidate terms, the date slot, the URL's filter
+  // terms and a stored record of the title and excerpt; it is never
+  // searched and never kept.
   Xapian::Document Build(const Document& doc, const SourceFile& source,
                          bool light = false);
 
  private:
+  Xapian::Document BuildLight(const Document& doc, const SourceFile& source);
   // The ranking priors' values (RankingSpec): quality's and heat's
   // Level, and the UTC day of the date, from the slot fields' `numbers`.
   void AddRankingValues(

@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
-#include <map>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <sys/stat.h>
@@ -484,38 +484,53 @@ Status ListChunks(const IndexOptions& options, unsigned jobs, ChunkQueue* queue,
   return Status::Ok();
 }
 
-// Merges the parts (in file order) of each of the `shards` shards into the
-// shard's folder of `generation`, then joins the stories over all shards
-// and stamps them. A stop (signal) may leave the last chunks unstarted:
-// they have no part.
+using PartPath = std::function<std::string(size_t, unsigned)>;
+
+// The parts of shard `k`, in file order. A stop (signal) may leave the last
+// chunks unstarted: they have no part.
+std::vector<std::string> PartsOf(const PartPath& part_path, size_t chunks,
+                                 unsigned k) {
+  std::vector<std::string> parts;
+  for (size_t c = 0; c < chunks; ++c)
+    if (fs::exists(part_path(c, k))) parts.push_back(part_path(c, k));
+  return parts;
+}
+
+// Compacts `parts` into `target` (an empty database when there are none)
+// and removes them.
+void CompactParts(const std::vector<std::string>& parts,
+                  const std::string& target) {
+  Xapian::Database all;
+  for (const auto& p : parts) all.add_database(Xapian::Database(p));
+  if (!parts.empty())
+    all.compact(target);
+  else
+    Xapian::WritableDatabase(target, Xapian::DB_CREATE_OR_OVERWRITE).commit();
+  for (const auto& p : parts) fs::remove_all(p);
+}
+
+// Moves the files of database `folder` up into `generation`.
+void MoveUp(const std::string& folder, const std::string& generation) {
+  for (const auto& entry : fs::directory_iterator(folder))
+    fs::rename(entry.path(), fs::path(generation) / entry.path().filename());
+  fs::remove(folder);
+}
+
+// Merges the parts of each of the `shards` shards into the shard's folder
+// of `generation` (one shard is the generation itself), then joins the
+// stories over all shards and stamps them.
 Status MergeParts(const Schema& schema, const std::string& generation,
-                  unsigned shards,
-                  const std::function<std::string(size_t, unsigned)>& part_path,
-                  size_t chunks, IndexSummary* summary) {
+                  unsigned shards, const PartPath& part_path, size_t chunks,
+                  IndexSummary* summary) {
   try {
     for (unsigned k = 0; k < shards; ++k) {
-      Xapian::Database all;
-      std::vector<std::string> merged_parts;
-      for (size_t c = 0; c < chunks; ++c) {
-        const std::string p = part_path(c, k);
-        if (!fs::exists(p)) continue;
-        all.add_database(Xapian::Database(p));
-        merged_parts.push_back(p);
+      if (shards > 1) {
+        CompactParts(PartsOf(part_path, chunks, k),
+                     ShardPath(generation, k, shards));
+        continue;
       }
-      // One shard is the generation itself: merge beside, then move up.
-      const std::string target = shards == 1 ? generation + "/merged"
-                                             : ShardPath(generation, k, shards);
-      if (!merged_parts.empty())
-        all.compact(target);
-      else
-        Xapian::WritableDatabase(target, Xapian::DB_CREATE_OR_OVERWRITE)
-            .commit();
-      for (const auto& p : merged_parts) fs::remove_all(p);
-      if (shards > 1) continue;
-      for (const auto& entry : fs::directory_iterator(target))
-        fs::rename(entry.path(),
-                   fs::path(generation) / entry.path().filename());
-      fs::remove(target);
+      CompactParts(PartsOf(part_path, chunks, 0), generation + "/merged");
+      MoveUp(generation + "/merged", generation);
     }
     if (shards > 1) NSEARCH_RETURN_IF_ERROR(WriteShardStub(generation, shards));
     ShardWriters db(generation, shards, Xapian::DB_OPEN);
@@ -537,23 +552,38 @@ Status MergeParts(const Schema& schema, const std::string& generation,
   return Status::Ok();
 }
 
-// Makes `generation` (of `n` shards, stories joined) the one database of
-// shard `k`: the others are dropped, and shard k moves up into the
-// generation folder, stamped with kMetaShardOf.
-Status KeepOneShard(const std::string& generation, unsigned k, unsigned n,
-                    IndexSummary* summary) {
+// `--shard K/N`: merges the parts of shard `k` (each chunk's part 0) into
+// `generation`, joins the stories over it and the light documents of the
+// other shards (each chunk's part 1, read where they lie, not merged: they
+// are dropped after), rewrites only shard k's documents, and stamps the
+// shard with kMetaShardOf. The join does not
+// depend on docid order (indexer/stories.h), so the keys are those of one
+// index of all shards.
+Status MergeOneShard(const Schema& schema, const std::string& generation,
+                     unsigned k, unsigned n, const PartPath& part_path,
+                     size_t chunks, IndexSummary* summary) {
   try {
-    for (unsigned other = 0; other < n; ++other)
-      if (other != k) fs::remove_all(ShardPath(generation, other, n));
-    const std::string kept = ShardPath(generation, k, n);
-    fs::remove(fs::path(generation) / kStubFile);
-    for (const auto& entry : fs::directory_iterator(kept))
-      fs::rename(entry.path(), fs::path(generation) / entry.path().filename());
-    fs::remove(kept);
-    Xapian::WritableDatabase db(generation, Xapian::DB_OPEN);
-    db.set_metadata(kMetaShardOf, ShardOfValue(k, n));
-    db.commit();
-    summary->documents = db.get_doccount();
+    CompactParts(PartsOf(part_path, chunks, 0), generation + "/merged");
+    MoveUp(generation + "/merged", generation);
+    Xapian::WritableDatabase own(generation, Xapian::DB_OPEN);
+    const std::vector<std::string> others = PartsOf(part_path, chunks, 1);
+    NSEARCH_ASSIGN_OR_RETURN(auto joiner, MakeJoiner(schema));
+    if (joiner) {
+      Xapian::Database all(own);
+      for (const auto& p : others) all.add_database(Xapian::Database(p));
+      const unsigned m = static_cast<unsigned>(others.size()) + 1;
+      joiner->JoinAllStories(
+          all, [&own, m](Xapian::docid id, const Xapian::Document& doc) {
+            if (ShardOfDocid(id, m) == 0)
+              own.replace_document(LocalDocid(id, m), doc);
+          });
+    }
+    for (const auto& p : others) fs::remove_all(p);
+    WriteIndexStamps(own, schema);
+    own.set_metadata(kMetaLastUpdate, NowIso());
+    own.set_metadata(kMetaShardOf, ShardOfValue(k, n));
+    own.commit();
+    summary->documents = own.get_doccount();
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, generation);
   } catch (const fs::filesystem_error& e) {
@@ -594,9 +624,19 @@ struct BuildState {
         queue(jobs + 1),
         summary(build_summary) {}
 
-  // The partial database of chunk `c` for shard `k`.
+  // The partial database of chunk `c` for shard `k`. A `--shard K/N` build
+  // has two parts per chunk: kOwnPart for shard K, kLightPart for the light
+  // documents of all the others.
   std::string PartPath(size_t c, unsigned k) const {
     return generation + "/part-" + std::to_string(c) + "-" + std::to_string(k);
+  }
+  static constexpr unsigned kOwnPart = 0, kLightPart = 1;
+  unsigned PartCount() const { return options.shard_count ? 2 : shards; }
+  // The part (of each chunk) that document `id` goes to.
+  unsigned PartOf(const std::string& id) const {
+    const unsigned shard = ShardFor(id, shards);
+    if (!options.shard_count) return shard;
+    return shard == options.shard_index ? kOwnPart : kLightPart;
   }
 
   const Schema& schema;
@@ -621,7 +661,7 @@ void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
   // the unpublished generation is thrown away. So no fsync and no
   // copy-on-write (in-place block updates: less I/O, more compact). The
   // merged generation is synced.
-  std::vector<std::optional<Xapian::WritableDatabase>> parts(s.shards);
+  std::vector<std::optional<Xapian::WritableDatabase>> parts(s.PartCount());
   auto part = [&](unsigned k) -> Xapian::WritableDatabase& {
     if (!parts[k]) {
       parts[k].emplace(s.PartPath(chunk.index, k),
@@ -634,12 +674,11 @@ void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
   size_t since_commit = 0;
   for (size_t i = 0; i < chunk.files.size() && !Stopped(options); ++i) {
     const SourceFile& file = chunk.files[i];
-    const bool other =
-        options.shard_count &&
-        ShardFor(DocumentIdForPath(file.path), s.shards) != options.shard_index;
+    const unsigned k = s.PartOf(DocumentIdForPath(file.path));
+    const bool other = options.shard_count && k == BuildState::kLightPart;
     Parsed item = ProcessFile(file, i, s.schema, nullptr, builder, other);
     if (item.doc && !options.dry_run) {
-      part(ShardFor(item.id, s.shards)).add_document(*item.doc);
+      part(k).add_document(*item.doc);
       if (++since_commit >= options.batch_size) {
         for (auto& p : parts)
           if (p) p->commit();
@@ -715,10 +754,11 @@ Status BuildGeneration(const Schema& schema, const std::string& generation,
   for (const auto& e : s.errors) NSEARCH_RETURN_IF_ERROR(e);
   if (options.dry_run) return Status::Ok();
   auto part_path = [&s](size_t c, unsigned k) { return s.PartPath(c, k); };
-  NSEARCH_RETURN_IF_ERROR(MergeParts(schema, generation, shards, part_path,
-                                     s.chunks.load(), summary));
-  if (!options.shard_count) return Status::Ok();
-  return KeepOneShard(generation, options.shard_index, shards, summary);
+  if (options.shard_count)
+    return MergeOneShard(schema, generation, options.shard_index, shards,
+                         part_path, s.chunks.load(), summary);
+  return MergeParts(schema, generation, shards, part_path, s.chunks.load(),
+                    summary);
 }
 
 // Stores a new file state in document `docid`, whose content is unchanged.

@@ -636,7 +636,8 @@ TEST_F(DocumentBuilderTest, ALightDocumentHoldsWhatTheStoryJoinReads) {
   const Xapian::Document full = builder_->Build(SampleDocument(), source);
   const Xapian::Document light =
       builder_->Build(SampleDocument(), source, /*light=*/true);
-  EXPECT_TRUE(HasTerm(light, DocumentBuilder::IdTerm(DocumentIdForPath(path))));
+  EXPECT_FALSE(
+      HasTerm(light, DocumentBuilder::IdTerm(DocumentIdForPath(path))));
   EXPECT_FALSE(HasTerm(light, "power"));  // No free text.
   EXPECT_TRUE(HasTerm(full, "power"));
   const StorySpec& stories = *schema_->stories();
@@ -644,6 +645,7 @@ TEST_F(DocumentBuilderTest, ALightDocumentHoldsWhatTheStoryJoinReads) {
   EXPECT_EQ(full.get_value(stories.signature_slot),
             light.get_value(stories.signature_slot));
   EXPECT_EQ(full.get_value(2), light.get_value(2));  // The date.
+  EXPECT_EQ("", light.get_value(0));                 // No quality.
   // The story terms and the URL's filter terms, which find candidates.
   std::vector<std::string> kept;
   for (auto t = full.termlist_begin(); t != full.termlist_end(); ++t)
@@ -653,7 +655,10 @@ TEST_F(DocumentBuilderTest, ALightDocumentHoldsWhatTheStoryJoinReads) {
   for (const std::string& term : kept)
     EXPECT_TRUE(HasTerm(light, term)) << term;
   EXPECT_LT(light.termlist_count(), full.termlist_count() / 2);
-  EXPECT_EQ("Power Apps adds offline support", ReadStoredRecord(light).title);
+  const StoredRecord record = ReadStoredRecord(light);
+  EXPECT_EQ("Power Apps adds offline support", record.title);
+  EXPECT_EQ(ReadStoredRecord(full).excerpt, record.excerpt);
+  EXPECT_EQ("", record.path);  // Only what the join compares.
 }
 
 TEST_F(DocumentBuilderTest, MissingValuesLeaveSlotsEmpty) {
