@@ -270,6 +270,15 @@ bool IsBlankOrComment(std::string_view line) {
   return i == line.size() || line[i] == '#';
 }
 
+// A comment line whose '#' follows a tab: yaml-cpp may take the tab for
+// indentation ("illegal tab when looking for indentation") where YAML
+// allows it, so only yaml-cpp decides such a file.
+bool TabBeforeComment(std::string_view line) {
+  const size_t i = line.find_first_not_of(" \t");
+  return i != std::string_view::npos && line[i] == '#' &&
+         line.substr(0, i).find('\t') != std::string_view::npos;
+}
+
 // Only blanks (YAML's: spaces and tabs, not \v or \f), or a comment after
 // a blank, may follow a closed quoted scalar.
 bool RestIsEmpty(std::string_view rest) {
@@ -631,6 +640,8 @@ std::optional<FmNode> FastParse(const std::vector<std::string_view>& lines,
   FmNode root;
   root.type = FmNode::Type::kMap;
   root.line = 2;
+  for (size_t j = 1; j < close; ++j)
+    if (TabBeforeComment(lines[j])) return std::nullopt;
   size_t i = 1;
   while (i < close) {
     const std::string_view line = lines[i];

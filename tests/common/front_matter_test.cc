@@ -723,6 +723,26 @@ TEST(FrontMatterFastPathTest, ALineOfBlanksIsEmptyOnBothPaths) {
   }
 }
 
+// Found by tests/fuzz/front_matter_fuzz.cc (2026-12-02, finding 11): a
+// comment after a tab ("\t# c") is a comment line to YAML, and the fast
+// path skipped it, but yaml-cpp rejects it after a plain scalar ("illegal
+// tab when looking for indentation"): one broken file, two reasons.
+TEST(FrontMatterFastPathTest, ACommentAfterATabIsYamlCppsToJudge) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  for (const std::string text :
+       {"---\ntype: x\nstartDateTime: 2024-01-01\n\t\t# c\n---\n",
+        "---\ntitle: \"t\"\ntype: x\n\t# c\nheat: 7\n---\n",
+        "---\ntitle: \"t\"\nskipped:\n  - a\n \t# c\n  - b\n---\n"}) {
+    const ParseOutcome fast = ParseDocument(text, *schema);
+    const ParseOutcome yaml = ParseDocument(text, *schema, ParseOptions{false});
+    ASSERT_EQ(yaml.ok(), fast.ok()) << text;
+    if (!yaml.ok()) {
+      EXPECT_EQ(yaml.rejection->ToString(), fast.rejection->ToString());
+    }
+  }
+}
+
 // Found by tests/fuzz/front_matter_fuzz.cc: the nesting bound counted
 // every bracket, so yaml-cpp's path rejected a title that merely holds
 // many braces ("nests deeper than 64 levels") while the fast path took it.
