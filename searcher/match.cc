@@ -170,7 +170,7 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
   result.priors = ScaledPriors(db, plan, options);
   const Q prior = result.priors
                       ? PriorQuery(db, options.prior_slots, *result.priors,
-                                   options.prior_columns)
+                                   options.prior_columns, !options.remote)
                       : Q();
   const std::function<Q(const Q&)> ranked = [&](const Q& query) {
     return prior.empty() ? query : Q(Q::OP_AND_MAYBE, query, prior);

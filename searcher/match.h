@@ -56,6 +56,8 @@ struct MatchOptions {
   // The ranking values of every document of `db`, when the caller keeps
   // them (one local database only).
   const PriorColumns* prior_columns = nullptr;
+  // Some shard is remote: the priors use Xapian's own classes only.
+  bool remote = false;
   double time_limit = 0;  // Seconds; Xapian's soft limit (0: none).
   // Local databases only: Xapian's remote backend refuses deciders.
   Xapian::MatchDecider* decider = nullptr;

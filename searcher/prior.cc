@@ -48,26 +48,58 @@ Q MapQuery(const Xapian::Database& db, Xapian::valueno slot, int64_t first,
   return Q(source->release());
 }
 
-// The priors of every document (docids 1..last) from PriorColumns: one
-// array lookup a candidate. Local only (no serialisation).
-class ColumnSource : public Xapian::PostingSource {
+// The most the priors of `slots` can add.
+double MaxPriorWeight(const PriorWeights& w, const PriorSlots& slots) {
+  double max = 0;
+  if (slots.quality) max += QualityWeight(w, PriorSpec::kLevels);
+  if (slots.heat) max += HeatWeight(w, PriorSpec::kLevels);
+  if (slots.day) max += w.scale * w.recency.weight;
+  return max;
+}
+
+// A posting source of nsearch's own (local databases only: a stock server
+// cannot rebuild it) that gives every document (docids 1..last) a weight:
+// the subclass's get_weight() of the current docid().
+class EveryDocumentSource : public Xapian::PostingSource {
  public:
-  ColumnSource(const PriorColumns* columns, const PriorWeights& weights,
-               const PriorSlots& slots)
-      : columns_(columns), weights_(weights), slots_(slots) {}
   void init(const Xapian::Database& db) override {
     did_ = 0;
     last_ = db.get_lastdocid();
     count_ = db.get_doccount();
-    double max = 0;
-    if (slots_.quality) max += QualityWeight(weights_, PriorSpec::kLevels);
-    if (slots_.heat) max += HeatWeight(weights_, PriorSpec::kLevels);
-    if (slots_.day) max += weights_.scale * weights_.recency.weight;
-    set_maxweight(max);
+    InitSource(db);
   }
   Xapian::doccount get_termfreq_min() const override { return 0; }
   Xapian::doccount get_termfreq_est() const override { return count_; }
   Xapian::doccount get_termfreq_max() const override { return count_; }
+  Xapian::docid get_docid() const override { return did_; }
+  void next(double) override { ++did_; }
+  void skip_to(Xapian::docid did, double) override {
+    if (did > did_) did_ = did;
+  }
+  bool check(Xapian::docid did, double) override {
+    if (did > did_) did_ = did;
+    return true;
+  }
+  bool at_end() const override { return did_ > last_; }
+
+ protected:
+  virtual void InitSource(const Xapian::Database& db) = 0;
+  Xapian::docid did_ = 0;
+
+ private:
+  Xapian::docid last_ = 0;
+  Xapian::doccount count_ = 0;
+};
+
+// The priors from PriorColumns: one array lookup a candidate.
+class ColumnSource : public EveryDocumentSource {
+ public:
+  ColumnSource(const PriorColumns* columns, const PriorWeights& weights,
+               const PriorSlots& slots)
+      : columns_(columns), weights_(weights), slots_(slots) {}
+  void InitSource(const Xapian::Database&) override {
+    set_maxweight(MaxPriorWeight(weights_, slots_));
+  }
   double get_weight() const override {
     const PriorColumns::Row& row = columns_->at(did_);
     auto level = [](int16_t v) {
@@ -81,16 +113,6 @@ class ColumnSource : public Xapian::PostingSource {
                            : std::nullopt)
         .Sum();
   }
-  Xapian::docid get_docid() const override { return did_; }
-  void next(double) override { ++did_; }
-  void skip_to(Xapian::docid did, double) override {
-    if (did > did_) did_ = did;
-  }
-  bool check(Xapian::docid did, double) override {
-    if (did > did_) did_ = did;
-    return true;
-  }
-  bool at_end() const override { return did_ > last_; }
   ColumnSource* clone() const override {
     return new ColumnSource(columns_, weights_, slots_);
   }
@@ -99,8 +121,51 @@ class ColumnSource : public Xapian::PostingSource {
   const PriorColumns* columns_;
   PriorWeights weights_;
   PriorSlots slots_;
-  Xapian::docid did_ = 0, last_ = 0;
-  Xapian::doccount count_ = 0;
+};
+
+// The priors read from the slots, a value stream per slot read forward as
+// the match moves on: for local databases without the columns (one-shot
+// queries, local shards), where building Xapian's maps (a weight per level
+// and per day of the recency horizon, thousands, copied for every
+// database and pass) cost more than the whole match on a small index.
+class SlotSource : public EveryDocumentSource {
+ public:
+  SlotSource(const PriorWeights& weights, const PriorSlots& slots)
+      : weights_(weights), slots_(slots) {}
+  void InitSource(const Xapian::Database& db) override {
+    set_maxweight(MaxPriorWeight(weights_, slots_));
+    const std::optional<Xapian::valueno> slots[] = {slots_.quality, slots_.heat,
+                                                    slots_.day};
+    for (size_t i = 0; i < 3; ++i) {
+      streams_[i] = {};
+      if (slots[i])
+        streams_[i] = {db.valuestream_begin(*slots[i]),
+                       db.valuestream_end(*slots[i])};
+    }
+  }
+  double get_weight() const override {
+    return ScorePriors(weights_, Read(0), Read(1), Read(2)).Sum();
+  }
+  SlotSource* clone() const override {
+    return new SlotSource(weights_, slots_);
+  }
+
+ private:
+  struct Stream {
+    Xapian::ValueIterator it, end;
+  };
+  // The whole number in stream `i` for the current docid, if any.
+  std::optional<int64_t> Read(size_t i) const {
+    Stream& s = streams_[i];
+    if (s.it == s.end) return std::nullopt;
+    s.it.skip_to(did_);
+    if (s.it == s.end || s.it.get_docid() != did_) return std::nullopt;
+    return static_cast<int64_t>(Xapian::sortable_unserialise(*s.it));
+  }
+
+  PriorWeights weights_;
+  PriorSlots slots_;
+  mutable Stream streams_[3];
 };
 
 }  // namespace
@@ -160,12 +225,14 @@ std::optional<double> SlotNumber(const Xapian::Document& doc,
 }
 
 Q PriorQuery(const Xapian::Database& db, const PriorSlots& slots,
-             const PriorWeights& weights, const PriorColumns* columns) {
+             const PriorWeights& weights, const PriorColumns* columns,
+             bool local) {
   using namespace std::placeholders;
   if (weights.quality.weight <= 0 && weights.heat.weight <= 0 &&
       weights.recency.weight <= 0)
     return Q();
   if (columns) return Q((new ColumnSource(columns, weights, slots))->release());
+  if (local) return Q((new SlotSource(weights, slots))->release());
   std::vector<Q> parts;
   if (slots.quality && weights.quality.weight > 0)
     parts.push_back(MapQuery(db, *slots.quality, 0, PriorSpec::kLevels,

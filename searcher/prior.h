@@ -6,11 +6,13 @@
 //
 // The indexer keeps each document's ranking values in the slots of the
 // schema's `ranking:` section (RankingSpec): quality's and heat's Level and
-// the UTC day of its date. PriorQuery weighs them with Xapian's own
-// ValueMapPostingSource (a weight per level, per day), which every Xapian
-// server can rebuild: the same ranking runs over local shards and over a
-// stock xapian-tcpsrv. (Not OP_SCALE_WEIGHT over a posting source: Xapian
-// 1.4.22 then misses hits of a multi-database's later shards.)
+// the UTC day of its date. Over remote shards PriorQuery weighs them with
+// Xapian's own ValueMapPostingSource (a weight per level, per day), which
+// every Xapian server can rebuild: the same ranking runs over local shards
+// and over a stock xapian-tcpsrv. Local databases use sources of nsearch's
+// own that compute the same weights without building the maps. (Not
+// OP_SCALE_WEIGHT over a posting source: Xapian 1.4.22 then misses hits of a
+// multi-database's later shards.)
 
 #ifndef NSEARCH_SEARCHER_PRIOR_H_
 #define NSEARCH_SEARCHER_PRIOR_H_
@@ -97,13 +99,15 @@ class PriorColumns {
 // A query matching every document with a ranking value, weighted by its
 // priors (ScorePriors); empty when every weight is 0. With `columns` (those
 // of `db`, which must be one local database) one posting source of
-// nsearch's own reads them, giving the same weights to the last bits but
-// one (the three are added in another order); without, Xapian's own. Each map
-// covers the values between the bounds of its slot in `db` (for recency, within
-// RecencySpec::Days).
+// nsearch's own reads them; without, and when every database of `db` is
+// `local`, another reads the slots; these give the same weights to the
+// last bits but one (the three are added in another order). Otherwise
+// (remote shards) Xapian's own, whose maps cover the values between the
+// bounds of each slot in `db` (for recency, within RecencySpec::Days).
 Xapian::Query PriorQuery(const Xapian::Database& db, const PriorSlots& slots,
                          const PriorWeights& weights,
-                         const PriorColumns* columns = nullptr);
+                         const PriorColumns* columns = nullptr,
+                         bool local = false);
 
 }  // namespace nsearch::searcher
 

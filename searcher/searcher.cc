@@ -562,6 +562,7 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
   if (request.prior && request.sort == SortOrder::kRelevance)
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
+  options.remote = shards_.has_remote();
   // One local database: its revision says when the columns go stale.
   if (keep_priors_ && options.priors && shards_.size() == 1 &&
       !shards_.has_remote()) {
