@@ -552,21 +552,25 @@ Status MergeParts(const Schema& schema, const std::string& generation,
   return Status::Ok();
 }
 
-// `--shard K/N`: merges the parts of shard `k` (each chunk's part 0) into
-// `generation`, joins the stories over it and the light documents of the
-// other shards (each chunk's part 1, read where they lie, not merged: they
-// are dropped after), rewrites only shard k's documents, and stamps the
-// shard with kMetaShardOf. The join does not
+// A `--shard K/N` build has two parts per chunk: one for shard K's
+// documents, one for the light documents of all the other shards.
+constexpr unsigned kOwnPart = 0, kLightPart = 1;
+
+// `--shard K/N`: merges the kOwnPart parts into `generation`, joins the
+// stories over it and the light documents of the kLightPart parts (read
+// where they lie, not merged: they are dropped after), rewrites only shard
+// k's documents, and stamps the shard with kMetaShardOf. The join does not
 // depend on docid order (indexer/stories.h), so the keys are those of one
 // index of all shards.
 Status MergeOneShard(const Schema& schema, const std::string& generation,
                      unsigned k, unsigned n, const PartPath& part_path,
                      size_t chunks, IndexSummary* summary) {
   try {
-    CompactParts(PartsOf(part_path, chunks, 0), generation + "/merged");
+    CompactParts(PartsOf(part_path, chunks, kOwnPart), generation + "/merged");
     MoveUp(generation + "/merged", generation);
     Xapian::WritableDatabase own(generation, Xapian::DB_OPEN);
-    const std::vector<std::string> others = PartsOf(part_path, chunks, 1);
+    const std::vector<std::string> others =
+        PartsOf(part_path, chunks, kLightPart);
     NSEARCH_ASSIGN_OR_RETURN(auto joiner, MakeJoiner(schema));
     if (joiner) {
       Xapian::Database all(own);
@@ -624,13 +628,11 @@ struct BuildState {
         queue(jobs + 1),
         summary(build_summary) {}
 
-  // The partial database of chunk `c` for shard `k`. A `--shard K/N` build
-  // has two parts per chunk: kOwnPart for shard K, kLightPart for the light
-  // documents of all the others.
+  // The partial database of chunk `c` for shard (or kOwnPart/kLightPart)
+  // `k`.
   std::string PartPath(size_t c, unsigned k) const {
     return generation + "/part-" + std::to_string(c) + "-" + std::to_string(k);
   }
-  static constexpr unsigned kOwnPart = 0, kLightPart = 1;
   unsigned PartCount() const { return options.shard_count ? 2 : shards; }
   // The part (of each chunk) that document `id` goes to.
   unsigned PartOf(const std::string& id) const {
@@ -675,7 +677,7 @@ void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
   for (size_t i = 0; i < chunk.files.size() && !Stopped(options); ++i) {
     const SourceFile& file = chunk.files[i];
     const unsigned k = s.PartOf(DocumentIdForPath(file.path));
-    const bool other = options.shard_count && k == BuildState::kLightPart;
+    const bool other = options.shard_count && k == kLightPart;
     Parsed item = ProcessFile(file, i, s.schema, nullptr, builder, other);
     if (item.doc && !options.dry_run) {
       part(k).add_document(*item.doc);
