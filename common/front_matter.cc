@@ -279,6 +279,22 @@ bool TabBeforeComment(std::string_view line) {
          line.substr(0, i).find('\t') != std::string_view::npos;
 }
 
+// Whether a line of the front matter (any: a top-level key's, or one in a
+// block under a key, read or skipped) is for yaml-cpp alone to judge:
+//  - a lone \r is a line break to yaml-cpp, not to this line splitter,
+//    and other control characters (\v, \f) are no blanks to YAML but are
+//    to Trim() and IsBlankOrComment(): a line of only \f was blank to the
+//    fast path and content to yaml-cpp (fuzz finding 12);
+//  - a comment after a tab (TabBeforeComment).
+bool HasControlCharacter(std::string_view text) {
+  for (const char ch : text)
+    if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t') return true;
+  return false;
+}
+bool LeaveToYamlCpp(std::string_view line) {
+  return HasControlCharacter(line) || TabBeforeComment(line);
+}
+
 // Only blanks (YAML's: spaces and tabs, not \v or \f), or a comment after
 // a blank, may follow a closed quoted scalar.
 bool RestIsEmpty(std::string_view rest) {
@@ -439,9 +455,7 @@ std::optional<FmNode> ParseInlineScalar(std::string_view text, int line) {
   node.type = FmNode::Type::kScalar;
   // Control characters (\v, \f, a lone \r) are no blanks to YAML, and
   // yaml-cpp decides what they mean.
-  for (const char ch : text)
-    if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t')
-      return std::nullopt;
+  if (HasControlCharacter(text)) return std::nullopt;
   text = Trim(text);
   if (text.empty()) return std::nullopt;
   if (text[0] == '"' || text[0] == '\'') {
@@ -641,16 +655,10 @@ std::optional<FmNode> FastParse(const std::vector<std::string_view>& lines,
   root.type = FmNode::Type::kMap;
   root.line = 2;
   for (size_t j = 1; j < close; ++j)
-    if (TabBeforeComment(lines[j])) return std::nullopt;
+    if (LeaveToYamlCpp(lines[j])) return std::nullopt;
   size_t i = 1;
   while (i < close) {
     const std::string_view line = lines[i];
-    // A lone \r is a line break to yaml-cpp, not to this line splitter,
-    // and other control characters (\v, \f) are no blanks to YAML but are
-    // to Trim(), which finds the keys: leave all of them to yaml-cpp.
-    for (const char ch : line)
-      if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t')
-        return std::nullopt;
     if (IsBlankOrComment(line) || line[0] == ' ' || line[0] == '-') {
       ++i;  // Part of a key we skip (or a comment).
       continue;

@@ -743,6 +743,28 @@ TEST(FrontMatterFastPathTest, ACommentAfterATabIsYamlCppsToJudge) {
   }
 }
 
+// Found by tests/fuzz/front_matter_fuzz.cc (2026-12-02, finding 12): a
+// line of only a form feed inside the block of a key the fast path reads
+// (`provider:`) was blank to it and content to yaml-cpp. Control
+// characters anywhere in the front matter now leave the file to yaml-cpp.
+TEST(FrontMatterFastPathTest, AControlCharacterInABlockIsYamlCppsToJudge) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  for (const std::string text :
+       {"---\nprovider:\n er:\n  name:\n\f\n\n <<:  t\n---\n",
+        "---\ntitle: \"t\"\nprovider:\n  name: x\n\v\n  domain: y\n---\n",
+        "---\ntitle: \"t\"\nskipped:\n  a: 1\n\f\n  b: 2\n---\n"}) {
+    const ParseOutcome fast = ParseDocument(text, *schema);
+    const ParseOutcome yaml = ParseDocument(text, *schema, ParseOptions{false});
+    ASSERT_EQ(yaml.ok(), fast.ok()) << text;
+    if (!yaml.ok()) {
+      EXPECT_EQ(yaml.rejection->ToString(), fast.rejection->ToString());
+    } else {
+      EXPECT_EQ(yaml.doc.provider_name, fast.doc.provider_name);
+    }
+  }
+}
+
 // Found by tests/fuzz/front_matter_fuzz.cc: the nesting bound counted
 // every bracket, so yaml-cpp's path rejected a title that merely holds
 // many braces ("nests deeper than 64 levels") while the fast path took it.
