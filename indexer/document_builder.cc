@@ -209,13 +209,12 @@ Xapian::Document DocumentBuilder::BuildLight(const Document& doc,
                                              const SourceFile& source) {
   Xapian::Document out;
   std::map<std::string, int64_t, std::less<>> numbers;
+  unsigned position = 0;
   for (const FieldSpec& field : schema_.fields()) {
     if (field.kind == FieldKind::kDate && field.slot)
       AddSlotValue(field, doc, &numbers, &out);
-    if (field.kind != FieldKind::kUrl || !field.filter) continue;
-    for (const auto& from : field.from)
-      for (const std::string& value : FieldValues(doc, from))
-        if (!value.empty()) AddFilterTerms(field, value, &out);
+    else if (field.kind == FieldKind::kUrl && !field.slot)
+      AddField(field, doc, &position, &out);  // Its filter terms.
   }
   AddStoryKey(doc, DocumentIdForPath(source.path), source.content_hash, &out);
   StoredRecord record;
