@@ -1,6 +1,7 @@
 #include "searcher/match.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <set>
 
@@ -24,16 +25,25 @@ Xapian::Enquire MakeEnquire(const Xapian::Database& db, const Q& query,
   return enquire;
 }
 
-// The top BM25 score of `query` (0 when it matches nothing or scores
-// nothing): the score of its best document. Not Xapian's bound from the
-// term statistics (get_max_possible), which needs no match but depends on
-// each database's wdf and length bounds, so that an index split into
-// shards would rank differently from the same index whole.
-double MaxScore(const Xapian::Database& db, const Q& query,
-                const MatchOptions& options) {
-  Xapian::Enquire enquire = MakeEnquire(db, query, options, false);
-  const Xapian::MSet top = enquire.get_mset(0, 1, 0, nullptr, options.decider);
-  return top.empty() ? 0.0 : top.begin().get_weight();
+// Xapian's BM25 IDF (BM25Weight::init without a relevance set): the log of
+// (N - n + 0.5) / (n + 0.5), that ratio first lifted to ratio / 2 + 1 when
+// it is at most 2, so that a word in most documents still weighs a little.
+double Bm25Idf(double documents, double termfreq) {
+  double ratio = (documents - termfreq + 0.5) / (termfreq + 0.5);
+  if (ratio <= 2) ratio = ratio * 0.5 + 1;
+  return std::log(ratio);
+}
+
+// The documents a wildcard's terms index, estimated from at most
+// `leaf.expansion` of them (in term order) as if they were independent.
+double WildcardFreq(const Xapian::Database& db, const ScoredLeaf& leaf,
+                    double documents) {
+  double none = 1;  // The share of documents without any of its terms.
+  size_t seen = 0;
+  for (auto t = db.allterms_begin(leaf.term);
+       t != db.allterms_end(leaf.term) && seen < leaf.expansion; ++t, ++seen)
+    none *= 1 - std::min(1.0, t.get_termfreq() / documents);
+  return documents * (1 - none);
 }
 
 Total TotalOf(const Xapian::MSet& mset) {
@@ -118,19 +128,28 @@ Total& Total::operator+=(const Total& other) {
   return *this;
 }
 
+double QueryScale(const Xapian::Database& db,
+                  const std::vector<ScoredLeaf>& scored, double k1) {
+  const double documents = db.get_doccount();
+  double scale = 0;
+  for (const ScoredLeaf& leaf : scored) {
+    const double termfreq = leaf.expansion > 0
+                                ? WildcardFreq(db, leaf, documents)
+                                : db.get_termfreq(leaf.term);
+    if (termfreq > 0) scale += (k1 + 1) * Bm25Idf(documents, termfreq);
+  }
+  return scale > 0 ? scale : 1.0;
+}
+
 namespace {
 
-// The priors of `options`, scaled by the top relevance score of the
-// documents with all the words, else (none) of the loosest tier (the scale;
-// 1 for a query of filters, which scores nothing).
+// The priors of `options`, with the plan's scale.
 std::optional<PriorWeights> ScaledPriors(const Xapian::Database& db,
                                          const QueryPlan& plan,
                                          const MatchOptions& options) {
   if (!options.priors) return std::nullopt;
   PriorWeights priors = *options.priors;
-  double top = MaxScore(db, plan.strict, options);
-  if (top == 0 && plan.relaxable()) top = MaxScore(db, plan.relaxed, options);
-  priors.scale = top > 0 ? top : 1.0;
+  priors.scale = QueryScale(db, plan.scored, options.k1);
   return priors;
 }
 

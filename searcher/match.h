@@ -1,8 +1,8 @@
 // Runs a query plan (README "Query language", "Ranking", "Totals"):
 //
-//  1. The scale of the priors: the top BM25 score of the strict tier (else
-//     of the loosest), from a top-1 match of the text alone; the same
-//     however the index is sharded.
+//  1. The scale of the priors: the BM25 score the query's words could give
+//     at most (QueryScale), from the collection's statistics alone, so the
+//     same however the index is sharded, and without a match of its own.
 //  2. The strict tier (every plain word), ranked by BM25 plus the priors.
 //  3. When the strict tier ends before the page does, the relaxed tier:
 //     documents with some but not all of the words, ranked the same way,
@@ -41,6 +41,8 @@ struct QueryPlan {
   // The plain words the relaxed tier makes optional, each with the terms a
   // document needs to match it.
   std::vector<std::pair<std::string, std::vector<std::string>>> optional;
+  // What BM25 scores in either tier (the scale of the priors).
+  std::vector<ScoredLeaf> scored;
   bool relaxable() const { return !relaxed.empty(); }
 };
 
@@ -94,6 +96,15 @@ struct MatchResult {
   // The query whose matches `total` counts.
   Xapian::Query counted;
 };
+
+// The priors' scale for a query whose BM25-scored leaves are `scored`: the
+// sum, over the leaves that index some document, of the most one leaf can
+// add to a document's score, (k1 + 1) × its IDF as Xapian's BM25Weight
+// computes it (the limit as its wdf grows). A function of the collection's
+// size and term frequencies only, so that shards, local or remote, give the
+// one index's scale. 1 when nothing scores (a query of filters).
+double QueryScale(const Xapian::Database& db,
+                  const std::vector<ScoredLeaf>& scored, double k1);
 
 // Runs `plan` over `db`. Throws Xapian errors.
 MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 #include "common/document.h"
 #include "common/index_meta.h"
@@ -939,6 +940,58 @@ Xapian::Query QueryParser::ToXapian(const QueryNode& node,
       return children(tier == Tier::kStrict ? Q::OP_AND : Q::OP_OR);
   }
   return Q::MatchNothing;
+}
+
+std::vector<ScoredLeaf> QueryParser::ScoredLeaves(
+    const QueryNode& node, const QueryLimits& limits) const {
+  std::vector<ScoredLeaf> out;
+  switch (node.kind) {
+    case QueryNode::Kind::kAll:
+    case QueryNode::Kind::kFilter:
+    case QueryNode::Kind::kRange:
+      return out;
+    case QueryNode::Kind::kWord:
+    case QueryNode::Kind::kPhrase:
+    case QueryNode::Kind::kNear:
+    case QueryNode::Kind::kWildcard:
+      return TextLeaves(node, limits);
+    default:
+      break;
+  }
+  // Only the positive side of AND_NOT scores.
+  const size_t n =
+      node.kind == QueryNode::Kind::kAndNot ? 1 : node.children.size();
+  for (size_t i = 0; i < n; ++i) {
+    auto more = ScoredLeaves(node.children[i], limits);
+    std::move(more.begin(), more.end(), std::back_inserter(out));
+  }
+  return out;
+}
+
+std::vector<ScoredLeaf> QueryParser::TextLeaves(
+    const QueryNode& node, const QueryLimits& limits) const {
+  // As TextQuery: a field that is not searched only marks (no weight);
+  // otherwise the free-text space scores.
+  const FieldSpec* field =
+      node.field.empty() ? nullptr : schema_.FindField(node.field);
+  if (field && field->text && !field->search) return {};
+  switch (node.kind) {
+    case QueryNode::Kind::kWord:
+      return {{WordTerm(node, "", analyzer_)}};
+    case QueryNode::Kind::kWildcard:
+      return {{node.terms[0], node.prefix ? limits.max_prefix_expansion
+                                          : limits.max_wildcard}};
+    case QueryNode::Kind::kNear: {
+      std::vector<ScoredLeaf> out;
+      for (const auto& c : node.children) out.push_back({c.terms[0]});
+      return out;
+    }
+    default: {  // kPhrase
+      std::vector<ScoredLeaf> out;
+      for (const auto& t : node.terms) out.push_back({t});
+      return out;
+    }
+  }
 }
 
 bool QueryParser::Relaxable(const QueryNode& node) {

@@ -110,6 +110,15 @@ struct ParsedQuery {
   std::vector<std::string> highlight_prefixes;
 };
 
+// A leaf of a query that BM25 scores (README "Ranking", the scale): a term
+// of the free-text space, or a wildcard's pattern there.
+struct ScoredLeaf {
+  std::string term;
+  // For a wildcard: the most terms it expands to (those it is weighed by);
+  // 0 for a term.
+  size_t expansion = 0;
+};
+
 class QueryParser {
  public:
   // REQUIRES: `schema` and `analyzer` outlive the parser.
@@ -145,6 +154,12 @@ class QueryParser {
   Xapian::Query ToXapian(const QueryNode& node, const QueryLimits& limits,
                          Tier tier = Tier::kStrict) const;
 
+  // The leaves of `node` that BM25 scores, one per scored Xapian leaf:
+  // words, phrases' and NEARs' words, wildcards; not filters, ranges, a
+  // field's marks, or what AND NOT excludes.
+  std::vector<ScoredLeaf> ScoredLeaves(const QueryNode& node,
+                                       const QueryLimits& limits) const;
+
   // True when `node` holds a kWords node, so its relaxed tier differs.
   static bool Relaxable(const QueryNode& node);
   // The kWords children of `node` (the words that become optional in the
@@ -164,6 +179,9 @@ class QueryParser {
   // The same, in its field or the free-text space.
   Xapian::Query TextQuery(const QueryNode& node,
                           const QueryLimits& limits) const;
+  // The leaves of a word, phrase, NEAR or wildcard that TextQuery scores.
+  std::vector<ScoredLeaf> TextLeaves(const QueryNode& node,
+                                     const QueryLimits& limits) const;
 
   const Schema& schema_;
   Analyzer* analyzer_;

@@ -299,6 +299,7 @@ Result<QueryPlan> Searcher::Plan(const SearchRequest& request) {
                            request.query + "'");
   }
   plan.strict = parser_.ToXapian(root, request.limits, Tier::kStrict);
+  plan.scored = parser_.ScoredLeaves(root, request.limits);
   if (QueryParser::Relaxable(root)) {
     plan.relaxed = parser_.ToXapian(root, request.limits, Tier::kRelaxed);
     plan.optional = parser_.OptionalWords(root, request.limits);

@@ -557,6 +557,25 @@ TEST_F(QueryParserTest, PlainWordsRelaxByDefault) {
                 .get_description());
 }
 
+// What BM25 weighs: the free-text terms of words, phrases and wildcards
+// (a searched field's word too), not filters, ranges or excluded words.
+TEST_F(QueryParserTest, ScoredLeavesAreWhatBm25Weighs) {
+  const QueryNode root = Root(
+      "azure \"machine learning\" kube* title:gallery topic:\"Power Apps\" "
+      "-windows date:2021..2022");
+  std::vector<std::string> terms;
+  std::vector<size_t> expansions;
+  for (const ScoredLeaf& leaf : parser_->ScoredLeaves(root, QueryLimits())) {
+    terms.push_back(leaf.term);
+    expansions.push_back(leaf.expansion);
+  }
+  EXPECT_EQ((std::vector<std::string>{"Zazur", "machine", "learning", "kube",
+                                      "Zgalleri"}),
+            terms);
+  EXPECT_EQ((std::vector<size_t>{0, 0, 0, QueryLimits().max_wildcard, 0}),
+            expansions);
+}
+
 }  // namespace
 }  // namespace searcher
 }  // namespace nsearch

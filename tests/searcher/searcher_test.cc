@@ -404,11 +404,12 @@ TEST_F(SearcherTest, QualityPriorIsAFractionOfTheBestPossibleScore) {
   ASSERT_EQ(2u, with_prior["hits"].size());
   EXPECT_EQ(100, with_prior["hits"][0]["quality"]);
   EXPECT_EQ(10, with_prior["hits"][1]["quality"]);
-  // The scale is Xapian's bound on the query's BM25 score: at least the
-  // top score, and not far above it.
+  // The scale is the most BM25 can give the query's word, (k1 + 1) × IDF
+  // (Xapian's: 2 of the 2 twins and 6 fillers hold it): above the top
+  // score, and the same whatever the documents' lengths and wdf.
   const double s = with_prior["ranking"]["scale"].get<double>();
+  EXPECT_DOUBLE_EQ(2.2 * std::log((8 - 2 + 0.5) / (2 + 0.5)), s);
   EXPECT_GE(s, bm25);
-  EXPECT_LT(s, 2 * bm25);
   EXPECT_NEAR(bm25 + s * 0.1, Score(with_prior["hits"][0]), 1e-9);
   EXPECT_NEAR(bm25 + s * 0.01, Score(with_prior["hits"][1]), 1e-9);
 
@@ -419,6 +420,38 @@ TEST_F(SearcherTest, QualityPriorIsAFractionOfTheBestPossibleScore) {
   request.quality_boost = 0.0;
   const Json off = Search(request);
   EXPECT_DOUBLE_EQ(Score(off["hits"][0]), Score(off["hits"][1]));
+}
+
+// The scale sums each scored word's limit, (k1 + 1) × IDF: a word no
+// document has adds nothing (the relaxed tier's documents lack it), nor does
+// a filter or an excluded word; a wildcard weighs as its terms together.
+TEST_F(SearcherTest, ScaleIsTheMostTheQuerysWordsCanScore) {
+  std::vector<TestDoc> docs = TwinDocs();
+  docs.push_back(MakeDoc("other.md", "Kubernetes clusters", "Run pods."));
+  docs.push_back(MakeDoc("more.md", "Kubernetes nodes", "Scale pods."));
+  Index(docs);                     // With the 6 filler documents: N = 10.
+  const auto idf = [](double n) {  // Xapian's BM25 IDF.
+    const double ratio = (10 - n + 0.5) / (n + 0.5);
+    return std::log(ratio <= 2 ? ratio * 0.5 + 1 : ratio);
+  };
+  const auto scale = [&](const std::string& query) {
+    SearchRequest request;
+    request.query = query;
+    const Json result = Search(request);
+    EXPECT_TRUE(result.contains("ranking")) << query << ": " << result;
+    return result.contains("ranking") ? result["ranking"]["scale"].get<double>()
+                                      : 0.0;
+  };
+  EXPECT_DOUBLE_EQ(2.2 * idf(2), scale("serverless"));
+  EXPECT_DOUBLE_EQ(2.2 * (idf(2) + idf(1)), scale("serverless clusters"));
+  EXPECT_DOUBLE_EQ(scale("serverless"), scale("serverless zyzzyva"));
+  EXPECT_DOUBLE_EQ(scale("serverless"), scale("serverless -clusters"));
+  EXPECT_NEAR(scale("pods") + scale("kubernetes"),
+              scale("pods title:kubernetes"), 1e-12);
+  // kube* expands to "kubernetes" alone: the same as the word.
+  EXPECT_DOUBLE_EQ(scale("kubernetes"), scale("kube*"));
+  // "guide 1" and "guide 2": 2 documents hold "guide", 1 each number.
+  EXPECT_DOUBLE_EQ(2.2 * (idf(2) + idf(1)), scale("\"guide 1\""));
 }
 
 TEST_F(SearcherTest, ExplainShowsEveryPartOfTheScore) {
