@@ -209,7 +209,7 @@ std::string ExplainLine(const Json& e) {
       << e["quality_prior"].get<double>() << " + heat "
       << e["heat_prior"].get<double>() << " + recency "
       << e["recency_prior"].get<double>() << " (priors scaled by "
-      << e["scale"].get<double>() << ", the best bm25)";
+      << e["scale"].get<double>() << ", the most bm25 can give)";
   return why.str();
 }
 
@@ -218,7 +218,9 @@ void RenderHit(const Json& hit, const Layout& layout, std::ostream& out) {
   const size_t room = layout.width - layout.indent;
   out << Heading(hit, layout) << "\n";
   if (hit.contains("explain"))
-    out << pad << WrapText(ExplainLine(hit["explain"]), room, 0) << "\n";
+    out << WrapText(pad + ExplainLine(hit["explain"]), layout.width,
+                    layout.indent)
+        << "\n";
   if (layout.snippets) {
     const std::string snippet =
         SnippetToText(Str(hit, "snippet"), layout.color);
