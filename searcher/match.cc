@@ -34,16 +34,16 @@ double Bm25Idf(double documents, double termfreq) {
   return std::log(ratio);
 }
 
-// The documents a wildcard's terms index, estimated from at most
-// `leaf.expansion` of them (in term order) as if they were independent.
-double WildcardFreq(const Xapian::Database& db, const ScoredLeaf& leaf,
-                    double documents) {
-  double none = 1;  // The share of documents without any of its terms.
-  size_t seen = 0;
-  for (auto t = db.allterms_begin(leaf.term);
-       t != db.allterms_end(leaf.term) && seen < leaf.expansion; ++t, ++seen)
-    none *= 1 - std::min(1.0, t.get_termfreq() / documents);
-  return documents * (1 - none);
+// The documents a wildcard's terms index, as Xapian estimates their union
+// (the synonym its expansions make) in a match of no documents, which reads
+// no posting: over remote shards each server expands its own terms.
+double WildcardFreq(const Xapian::Database& db, const ScoredLeaf& leaf) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Q(Q::OP_WILDCARD, leaf.term,
+                      static_cast<Xapian::termcount>(leaf.expansion),
+                      Q::WILDCARD_LIMIT_MOST_FREQUENT, Q::OP_SYNONYM));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  return enquire.get_mset(0, 0).get_matches_estimated();
 }
 
 Total TotalOf(const Xapian::MSet& mset) {
@@ -133,9 +133,8 @@ double QueryScale(const Xapian::Database& db,
   const double documents = db.get_doccount();
   double scale = 0;
   for (const ScoredLeaf& leaf : scored) {
-    const double termfreq = leaf.expansion > 0
-                                ? WildcardFreq(db, leaf, documents)
-                                : db.get_termfreq(leaf.term);
+    const double termfreq = leaf.expansion > 0 ? WildcardFreq(db, leaf)
+                                               : db.get_termfreq(leaf.term);
     if (termfreq > 0) scale += (k1 + 1) * Bm25Idf(documents, termfreq);
   }
   return scale > 0 ? scale : 1.0;

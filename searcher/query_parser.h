@@ -156,7 +156,9 @@ class QueryParser {
 
   // The leaves of `node` that BM25 scores, one per scored Xapian leaf:
   // words, phrases' and NEARs' words, wildcards; not filters, ranges, a
-  // field's marks, or what AND NOT excludes.
+  // field's marks, or what AND NOT excludes. A word in a branch that can
+  // match nothing (beside a field's stopword, which has no mark) is still
+  // listed.
   std::vector<ScoredLeaf> ScoredLeaves(const QueryNode& node,
                                        const QueryLimits& limits) const;
 

@@ -2,8 +2,10 @@
 // (searcher/query_parser.h). The first byte picks the match mode, the rest
 // is the query text. A query either parses or gets kInvalidArgument /
 // kLimitExceeded; a parsed query compiles to a Xapian query (both tiers)
-// that Xapian's matcher accepts on a small in-memory database.
+// that Xapian's matcher accepts on a small in-memory database, and gets a
+// positive scale for its priors (ScoredLeaves, QueryScale).
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,6 +13,7 @@
 #include <xapian.h>
 
 #include "cli/result_json.h"
+#include "searcher/match.h"
 #include "searcher/query_parser.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -47,6 +50,18 @@ void Match(const Xapian::Query& query) {
   }
 }
 
+// The scale of the priors, from the terms the query scores: named terms,
+// and a positive number.
+void CheckScale(const searcher::QueryParser& parser,
+                const searcher::QueryNode& root,
+                const searcher::QueryLimits& limits) {
+  const auto scored = parser.ScoredLeaves(root, limits);
+  for (const searcher::ScoredLeaf& leaf : scored)
+    Check(!leaf.term.empty(), "a scored leaf names a term");
+  const double scale = searcher::QueryScale(SmallDatabase(), scored, 1.2);
+  Check(std::isfinite(scale) && scale > 0, "the scale is a positive number");
+}
+
 }  // namespace
 }  // namespace nsearch::fuzz
 
@@ -70,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)cli::QueryNodeJson(parsed->root).dump();
   fuzz::Match(parser->ToXapian(parsed->root, options.limits));
+  fuzz::CheckScale(*parser, parsed->root, options.limits);
   if (QueryParser::Relaxable(parsed->root)) {
     fuzz::Match(parser->ToXapian(parsed->root, options.limits, Tier::kRelaxed));
     (void)parser->OptionalWords(parsed->root, options.limits);
