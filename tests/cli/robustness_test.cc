@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -188,6 +189,58 @@ TEST(RobustnessTest, AFullDiskLeavesTheIndexAsItWas) {
   const RunResult room = RunNsearch({"index", "--index", index, more});
   ASSERT_EQ(0, room.exit_code) << room.err;
   ExpectCompleteAndUnique(index, CountMarkdown(more));
+}
+
+// The same on a real full disk: a 1 MiB tmpfs, mounted in a private mount
+// namespace (`unshare -m`, or `-rm` as a user) so that nothing outside sees
+// it; skipped where neither may mount. An incremental run and a rebuild
+// that do not fit stop with exit 1 and ENOSPC's reason; the index keeps
+// the small tree's documents, opens, answers and passes `check`.
+TEST(RobustnessTest, ARealFullDiskLeavesTheIndexAsItWas) {
+  TempDir dir;
+  const std::string big = MakeTree(dir, 6);
+  const std::string d = dir.path();
+  fs::create_directories(d + "/mnt");
+  dir.Write("steps.sh", R"(D=$1 N=$2 SMALL=$3 BIG=$4
+mount -t tmpfs -o size=1m nsearch-test "$D/mnt" 2>/dev/null || exit 77
+run() { name=$1; shift; "$N" "$@" >"$D/$name.out" 2>"$D/$name.err"; echo $? >"$D/$name.rc"; }
+run small index --index "$D/mnt/ix" "$SMALL"
+run update index --json --index "$D/mnt/ix" "$BIG"
+run rebuild index --json --rebuild --index "$D/mnt/ix" "$BIG"
+run check check --index "$D/mnt/ix"
+run stats stats --json --index "$D/mnt/ix"
+run query query --json --index "$D/mnt/ix" azure
+)");
+  const std::string args = " sh " + d + "/steps.sh " + d + " " +
+                           testing::BinaryPath() + " " + big + "/copy0 " + big;
+  (void)std::system(("unshare -m" + args + " 2>/dev/null || unshare -rm" +
+                     args + " 2>/dev/null")
+                        .c_str());
+  if (!fs::exists(d + "/small.rc"))
+    GTEST_SKIP() << "no tmpfs can be mounted here";
+  const auto rc = [&](const std::string& step) {
+    return std::stoi(testing::ReadFileOrDie(d + "/" + step + ".rc"));
+  };
+  const auto err = [&](const std::string& step) {
+    return testing::ReadFileOrDie(d + "/" + step + ".err");
+  };
+  ASSERT_EQ(0, rc("small")) << err("small");
+  for (const std::string step : {"update", "rebuild"}) {
+    SCOPED_TRACE(step);
+    EXPECT_EQ(1, rc(step));
+    EXPECT_NE(std::string::npos, err(step).find("\"io_error\"")) << err(step);
+    EXPECT_NE(std::string::npos, err(step).find("no space left on device"))
+        << err(step);
+  }
+  EXPECT_EQ(0, rc("check")) << err("check");
+  ASSERT_EQ(0, rc("stats")) << err("stats");
+  const json stats =
+      json::parse(testing::ReadFileOrDie(d + "/stats.out"), nullptr, false);
+  EXPECT_EQ(CountMarkdown(big + "/copy0"), stats.value("documents", 0u));
+  ASSERT_EQ(0, rc("query")) << err("query");
+  EXPECT_FALSE(
+      json::parse(testing::ReadFileOrDie(d + "/query.out"), nullptr, false)
+          .is_discarded());
 }
 
 // Files that vanish while a run reads the tree: each is reported with its
