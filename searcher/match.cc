@@ -128,13 +128,30 @@ Total& Total::operator+=(const Total& other) {
   return *this;
 }
 
+std::vector<Xapian::doccount> TermFrequencies(
+    const Xapian::Database& db, const std::vector<std::string>& terms) {
+  std::vector<Q> leaves(terms.begin(), terms.end());
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Q(Q::OP_OR, leaves.begin(), leaves.end()));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  const Xapian::MSet stats = enquire.get_mset(0, 0);
+  std::vector<Xapian::doccount> out;
+  for (const std::string& t : terms) out.push_back(stats.get_termfreq(t));
+  return out;
+}
+
 double QueryScale(const Xapian::Database& db,
                   const std::vector<ScoredLeaf>& scored, double k1) {
   const double documents = db.get_doccount();
+  std::vector<std::string> terms;
+  for (const ScoredLeaf& leaf : scored)
+    if (leaf.expansion == 0) terms.push_back(leaf.term);
+  const std::vector<Xapian::doccount> freqs = TermFrequencies(db, terms);
   double scale = 0;
+  size_t next_term = 0;
   for (const ScoredLeaf& leaf : scored) {
-    const double termfreq = leaf.expansion > 0 ? WildcardFreq(db, leaf)
-                                               : db.get_termfreq(leaf.term);
+    const double termfreq =
+        leaf.expansion > 0 ? WildcardFreq(db, leaf) : freqs[next_term++];
     if (termfreq > 0) scale += (k1 + 1) * Bm25Idf(documents, termfreq);
   }
   return scale > 0 ? scale : 1.0;

@@ -97,6 +97,12 @@ struct MatchResult {
   Xapian::Query counted;
 };
 
+// The frequencies of `terms` in `db`, in order, from one match of no
+// documents: over remote shards one round of messages, not one per term
+// and shard.
+std::vector<Xapian::doccount> TermFrequencies(
+    const Xapian::Database& db, const std::vector<std::string>& terms);
+
 // The priors' scale for a query whose BM25-scored leaves are `scored`: the
 // sum, over the leaves that index some document, of the most one leaf can
 // add to a document's score, (k1 + 1) × its IDF as Xapian's BM25Weight

@@ -102,8 +102,9 @@ class PriorColumns {
 // nsearch's own reads them; without, and when every database of `db` is
 // `local`, another reads the slots; these give the same weights to the
 // last bits but one (the three are added in another order). Otherwise
-// (remote shards) Xapian's own, whose maps cover the values between the
-// bounds of each slot in `db` (for recency, within RecencySpec::Days).
+// (remote shards) Xapian's own, whose maps cover every quality and heat
+// level and the days of RecencySpec::Days within the date slot's bounds in
+// `db`.
 Xapian::Query PriorQuery(const Xapian::Database& db, const PriorSlots& slots,
                          const PriorWeights& weights,
                          const PriorColumns* columns = nullptr,

@@ -490,7 +490,7 @@ ScoreParts Explain(const MatchedHit& hit, const std::optional<PriorWeights>& w,
 
 Hit Searcher::MakeHit(const MatchedHit& matched, size_t rank,
                       const QueryPlan& plan, const SearchRequest& request,
-                      const MatchResult& match) {
+                      const MatchResult& match, Xapian::doccount story_size) {
   Hit hit;
   hit.rank = rank;
   hit.score = matched.score;
@@ -501,7 +501,7 @@ Hit Searcher::MakeHit(const MatchedHit& matched, size_t rank,
   hit.all_words = matched.all_words;
   hit.missing = matched.missing;
   if (request.collapse == CollapseMode::kStory)
-    hit.story = StoryOf(matched.doc, matched.docid);
+    hit.story = StoryOf(matched.doc, matched.docid, story_size);
   if (request.explain)
     hit.explain = Explain(matched, match.priors, prior_slots_);
   return hit;
@@ -514,13 +514,22 @@ std::optional<unsigned> Searcher::CollapseSlot(CollapseMode mode) const {
   return schema_.collapse_slot();  // Per URL (and stories, if none).
 }
 
-std::optional<Story> Searcher::StoryOf(const Xapian::Document& doc,
-                                       Xapian::docid docid) {
+std::vector<Xapian::doccount> Searcher::StorySizes(
+    const std::vector<MatchedHit>& hits) const {
   const StorySpec* stories = schema_.stories();
-  if (!stories) return std::nullopt;
+  if (!stories) return std::vector<Xapian::doccount>(hits.size(), 0);
+  std::vector<std::string> keys;
+  for (const MatchedHit& hit : hits)
+    keys.push_back(kStoryKeyPrefix + hit.doc.get_value(stories->slot));
+  return TermFrequencies(db_, keys);
+}
+
+std::optional<Story> Searcher::StoryOf(const Xapian::Document& doc,
+                                       Xapian::docid docid,
+                                       Xapian::doccount size) {
+  const StorySpec* stories = schema_.stories();
+  if (!stories || size < 2) return std::nullopt;
   const std::string term = kStoryKeyPrefix + doc.get_value(stories->slot);
-  const Xapian::doccount size = db_.get_termfreq(term);
-  if (size < 2) return std::nullopt;
   // The other copies, earliest first (a story's size is small: the
   // posting list is read at most this far).
   constexpr size_t kMaxAlso = 20;
@@ -593,9 +602,14 @@ ResultPage Searcher::MakePage(const QueryPlan& plan,
   if (match.total.estimated < 3)
     page.suggestion = CorrectQuery(db_, *analyzer_, request.query, plan.parsed);
   page.index = Freshness();
-  size_t rank = request.offset;
-  for (const MatchedHit& hit : match.hits)
-    page.hits.push_back(MakeHit(hit, ++rank, plan, request, match));
+  // Story sizes for the whole page at once (one round over remote shards).
+  const std::vector<Xapian::doccount> story_sizes =
+      request.collapse == CollapseMode::kStory
+          ? StorySizes(match.hits)
+          : std::vector<Xapian::doccount>(match.hits.size(), 0);
+  for (size_t i = 0; i < match.hits.size(); ++i)
+    page.hits.push_back(MakeHit(match.hits[i], request.offset + i + 1, plan,
+                                request, match, story_sizes[i]));
   if (match.relaxed) {
     for (const auto& w : plan.optional) page.optional.push_back(w.first);
     page.all_words_total = match.all_words;

@@ -153,11 +153,16 @@ class Searcher {
   Result<MatchOptions> MatchOptionsFor(const SearchRequest& request);
   // The slot that `mode` collapses on; nullopt for none.
   std::optional<unsigned> CollapseSlot(CollapseMode mode) const;
-  // The other copies of a document's story; nullopt when it has none.
-  std::optional<Story> StoryOf(const Xapian::Document& doc,
-                               Xapian::docid docid);
+  // The number of copies of each hit's story (0 without stories).
+  std::vector<Xapian::doccount> StorySizes(
+      const std::vector<MatchedHit>& hits) const;
+  // The other copies of a document's story of `size` copies; nullopt when
+  // it has none.
+  std::optional<Story> StoryOf(const Xapian::Document& doc, Xapian::docid docid,
+                               Xapian::doccount size);
   Hit MakeHit(const MatchedHit& hit, size_t rank, const QueryPlan& plan,
-              const SearchRequest& request, const MatchResult& match);
+              const SearchRequest& request, const MatchResult& match,
+              Xapian::doccount story_size);
   // The page of a match, without facets.
   ResultPage MakePage(const QueryPlan& plan, const SearchRequest& request,
                       const MatchResult& match);
