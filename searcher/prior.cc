@@ -1,7 +1,10 @@
 #include "searcher/prior.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
+#include <limits>
+#include <tuple>
 #include <vector>
 
 namespace nsearch::searcher {
@@ -98,7 +101,8 @@ class EveryDocumentSource : public Xapian::PostingSource {
   Xapian::doccount count_ = 0;
 };
 
-// The priors from PriorColumns: one array lookup a candidate.
+// The priors from PriorColumns: one array lookup a candidate, and the
+// recency of each day computed once a query (exp2 is most of the rest).
 class ColumnSource : public EveryDocumentSource {
  public:
   ColumnSource(const PriorColumns* columns, const PriorWeights& weights,
@@ -106,28 +110,41 @@ class ColumnSource : public EveryDocumentSource {
       : columns_(columns), weights_(weights), slots_(slots) {}
   void InitSource(const Xapian::Database&) override {
     set_maxweight(MaxPriorWeight(weights_, slots_));
+    std::tie(first_day_, last_day_) = weights_.recency.Days(weights_.now);
+    recency_.assign(static_cast<size_t>(last_day_ - first_day_ + 1),
+                    std::numeric_limits<double>::quiet_NaN());
   }
   double get_weight() const override {
     const PriorColumns::Row& row = columns_->at(did_);
     auto level = [](int16_t v) {
       return v < 0 ? std::nullopt : std::optional<int64_t>(v);
     };
-    return ScorePriors(weights_,
-                       slots_.quality ? level(row.quality) : std::nullopt,
-                       slots_.heat ? level(row.heat) : std::nullopt,
-                       slots_.day && row.day != PriorColumns::kNoDay
-                           ? std::optional<int64_t>(row.day)
-                           : std::nullopt)
-        .Sum();
+    PriorParts parts = ScorePriors(
+        weights_, slots_.quality ? level(row.quality) : std::nullopt,
+        slots_.heat ? level(row.heat) : std::nullopt, std::nullopt);
+    if (slots_.day && row.day != PriorColumns::kNoDay &&
+        weights_.recency.weight > 0)
+      parts.recency = Recency(row.day);
+    return parts.Sum();
   }
   ColumnSource* clone() const override {
     return new ColumnSource(columns_, weights_, slots_);
   }
 
  private:
+  // RecencyWeight of `day`, the same bits, from the table.
+  double Recency(int64_t day) const {
+    if (day < first_day_ || day > last_day_) return 0;
+    double& w = recency_[static_cast<size_t>(day - first_day_)];
+    if (std::isnan(w)) w = RecencyWeight(weights_, day);
+    return w;
+  }
+
   const PriorColumns* columns_;
   PriorWeights weights_;
   PriorSlots slots_;
+  int64_t first_day_ = 0, last_day_ = -1;  // RecencySpec::Days.
+  mutable std::vector<double> recency_;    // NaN: not computed yet.
 };
 
 // The priors read from the slots, a value stream per slot read forward as
