@@ -89,11 +89,13 @@ Status ShardSet::OpenAddress(const ShardAddress& address) {
 Status ShardSet::CheckSchemas() const {
   if (parts_.size() < 2 || list_.empty()) return Status::Ok();
   try {
-    const std::string first = parts_[0].db.get_metadata(kMetaSchemaHash);
+    // Read once each (a message to a remote shard per key).
+    const std::string format = parts_[0].db.get_metadata(kMetaFormat);
+    const std::string hash = parts_[0].db.get_metadata(kMetaSchemaHash);
     for (const Part& part : parts_) {
-      if (part.db.get_metadata(kMetaFormat) !=
-              parts_[0].db.get_metadata(kMetaFormat) ||
-          part.db.get_metadata(kMetaSchemaHash) != first)
+      if (&part == &parts_[0]) continue;
+      if (part.db.get_metadata(kMetaFormat) != format ||
+          part.db.get_metadata(kMetaSchemaHash) != hash)
         return SchemaMismatch("shard " + part.name +
                               " was built by another schema or format than " +
                               parts_[0].name);

@@ -573,6 +573,33 @@ TEST(ShardsTest, IncrementalRunsKeepShardsEqualToTheWholeIndex) {
                     requests);
 }
 
+// Shards built by another schema are not searched together, local or
+// remote: exit 3, schema_mismatch, naming the shard.
+TEST(ShardsTest, AShardOfAnotherSchemaIsRefused) {
+  TempDir dir;
+  const std::string sample = testing::SourceDir() + "/data/content";
+  std::string other =
+      testing::ReadFileOrDie(testing::SourceDir() + "/schema/news.yaml");
+  const std::string k1 = "k1: 1.2";
+  ASSERT_NE(std::string::npos, other.find(k1));
+  other.replace(other.find(k1), k1.size(), "k1: 1.5");
+  const std::string schema = dir.Write("other.yaml", other);
+  const std::string a = dir.path() + "/a", b = dir.path() + "/b";
+  ASSERT_EQ(0, RunNsearch({"index", "--index", a, sample}).exit_code);
+  ASSERT_EQ(0, RunNsearch({"index", "--schema", schema, "--index", b, sample})
+                   .exit_code);
+  ShardServer server(b);
+  for (const std::string& second : {b, server.Line()}) {
+    const std::string list = WriteList(dir, "list.txt", {a, second});
+    const auto r =
+        RunNsearch({"query", "--json", "--shard-list", list, "azure"});
+    SCOPED_TRACE(second);
+    EXPECT_EQ(3, r.exit_code) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("schema_mismatch")) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("another schema")) << r.err;
+  }
+}
+
 TEST(ShardsTest, ChangingTheShardCountNeedsARebuild) {
   TempDir dir;
   const std::string tree = testing::SourceDir() + "/data/content";
