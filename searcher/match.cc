@@ -11,16 +11,16 @@ namespace {
 
 using Q = Xapian::Query;
 
+// An enquire for a page of one tier: BM25, the sort and the collapse key.
 Xapian::Enquire MakeEnquire(const Xapian::Database& db, const Q& query,
-                            const MatchOptions& options, bool ranked_page) {
+                            const MatchOptions& options) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(
       Xapian::BM25Weight(options.k1, 0, 1, options.b, 0.5));
-  if (ranked_page && options.sort_slot)
+  if (options.sort_slot)
     enquire.set_sort_by_value_then_relevance(*options.sort_slot, true);
-  if (ranked_page && options.collapse_slot)
-    enquire.set_collapse_key(*options.collapse_slot);
+  if (options.collapse_slot) enquire.set_collapse_key(*options.collapse_slot);
   if (options.time_limit > 0) enquire.set_time_limit(options.time_limit);
   return enquire;
 }
@@ -182,7 +182,7 @@ void AddRelaxedTier(const Xapian::Database& db, const QueryPlan& plan,
       page.empty() ? StoriesBefore(strict, options.offset, options)
                    : options.offset + page.size();
   const Xapian::Enquire relaxed = MakeEnquire(
-      db, ranked(Q(Q::OP_AND_NOT, plan.relaxed, plan.strict)), options, true);
+      db, ranked(Q(Q::OP_AND_NOT, plan.relaxed, plan.strict)), options);
   const size_t offset =
       options.offset > strict_stories ? options.offset - strict_stories : 0;
   const Xapian::MSet more =
@@ -210,8 +210,7 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
   const std::function<Q(const Q&)> ranked = [&](const Q& query) {
     return prior.empty() ? query : Q(Q::OP_AND_MAYBE, query, prior);
   };
-  const Xapian::Enquire strict =
-      MakeEnquire(db, ranked(plan.strict), options, true);
+  const Xapian::Enquire strict = MakeEnquire(db, ranked(plan.strict), options);
   const Xapian::MSet page =
       RunTier(strict, options.offset, options.limit, options);
   AddHits(page, true, &result.hits);
