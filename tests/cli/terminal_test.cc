@@ -238,8 +238,8 @@ TEST_F(TerminalTest, WrapsToANarrowTerminalWithAHangingIndent) {
 // The --explain line too: its continuation lines keep the hit's indent.
 TEST_F(TerminalTest, ExplainWrapsWithTheHangingIndent) {
   const TerminalRun run = RunOnTerminal(
-      {"query", "kubernetes", "--index", index_, "--no-pager", "--explain"},
-      {}, 60, 100);
+      {"query", "kubernetes", "--index", index_, "--no-pager", "--explain"}, {},
+      60, 100);
   ASSERT_EQ(0, run.exit_code) << run.screen;
   ASSERT_TRUE(Contains(run.screen, "the most bm25 can give")) << run.screen;
   for (const auto& line : Lines(run.screen)) {
