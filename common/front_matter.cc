@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -169,6 +170,85 @@ void RepairYamlCppEscapes(std::string* text) {
   *text = std::move(out);
 }
 
+// Thrown when a tree, counted through its aliases, is over the bounds.
+struct TooLarge {};  // More than kMaxFrontMatterNodes nodes, or bytes.
+struct TooDeep {};   // Deeper than kMaxAliasedDepth, or a cycle.
+
+// Measures what a yaml-cpp tree expands to before YamlConverter copies it:
+// each shared (aliased) collection is measured once, so a bomb of 387
+// million nodes is refused after a few dozen steps, not after copying
+// 100,000 of them. It counts nodes and scalar bytes as YamlConverter does,
+// keys' bytes aside, so it never refuses a tree the converter would take.
+class ExpansionMeter {
+ public:
+  explicit ExpansionMeter(size_t byte_budget) : byte_budget_(byte_budget) {}
+
+  void Measure(const YAML::Node& root) { (void)SizeOf(root); }
+
+ private:
+  struct Size {
+    size_t nodes = 1;
+    size_t bytes = 0;
+    int height = 1;
+  };
+  // A collection being measured (done false) or measured. yaml-cpp nodes
+  // have no hash, only identity (Node::is), so entries are keyed by the
+  // node's position in the text and told apart by identity.
+  struct Entry {
+    YAML::Node node;
+    Size size;
+    bool done = false;
+  };
+
+  Size SizeOf(const YAML::Node& node) {
+    if (!node.IsSequence() && !node.IsMap()) {
+      Size leaf;
+      if (node.IsScalar()) leaf.bytes = node.Scalar().size();
+      return leaf;
+    }
+    std::vector<Entry>& bucket = memo_[node.Mark().pos];
+    for (const Entry& entry : bucket) {
+      if (!entry.node.is(node)) continue;
+      if (!entry.done) throw TooDeep();  // An alias inside its own anchor.
+      return entry.size;
+    }
+    bucket.push_back({node, {}, false});
+    const size_t index = bucket.size() - 1;
+    const Size size = node.IsMap() ? SizeOfMap(node) : SizeOfSequence(node);
+    Entry& entry = memo_[node.Mark().pos][index];
+    entry.size = size;
+    entry.done = true;
+    return size;
+  }
+
+  Size SizeOfSequence(const YAML::Node& node) {
+    Size size;
+    for (const auto& item : node) Add(SizeOf(item), &size);
+    return size;
+  }
+
+  Size SizeOfMap(const YAML::Node& node) {
+    Size size;
+    for (const auto& entry : node)
+      if (entry.first.IsScalar()) Add(SizeOf(entry.second), &size);
+    return size;
+  }
+
+  // Adds a child to its parent. Every measured size is within the bounds,
+  // so the sums cannot overflow.
+  void Add(const Size& child, Size* parent) const {
+    parent->nodes += child.nodes;
+    parent->bytes += child.bytes;
+    parent->height = std::max(parent->height, child.height + 1);
+    if (parent->height > kMaxAliasedDepth) throw TooDeep();
+    if (parent->nodes > kMaxFrontMatterNodes) throw TooLarge();
+    if (parent->bytes > byte_budget_) throw TooLarge();
+  }
+
+  size_t byte_budget_;
+  std::unordered_map<size_t, std::vector<Entry>> memo_;
+};
+
 // Converts a yaml-cpp tree (depth already bounded by kMaxNesting) within a
 // budget of nodes and scalar bytes. yaml-cpp shares an aliased node, but a
 // copy does not: a few hundred bytes of nested aliases (a "billion laughs")
@@ -176,12 +256,12 @@ void RepairYamlCppEscapes(std::string* text) {
 // Jekyll and PyYAML do) and are reported.
 class YamlConverter {
  public:
-  struct TooLarge {};  // Thrown when the budget runs out.
-  struct TooDeep {};   // Thrown past kMaxAliasedDepth levels.
-
   YamlConverter(int first_line, size_t text_bytes)
-      : first_line_(first_line),
-        bytes_left_(2 * text_bytes + kMaxFrontMatterExpansionBytes) {}
+      : first_line_(first_line), bytes_left_(ByteBudget(text_bytes)) {}
+
+  static size_t ByteBudget(size_t text_bytes) {
+    return 2 * text_bytes + kMaxFrontMatterExpansionBytes;
+  }
 
   FmNode Convert(const YAML::Node& node) {
     if (++nodes_ > kMaxFrontMatterNodes) throw TooLarge();
@@ -1046,6 +1126,9 @@ std::optional<Rejection> ParseWithYamlCpp(
     if (root.IsNull() || !root.IsDefined())
       return Rejection{"no title or name", 1, 0,
                        schema.KeysFor("title").front()};
+    // Only an alias makes a tree larger than its text.
+    if (yaml.find('*') != std::string::npos)
+      ExpansionMeter(YamlConverter::ByteBudget(yaml.size())).Measure(root);
     YamlConverter converter(kFirstLine, yaml.size());
     const FmNode tree = converter.Convert(root);
     if (!root.IsMap())
@@ -1059,7 +1142,7 @@ std::optional<Rejection> ParseWithYamlCpp(
       doc->warnings.push_back(
           {key, line, "duplicate key: the last value is used"});
     return std::nullopt;
-  } catch (const YamlConverter::TooLarge&) {
+  } catch (const TooLarge&) {
     return Rejection{"front matter expands to more than " +
                          std::to_string(kMaxFrontMatterNodes) +
                          " YAML nodes or " +
@@ -1068,7 +1151,7 @@ std::optional<Rejection> ParseWithYamlCpp(
                      0,
                      0,
                      {}};
-  } catch (const YamlConverter::TooDeep&) {
+  } catch (const TooDeep&) {
     return Rejection{"front matter nests deeper than " +
                          std::to_string(kMaxAliasedDepth) +
                          " levels through aliases (an alias inside its own "

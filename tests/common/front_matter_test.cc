@@ -287,6 +287,25 @@ TEST_F(FrontMatterTest, RejectsAnAliasInsideItsOwnAnchor) {
       << out.rejection->reason;
 }
 
+// A tree is measured through its aliases before it is copied: one list of
+// 1,000 items named 90 times is about 91,000 nodes, within the bound of
+// 100,000; named 110 times it is over.
+TEST_F(FrontMatterTest, AliasesCountAsTheTreeTheyExpandTo) {
+  const auto with_aliases = [](int count) {
+    std::string items, aliases;
+    for (int i = 0; i < 1000; ++i) items += std::string(i ? "," : "") + "x";
+    for (int i = 0; i < count; ++i) aliases += std::string(i ? "," : "") + "*a";
+    return "---\nprovider:\n  name: x\n  a: &a [" + items + "]\n  b: [" +
+           aliases + "]\ntitle: t\n---\n";
+  };
+  const ParseOutcome within = Parse(with_aliases(90));
+  EXPECT_TRUE(within.ok()) << within.rejection->ToString();
+  const ParseOutcome over = Parse(with_aliases(110));
+  ASSERT_FALSE(over.ok());
+  EXPECT_TRUE(Contains(over.rejection->reason, "YAML nodes"))
+      << over.rejection->reason;
+}
+
 TEST_F(FrontMatterTest, AcceptsAliasesWithinTheBudget) {
   const ParseOutcome out =
       Parse("---\ntitle: &t \"Shared\"\nexcerpt: *t\ntopics: &l [A, B]\n---\n");
