@@ -43,6 +43,25 @@ constexpr bool kAsan = true;
 constexpr bool kAsan = false;
 #endif
 
+// Whether `err` holds an AddressSanitizer report whose first frame outside
+// the sanitizer's own is in Xapian: Xapian 1.4 trusts some of what it reads
+// from a damaged table, and ASan sees the memory errors that follow (a read
+// after free or out of bounds, a SEGV) before any crash.
+bool AsanReportInsideXapian(const std::string& err) {
+  const size_t report = err.find("ERROR: AddressSanitizer");
+  if (report == std::string::npos) return false;
+  size_t at = report;
+  while ((at = err.find("    #", at)) != std::string::npos) {
+    const size_t end = err.find('\n', at);
+    const std::string frame = err.substr(at, end - at);
+    at = end;
+    if (Contains(frame, "sanitizer") || Contains(frame, "interceptor"))
+      continue;
+    return Contains(frame, "libxapian");
+  }
+  return false;
+}
+
 class HardeningTest : public testing::SampleIndexTest {
  protected:
   // A fresh index of one small tree (for tests that change it).
@@ -305,8 +324,9 @@ TEST_F(HardeningTest, CheckPassesOnAReadOnlyIndex) {
 // Item 4: overwritten blocks in postlist.glass. Xapian 1.4 reports most
 // damage as an exception (exit 3, "corrupt"), but trusts some of what it
 // reads and can crash inside get_mset: that cannot be caught, so it is
-// explained (and the signal kept). Never anything else, such as exit 1
-// (a posting list naming a missing document said DocNotFoundError, exit 1).
+// explained (and the signal kept); under ASan, its memory errors are
+// reported first. Never anything else, such as exit 1 (a posting list
+// naming a missing document said DocNotFoundError, exit 1).
 TEST_F(HardeningTest, CorruptPostingListsExitThreeOrExplainTheCrash) {
   TempDir dir;
   const std::string index = dir.path() + "/index";
@@ -333,8 +353,8 @@ TEST_F(HardeningTest, CorruptPostingListsExitThreeOrExplainTheCrash) {
         EXPECT_TRUE(Contains(r.err, index));  // "corrupt", "invalid", ...
       } else if (r.exit_code == 128 + SIGSEGV || r.exit_code == 128 + SIGBUS) {
         EXPECT_TRUE(Contains(r.err, "the index may be damaged"));
-      } else if (kAsan && Contains(r.err, "AddressSanitizer: SEGV")) {
-        continue;  // The crash inside Xapian, reported by ASan.
+      } else if (kAsan && AsanReportInsideXapian(r.err)) {
+        continue;  // Xapian's memory error, reported by ASan.
       } else {
         EXPECT_EQ(0, r.exit_code);
       }
