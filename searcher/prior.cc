@@ -207,7 +207,10 @@ PriorColumns::PriorColumns(const Xapian::Database& db, const PriorSlots& slots)
   read(slots.quality,
        [](Row& r, int64_t v) { r.quality = static_cast<int16_t>(v); });
   read(slots.heat, [](Row& r, int64_t v) { r.heat = static_cast<int16_t>(v); });
-  read(slots.day, [](Row& r, int64_t v) { r.day = v; });
+  read(slots.day, [](Row& r, int64_t v) {
+    constexpr int64_t kLow = int64_t{kNoDay} + 1, kHigh = INT32_MAX;
+    r.day = v >= kLow && v <= kHigh ? static_cast<int32_t>(v) : kNoDay;
+  });
 }
 
 PriorSlots PriorSlotsOf(const Schema& schema) {
