@@ -44,9 +44,10 @@ constexpr bool kAsan = false;
 #endif
 
 // Whether `err` holds an AddressSanitizer report whose first frame outside
-// the sanitizer's own is in Xapian: Xapian 1.4 trusts some of what it reads
-// from a damaged table, and ASan sees the memory errors that follow (a read
-// after free or out of bounds, a SEGV) before any crash.
+// the sanitizer and the C and C++ runtimes is in Xapian: Xapian 1.4 trusts
+// some of what it reads from a damaged table, and ASan sees the memory
+// errors that follow (a read after free or out of bounds, a SEGV) before
+// any crash.
 bool AsanReportInsideXapian(const std::string& err) {
   const size_t report = err.find("ERROR: AddressSanitizer");
   if (report == std::string::npos) return false;
@@ -55,7 +56,8 @@ bool AsanReportInsideXapian(const std::string& err) {
     const size_t end = err.find('\n', at);
     const std::string frame = err.substr(at, end - at);
     at = end;
-    if (Contains(frame, "sanitizer") || Contains(frame, "interceptor"))
+    if (Contains(frame, "sanitizer") || Contains(frame, "interceptor") ||
+        Contains(frame, "libstdc++") || Contains(frame, "libc.so"))
       continue;
     return Contains(frame, "libxapian");
   }
