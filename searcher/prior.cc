@@ -33,23 +33,28 @@ std::optional<int64_t> Whole(std::optional<double> v) {
   return static_cast<int64_t>(*v);
 }
 
-// Xapian's ValueMapPostingSource over `slot`, weighing each whole number
-// from `first` to `last` by `weight`; with `clip`, only those within the
-// slot's bounds in `db` (a message to each remote shard: worth it for the
-// days of the recency horizon, which the documents' dates often cover
-// only in part, not for quality and heat, whose levels they span).
-Q MapQuery(const Xapian::Database& db, Xapian::valueno slot, int64_t first,
-           int64_t last, const std::function<double(int64_t)>& weight,
-           bool clip) {
-  if (clip) {
-    const std::string lo = db.get_value_lower_bound(slot);
-    const std::string hi = db.get_value_upper_bound(slot);
-    if (lo.empty() || hi.empty()) return Q();
-    first =
-        std::max(first, static_cast<int64_t>(Xapian::sortable_unserialise(lo)));
-    last =
-        std::min(last, static_cast<int64_t>(Xapian::sortable_unserialise(hi)));
+// Narrows [first, last] to the values `slot` holds in `db` (a message to
+// each remote shard: worth it for the days of the recency horizon, which
+// the documents' dates often cover only in part, not for quality and heat,
+// whose levels they span). Leaves first > last when the slot is empty.
+void ClipToSlotBounds(const Xapian::Database& db, Xapian::valueno slot,
+                      int64_t* first, int64_t* last) {
+  const std::string lo = db.get_value_lower_bound(slot);
+  const std::string hi = db.get_value_upper_bound(slot);
+  if (lo.empty() || hi.empty()) {
+    *last = *first - 1;
+    return;
   }
+  *first =
+      std::max(*first, static_cast<int64_t>(Xapian::sortable_unserialise(lo)));
+  *last =
+      std::min(*last, static_cast<int64_t>(Xapian::sortable_unserialise(hi)));
+}
+
+// Xapian's ValueMapPostingSource over `slot`, weighing each whole number
+// from `first` to `last` by `weight`.
+Q MapQuery(Xapian::valueno slot, int64_t first, int64_t last,
+           const std::function<double(int64_t)>& weight) {
   if (first > last) return Q();
   auto* source = new Xapian::ValueMapPostingSource(slot);
   for (int64_t v = first; v <= last; ++v)
@@ -262,15 +267,16 @@ Q PriorQuery(const Xapian::Database& db, const PriorSlots& slots,
   if (local) return Q((new SlotSource(weights, slots))->release());
   std::vector<Q> parts;
   if (slots.quality && weights.quality.weight > 0)
-    parts.push_back(MapQuery(db, *slots.quality, 0, PriorSpec::kLevels,
-                             std::bind(QualityWeight, weights, _1), false));
+    parts.push_back(MapQuery(*slots.quality, 0, PriorSpec::kLevels,
+                             std::bind(QualityWeight, weights, _1)));
   if (slots.heat && weights.heat.weight > 0)
-    parts.push_back(MapQuery(db, *slots.heat, 0, PriorSpec::kLevels,
-                             std::bind(HeatWeight, weights, _1), false));
+    parts.push_back(MapQuery(*slots.heat, 0, PriorSpec::kLevels,
+                             std::bind(HeatWeight, weights, _1)));
   if (slots.day && weights.recency.weight > 0) {
-    const auto [first, last] = weights.recency.Days(weights.now);
-    parts.push_back(MapQuery(db, *slots.day, first, last,
-                             std::bind(RecencyWeight, weights, _1), true));
+    auto [first, last] = weights.recency.Days(weights.now);
+    ClipToSlotBounds(db, *slots.day, &first, &last);
+    parts.push_back(MapQuery(*slots.day, first, last,
+                             std::bind(RecencyWeight, weights, _1)));
   }
   parts.erase(std::remove_if(parts.begin(), parts.end(),
                              [](const Q& q) { return q.empty(); }),
