@@ -668,6 +668,42 @@ TEST_F(SearcherTest, PriorQuerySerialisesThroughXapiansOwnRegistry) {
   EXPECT_TRUE(PriorQuery(db, slots, weights).empty());
 }
 
+// Batch mode keeps each document's day in 32 bits. A day slot beyond them
+// (no date of years 1-9999 is, but a slot holds any number) must weigh
+// what the document's own slots give, 0, not that of the day it would
+// wrap to: today + 2^32 wraps to today.
+TEST(PriorColumnsTest, ADayBeyondThirtyTwoBitsWeighsWhatItsSlotGives) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  const PriorSlots slots{0, 1, 2};
+  PriorWeights weights;
+  weights.quality = {0.25, 0};
+  weights.heat = {0.125, 1};
+  weights.recency = {0.5, 86400 * 7.0, 2};
+  weights.now = 20000 * int64_t{86400};  // Day 20,000.
+  const int64_t today = UtcDay(weights.now);
+  for (const int64_t day : {today, today + (int64_t{1} << 32),
+                            today - (int64_t{1} << 32), int64_t{-1}}) {
+    Xapian::Document doc;
+    doc.add_value(0, Xapian::sortable_serialise(700));
+    doc.add_value(1, Xapian::sortable_serialise(300));
+    doc.add_value(2, Xapian::sortable_serialise(static_cast<double>(day)));
+    db.add_document(doc);
+  }
+  const PriorColumns columns(db, slots);
+  Xapian::Enquire enquire(db);
+  enquire.set_query(PriorQuery(db, slots, weights, &columns));
+  const Xapian::MSet mset = enquire.get_mset(0, 10);
+  ASSERT_EQ(4u, mset.size());
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const double expected =
+        DocumentPriors(weights, slots, it.get_document()).Sum();
+    EXPECT_NEAR(expected, it.get_weight(), 1e-12) << "docid " << *it;
+  }
+  // Only the document dated today has a recency part.
+  EXPECT_EQ(1u, *mset.begin());
+  EXPECT_GT(mset.begin().get_weight(), mset[1].get_weight());
+}
+
 // Recency decays by half-lives from the start of a document's day, counts
 // days ahead of the clock as new, and stops at its horizon.
 TEST(RecencySpecTest, DecaysByDayAndStopsAtItsHorizon) {
