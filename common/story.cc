@@ -80,20 +80,30 @@ StoryText MakeStoryText(Analyzer& analyzer, std::string_view title,
                     [&](const Token& t) { words.push_back(Fnv1a64(t.term)); });
   for (size_t i = 0; i + 1 < words.size(); ++i) {
     const uint64_t pair = Mix(words[i]) ^ words[i + 1];
-    text.pairs.insert(pair);
-    if (i + 1 < title_words.size()) text.title_pairs.insert(pair);
+    text.pairs.push_back(pair);
+    if (i + 1 < title_words.size()) text.title_pairs.push_back(pair);
+  }
+  for (auto* set : {&text.pairs, &text.title_pairs}) {
+    std::sort(set->begin(), set->end());
+    set->erase(std::unique(set->begin(), set->end()), set->end());
   }
   return text;
 }
 
 namespace {
 
-double Jaccard(const std::unordered_set<uint64_t>& a,
-               const std::unordered_set<uint64_t>& b) {
-  const auto& small = a.size() <= b.size() ? a : b;
-  const auto& large = &small == &a ? b : a;
+// Of two sorted sets without repeats.
+double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   size_t shared = 0;
-  for (uint64_t p : small) shared += large.count(p);
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++shared, ++i, ++j;
+    }
+  }
   const size_t all = a.size() + b.size() - shared;
   return all == 0 ? 0 : static_cast<double>(shared) / static_cast<double>(all);
 }

@@ -18,7 +18,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "common/analyzer.h"
@@ -32,8 +31,10 @@ namespace nsearch {
 // The word pairs of a document's story text (hashed), and what its title
 // says about identity.
 struct StoryText {
-  std::unordered_set<uint64_t> pairs;  // Of the title and excerpt.
-  std::unordered_set<uint64_t> title_pairs;
+  // Sorted, without repeats (a set in a flat array: one allocation, and a
+  // merge to compare).
+  std::vector<uint64_t> pairs;  // Of the title and excerpt.
+  std::vector<uint64_t> title_pairs;
   size_t title_words = 0;
   uint64_t title_hash = 0;    // 0: a title of fewer than 3 words.
   uint64_t numbers_hash = 0;  // Of the title's numbers and month names.
