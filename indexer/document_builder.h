@@ -47,7 +47,7 @@ class DocumentBuilder {
   // `index --shard K/N`) holds only what the story join reads: the story
   // key, signature and candidate terms, the date slot, the URL's filter
   // terms and a stored record of the title and excerpt; it is never
-  // searched and never kept.
+  // written (StoryJoiner::MakeOutsider keeps what the join needs of it).
   Xapian::Document Build(const Document& doc, const SourceFile& source,
                          bool light = false);
 

@@ -552,37 +552,28 @@ Status MergeParts(const Schema& schema, const std::string& generation,
   return Status::Ok();
 }
 
-// A `--shard K/N` build has two parts per chunk: one for shard K's
-// documents, one for the light documents of all the other shards.
-constexpr unsigned kOwnPart = 0, kLightPart = 1;
-
-// `--shard K/N`: merges the kOwnPart parts into `generation`, joins the
-// stories over it and the light documents of the kLightPart parts (read
-// where they lie, not merged: they are dropped after), rewrites only shard
-// k's documents, and stamps the shard with kMetaShardOf. The join does not
-// depend on docid order (indexer/stories.h), so the keys are those of one
-// index of all shards.
+// `--shard K/N`: merges the chunks' parts (shard k's documents) into
+// `generation`, joins its stories with the other shards' documents
+// (`outsiders`, in memory) when the schema has stories (`joiner`), and
+// stamps the shard with kMetaShardOf. The join does not depend on docid
+// order (indexer/stories.h), so the keys are those of one index of all
+// shards.
 Status MergeOneShard(const Schema& schema, const std::string& generation,
                      unsigned k, unsigned n, const PartPath& part_path,
-                     size_t chunks, IndexSummary* summary) {
+                     size_t chunks, StoryJoiner* joiner,
+                     const std::vector<StoryJoiner::Outsider>& outsiders,
+                     IndexSummary* summary) {
   try {
-    CompactParts(PartsOf(part_path, chunks, kOwnPart), generation + "/merged");
+    CompactParts(PartsOf(part_path, chunks, 0), generation + "/merged");
     MoveUp(generation + "/merged", generation);
     Xapian::WritableDatabase own(generation, Xapian::DB_OPEN);
-    const std::vector<std::string> others =
-        PartsOf(part_path, chunks, kLightPart);
-    NSEARCH_ASSIGN_OR_RETURN(auto joiner, MakeJoiner(schema));
     if (joiner) {
-      Xapian::Database all(own);
-      for (const auto& p : others) all.add_database(Xapian::Database(p));
-      const unsigned m = static_cast<unsigned>(others.size()) + 1;
       joiner->JoinAllStories(
-          all, [&own, m](Xapian::docid id, const Xapian::Document& doc) {
-            if (ShardOfDocid(id, m) == 0)
-              own.replace_document(LocalDocid(id, m), doc);
+          Xapian::Database(own), outsiders,
+          [&own](Xapian::docid id, const Xapian::Document& doc) {
+            own.replace_document(id, doc);
           });
     }
-    for (const auto& p : others) fs::remove_all(p);
     WriteIndexStamps(own, schema);
     own.set_metadata(kMetaLastUpdate, NowIso());
     own.set_metadata(kMetaShardOf, ShardOfValue(k, n));
@@ -628,17 +619,19 @@ struct BuildState {
         queue(jobs + 1),
         summary(build_summary) {}
 
-  // The partial database of chunk `c` for shard (or kOwnPart/kLightPart)
-  // `k`.
+  // The partial database of chunk `c` for shard `k` (of a `--shard K/N`
+  // build: 0, for shard K).
   std::string PartPath(size_t c, unsigned k) const {
     return generation + "/part-" + std::to_string(c) + "-" + std::to_string(k);
   }
-  unsigned PartCount() const { return options.shard_count ? 2 : shards; }
-  // The part (of each chunk) that document `id` goes to.
-  unsigned PartOf(const std::string& id) const {
+  unsigned PartCount() const { return options.shard_count ? 1 : shards; }
+  // The part (of each chunk) that document `id` goes to; nullopt: another
+  // machine's shard (`--shard K/N`), only an outsider of the story join.
+  std::optional<unsigned> PartOf(const std::string& id) const {
     const unsigned shard = ShardFor(id, shards);
     if (!options.shard_count) return shard;
-    return shard == options.shard_index ? kOwnPart : kLightPart;
+    if (shard == options.shard_index) return 0;
+    return std::nullopt;
   }
 
   const Schema& schema;
@@ -650,10 +643,38 @@ struct BuildState {
   std::atomic<size_t> done{0};
   std::atomic<size_t> chunks{0};  // Highest chunk index seen + 1.
   std::atomic<unsigned> finished{0};
-  std::mutex summary_mu;  // Guards *summary and errors.
+  std::mutex summary_mu;  // Guards *summary, errors and outsiders.
   IndexSummary* summary;
   std::vector<Status> errors;
+  // `--shard K/N` with stories: the other shards' documents, for the join.
+  std::unique_ptr<StoryJoiner> joiner;
+  // One vector per chunk (no reallocation of all of them as they come).
+  std::vector<std::vector<StoryJoiner::Outsider>> outsiders;
+
+  // The outsiders of all chunks in one vector of their exact size.
+  std::vector<StoryJoiner::Outsider> TakeOutsiders() {
+    size_t count = 0;
+    for (const auto& chunk : outsiders) count += chunk.size();
+    std::vector<StoryJoiner::Outsider> all;
+    all.reserve(count);
+    for (auto& chunk : outsiders) {
+      std::move(chunk.begin(), chunk.end(), std::back_inserter(all));
+      chunk = {};
+    }
+    return all;
+  }
 };
+
+// Reads another shard's file (`--shard K/N`) into `out`, for the story
+// join: it is never written, and its problems are its own shard's to report.
+void AddOutsider(const BuildState& s, const SourceFile& file,
+                 DocumentBuilder& builder,
+                 std::vector<StoryJoiner::Outsider>* out) {
+  if (!s.joiner) return;
+  Parsed item = ProcessFile(file, 0, s.schema, nullptr, builder, true);
+  if (!item.doc) return;
+  if (auto o = s.joiner->MakeOutsider(*item.doc)) out->push_back(std::move(*o));
+}
 
 // Builds the files of `chunk` into its partial databases, one per shard
 // that gets a document. Throws Xapian::Error.
@@ -674,13 +695,19 @@ void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
     return *parts[k];
   };
   size_t since_commit = 0;
+  std::vector<StoryJoiner::Outsider> outsiders;
   for (size_t i = 0; i < chunk.files.size() && !Stopped(options); ++i) {
     const SourceFile& file = chunk.files[i];
-    const unsigned k = s.PartOf(DocumentIdForPath(file.path));
-    const bool other = options.shard_count && k == kLightPart;
-    Parsed item = ProcessFile(file, i, s.schema, nullptr, builder, other);
+    const std::optional<unsigned> k = s.PartOf(DocumentIdForPath(file.path));
+    if (!k) {
+      if (!options.dry_run) AddOutsider(s, file, builder, &outsiders);
+      ++s.done;
+      ++since_commit;  // Commits by files read: pending changes stay small.
+      continue;
+    }
+    Parsed item = ProcessFile(file, i, s.schema, nullptr, builder);
     if (item.doc && !options.dry_run) {
-      part(k).add_document(*item.doc);
+      part(*k).add_document(*item.doc);
       if (++since_commit >= options.batch_size) {
         for (auto& p : parts)
           if (p) p->commit();
@@ -688,7 +715,7 @@ void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
       }
     }
     item.doc.reset();
-    if (!other) {
+    {
       std::lock_guard<std::mutex> lock(s.summary_mu);
       Record(item, s.summary, options.dry_run, file.path);
     }
@@ -696,6 +723,8 @@ void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
   }
   for (auto& p : parts)
     if (p) p->commit();
+  std::lock_guard<std::mutex> lock(s.summary_mu);
+  if (!outsiders.empty()) s.outsiders.push_back(std::move(outsiders));
 }
 
 // One thread of a full build: builds chunks from the queue until it is
@@ -731,6 +760,9 @@ Status BuildGeneration(const Schema& schema, const std::string& generation,
   const unsigned jobs = JobCount(options);
   NSEARCH_ASSIGN_OR_RETURN(auto builders, MakeBuilders(schema, jobs));
   BuildState s(schema, generation, shards, options, jobs, summary);
+  if (options.shard_count) {
+    NSEARCH_ASSIGN_OR_RETURN(s.joiner, MakeJoiner(schema));
+  }
   Status listed;
   std::thread lister([&] {
     listed = ListChunks(options, jobs, &s.queue, &s.total, problems);
@@ -758,7 +790,8 @@ Status BuildGeneration(const Schema& schema, const std::string& generation,
   auto part_path = [&s](size_t c, unsigned k) { return s.PartPath(c, k); };
   if (options.shard_count)
     return MergeOneShard(schema, generation, options.shard_index, shards,
-                         part_path, s.chunks.load(), summary);
+                         part_path, s.chunks.load(), s.joiner.get(),
+                         s.TakeOutsiders(), summary);
   return MergeParts(schema, generation, shards, part_path, s.chunks.load(),
                     summary);
 }

@@ -54,9 +54,10 @@ struct IndexOptions {
   unsigned shards = 0;
   // `--shard K/N`: this index holds only shard K (0-based) of N, for N
   // machines building one shard each from the same tree. Every run is a
-  // full build: the documents of the other shards are read and built light
-  // (no body), so that stories join over the whole tree as in one index,
-  // then left out. N is 2 to kMaxShards; 0 means not set.
+  // full build: the documents of the other shards are read (not their
+  // bodies) and kept in memory for the story join (StoryJoiner::Outsider),
+  // so that stories join over the whole tree as in one index; they are
+  // never written. N is 2 to kMaxShards; 0 means not set.
   unsigned shard_index = 0;
   unsigned shard_count = 0;
   bool rebuild = false;  // Build a fresh index and swap it in.

@@ -6,6 +6,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/hash.h"
 #include "common/index_meta.h"
 #include "common/story.h"
 
@@ -67,6 +68,56 @@ std::vector<Xapian::docid> Postings(const Xapian::Database& db,
   return ids;
 }
 
+// An outsider's candidate term as the join keys it: its hash, with the
+// lowest bit saying whether it is a URL's (whose list joins without
+// comparing).
+uint64_t CandidateKey(const std::string& term, bool url) {
+  return (Fnv1a64(term) & ~uint64_t{1}) | (url ? 1 : 0);
+}
+
+// The outsiders' candidate lists: pairs of (CandidateKey, member id),
+// sorted, so that a run of one key is one list. 16 bytes a term, where a
+// hash map of lists would cost several times that.
+class OutsideLists {
+ public:
+  OutsideLists(const std::vector<StoryJoiner::Outsider>& outsiders,
+               Xapian::docid first_id) {
+    for (size_t i = 0; i < outsiders.size(); ++i)
+      for (uint64_t key : outsiders[i].candidates)
+        entries_.emplace_back(key, first_id + static_cast<Xapian::docid>(i));
+    std::sort(entries_.begin(), entries_.end());
+    taken_.resize(entries_.size());
+  }
+
+  // The outsiders on the list of `key`; the list is then taken.
+  std::vector<Xapian::docid> Take(uint64_t key) {
+    auto begin = std::lower_bound(entries_.begin(), entries_.end(),
+                                  std::make_pair(key, Xapian::docid{}));
+    std::vector<Xapian::docid> ids;
+    for (auto it = begin; it != entries_.end() && it->first == key; ++it)
+      ids.push_back(it->second);
+    if (!ids.empty()) taken_[begin - entries_.begin()] = true;
+    return ids;
+  }
+
+  // Calls f(key, ids) for each list not taken.
+  template <typename F>
+  void ForEachLeft(F f) const {
+    for (size_t begin = 0, end = 0; begin < entries_.size(); begin = end) {
+      std::vector<Xapian::docid> ids;
+      for (end = begin; end < entries_.size() &&
+                        entries_[end].first == entries_[begin].first;
+           ++end)
+        ids.push_back(entries_[end].second);
+      if (!taken_[begin]) f(entries_[begin].first, std::move(ids));
+    }
+  }
+
+ private:
+  std::vector<std::pair<uint64_t, Xapian::docid>> entries_;
+  std::vector<bool> taken_;  // At the first entry of each list taken.
+};
+
 }  // namespace
 
 struct StoryJoiner::Member {
@@ -100,10 +151,13 @@ StoryJoiner::StoryJoiner(const Schema& schema,
 
 StoryJoiner::~StoryJoiner() = default;
 
+bool StoryJoiner::IsUrlTerm(const std::string& term) const {
+  return !url_prefix_.empty() && StartsWith(term, url_prefix_);
+}
+
 bool StoryJoiner::IsCandidateTerm(const std::string& term) const {
   return StartsWith(term, kStoryBandPrefix) ||
-         StartsWith(term, kStoryTitlePrefix) ||
-         (!url_prefix_.empty() && StartsWith(term, url_prefix_));
+         StartsWith(term, kStoryTitlePrefix) || IsUrlTerm(term);
 }
 
 std::optional<StoryJoiner::Member> StoryJoiner::MakeMember(
@@ -129,18 +183,56 @@ std::optional<StoryJoiner::Member> StoryJoiner::Load(
   return m;
 }
 
-bool StoryJoiner::Same(const Xapian::Database& db, Member& a, Member& b) const {
+// Member ids: a document of `db` has its docid; outsider i has
+// db.get_lastdocid() + 1 + i.
+struct StoryJoiner::Pool {
+  Pool(const Xapian::Database& database, const std::vector<Outsider>& others)
+      : db(database), outsiders(others), last(database.get_lastdocid()) {}
+
+  const Outsider* OutsiderOf(Xapian::docid id) const {
+    return id > last ? &outsiders[id - last - 1] : nullptr;
+  }
+
+  const Xapian::Database& db;
+  const std::vector<Outsider>& outsiders;
+  const Xapian::docid last;
+};
+
+bool StoryJoiner::Same(const Pool& pool, Member& a, Member& b) const {
   const auto by_signature = SameStoryBySignature(a.facts, b.facts, spec_);
   if (by_signature) return *by_signature;
   // Only pairs the signatures cannot tell read the stored texts.
   for (Member* m : {&a, &b}) {
     if (m->text) continue;
+    if (const Outsider* o = pool.OutsiderOf(m->id)) {
+      m->text = std::make_unique<StoryText>(
+          MakeStoryText(*analyzer_, o->title, o->excerpt));
+      continue;
+    }
     const StoredRecord record =
-        ReadStoredRecord(m->doc ? *m->doc : db.get_document(m->id), false);
+        ReadStoredRecord(m->doc ? *m->doc : pool.db.get_document(m->id), false);
     m->text = std::make_unique<StoryText>(
         MakeStoryText(*analyzer_, record.title, record.excerpt));
   }
   return SimilarTexts(*a.text, *b.text, spec_.similarity);
+}
+
+std::optional<StoryJoiner::Outsider> StoryJoiner::MakeOutsider(
+    const Xapian::Document& light) const {
+  std::optional<Member> m = Load(0, light);
+  if (!m) return std::nullopt;
+  Outsider o;
+  o.facts = m->facts;
+  o.key = std::move(m->key);
+  std::vector<uint64_t> candidates;
+  for (auto t = light.termlist_begin(); t != light.termlist_end(); ++t)
+    if (IsCandidateTerm(*t))
+      candidates.push_back(CandidateKey(*t, IsUrlTerm(*t)));
+  o.candidates.assign(candidates.begin(), candidates.end());  // Exact size.
+  StoredRecord record = ReadStoredRecord(light, false);
+  o.title = std::move(record.title);
+  o.excerpt = std::move(record.excerpt);
+  return o;
 }
 
 void StoryJoiner::SetKey(const std::string& key, Xapian::Document* doc,
@@ -166,16 +258,18 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
   Xapian::docid own = 0;
   if (auto it = db.postlist_begin(id_term); it != db.postlist_end(id_term))
     own = *it;
+  const std::vector<Outsider> none;
+  const Pool pool(db, none);
   std::optional<Member> best;
   std::unordered_set<Xapian::docid> seen;
   for (auto t = doc->termlist_begin(); t != doc->termlist_end(); ++t) {
     const std::string term = *t;
     if (!IsCandidateTerm(term)) continue;
-    const bool same_url = !url_prefix_.empty() && StartsWith(term, url_prefix_);
+    const bool same_url = IsUrlTerm(term);
     for (Xapian::docid id : Postings(db, term)) {
       if (id == own || !seen.insert(id).second) continue;
       std::optional<Member> other = Load(id, db.get_document(id));
-      if (!other || !(same_url || Same(db, *self, *other))) continue;
+      if (!other || !(same_url || Same(pool, *self, *other))) continue;
       if (!best || *other < *best) best = std::move(other);
     }
   }
@@ -190,19 +284,34 @@ size_t StoryJoiner::JoinAllStories(Xapian::WritableDatabase& db) {
 }
 
 std::vector<StoryJoiner::Group> StoryJoiner::CandidateGroups(
-    const Xapian::Database& db) const {
+    const Pool& pool) const {
+  OutsideLists outside(pool.outsiders, pool.last + 1);
   std::vector<Group> groups;
+  auto add = [&groups](std::vector<Xapian::docid> ids, bool same_url) {
+    if (ids.size() >= 2 && ids.size() <= kMaxGroup)
+      groups.push_back(Group{std::move(ids), same_url});
+  };
+  const Xapian::Database& db = pool.db;
   for (const std::string& prefix :
        {std::string(kStoryBandPrefix), std::string(kStoryTitlePrefix),
         url_prefix_}) {
     if (prefix.empty()) continue;
+    const bool same_url = prefix == url_prefix_;
     for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix);
          ++t) {
-      if (t.get_termfreq() < 2) continue;
-      Group group{Postings(db, *t), prefix == url_prefix_};
-      if (group.ids.size() >= 2) groups.push_back(std::move(group));
+      const std::vector<Xapian::docid> others =
+          outside.Take(CandidateKey(*t, same_url));
+      const size_t size = t.get_termfreq() + others.size();
+      if (size < 2 || size > kMaxGroup) continue;
+      std::vector<Xapian::docid> ids = Postings(db, *t);
+      ids.insert(ids.end(), others.begin(), others.end());
+      add(std::move(ids), same_url);
     }
   }
+  // Lists of outsiders alone.
+  outside.ForEachLeft([&add](uint64_t key, std::vector<Xapian::docid> ids) {
+    add(std::move(ids), key & 1);
+  });
   return groups;
 }
 
@@ -226,7 +335,8 @@ class StoryJoiner::SlotReader {
 };
 
 std::vector<StoryJoiner::Member> StoryJoiner::LoadMembers(
-    const Xapian::Database& db, const std::vector<Group>& groups) const {
+    const Pool& pool, const std::vector<Group>& groups) const {
+  const Xapian::Database& db = pool.db;
   std::vector<Xapian::docid> ids;
   for (const Group& g : groups)
     ids.insert(ids.end(), g.ids.begin(), g.ids.end());
@@ -235,16 +345,32 @@ std::vector<StoryJoiner::Member> StoryJoiner::LoadMembers(
   SlotReader signatures(db, spec_.signature_slot), dates(db, date_slot_),
       keys(db, spec_.slot);
   std::vector<Member> members;
-  for (Xapian::docid id : ids)
-    if (auto m = MakeMember(id, signatures.At(id), dates.At(id), keys.At(id)))
+  for (Xapian::docid id : ids) {
+    if (const Outsider* o = pool.OutsiderOf(id)) {
+      Member m;
+      m.id = id;
+      m.facts = o->facts;
+      m.key = o->key;
+      members.push_back(std::move(m));
+    } else if (auto m = MakeMember(id, signatures.At(id), dates.At(id),
+                                   keys.At(id))) {
       members.push_back(std::move(*m));
-  return members;  // In docid order.
+    }
+  }
+  return members;  // In id order.
 }
 
 size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
                                    const Rewrite& rewrite) {
-  const std::vector<Group> groups = CandidateGroups(db);
-  std::vector<Member> members = LoadMembers(db, groups);
+  return JoinAllStories(db, {}, rewrite);
+}
+
+size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
+                                   const std::vector<Outsider>& outsiders,
+                                   const Rewrite& rewrite) {
+  const Pool pool(db, outsiders);
+  const std::vector<Group> groups = CandidateGroups(pool);
+  std::vector<Member> members = LoadMembers(pool, groups);
   auto find = [&members](Xapian::docid id) -> Member* {
     auto it = std::lower_bound(
         members.begin(), members.end(), id,
@@ -260,7 +386,7 @@ size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
     std::sort(group.begin(), group.end(), earliest);
     for (size_t i = 0; i < group.size(); ++i)
       for (size_t j = i + 1; j < group.size() && j <= i + kMaxCompared; ++j)
-        if (g.same_url || Same(db, *group[i], *group[j]))
+        if (g.same_url || Same(pool, *group[i], *group[j]))
           components.Join(group[i]->id, group[j]->id);
     for (Member* m : group) m->text.reset();
   }
@@ -273,7 +399,7 @@ size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
     std::sort(copies.begin(), copies.end(), earliest);
     const std::string& key = copies.front()->key;
     for (const Member* m : copies) {
-      if (m->key == key) continue;
+      if (m->key == key || pool.OutsiderOf(m->id)) continue;
       Xapian::Document doc = db.get_document(m->id);
       SetKey(key, &doc, spec_.slot);
       rewrite(m->id, doc);

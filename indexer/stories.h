@@ -13,7 +13,9 @@
 // same URL). An incremental run reads only the lists of the documents it
 // writes. A full build reads every list of 2 to 1,000 documents and keeps,
 // for each document on one, its signature, date and key (about 200 bytes),
-// read slot by slot in docid order.
+// read slot by slot in docid order. A `--shard K/N` build joins its own
+// shard's database with the other shards' documents held in memory
+// (Outsider): the same lists, the same keys as one index of the tree.
 
 #ifndef NSEARCH_INDEXER_STORIES_H_
 #define NSEARCH_INDEXER_STORIES_H_
@@ -28,6 +30,7 @@
 
 #include "common/analyzer.h"
 #include "common/schema.h"
+#include "common/story.h"
 
 namespace nsearch::indexer {
 
@@ -55,6 +58,25 @@ class StoryJoiner {
   // The same for one writable database.
   size_t JoinAllStories(Xapian::WritableDatabase& db);
 
+  // A document of the tree that the join reads but that is not in the
+  // database it joins (another shard's, in an `index --shard K/N` build):
+  // what the join needs of it, some 200 bytes and its title and excerpt.
+  struct Outsider {
+    StoryFacts facts;
+    std::string key;
+    std::vector<uint64_t> candidates;  // Hashes of its candidate terms.
+    std::string title, excerpt;        // For texts the signature cannot tell.
+  };
+  // The outsider of a light document (DocumentBuilder::Build), or nullopt
+  // when it has no story signature. Thread-safe.
+  std::optional<Outsider> MakeOutsider(const Xapian::Document& light) const;
+
+  // Joins the stories of `db` and `outsiders` together; rewrites only
+  // documents of `db`. Returns how many were rewritten.
+  size_t JoinAllStories(const Xapian::Database& db,
+                        const std::vector<Outsider>& outsiders,
+                        const Rewrite& rewrite);
+
  private:
   struct Member;
   // A candidate list: documents that may be copies of one story.
@@ -63,6 +85,7 @@ class StoryJoiner {
     bool same_url = false;  // Copies without comparing them.
   };
   class SlotReader;
+  struct Pool;  // What one JoinAllStories reads: a database and outsiders.
 
   std::optional<Member> MakeMember(Xapian::docid id,
                                    const std::string& signature,
@@ -70,14 +93,16 @@ class StoryJoiner {
                                    std::string key) const;
   std::optional<Member> Load(Xapian::docid id,
                              const Xapian::Document& doc) const;
-  std::vector<Group> CandidateGroups(const Xapian::Database& db) const;
-  // The members of `groups`, in docid order.
-  std::vector<Member> LoadMembers(const Xapian::Database& db,
+  std::vector<Group> CandidateGroups(const Pool& pool) const;
+  // The members of `groups`, in id order.
+  std::vector<Member> LoadMembers(const Pool& pool,
                                   const std::vector<Group>& groups) const;
-  // Whether a and b are copies; reads a stored text from `db` when needed.
-  bool Same(const Xapian::Database& db, Member& a, Member& b) const;
+  // Whether a and b are copies; reads their texts when their signatures
+  // cannot tell.
+  bool Same(const Pool& pool, Member& a, Member& b) const;
   // Whether `term` names candidates: a MinHash band, a title or a URL.
   bool IsCandidateTerm(const std::string& term) const;
+  bool IsUrlTerm(const std::string& term) const;
   static void SetKey(const std::string& key, Xapian::Document* doc,
                      unsigned slot);
 

@@ -2,7 +2,9 @@
 // (indexer/stories.h), and collapsing on them (SPEC §4).
 
 #include <filesystem>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <xapian.h>
@@ -133,6 +135,72 @@ TEST_F(StoriesTest, CandidateListsOverAThousandAreBoilerplate) {
   EXPECT_NE(KeyOf(dir_.path() + "/site/digest/0.md"),
             KeyOf(dir_.path() + "/site/digest/1.md"));
   EXPECT_EQ(KeyOf(a_), KeyOf(b_));
+}
+
+// `index --shard K/N` joins its own documents with the other shards'
+// held in memory: every shard gives its documents the keys one index of
+// the tree gives them. Copies chain across shards (a URL, then a title,
+// then a title), two need their texts compared (titles alike at one end),
+// and a title list is over 1,000 only when all shards are counted.
+TEST_F(StoriesTest, EachShardBuiltAloneKeysItsDocumentsAsOneIndex) {
+  std::vector<std::string> paths = {a_, b_, other_};
+  auto write = [&](const std::string& name, const std::string& text) {
+    paths.push_back(dir_.Write("site/" + name + ".md", text));
+  };
+  write("c", Story("Rival press picks up quantum news", "Reprinted.",
+                   "2024-03-01T13:00:00Z", "https://c.example/1"));
+  write("d", Story("Rival press picks up quantum news", "Again.",
+                   "2024-03-01T14:00:00Z", "https://d.example/1"));
+  // Pairs whose titles differ in the last word: their texts are compared.
+  // Ids hash whole paths, so the split changes from run to run; with four
+  // pairs, one at least is split across shards in all but 0.4% of runs.
+  const std::vector<std::string> companies = {"Fabrikam", "Contoso",
+                                              "Northwind", "Tailspin"};
+  for (size_t i = 0; i < companies.size(); ++i) {
+    const std::string title =
+        companies[i] + " launches a new analytics suite for retail ";
+    const std::string excerpt = "The suite reads sales and stock data from " +
+                                companies[i] + " stores every hour.";
+    const std::string day = "2024-03-0" + std::to_string(i + 2);
+    for (const char* end : {"stores", "shops"})
+      write(companies[i] + "-" + end,
+            Story(title + end, excerpt, day + "T09:00:00Z",
+                  "https://" + companies[i] + ".example/" + end));
+  }
+  for (int i = 0; i < 1001; ++i)
+    write("digest/" + std::to_string(i),
+          Story("Weekly digest of cloud news for everyone", "Links.",
+                "2024-03-04T09:00:00Z",
+                "https://digest.example/" + std::to_string(i)));
+  index_ = dir_.path() + "/whole";
+  ASSERT_TRUE(Run().ok());
+  std::map<std::string, std::string> whole;
+  for (const std::string& path : paths) whole[path] = KeyOf(path);
+  // The test means something: the chain, the pair and no digest join.
+  EXPECT_EQ(whole[a_], whole[paths[4]]);
+  for (size_t i = 5; i < 13; i += 2)
+    EXPECT_EQ(whole[paths[i]], whole[paths[i + 1]]);
+  EXPECT_NE(whole[paths[5]], whole[paths[7]]);
+  EXPECT_NE(whole[paths[13]], whole[paths[14]]);
+
+  std::map<std::string, int> found;
+  for (unsigned k = 0; k < 4; ++k) {
+    index_ = dir_.path() + "/shard-" + std::to_string(k);
+    IndexOptions options;
+    options.index_path = index_;
+    options.roots = {dir_.path() + "/site"};
+    options.jobs = 2;
+    options.shard_index = k;
+    options.shard_count = 4;
+    ASSERT_TRUE(RunIndex(options).ok());
+    for (const std::string& path : paths) {
+      const std::string key = KeyOf(path);
+      if (key == "(missing)") continue;
+      ++found[path];
+      EXPECT_EQ(whole[path], key) << path << " in shard " << k;
+    }
+  }
+  for (const std::string& path : paths) EXPECT_EQ(1, found[path]) << path;
 }
 
 TEST_F(StoriesTest, QueriesShowOneHitPerStoryWithItsCopies) {
