@@ -22,6 +22,10 @@ constexpr Xapian::doccount kMaxGroup = 1000;
 // In a full build, each document is compared with at most this many
 // following ones (in date order) of each group.
 constexpr size_t kMaxCompared = 64;
+// A full build keeps at most this many story texts (about 0.5 KB each)
+// between candidate lists; a document is on up to nine lists, and making
+// its text again for each was most of the join's comparing.
+constexpr size_t kKeptTexts = 1 << 16;
 
 bool StartsWith(const std::string& s, std::string_view prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -126,8 +130,8 @@ struct StoryJoiner::Member {
   std::string key;
   // For its stored title and excerpt; unset: read from the database.
   std::optional<Xapian::Document> doc;
-  // Made when first needed; dropped after each candidate list of a full
-  // build (an unordered_set of word pairs is far bigger than the rest).
+  // Made when first needed, and kept for its other candidate lists in a
+  // full build (at most kKeptTexts at a time).
   std::unique_ptr<StoryText> text;
 
   // Earliest first; undated last; then by key (deterministic).
@@ -196,6 +200,8 @@ struct StoryJoiner::Pool {
   const Xapian::Database& db;
   const std::vector<Outsider>& outsiders;
   const Xapian::docid last;
+  // The members whose story texts Same made and kept.
+  mutable std::vector<Member*> with_text;
 };
 
 bool StoryJoiner::Same(const Pool& pool, Member& a, Member& b) const {
@@ -204,6 +210,7 @@ bool StoryJoiner::Same(const Pool& pool, Member& a, Member& b) const {
   // Only pairs the signatures cannot tell read the stored texts.
   for (Member* m : {&a, &b}) {
     if (m->text) continue;
+    pool.with_text.push_back(m);
     if (const Outsider* o = pool.OutsiderOf(m->id)) {
       m->text = std::make_unique<StoryText>(
           MakeStoryText(*analyzer_, o->title, o->excerpt));
@@ -388,7 +395,10 @@ size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
       for (size_t j = i + 1; j < group.size() && j <= i + kMaxCompared; ++j)
         if (g.same_url || Same(pool, *group[i], *group[j]))
           components.Join(group[i]->id, group[j]->id);
-    for (Member* m : group) m->text.reset();
+    if (pool.with_text.size() > kKeptTexts) {
+      for (Member* m : pool.with_text) m->text.reset();
+      pool.with_text.clear();
+    }
   }
   // Each story's key: the own key of its earliest copy.
   std::unordered_map<Xapian::docid, std::vector<Member*>> stories;
