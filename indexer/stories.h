@@ -60,7 +60,7 @@ class StoryJoiner {
 
   // A document of the tree that the join reads but that is not in the
   // database it joins (another shard's, in an `index --shard K/N` build):
-  // what the join needs of it, some 200 bytes and its title and excerpt.
+  // what the join needs of it, about 350 bytes and its title and excerpt.
   struct Outsider {
     StoryFacts facts;
     std::string key;

@@ -140,8 +140,8 @@ TEST_F(StoriesTest, CandidateListsOverAThousandAreBoilerplate) {
 // `index --shard K/N` joins its own documents with the other shards'
 // held in memory: every shard gives its documents the keys one index of
 // the tree gives them. Copies chain across shards (a URL, then a title,
-// then a title), two need their texts compared (titles alike at one end),
-// and a title list is over 1,000 only when all shards are counted.
+// then a title), four pairs need their texts compared (titles alike at
+// one end), and a title list is over 1,000 only when all shards count.
 TEST_F(StoriesTest, EachShardBuiltAloneKeysItsDocumentsAsOneIndex) {
   std::vector<std::string> paths = {a_, b_, other_};
   auto write = [&](const std::string& name, const std::string& text) {
