@@ -200,11 +200,12 @@ struct StoryJoiner::Pool {
   const Xapian::Database& db;
   const std::vector<Outsider>& outsiders;
   const Xapian::docid last;
-  // The members whose story texts Same made and kept.
-  mutable std::vector<Member*> with_text;
+  // The members whose story texts Same made (JoinAllStories drops them
+  // past kKeptTexts).
+  std::vector<Member*> with_text;
 };
 
-bool StoryJoiner::Same(const Pool& pool, Member& a, Member& b) const {
+bool StoryJoiner::Same(Pool& pool, Member& a, Member& b) const {
   const auto by_signature = SameStoryBySignature(a.facts, b.facts, spec_);
   if (by_signature) return *by_signature;
   // Only pairs the signatures cannot tell read the stored texts.
@@ -266,7 +267,7 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
   if (auto it = db.postlist_begin(id_term); it != db.postlist_end(id_term))
     own = *it;
   const std::vector<Outsider> none;
-  const Pool pool(db, none);
+  Pool pool(db, none);
   std::optional<Member> best;
   std::unordered_set<Xapian::docid> seen;
   for (auto t = doc->termlist_begin(); t != doc->termlist_end(); ++t) {
@@ -375,7 +376,7 @@ size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
 size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
                                    const std::vector<Outsider>& outsiders,
                                    const Rewrite& rewrite) {
-  const Pool pool(db, outsiders);
+  Pool pool(db, outsiders);
   const std::vector<Group> groups = CandidateGroups(pool);
   std::vector<Member> members = LoadMembers(pool, groups);
   auto find = [&members](Xapian::docid id) -> Member* {

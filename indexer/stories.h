@@ -99,7 +99,7 @@ class StoryJoiner {
                                   const std::vector<Group>& groups) const;
   // Whether a and b are copies; reads their texts when their signatures
   // cannot tell.
-  bool Same(const Pool& pool, Member& a, Member& b) const;
+  bool Same(Pool& pool, Member& a, Member& b) const;
   // Whether `term` names candidates: a MinHash band, a title or a URL.
   bool IsCandidateTerm(const std::string& term) const;
   bool IsUrlTerm(const std::string& term) const;
