@@ -167,6 +167,12 @@ TEST_F(StoriesTest, EachShardBuiltAloneKeysItsDocumentsAsOneIndex) {
             Story(title + end, excerpt, day + "T09:00:00Z",
                   "https://" + companies[i] + ".example/" + end));
   }
+  // Rejected (a NUL byte in its body), it joins no story in any shard,
+  // though it would be the earliest copy of c and d.
+  const std::string rejected = dir_.Write(
+      "site/rejected.md", Story("Rival press picks up quantum news", "Early.",
+                                "2024-03-01T08:00:00Z", "https://r.example/1") +
+                              std::string("body\0more\n", 10));
   for (int i = 0; i < 1001; ++i)
     write("digest/" + std::to_string(i),
           Story("Weekly digest of cloud news for everyone", "Links.",
@@ -182,6 +188,7 @@ TEST_F(StoriesTest, EachShardBuiltAloneKeysItsDocumentsAsOneIndex) {
     EXPECT_EQ(whole[paths[i]], whole[paths[i + 1]]);
   EXPECT_NE(whole[paths[5]], whole[paths[7]]);
   EXPECT_NE(whole[paths[13]], whole[paths[14]]);
+  EXPECT_EQ("(missing)", KeyOf(rejected));
 
   std::map<std::string, int> found;
   for (unsigned k = 0; k < 4; ++k) {
@@ -193,6 +200,7 @@ TEST_F(StoriesTest, EachShardBuiltAloneKeysItsDocumentsAsOneIndex) {
     options.shard_index = k;
     options.shard_count = 4;
     ASSERT_TRUE(RunIndex(options).ok());
+    EXPECT_EQ("(missing)", KeyOf(rejected)) << "shard " << k;
     for (const std::string& path : paths) {
       const std::string key = KeyOf(path);
       if (key == "(missing)") continue;
