@@ -12,6 +12,7 @@
 #include <functional>
 #include <iostream>
 #include <iterator>
+#include <malloc.h>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -337,61 +338,40 @@ StateMap ReadState(const Xapian::Database& db) {
   return state;
 }
 
-// Cuts [0, n) into contiguous chunks of about equal cost, each at most
-// `chunk_files` files (IndexOptions, 20,000 by default), where a file costs a
-// fixed amount plus its size (big related: lists are skipped by a line scan,
-// but still read). Each chunk becomes one partial database, so a part stays
-// small however big the tree: a glass writer slows down as its database grows
-// (every commit merges into bigger posting lists), and compaction merges many
-// parts in one pass.
-template <typename SizeOf>
-std::vector<size_t> ChunkBounds(size_t n, const SizeOf& size_of, unsigned jobs,
-                                size_t chunk_files) {
-  constexpr double kFixedCost = 8192;  // Bytes-equivalent of one document.
-  double total = 0;
-  for (size_t i = 0; i < n; ++i)
-    total += kFixedCost + static_cast<double>(size_of(i));
-  // At least one chunk per thread, and at least 4 per thread when there are
-  // enough files, so a slow chunk near the end does not leave a core idle.
-  size_t chunks = std::max<size_t>({1, (n + chunk_files - 1) / chunk_files,
-                                    std::min<size_t>(jobs * 4, n / 2000)});
-  chunks = std::max<size_t>(chunks, std::min<size_t>(jobs, n));
-  std::vector<size_t> bounds = {0};
-  double acc = 0;
-  for (size_t i = 0; i < n; ++i) {
-    acc += kFixedCost + static_cast<double>(size_of(i));
-    const bool full = i + 1 - bounds.back() >= chunk_files;
-    if (full || (bounds.size() < chunks &&
-                 acc >= total * static_cast<double>(bounds.size()) /
-                            static_cast<double>(chunks)))
-      bounds.push_back(i + 1);
-  }
-  if (bounds.back() != n || bounds.size() == 1) bounds.push_back(n);
-  return bounds;
-}
-
 // A run of consecutive files (in path order) for one partial database.
 struct Chunk {
   size_t index = 0;  // part-<index>; parts merge in index order.
   std::vector<SourceFile> files;
 };
 
-// Chunks from the lister to the workers. Bounded, so the lister never runs
-// more than a few chunks ahead of the workers.
+// The files of a full build, from the lister to the workers, cut into
+// chunks when a worker asks for one. Each chunk becomes one partial
+// database, so a part stays small however big the tree: a glass writer
+// slows down as its database grows (every commit merges into bigger
+// posting lists), and compaction merges many parts in one pass. While the
+// walk goes on a chunk is `chunk_files` files; once the walk is over, each
+// chunk takes a share of what is left (a file costs a fixed amount plus its
+// size: big related: lists are skipped by a line scan, but still read), so
+// the chunks shrink towards the end and every thread finishes at about the
+// same time. Bounded: the lister waits while `capacity` files are queued.
 class ChunkQueue {
  public:
-  explicit ChunkQueue(size_t capacity) : capacity_(capacity) {}
+  ChunkQueue(unsigned jobs, size_t chunk_files)
+      : jobs_(std::max(1u, jobs)),
+        chunk_files_(std::max<size_t>(1, chunk_files)),
+        capacity_((jobs_ + 2) * chunk_files_) {}
 
   // False once cancelled.
-  bool Push(Chunk chunk) {
+  bool Push(SourceFile file) {
     std::unique_lock<std::mutex> lock(mu_);
-    room_.wait(lock, [&] { return cancelled_ || queue_.size() < capacity_; });
+    room_.wait(lock, [&] { return cancelled_ || files_.size() < capacity_; });
     if (cancelled_) return false;
-    queue_.push_back(std::move(chunk));
-    ready_.notify_one();
+    cost_ += CostOf(file);
+    files_.push_back(std::move(file));
+    if (files_.size() >= chunk_files_) ready_.notify_one();
     return true;
   }
-  // No more chunks: Pop returns nullopt once the queue is empty.
+  // No more files: Pop cuts the rest and then returns nullopt.
   void Close() {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
@@ -401,87 +381,74 @@ class ChunkQueue {
   void Cancel() {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled_ = closed_ = true;
-    queue_.clear();
+    files_.clear();
     room_.notify_all();
     ready_.notify_all();
   }
   std::optional<Chunk> Pop() {
     std::unique_lock<std::mutex> lock(mu_);
-    ready_.wait(lock, [&] { return closed_ || !queue_.empty(); });
-    if (queue_.empty()) return std::nullopt;
-    Chunk chunk = std::move(queue_.front());
-    queue_.pop_front();
+    ready_.wait(lock, [&] { return closed_ || files_.size() >= chunk_files_; });
+    if (files_.empty()) return std::nullopt;
+    const size_t n = closed_ ? TailChunkFiles() : chunk_files_;
+    Chunk chunk{next_index_++, {}};
+    chunk.files.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      cost_ -= CostOf(files_.front());
+      chunk.files.push_back(std::move(files_.front()));
+      files_.pop_front();
+    }
     room_.notify_one();
     return chunk;
   }
 
  private:
+  static constexpr double kFixedCost = 8192;  // Bytes-equivalent of a file.
+  static constexpr size_t kMinTailFiles = 250;
+  static double CostOf(const SourceFile& f) {
+    return kFixedCost + static_cast<double>(f.size);
+  }
+  // After the walk: files from the front up to the rest's cost over twice
+  // the threads (at least kMinTailFiles, at most chunk_files_), so that
+  // the chunks shrink by a quarter each with two threads.
+  size_t TailChunkFiles() const {
+    const double share = cost_ / (2.0 * jobs_);
+    double acc = 0;
+    size_t n = 0;
+    while (n < files_.size() && n < chunk_files_ &&
+           (n < kMinTailFiles || acc < share))
+      acc += CostOf(files_[n++]);
+    return n;
+  }
+
+  const size_t jobs_, chunk_files_, capacity_;
   std::mutex mu_;
   std::condition_variable room_, ready_;
-  std::deque<Chunk> queue_;
-  size_t capacity_;
+  std::deque<SourceFile> files_;
+  double cost_ = 0;  // Of files_.
+  size_t next_index_ = 0;
   bool closed_ = false;
   bool cancelled_ = false;
 };
 
-// Lists the files of a full build into `queue` as chunks, in path order,
-// and closes it. Small trees are listed whole and cut into chunks of about
-// equal cost (one file costs a fixed amount plus its size), so every thread
-// gets a fair share. A tree that turns out bigger than four chunks is
-// streamed: chunks of `chunk_files` go out as the walk finds them, and
-// memory holds a few chunks, not the whole list. Roots that are files, or
-// nest, are listed whole (FileList sorts and de-duplicates them).
-Status ListChunks(const IndexOptions& options, unsigned jobs, ChunkQueue* queue,
+// Lists the files of a full build into `queue`, in path order. Folder roots
+// are walked as a stream (memory holds the queue's few chunks, not the
+// whole list); roots that are files, or nest, are listed whole (FileList
+// sorts and de-duplicates them). The caller closes the queue.
+Status ListChunks(const IndexOptions& options, ChunkQueue* queue,
                   std::atomic<size_t>* total, FolderProblems* problems) {
-  const size_t chunk_files = std::max<size_t>(1, options.chunk_files);
-  size_t next_index = 0;
-  auto push_balanced = [&](std::vector<SourceFile>& files) {
-    const auto bounds = ChunkBounds(
-        files.size(), [&](size_t i) { return files[i].size; }, jobs,
-        chunk_files);
-    for (size_t b = 0; b + 1 < bounds.size(); ++b) {
-      Chunk chunk{next_index++, {}};
-      chunk.files.assign(
-          std::make_move_iterator(files.begin() + bounds[b]),
-          std::make_move_iterator(files.begin() + bounds[b + 1]));
-      if (!queue->Push(std::move(chunk))) return;
-    }
-  };
   if (!CanStream(options.roots)) {
     NSEARCH_ASSIGN_OR_RETURN(FileList list,
                              ListContentFiles(options.roots, problems));
-    std::vector<SourceFile> files;
-    files.reserve(list.size());
-    for (size_t i = 0; i < list.size(); ++i) files.push_back(list[i]);
-    *total = files.size();
-    push_balanced(files);
+    *total = list.size();
+    for (size_t i = 0; i < list.size(); ++i)
+      if (!queue->Push(list[i])) break;
     return Status::Ok();
   }
-  std::vector<SourceFile> pending;
-  bool streaming = false;
-  auto push_front = [&](size_t n) {
-    Chunk chunk{next_index++, {}};
-    chunk.files.assign(std::make_move_iterator(pending.begin()),
-                       std::make_move_iterator(pending.begin() + n));
-    pending.erase(pending.begin(), pending.begin() + n);
-    return queue->Push(std::move(chunk));
-  };
-  NSEARCH_RETURN_IF_ERROR(
-      StreamContentFiles(options.roots, problems, [&](SourceFile&& file) {
-        if (Stopped(options)) return false;
-        pending.push_back(std::move(file));
-        ++*total;
-        streaming = streaming || pending.size() >= 4 * chunk_files;
-        return !streaming || pending.size() < chunk_files ||
-               push_front(chunk_files);
-      }));
-  if (streaming) {
-    while (!pending.empty())
-      if (!push_front(std::min(chunk_files, pending.size()))) break;
-  } else {
-    push_balanced(pending);
-  }
-  return Status::Ok();
+  return StreamContentFiles(options.roots, problems, [&](SourceFile&& file) {
+    if (Stopped(options)) return false;
+    ++*total;
+    return queue->Push(std::move(file));
+  });
 }
 
 using PartPath = std::function<std::string(size_t, unsigned)>;
@@ -616,7 +583,7 @@ struct BuildState {
         generation(build_generation),
         shards(shard_count),
         options(build_options),
-        queue(jobs + 1),
+        queue(jobs, build_options.chunk_files),
         summary(build_summary) {}
 
   // The partial database of chunk `c` for shard `k` (of a `--shard K/N`
@@ -765,7 +732,7 @@ Status BuildGeneration(const Schema& schema, const std::string& generation,
   }
   Status listed;
   std::thread lister([&] {
-    listed = ListChunks(options, jobs, &s.queue, &s.total, problems);
+    listed = ListChunks(options, &s.queue, &s.total, problems);
     s.queue.Close();
   });
   std::vector<std::thread> workers;
@@ -780,6 +747,9 @@ Status BuildGeneration(const Schema& schema, const std::string& generation,
   }
   for (auto& t : workers) t.join();
   lister.join();
+  // What the workers freed stays in their malloc arenas; give it back
+  // before the merge and the story join build their own.
+  malloc_trim(0);
   summary->files = s.total.load();
   progress.set_total(s.total.load());
   progress.Tick(s.done.load(), true);
