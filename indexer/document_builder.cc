@@ -217,10 +217,6 @@ Xapian::Document DocumentBuilder::BuildLight(const Document& doc,
       AddField(field, doc, &position, &out);  // Its filter terms.
   }
   AddStoryKey(doc, DocumentIdForPath(source.path), source.content_hash, &out);
-  StoredRecord record;
-  record.title = doc.title;
-  record.excerpt = doc.excerpt;
-  out.set_data(EncodeStoredRecord(record));
   return out;
 }
 

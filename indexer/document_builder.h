@@ -44,10 +44,11 @@ class DocumentBuilder {
   static std::string IdTerm(const std::string& id);
 
   // The index document of `doc`. A `light` one (another machine's shard,
-  // `index --shard K/N`) holds only what the story join reads: the story
-  // key, signature and candidate terms, the date slot, the URL's filter
-  // terms and a stored record of the title and excerpt; it is never
-  // written (StoryJoiner::MakeOutsider keeps what the join needs of it).
+  // `index --shard K/N`) holds only what the story join reads of the index:
+  // the story key, signature and candidate terms, the date slot and the
+  // URL's filter terms (no stored data: the join takes the title and
+  // excerpt from the parsed document); it is never written
+  // (StoryJoiner::MakeOutsider keeps what the join needs of it).
   Xapian::Document Build(const Document& doc, const SourceFile& source,
                          bool light = false);
 

@@ -59,6 +59,9 @@ struct Parsed {
   size_t index = 0;  // Position in the file list.
   Action action = Action::kAdded;
   std::optional<Xapian::Document> doc;
+  // Of a light document (another machine's shard): what the story join
+  // compares when the signatures cannot tell.
+  std::string title, excerpt;
   std::string id;  // The document id (DocumentIdForPath).
   std::string id_term;
   std::optional<RejectedFile> rejected;
@@ -164,6 +167,10 @@ Parsed ProcessFile(const SourceFile& listed, size_t index, const Schema& schema,
     out.warnings.push_back({file.path, w.field, w.line, w.reason});
   out.action = known ? Action::kUpdated : Action::kAdded;
   out.doc = builder.Build(parsed.doc, file, light);
+  if (light) {
+    out.title = std::move(parsed.doc.title);
+    out.excerpt = std::move(parsed.doc.excerpt);
+  }
   return out;
 }
 
@@ -640,7 +647,9 @@ void AddOutsider(const BuildState& s, const SourceFile& file,
   if (!s.joiner) return;
   Parsed item = ProcessFile(file, 0, s.schema, nullptr, builder, true);
   if (!item.doc) return;
-  if (auto o = s.joiner->MakeOutsider(*item.doc)) out->push_back(std::move(*o));
+  if (auto o = s.joiner->MakeOutsider(*item.doc, std::move(item.title),
+                                      std::move(item.excerpt)))
+    out->push_back(std::move(*o));
 }
 
 // Builds the files of `chunk` into its partial databases, one per shard

@@ -226,7 +226,8 @@ bool StoryJoiner::Same(Pool& pool, Member& a, Member& b) const {
 }
 
 std::optional<StoryJoiner::Outsider> StoryJoiner::MakeOutsider(
-    const Xapian::Document& light) const {
+    const Xapian::Document& light, std::string title,
+    std::string excerpt) const {
   std::optional<Member> m = Load(0, light);
   if (!m) return std::nullopt;
   Outsider o;
@@ -237,9 +238,8 @@ std::optional<StoryJoiner::Outsider> StoryJoiner::MakeOutsider(
     if (IsCandidateTerm(*t))
       candidates.push_back(CandidateKey(*t, IsUrlTerm(*t)));
   o.candidates.assign(candidates.begin(), candidates.end());  // Exact size.
-  StoredRecord record = ReadStoredRecord(light, false);
-  o.title = std::move(record.title);
-  o.excerpt = std::move(record.excerpt);
+  o.title = std::move(title);
+  o.excerpt = std::move(excerpt);
   return o;
 }
 

@@ -67,9 +67,12 @@ class StoryJoiner {
     std::vector<uint64_t> candidates;  // Hashes of its candidate terms.
     std::string title, excerpt;        // For texts the signature cannot tell.
   };
-  // The outsider of a light document (DocumentBuilder::Build), or nullopt
-  // when it has no story signature. Thread-safe.
-  std::optional<Outsider> MakeOutsider(const Xapian::Document& light) const;
+  // The outsider of a light document (DocumentBuilder::Build) with this
+  // title and excerpt, or nullopt when it has no story signature.
+  // Thread-safe.
+  std::optional<Outsider> MakeOutsider(const Xapian::Document& light,
+                                       std::string title,
+                                       std::string excerpt) const;
 
   // Joins the stories of `db` and `outsiders` together; rewrites only
   // documents of `db`. Returns how many were rewritten.
