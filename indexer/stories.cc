@@ -320,7 +320,21 @@ std::vector<StoryJoiner::Group> StoryJoiner::CandidateGroups(
   outside.ForEachLeft([&add](uint64_t key, std::vector<Xapian::docid> ids) {
     add(std::move(ids), key & 1);
   });
+  if (!pool.outsiders.empty()) KeepLinkedToDatabase(pool.last, &groups);
   return groups;
+}
+
+void StoryJoiner::KeepLinkedToDatabase(Xapian::docid last,
+                                       std::vector<Group>* groups) {
+  // A linked set's root is its lowest id: a database document's if any.
+  Components linked;
+  for (const Group& g : *groups)
+    for (size_t i = 1; i < g.ids.size(); ++i) linked.Join(g.ids[0], g.ids[i]);
+  groups->erase(std::remove_if(groups->begin(), groups->end(),
+                               [&](const Group& g) {
+                                 return linked.Find(g.ids[0]) > last;
+                               }),
+                groups->end());
 }
 
 // One slot of documents asked for in increasing docid order: a value

@@ -97,6 +97,11 @@ class StoryJoiner {
   std::optional<Member> Load(Xapian::docid id,
                              const Xapian::Document& doc) const;
   std::vector<Group> CandidateGroups(const Pool& pool) const;
+  // Keeps the groups linked, group by group, to a document of the
+  // database (an id up to `last`): a link of outsiders alone changes no
+  // key it stores.
+  static void KeepLinkedToDatabase(Xapian::docid last,
+                                   std::vector<Group>* groups);
   // The members of `groups`, in id order.
   std::vector<Member> LoadMembers(const Pool& pool,
                                   const std::vector<Group>& groups) const;
