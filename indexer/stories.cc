@@ -243,8 +243,8 @@ std::optional<StoryJoiner::Outsider> StoryJoiner::MakeOutsider(
   return o;
 }
 
-void StoryJoiner::SetKey(const std::string& key, Xapian::Document* doc,
-                         unsigned slot) {
+void StoryJoiner::SetKey(const std::string& key, Xapian::Document* doc) const {
+  const unsigned slot = spec_.slot;
   const std::string old = doc->get_value(slot);
   if (old == key) return;
   if (!old.empty()) {
@@ -281,14 +281,7 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
       if (!best || *other < *best) best = std::move(other);
     }
   }
-  if (best && *best < *self) SetKey(best->key, doc, spec_.slot);
-}
-
-size_t StoryJoiner::JoinAllStories(Xapian::WritableDatabase& db) {
-  return JoinAllStories(db,
-                        [&db](Xapian::docid id, const Xapian::Document& doc) {
-                          db.replace_document(id, doc);
-                        });
+  if (best && *best < *self) SetKey(best->key, doc);
 }
 
 std::vector<StoryJoiner::Group> StoryJoiner::CandidateGroups(
@@ -425,9 +418,7 @@ size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
     const std::string& key = copies.front()->key;
     for (const Member* m : copies) {
       if (m->key == key || pool.OutsiderOf(m->id)) continue;
-      Xapian::Document doc = db.get_document(m->id);
-      SetKey(key, &doc, spec_.slot);
-      rewrite(m->id, doc);
+      rewrite(m->id, key);
       ++rewritten;
     }
   }

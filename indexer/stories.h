@@ -3,7 +3,8 @@
 // copies). Each document starts with its own key (DocumentBuilder); these
 // join copies:
 //  - after a full build, JoinAllStories joins every pair of copies in the
-//    database; a story's key is the own key of its earliest copy;
+//    build's parts (read as one database, before they are merged); a
+//    story's key is the own key of its earliest copy;
 //  - in an incremental run, AssignStory gives a new or changed document the
 //    key of the earliest story it is a copy of, before it is written.
 // Keys are sticky: no later run re-keys a document it does not change, so
@@ -45,18 +46,19 @@ class StoryJoiner {
   void AssignStory(const Xapian::Database& db, const std::string& id_term,
                    Xapian::Document* doc);
 
-  // Where JoinAllStories stores a document whose key changed: its docid in
-  // the database it read, and the document to store there.
-  using Rewrite =
-      std::function<void(Xapian::docid, const Xapian::Document& doc)>;
+  // What JoinAllStories tells of a document whose key changed: its docid
+  // in the database it read, and its new key (to store with SetKey).
+  using Rewrite = std::function<void(Xapian::docid, const std::string& key)>;
 
-  // Joins the copies of every story in `db` (one database, or all shards
-  // of one) and stores, through `rewrite`, the documents whose key
-  // changed. Returns how many were rewritten.
+  // Joins the copies of every story in `db` (one database, or several
+  // read as one) and tells `rewrite` of each document whose key changed.
+  // Returns how many there were.
   size_t JoinAllStories(const Xapian::Database& db, const Rewrite& rewrite);
 
-  // The same for one writable database.
-  size_t JoinAllStories(Xapian::WritableDatabase& db);
+  // Gives `doc` the story `key` (its slot and its kStoryKeyPrefix term).
+  // Thread-safe. Costly: changing a term makes Xapian load the document's
+  // every term and position.
+  void SetKey(const std::string& key, Xapian::Document* doc) const;
 
   // A document of the tree that the join reads but that is not in the
   // database it joins (another shard's, in an `index --shard K/N` build):
@@ -74,8 +76,8 @@ class StoryJoiner {
                                        std::string title,
                                        std::string excerpt) const;
 
-  // Joins the stories of `db` and `outsiders` together; rewrites only
-  // documents of `db`. Returns how many were rewritten.
+  // Joins the stories of `db` and `outsiders` together; tells `rewrite`
+  // only of documents of `db`. Returns how many there were.
   size_t JoinAllStories(const Xapian::Database& db,
                         const std::vector<Outsider>& outsiders,
                         const Rewrite& rewrite);
@@ -111,8 +113,6 @@ class StoryJoiner {
   // Whether `term` names candidates: a MinHash band, a title or a URL.
   bool IsCandidateTerm(const std::string& term) const;
   bool IsUrlTerm(const std::string& term) const;
-  static void SetKey(const std::string& key, Xapian::Document* doc,
-                     unsigned slot);
 
   const StorySpec& spec_;
   std::unique_ptr<Analyzer> analyzer_;

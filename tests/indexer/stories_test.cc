@@ -79,6 +79,43 @@ TEST_F(StoriesTest, AFullBuildJoinsCopies) {
   EXPECT_EQ(16u, KeyOf(a_).size());
 }
 
+// A full build joins its chunks' parts read as one database and stores
+// changed keys in the parts, several at a time, before they are merged:
+// with a part per file, every copy gets the key of one part, and each
+// story's key term lists exactly the documents with that key.
+TEST_F(StoriesTest, AFullBuildInManyPartsKeysAsInOne) {
+  std::vector<std::string> paths = {a_, b_, other_};
+  for (int hour = 13; hour < 17; ++hour) {
+    const std::string outlet = "outlet" + std::to_string(hour);
+    paths.push_back(
+        dir_.Write("site/" + outlet + ".md",
+                   Story("Rival press picks up quantum news", "Reprinted.",
+                         "2024-03-01T" + std::to_string(hour) + ":00:00Z",
+                         "https://" + outlet + ".example/1")));
+  }
+  index_ = dir_.path() + "/one-part";
+  ASSERT_TRUE(Run().ok());
+  std::map<std::string, std::string> one;
+  for (const std::string& path : paths) one[path] = KeyOf(path);
+  ASSERT_EQ(one[a_], one[paths.back()]);  // The test means something.
+
+  index_ = dir_.path() + "/many-parts";
+  IndexOptions options;
+  options.index_path = index_;
+  options.roots = {dir_.path() + "/site"};
+  options.jobs = 2;
+  options.chunk_files = 1;
+  ASSERT_TRUE(RunIndex(options).ok());
+  Xapian::Database db(index_);
+  for (const std::string& path : paths) {
+    const std::string key = KeyOf(path);
+    EXPECT_EQ(one[path], key) << path;
+    size_t with_key = 0;
+    for (const std::string& other : paths) with_key += KeyOf(other) == key;
+    EXPECT_EQ(with_key, db.get_termfreq(kStoryKeyPrefix + key)) << path;
+  }
+}
+
 TEST_F(StoriesTest, AnIncrementalRunJoinsANewCopy) {
   const std::string d = dir_.Write(
       "site/d.md", Story("Contoso ships a quantum compiler for Azure today",
