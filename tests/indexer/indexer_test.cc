@@ -181,7 +181,7 @@ TEST(IndexerTest, ChunkedFullBuildKeepsFileOrderAndLosesNothing) {
   }
   std::vector<std::string> sorted = paths_by_docid[0];
   std::sort(sorted.begin(), sorted.end());
-  EXPECT_EQ(sorted, paths_by_docid[0]);  // 11 parts, in file order.
+  EXPECT_EQ(sorted, paths_by_docid[0]);  // Several parts, in file order.
   EXPECT_EQ(paths_by_docid[0], paths_by_docid[1]);
 }
 
