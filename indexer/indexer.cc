@@ -6,7 +6,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <exception>
 #include <fcntl.h>
 #include <filesystem>
@@ -380,12 +379,19 @@ std::vector<std::string> PartsOf(const PartPath& part_path, size_t chunks,
   return parts;
 }
 
+// `parts` read as one database: docids interleave over them, as over
+// shards (ShardOfDocid, LocalDocid).
+Xapian::Database OpenAsOne(const std::vector<std::string>& parts) {
+  Xapian::Database all;
+  for (const auto& p : parts) all.add_database(Xapian::Database(p));
+  return all;
+}
+
 // Compacts `parts` into `target` (an empty database when there are none)
 // and removes them.
 void CompactParts(const std::vector<std::string>& parts,
                   const std::string& target) {
-  Xapian::Database all;
-  for (const auto& p : parts) all.add_database(Xapian::Database(p));
+  Xapian::Database all = OpenAsOne(parts);
   if (!parts.empty())
     all.compact(target);
   else
@@ -413,14 +419,12 @@ using KeyChanges =
 KeyChanges JoinParts(StoryJoiner& joiner, const std::vector<std::string>& parts,
                      const std::vector<StoryJoiner::Outsider>& outsiders) {
   KeyChanges changes(parts.size());
-  Xapian::Database all;
-  for (const auto& p : parts) all.add_database(Xapian::Database(p));
-  const auto n = static_cast<Xapian::docid>(parts.size());
-  joiner.JoinAllStories(
-      all, outsiders, [&](Xapian::docid id, const std::string& key) {
-        // Docids interleave over the parts (Xapian's sharding).
-        changes[(id - 1) % n].emplace_back((id - 1) / n + 1, key);
-      });
+  const auto n = static_cast<unsigned>(parts.size());
+  joiner.JoinAllStories(OpenAsOne(parts), outsiders,
+                        [&](Xapian::docid id, const std::string& key) {
+                          changes[ShardOfDocid(id, n)].emplace_back(
+                              LocalDocid(id, n), key);
+                        });
   return changes;
 }
 
