@@ -32,6 +32,7 @@
 #include "common/index_meta.h"
 #include "indexer/chunk_queue.h"
 #include "indexer/document_builder.h"
+#include "indexer/parallel.h"
 #include "indexer/shard_writers.h"
 #include "indexer/stories.h"
 #include "indexer/walker.h"
@@ -412,45 +413,23 @@ using KeyChanges =
     std::vector<std::vector<std::pair<Xapian::docid, std::string>>>;
 
 // Joins the stories of `parts`, read as one database, with `outsiders`
-// (the other shards' documents of a `--shard K/N` build, or none). Before
-// compaction: a changed key is then stored in a small scratch part, parts
-// side by side (StoreKeys). The join does not depend on docid order
-// (indexer/stories.h), so the keys are those of the compacted index.
+// (the other shards' documents of a `--shard K/N` build, or none), its
+// comparisons on `jobs` threads. Before compaction: a changed key is then
+// stored in a small scratch part, parts side by side (StoreKeys). The join does
+// not depend on docid order (indexer/stories.h), so the keys are those of the
+// compacted index.
 KeyChanges JoinParts(StoryJoiner& joiner, const std::vector<std::string>& parts,
-                     const std::vector<StoryJoiner::Outsider>& outsiders) {
+                     const std::vector<StoryJoiner::Outsider>& outsiders,
+                     unsigned jobs) {
   KeyChanges changes(parts.size());
   const auto n = static_cast<unsigned>(parts.size());
-  joiner.JoinAllStories(OpenAsOne(parts), outsiders,
-                        [&](Xapian::docid id, const std::string& key) {
-                          changes[ShardOfDocid(id, n)].emplace_back(
-                              LocalDocid(id, n), key);
-                        });
+  joiner.JoinAllStories(
+      OpenAsOne(parts), outsiders,
+      [&](Xapian::docid id, const std::string& key) {
+        changes[ShardOfDocid(id, n)].emplace_back(LocalDocid(id, n), key);
+      },
+      jobs, [&] { return OpenAsOne(parts); });
   return changes;
-}
-
-// Calls f(0) to f(n - 1), up to `jobs` at a time, each on one thread;
-// rethrows the first exception one of them threw, once all have ended.
-void ForEachInParallel(size_t n, unsigned jobs,
-                       const std::function<void(size_t)>& f) {
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  std::exception_ptr failed;
-  auto work = [&] {
-    for (size_t i = next++; i < n; i = next++) {
-      try {
-        f(i);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!failed) failed = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (size_t j = 1; j < std::min<size_t>(jobs, n); ++j)
-    threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
-  if (failed) std::rethrow_exception(failed);
 }
 
 // Stores `changes` in their parts, up to `jobs` parts at a time: a key is
@@ -459,7 +438,7 @@ void ForEachInParallel(size_t n, unsigned jobs,
 // Xapian::Error.
 void StoreKeys(const StoryJoiner& joiner, const std::vector<std::string>& parts,
                const KeyChanges& changes, unsigned jobs) {
-  ForEachInParallel(parts.size(), jobs, [&](size_t i) {
+  ForEachInParallel(parts.size(), jobs, [&](size_t i, unsigned) {
     if (changes[i].empty()) return;
     Xapian::WritableDatabase part(
         parts[i], Xapian::DB_OPEN | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS);
@@ -487,9 +466,10 @@ Status MergeParts(const Schema& schema, const std::string& generation,
       parts.push_back(PartsOf(part_path, chunks, k));
       all.insert(all.end(), parts.back().begin(), parts.back().end());
     }
-    if (joiner) StoreKeys(*joiner, all, JoinParts(*joiner, all, {}), jobs);
+    if (joiner)
+      StoreKeys(*joiner, all, JoinParts(*joiner, all, {}, jobs), jobs);
     if (shards > 1) {
-      ForEachInParallel(shards, jobs, [&](size_t k) {
+      ForEachInParallel(shards, jobs, [&](size_t k, unsigned) {
         CompactParts(parts[k],
                      ShardPath(generation, static_cast<unsigned>(k), shards));
       });
@@ -523,7 +503,8 @@ Status MergeOneShard(const Schema& schema, const std::string& generation,
   try {
     const std::vector<std::string> parts = PartsOf(part_path, chunks, 0);
     if (joiner)
-      StoreKeys(*joiner, parts, JoinParts(*joiner, parts, outsiders), jobs);
+      StoreKeys(*joiner, parts, JoinParts(*joiner, parts, outsiders, jobs),
+                jobs);
     CompactParts(parts, generation + "/merged");
     MoveUp(generation + "/merged", generation);
     Xapian::WritableDatabase own(generation, Xapian::DB_OPEN);

@@ -9,6 +9,7 @@
 #include "common/hash.h"
 #include "common/index_meta.h"
 #include "common/story.h"
+#include "indexer/parallel.h"
 
 namespace nsearch::indexer {
 
@@ -26,6 +27,8 @@ constexpr size_t kMaxCompared = 64;
 // between candidate lists; a document is on up to nine lists, and making
 // its text again for each was most of the join's comparing.
 constexpr size_t kKeptTexts = 1 << 16;
+// Groups a thread compares at a time in a full build.
+constexpr size_t kGroupsABlock = 256;
 
 bool StartsWith(const std::string& s, std::string_view prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -130,9 +133,6 @@ struct StoryJoiner::Member {
   std::string key;
   // For its stored title and excerpt; unset: read from the database.
   std::optional<Xapian::Document> doc;
-  // Made when first needed, and kept for its other candidate lists in a
-  // full build (at most kKeptTexts at a time).
-  std::unique_ptr<StoryText> text;
 
   // Earliest first; undated last; then by key (deterministic).
   bool operator<(const Member& o) const {
@@ -146,7 +146,9 @@ struct StoryJoiner::Member {
 
 StoryJoiner::StoryJoiner(const Schema& schema,
                          std::unique_ptr<Analyzer> analyzer)
-    : spec_(*schema.stories()), analyzer_(std::move(analyzer)) {
+    : spec_(*schema.stories()),
+      analyzer_options_{schema.stemmer(), schema.stopwords()},
+      analyzer_(std::move(analyzer)) {
   for (const FieldSpec& f : schema.fields()) {
     if (f.kind == FieldKind::kDate && f.slot) date_slot_ = f.slot;
     if (f.kind == FieldKind::kUrl && f.filter) url_prefix_ = f.filter_prefix;
@@ -200,29 +202,50 @@ struct StoryJoiner::Pool {
   const Xapian::Database& db;
   const std::vector<Outsider>& outsiders;
   const Xapian::docid last;
-  // The members whose story texts Same made (JoinAllStories drops them
-  // past kKeptTexts).
-  std::vector<Member*> with_text;
 };
 
-bool StoryJoiner::Same(Pool& pool, Member& a, Member& b) const {
+// The story texts one thread made: each member's when first needed, kept
+// for its other candidate lists until there are more than `keep`.
+class StoryJoiner::Texts {
+ public:
+  // `db` is the thread's reader of pool.db, `analyzer` its own.
+  Texts(const Pool& pool, const Xapian::Database& db, Analyzer& analyzer,
+        size_t keep)
+      : pool_(pool), db_(db), analyzer_(analyzer), keep_(keep) {}
+
+  const StoryText& Of(const Member& m) {
+    auto it = made_.find(m.id);
+    if (it != made_.end()) return it->second;
+    return made_.emplace(m.id, Make(m)).first->second;
+  }
+  // Between candidate lists (references from Of end here).
+  void Trim() {
+    if (made_.size() > keep_) made_.clear();
+  }
+
+ private:
+  StoryText Make(const Member& m) {
+    if (const Outsider* o = pool_.OutsiderOf(m.id))
+      return MakeStoryText(analyzer_, o->title, o->excerpt);
+    const StoredRecord record =
+        ReadStoredRecord(m.doc ? *m.doc : db_.get_document(m.id), false);
+    return MakeStoryText(analyzer_, record.title, record.excerpt);
+  }
+
+  const Pool& pool_;
+  const Xapian::Database& db_;
+  Analyzer& analyzer_;
+  const size_t keep_;
+  std::unordered_map<Xapian::docid, StoryText> made_;
+};
+
+bool StoryJoiner::Same(Texts& texts, const Member& a, const Member& b) const {
   const auto by_signature = SameStoryBySignature(a.facts, b.facts, spec_);
   if (by_signature) return *by_signature;
   // Only pairs the signatures cannot tell read the stored texts.
-  for (Member* m : {&a, &b}) {
-    if (m->text) continue;
-    pool.with_text.push_back(m);
-    if (const Outsider* o = pool.OutsiderOf(m->id)) {
-      m->text = std::make_unique<StoryText>(
-          MakeStoryText(*analyzer_, o->title, o->excerpt));
-      continue;
-    }
-    const StoredRecord record =
-        ReadStoredRecord(m->doc ? *m->doc : pool.db.get_document(m->id), false);
-    m->text = std::make_unique<StoryText>(
-        MakeStoryText(*analyzer_, record.title, record.excerpt));
-  }
-  return SimilarTexts(*a.text, *b.text, spec_.similarity);
+  const StoryText& text_a = texts.Of(a);
+  const StoryText& text_b = texts.Of(b);
+  return SimilarTexts(text_a, text_b, spec_.similarity);
 }
 
 std::optional<StoryJoiner::Outsider> StoryJoiner::MakeOutsider(
@@ -268,6 +291,7 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
     own = *it;
   const std::vector<Outsider> none;
   Pool pool(db, none);
+  Texts texts(pool, db, *analyzer_, kKeptTexts);
   std::optional<Member> best;
   std::unordered_set<Xapian::docid> seen;
   for (auto t = doc->termlist_begin(); t != doc->termlist_end(); ++t) {
@@ -277,7 +301,7 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
     for (Xapian::docid id : Postings(db, term)) {
       if (id == own || !seen.insert(id).second) continue;
       std::optional<Member> other = Load(id, db.get_document(id));
-      if (!other || !(same_url || Same(pool, *self, *other))) continue;
+      if (!other || !(same_url || Same(texts, *self, *other))) continue;
       if (!best || *other < *best) best = std::move(other);
     }
   }
@@ -375,43 +399,78 @@ std::vector<StoryJoiner::Member> StoryJoiner::LoadMembers(
   return members;  // In id order.
 }
 
-size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
-                                   const Rewrite& rewrite) {
-  return JoinAllStories(db, {}, rewrite);
+const StoryJoiner::Member* StoryJoiner::Find(const std::vector<Member>& members,
+                                             Xapian::docid id) {
+  auto it = std::lower_bound(
+      members.begin(), members.end(), id,
+      [](const Member& m, Xapian::docid d) { return m.id < d; });
+  return it != members.end() && it->id == id ? &*it : nullptr;
+}
+
+void StoryJoiner::CompareGroup(const Group& g,
+                               const std::vector<Member>& members, Texts& texts,
+                               Edges* edges) const {
+  std::vector<const Member*> group;
+  for (Xapian::docid id : g.ids)
+    if (const Member* m = Find(members, id)) group.push_back(m);
+  std::sort(group.begin(), group.end(),
+            [](const Member* a, const Member* b) { return *a < *b; });
+  for (size_t i = 0; i < group.size(); ++i)
+    for (size_t j = i + 1; j < group.size() && j <= i + kMaxCompared; ++j)
+      if (g.same_url || Same(texts, *group[i], *group[j]))
+        edges->emplace_back(group[i]->id, group[j]->id);
+  texts.Trim();
+}
+
+std::vector<StoryJoiner::Edges> StoryJoiner::CompareGroups(
+    const Pool& pool, const std::vector<Group>& groups,
+    const std::vector<Member>& members, unsigned jobs,
+    const Reopen& reopen) const {
+  // Each thread its own reader, analyzer and texts; the copies found, by
+  // block of groups, so that they join in the order of the groups.
+  const size_t blocks = (groups.size() + kGroupsABlock - 1) / kGroupsABlock;
+  if (!reopen || blocks < 2) jobs = 1;
+  std::vector<Xapian::Database> readers{pool.db};
+  std::vector<std::unique_ptr<Analyzer>> analyzers;
+  while (readers.size() < jobs) {
+    auto analyzer = Analyzer::Create(analyzer_options_);
+    if (!analyzer.ok()) break;  // Made once already: not expected.
+    readers.push_back(reopen());
+    analyzers.push_back(std::move(*analyzer));
+  }
+  std::vector<std::unique_ptr<Texts>> texts;
+  for (size_t t = 0; t < readers.size(); ++t)
+    texts.push_back(std::make_unique<Texts>(
+        pool, readers[t], t == 0 ? *analyzer_ : *analyzers[t - 1],
+        kKeptTexts / readers.size()));
+  std::vector<Edges> found(blocks);
+  ForEachInParallel(
+      blocks, static_cast<unsigned>(readers.size()),
+      [&](size_t block, unsigned thread) {
+        const size_t end = std::min(groups.size(), (block + 1) * kGroupsABlock);
+        for (size_t g = block * kGroupsABlock; g < end; ++g)
+          CompareGroup(groups[g], members, *texts[thread], &found[block]);
+      });
+  return found;
 }
 
 size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
                                    const std::vector<Outsider>& outsiders,
-                                   const Rewrite& rewrite) {
-  Pool pool(db, outsiders);
+                                   const Rewrite& rewrite, unsigned jobs,
+                                   const Reopen& reopen) {
+  const Pool pool(db, outsiders);
   const std::vector<Group> groups = CandidateGroups(pool);
-  std::vector<Member> members = LoadMembers(pool, groups);
-  auto find = [&members](Xapian::docid id) -> Member* {
-    auto it = std::lower_bound(
-        members.begin(), members.end(), id,
-        [](const Member& m, Xapian::docid d) { return m.id < d; });
-    return it != members.end() && it->id == id ? &*it : nullptr;
-  };
-  auto earliest = [](const Member* a, const Member* b) { return *a < *b; };
+  const std::vector<Member> members = LoadMembers(pool, groups);
+  const std::vector<Edges> found =
+      CompareGroups(pool, groups, members, jobs, reopen);
   Components components;
-  for (const Group& g : groups) {
-    std::vector<Member*> group;
-    for (Xapian::docid id : g.ids)
-      if (Member* m = find(id)) group.push_back(m);
-    std::sort(group.begin(), group.end(), earliest);
-    for (size_t i = 0; i < group.size(); ++i)
-      for (size_t j = i + 1; j < group.size() && j <= i + kMaxCompared; ++j)
-        if (g.same_url || Same(pool, *group[i], *group[j]))
-          components.Join(group[i]->id, group[j]->id);
-    if (pool.with_text.size() > kKeptTexts) {
-      for (Member* m : pool.with_text) m->text.reset();
-      pool.with_text.clear();
-    }
-  }
+  for (const Edges& edges : found)
+    for (const auto& [a, b] : edges) components.Join(a, b);
+  auto earliest = [](const Member* a, const Member* b) { return *a < *b; };
   // Each story's key: the own key of its earliest copy.
-  std::unordered_map<Xapian::docid, std::vector<Member*>> stories;
+  std::unordered_map<Xapian::docid, std::vector<const Member*>> stories;
   for (const auto& [id, parent] : components.parents())
-    stories[components.Find(id)].push_back(find(id));
+    stories[components.Find(id)].push_back(Find(members, id));
   size_t rewritten = 0;
   for (auto& [root, copies] : stories) {
     std::sort(copies.begin(), copies.end(), earliest);

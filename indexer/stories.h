@@ -14,7 +14,8 @@
 // same URL). An incremental run reads only the lists of the documents it
 // writes. A full build reads every list of 2 to 1,000 documents and keeps,
 // for each document on one, its signature, date and key (about 200 bytes),
-// read slot by slot in docid order. A `--shard K/N` build joins its own
+// read slot by slot in docid order; its comparisons run on the build's
+// threads, group by group. A `--shard K/N` build joins its own
 // shard's database with the other shards' documents held in memory
 // (Outsider): the same lists, the same keys as one index of the tree.
 
@@ -37,7 +38,8 @@ namespace nsearch::indexer {
 
 class StoryJoiner {
  public:
-  // REQUIRES: schema.stories(); `schema` outlives the joiner.
+  // REQUIRES: schema.stories(); `schema` outlives the joiner; `analyzer`
+  // was made with the schema's stemmer and stopwords.
   StoryJoiner(const Schema& schema, std::unique_ptr<Analyzer> analyzer);
   ~StoryJoiner();
 
@@ -49,11 +51,6 @@ class StoryJoiner {
   // What JoinAllStories tells of a document whose key changed: its docid
   // in the database it read, and its new key (to store with SetKey).
   using Rewrite = std::function<void(Xapian::docid, const std::string& key)>;
-
-  // Joins the copies of every story in `db` (one database, or several
-  // read as one) and tells `rewrite` of each document whose key changed.
-  // Returns how many there were.
-  size_t JoinAllStories(const Xapian::Database& db, const Rewrite& rewrite);
 
   // Gives `doc` the story `key` (its slot and its kStoryKeyPrefix term).
   // Thread-safe. Costly: changing a term makes Xapian load the document's
@@ -76,11 +73,19 @@ class StoryJoiner {
                                        std::string title,
                                        std::string excerpt) const;
 
-  // Joins the stories of `db` and `outsiders` together; tells `rewrite`
-  // only of documents of `db`. Returns how many there were.
+  // Opens another reader of the database being joined, for a thread of
+  // its own (a Xapian::Database is not shared between threads).
+  using Reopen = std::function<Xapian::Database()>;
+
+  // Joins the copies of every story in `db` (one database, or several
+  // read as one) and `outsiders` together, comparing candidates on up to
+  // `jobs` threads (the others read texts through `reopen`'s readers);
+  // tells `rewrite` only of documents of `db` whose key changed, in the
+  // same order whatever the threads. Returns how many there were.
   size_t JoinAllStories(const Xapian::Database& db,
                         const std::vector<Outsider>& outsiders,
-                        const Rewrite& rewrite);
+                        const Rewrite& rewrite, unsigned jobs = 1,
+                        const Reopen& reopen = {});
 
  private:
   struct Member;
@@ -91,6 +96,8 @@ class StoryJoiner {
   };
   class SlotReader;
   struct Pool;  // What one JoinAllStories reads: a database and outsiders.
+  class Texts;  // Story texts made for Same, on one thread.
+  using Edges = std::vector<std::pair<Xapian::docid, Xapian::docid>>;
 
   std::optional<Member> MakeMember(Xapian::docid id,
                                    const std::string& signature,
@@ -104,17 +111,31 @@ class StoryJoiner {
   // key it stores.
   static void KeepLinkedToDatabase(Xapian::docid last,
                                    std::vector<Group>* groups);
+  // The member `id` of `members` (in id order), or null.
+  static const Member* Find(const std::vector<Member>& members,
+                            Xapian::docid id);
   // The members of `groups`, in id order.
   std::vector<Member> LoadMembers(const Pool& pool,
                                   const std::vector<Group>& groups) const;
   // Whether a and b are copies; reads their texts when their signatures
   // cannot tell.
-  bool Same(Pool& pool, Member& a, Member& b) const;
+  bool Same(Texts& texts, const Member& a, const Member& b) const;
+  // The copies among the members of `groups`, on up to `jobs` threads:
+  // the pairs of each block of kGroupsABlock groups, in group order.
+  std::vector<Edges> CompareGroups(const Pool& pool,
+                                   const std::vector<Group>& groups,
+                                   const std::vector<Member>& members,
+                                   unsigned jobs, const Reopen& reopen) const;
+  // The copies among the members of `group` (each document with up to
+  // kMaxCompared later ones), appended to `edges`.
+  void CompareGroup(const Group& group, const std::vector<Member>& members,
+                    Texts& texts, Edges* edges) const;
   // Whether `term` names candidates: a MinHash band, a title or a URL.
   bool IsCandidateTerm(const std::string& term) const;
   bool IsUrlTerm(const std::string& term) const;
 
   const StorySpec& spec_;
+  AnalyzerOptions analyzer_options_;  // Of analyzer_ (the schema's).
   std::unique_ptr<Analyzer> analyzer_;
   std::optional<unsigned> date_slot_;
   std::string url_prefix_;  // The URL filter field's prefix; empty if none.

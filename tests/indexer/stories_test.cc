@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,54 @@ TEST_F(StoriesTest, AFullBuildInManyPartsKeysAsInOne) {
     for (const std::string& other : paths) with_key += KeyOf(other) == key;
     EXPECT_EQ(with_key, db.get_termfreq(kStoryKeyPrefix + key)) << path;
   }
+}
+
+// A full build compares candidates on its threads, blocks of candidate
+// lists each: hundreds of stories of three copies (well over one block of
+// lists) key the same with one thread as with two, and every story's
+// copies share one key.
+TEST_F(StoriesTest, ComparisonsOnTwoThreadsKeyAsOnOne) {
+  const std::vector<std::string> topics = {
+      "quantum compiler", "storage account",    "data gallery",
+      "power apps",       "kubernetes cluster", "teams meeting"};
+  std::vector<std::vector<std::string>> stories;
+  for (int i = 0; i < 180; ++i) {
+    const std::string n = std::to_string(i);
+    const std::string title = "Contoso story " + n + " ships a new " +
+                              topics[i % topics.size()] + " for region " + n;
+    std::vector<std::string> copies;
+    for (int c = 0; c < 3; ++c) {
+      const std::string outlet = "outlet" + std::to_string(c);
+      copies.push_back(dir_.Write(
+          "many/" + outlet + "/" + n + ".md",
+          Story(title + (c == 2 ? " today" : ""),
+                "Story " + n + " as told by " + outlet + ": the same news.",
+                "2024-03-0" + std::to_string(1 + c) + "T09:00:00Z",
+                "https://" + outlet + ".example/" + n)));
+    }
+    stories.push_back(copies);
+  }
+  auto keys = [&](unsigned jobs) {
+    index_ = dir_.path() + "/jobs" + std::to_string(jobs);
+    IndexOptions options;
+    options.index_path = index_;
+    options.roots = {dir_.path() + "/many"};
+    options.jobs = jobs;
+    EXPECT_TRUE(RunIndex(options).ok());
+    std::map<std::string, std::string> out;
+    for (const auto& copies : stories)
+      for (const std::string& path : copies) out[path] = KeyOf(path);
+    return out;
+  };
+  const auto one = keys(1);
+  EXPECT_EQ(one, keys(2));
+  std::set<std::string> distinct;
+  for (const auto& copies : stories) {
+    for (const std::string& path : copies)
+      EXPECT_EQ(one.at(copies[0]), one.at(path)) << path;
+    distinct.insert(one.at(copies[0]));
+  }
+  EXPECT_EQ(stories.size(), distinct.size());
 }
 
 TEST_F(StoriesTest, AnIncrementalRunJoinsANewCopy) {
