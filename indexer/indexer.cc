@@ -14,9 +14,11 @@
 #include <iterator>
 #include <malloc.h>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sys/stat.h>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 #include <unordered_map>
@@ -33,6 +35,7 @@
 #include "indexer/chunk_queue.h"
 #include "indexer/document_builder.h"
 #include "indexer/parallel.h"
+#include "indexer/scratch_texts.h"
 #include "indexer/shard_writers.h"
 #include "indexer/stories.h"
 #include "indexer/walker.h"
@@ -415,12 +418,11 @@ using KeyChanges =
 // Joins the stories of `parts`, read as one database, with `outsiders`
 // (the other shards' documents of a `--shard K/N` build, or none), its
 // comparisons on `jobs` threads. Before compaction: a changed key is then
-// stored in a small scratch part, parts side by side (StoreKeys). The join does
-// not depend on docid order (indexer/stories.h), so the keys are those of the
-// compacted index.
+// stored in a small scratch part, parts side by side (StoreKeys). The join
+// does not depend on docid order (indexer/stories.h), so the keys are those
+// of the compacted index.
 KeyChanges JoinParts(StoryJoiner& joiner, const std::vector<std::string>& parts,
-                     const std::vector<StoryJoiner::Outsider>& outsiders,
-                     unsigned jobs) {
+                     const StoryJoiner::Outsiders& outsiders, unsigned jobs) {
   KeyChanges changes(parts.size());
   const auto n = static_cast<unsigned>(parts.size());
   joiner.JoinAllStories(
@@ -492,19 +494,20 @@ Status MergeParts(const Schema& schema, const std::string& generation,
 }
 
 // `--shard K/N`: joins the stories of the chunks' parts (shard k's
-// documents) with the other shards' documents (`outsiders`, in memory)
-// when the schema has stories (`joiner`), merges the parts into
+// documents) with the other shards' documents (`outsiders`, released once
+// joined) when the schema has stories (`joiner`), merges the parts into
 // `generation` and stamps the shard with kMetaShardOf.
 Status MergeOneShard(const Schema& schema, const std::string& generation,
                      unsigned k, unsigned n, const PartPath& part_path,
                      size_t chunks, unsigned jobs, StoryJoiner* joiner,
-                     const std::vector<StoryJoiner::Outsider>& outsiders,
-                     IndexSummary* summary) {
+                     StoryJoiner::Outsiders outsiders, IndexSummary* summary) {
   try {
     const std::vector<std::string> parts = PartsOf(part_path, chunks, 0);
-    if (joiner)
-      StoreKeys(*joiner, parts, JoinParts(*joiner, parts, outsiders, jobs),
-                jobs);
+    if (joiner) {
+      const KeyChanges changes = JoinParts(*joiner, parts, outsiders, jobs);
+      outsiders = {};  // Memory, and the scratch file of their texts.
+      StoreKeys(*joiner, parts, changes, jobs);
+    }
     CompactParts(parts, generation + "/merged");
     MoveUp(generation + "/merged", generation);
     Xapian::WritableDatabase own(generation, Xapian::DB_OPEN);
@@ -515,7 +518,7 @@ Status MergeOneShard(const Schema& schema, const std::string& generation,
     summary->documents = own.get_doccount();
   } catch (const Xapian::Error& e) {
     return StatusFromXapian(e, generation);
-  } catch (const fs::filesystem_error& e) {
+  } catch (const std::system_error& e) {  // Also fs::filesystem_error.
     return IOError(std::string("cannot assemble the new shard: ") + e.what());
   }
   return Status::Ok();
@@ -584,17 +587,24 @@ struct BuildState {
   std::unique_ptr<StoryJoiner> joiner;
   // One vector per chunk (no reallocation of all of them as they come).
   std::vector<std::vector<StoryJoiner::Outsider>> outsiders;
+  // Their titles and excerpts (with `joiner`).
+  std::shared_ptr<ScratchTexts> outsider_texts;
 
-  // The outsiders of all chunks in one vector of their exact size.
-  std::vector<StoryJoiner::Outsider> TakeOutsiders() {
+  // The outsiders of all chunks in one vector of their exact size, and
+  // their texts.
+  StoryJoiner::Outsiders TakeOutsiders() {
     size_t count = 0;
     for (const auto& chunk : outsiders) count += chunk.size();
-    std::vector<StoryJoiner::Outsider> all;
-    all.reserve(count);
+    StoryJoiner::Outsiders all;
+    all.documents.reserve(count);
     for (auto& chunk : outsiders) {
-      std::move(chunk.begin(), chunk.end(), std::back_inserter(all));
+      std::move(chunk.begin(), chunk.end(), std::back_inserter(all.documents));
       chunk = {};
     }
+    if (outsider_texts)
+      all.texts = [texts = std::move(outsider_texts)](uint64_t at) {
+        return texts->Read(at);
+      };
     return all;
   }
 };
@@ -607,9 +617,10 @@ void AddOutsider(const BuildState& s, const SourceFile& file,
   if (!s.joiner) return;
   Parsed item = ProcessFile(file, 0, s.schema, nullptr, builder, true);
   if (!item.doc) return;
-  if (auto o = s.joiner->MakeOutsider(*item.doc, std::move(item.title),
-                                      std::move(item.excerpt)))
+  if (auto o = s.joiner->MakeOutsider(*item.doc)) {
+    o->text = s.outsider_texts->Add(item.title, item.excerpt);
     out->push_back(std::move(*o));
+  }
 }
 
 // Builds the files of `chunk` into its partial databases, one per shard
@@ -681,6 +692,10 @@ void BuildWorker(BuildState& s, DocumentBuilder& builder) {
       std::lock_guard<std::mutex> lock(s.summary_mu);
       s.errors.push_back(StatusFromXapian(e, s.PartPath(chunk->index, 0)));
       s.queue.Cancel();
+    } catch (const std::system_error& e) {  // ScratchTexts.
+      std::lock_guard<std::mutex> lock(s.summary_mu);
+      s.errors.push_back(IOError(e.what()));
+      s.queue.Cancel();
     }
   }
   ++s.finished;
@@ -698,6 +713,14 @@ Status BuildGeneration(const Schema& schema, const std::string& generation,
   BuildState s(schema, generation, shards, options, jobs, summary);
   if (options.shard_count) {
     NSEARCH_ASSIGN_OR_RETURN(s.joiner, MakeJoiner(schema));
+    if (s.joiner && !options.dry_run) {
+      try {
+        s.outsider_texts =
+            std::make_shared<ScratchTexts>(generation + "/outsider-texts");
+      } catch (const std::system_error& e) {
+        return IOError(e.what());
+      }
+    }
   }
   Status listed;
   std::thread lister([&] {

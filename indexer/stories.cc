@@ -89,6 +89,9 @@ class OutsideLists {
  public:
   OutsideLists(const std::vector<StoryJoiner::Outsider>& outsiders,
                Xapian::docid first_id) {
+    size_t count = 0;  // Reserved exactly: at 1M, 100 MB of entries.
+    for (const auto& o : outsiders) count += o.candidates.size();
+    entries_.reserve(count);
     for (size_t i = 0; i < outsiders.size(); ++i)
       for (uint64_t key : outsiders[i].candidates)
         entries_.emplace_back(key, first_id + static_cast<Xapian::docid>(i));
@@ -192,15 +195,15 @@ std::optional<StoryJoiner::Member> StoryJoiner::Load(
 // Member ids: a document of `db` has its docid; outsider i has
 // db.get_lastdocid() + 1 + i.
 struct StoryJoiner::Pool {
-  Pool(const Xapian::Database& database, const std::vector<Outsider>& others)
+  Pool(const Xapian::Database& database, const Outsiders& others)
       : db(database), outsiders(others), last(database.get_lastdocid()) {}
 
   const Outsider* OutsiderOf(Xapian::docid id) const {
-    return id > last ? &outsiders[id - last - 1] : nullptr;
+    return id > last ? &outsiders.documents[id - last - 1] : nullptr;
   }
 
   const Xapian::Database& db;
-  const std::vector<Outsider>& outsiders;
+  const Outsiders& outsiders;
   const Xapian::docid last;
 };
 
@@ -225,8 +228,10 @@ class StoryJoiner::Texts {
 
  private:
   StoryText Make(const Member& m) {
-    if (const Outsider* o = pool_.OutsiderOf(m.id))
-      return MakeStoryText(analyzer_, o->title, o->excerpt);
+    if (const Outsider* o = pool_.OutsiderOf(m.id)) {
+      const auto [title, excerpt] = pool_.outsiders.texts(o->text);
+      return MakeStoryText(analyzer_, title, excerpt);
+    }
     const StoredRecord record =
         ReadStoredRecord(m.doc ? *m.doc : db_.get_document(m.id), false);
     return MakeStoryText(analyzer_, record.title, record.excerpt);
@@ -249,8 +254,7 @@ bool StoryJoiner::Same(Texts& texts, const Member& a, const Member& b) const {
 }
 
 std::optional<StoryJoiner::Outsider> StoryJoiner::MakeOutsider(
-    const Xapian::Document& light, std::string title,
-    std::string excerpt) const {
+    const Xapian::Document& light) const {
   std::optional<Member> m = Load(0, light);
   if (!m) return std::nullopt;
   Outsider o;
@@ -261,8 +265,6 @@ std::optional<StoryJoiner::Outsider> StoryJoiner::MakeOutsider(
     if (IsCandidateTerm(*t))
       candidates.push_back(CandidateKey(*t, IsUrlTerm(*t)));
   o.candidates.assign(candidates.begin(), candidates.end());  // Exact size.
-  o.title = std::move(title);
-  o.excerpt = std::move(excerpt);
   return o;
 }
 
@@ -289,7 +291,7 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
   Xapian::docid own = 0;
   if (auto it = db.postlist_begin(id_term); it != db.postlist_end(id_term))
     own = *it;
-  const std::vector<Outsider> none;
+  const Outsiders none;
   Pool pool(db, none);
   Texts texts(pool, db, *analyzer_, kKeptTexts);
   std::optional<Member> best;
@@ -310,7 +312,7 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
 
 std::vector<StoryJoiner::Group> StoryJoiner::CandidateGroups(
     const Pool& pool) const {
-  OutsideLists outside(pool.outsiders, pool.last + 1);
+  OutsideLists outside(pool.outsiders.documents, pool.last + 1);
   std::vector<Group> groups;
   auto add = [&groups](std::vector<Xapian::docid> ids, bool same_url) {
     if (ids.size() >= 2 && ids.size() <= kMaxGroup)
@@ -337,7 +339,8 @@ std::vector<StoryJoiner::Group> StoryJoiner::CandidateGroups(
   outside.ForEachLeft([&add](uint64_t key, std::vector<Xapian::docid> ids) {
     add(std::move(ids), key & 1);
   });
-  if (!pool.outsiders.empty()) KeepLinkedToDatabase(pool.last, &groups);
+  if (!pool.outsiders.documents.empty())
+    KeepLinkedToDatabase(pool.last, &groups);
   return groups;
 }
 
@@ -455,7 +458,7 @@ std::vector<StoryJoiner::Edges> StoryJoiner::CompareGroups(
 }
 
 size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
-                                   const std::vector<Outsider>& outsiders,
+                                   const Outsiders& outsiders,
                                    const Rewrite& rewrite, unsigned jobs,
                                    const Reopen& reopen) {
   const Pool pool(db, outsiders);

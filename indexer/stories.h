@@ -17,7 +17,8 @@
 // read slot by slot in docid order; its comparisons run on the build's
 // threads, group by group. A `--shard K/N` build joins its own
 // shard's database with the other shards' documents held in memory
-// (Outsider): the same lists, the same keys as one index of the tree.
+// (Outsider; their titles and excerpts in a scratch file): the same lists,
+// the same keys as one index of the tree.
 
 #ifndef NSEARCH_INDEXER_STORIES_H_
 #define NSEARCH_INDEXER_STORIES_H_
@@ -59,19 +60,26 @@ class StoryJoiner {
 
   // A document of the tree that the join reads but that is not in the
   // database it joins (another shard's, in an `index --shard K/N` build):
-  // what the join needs of it, about 350 bytes and its title and excerpt.
+  // what the join needs of it, about 350 bytes; its title and excerpt are
+  // kept elsewhere (Outsiders::texts).
   struct Outsider {
     StoryFacts facts;
     std::string key;
     std::vector<uint64_t> candidates;  // Hashes of its candidate terms.
-    std::string title, excerpt;        // For texts the signature cannot tell.
+    uint64_t text = 0;  // Where its title and excerpt are (Outsiders::texts).
   };
-  // The outsider of a light document (DocumentBuilder::Build) with this
-  // title and excerpt, or nullopt when it has no story signature.
-  // Thread-safe.
-  std::optional<Outsider> MakeOutsider(const Xapian::Document& light,
-                                       std::string title,
-                                       std::string excerpt) const;
+  // The outsider of a light document (DocumentBuilder::Build), its `text`
+  // unset, or nullopt when it has no story signature. Thread-safe.
+  std::optional<Outsider> MakeOutsider(const Xapian::Document& light) const;
+
+  // The outsiders of a join, and where their titles and excerpts are.
+  struct Outsiders {
+    std::vector<Outsider> documents;
+    // The (title, excerpt) of Outsider::text; read only for the pairs
+    // whose signatures cannot tell. Thread-safe. Set when there are
+    // documents.
+    std::function<std::pair<std::string, std::string>(uint64_t text)> texts;
+  };
 
   // Opens another reader of the database being joined, for a thread of
   // its own (a Xapian::Database is not shared between threads).
@@ -82,8 +90,7 @@ class StoryJoiner {
   // `jobs` threads (the others read texts through `reopen`'s readers);
   // tells `rewrite` only of documents of `db` whose key changed, in the
   // same order whatever the threads. Returns how many there were.
-  size_t JoinAllStories(const Xapian::Database& db,
-                        const std::vector<Outsider>& outsiders,
+  size_t JoinAllStories(const Xapian::Database& db, const Outsiders& outsiders,
                         const Rewrite& rewrite, unsigned jobs = 1,
                         const Reopen& reopen = {});
 

@@ -1,0 +1,110 @@
+#include "indexer/scratch_texts.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <limits>
+#include <stdexcept>
+#include <system_error>
+#include <unistd.h>
+
+namespace nsearch::indexer {
+
+namespace {
+
+// A record: the sizes of the two strings (4 bytes each, little-endian),
+// then their bytes.
+constexpr size_t kHeader = 8;
+// Buffered before a write: one write() a few thousand pairs.
+constexpr size_t kBufferBytes = 1 << 20;
+
+void PutU32(uint32_t v, std::string* out) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+uint32_t GetU32(std::string_view bytes, size_t at) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + i]))
+         << (8 * i);
+  return v;
+}
+
+[[noreturn]] void Fail(const std::string& what, const std::string& path) {
+  throw std::system_error(errno, std::generic_category(), what + " " + path);
+}
+
+}  // namespace
+
+ScratchTexts::ScratchTexts(std::string path) : path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd_ < 0) Fail("cannot create", path_);
+}
+
+ScratchTexts::~ScratchTexts() {
+  ::close(fd_);
+  ::unlink(path_.c_str());
+}
+
+uint64_t ScratchTexts::Add(std::string_view first, std::string_view second) {
+  constexpr size_t kMax = std::numeric_limits<uint32_t>::max();
+  if (first.size() > kMax || second.size() > kMax)
+    throw std::system_error(EFBIG, std::generic_category(),
+                            "a text of 4 GiB or more for " + path_);
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t at = written_ + buffer_.size();
+  PutU32(static_cast<uint32_t>(first.size()), &buffer_);
+  PutU32(static_cast<uint32_t>(second.size()), &buffer_);
+  buffer_.append(first);
+  buffer_.append(second);
+  if (buffer_.size() >= kBufferBytes) Flush();
+  return at;
+}
+
+void ScratchTexts::Flush() const {
+  size_t done = 0;
+  while (done < buffer_.size()) {
+    const ssize_t n =
+        ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
+                 static_cast<off_t>(written_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      Fail("cannot write", path_);
+    }
+    done += static_cast<size_t>(n);
+  }
+  written_ += buffer_.size();
+  buffer_.clear();
+}
+
+std::string ScratchTexts::Bytes(uint64_t offset, uint64_t size) const {
+  if (offset + size > written_ + buffer_.size())
+    throw std::out_of_range("no such text in " + path_);
+  if (offset + size > written_) Flush();
+  std::string out(size, '\0');
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd_, out.data() + done, size - done,
+                              static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      Fail("cannot read", path_);
+    }
+    done += static_cast<size_t>(n);
+  }
+  return out;
+}
+
+std::pair<std::string, std::string> ScratchTexts::Read(uint64_t at) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string header = Bytes(at, kHeader);
+  const uint32_t first = GetU32(header, 0), second = GetU32(header, 4);
+  std::string both = Bytes(at + kHeader, uint64_t{first} + second);
+  std::string tail = both.substr(first);
+  both.resize(first);
+  return {std::move(both), std::move(tail)};
+}
+
+}  // namespace nsearch::indexer
