@@ -1,7 +1,6 @@
 #include "indexer/scratch_texts.h"
 
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <limits>
 #include <stdexcept>
