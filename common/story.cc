@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "common/byte_order.h"
 #include "common/hash.h"
 #include "common/index_meta.h"
 
@@ -32,18 +33,6 @@ bool IsSeriesWord(std::string_view s) {
     return true;
   return std::find(std::begin(kMonths), std::end(kMonths), s) !=
          std::end(kMonths);
-}
-
-void PutU64(uint64_t v, std::string* out) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-
-uint64_t GetU64(std::string_view in, size_t at) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i)
-    v |= static_cast<uint64_t>(static_cast<unsigned char>(in[at + i]))
-         << (8 * i);
-  return v;
 }
 
 }  // namespace
@@ -139,10 +128,10 @@ StorySignature SignatureOf(const StoryText& text) {
 std::string StorySignature::Serialise() const {
   std::string out;
   out.reserve(32 + 2 * kHashes);
-  PutU64(title_hash, &out);
-  PutU64(numbers_hash, &out);
-  PutU64(head_hash, &out);
-  PutU64(tail_hash, &out);
+  PutLittleEndian<uint64_t>(title_hash, &out);
+  PutLittleEndian<uint64_t>(numbers_hash, &out);
+  PutLittleEndian<uint64_t>(head_hash, &out);
+  PutLittleEndian<uint64_t>(tail_hash, &out);
   for (uint16_t h : minhash) {
     out.push_back(static_cast<char>(h & 0xFF));
     out.push_back(static_cast<char>(h >> 8));
@@ -154,10 +143,10 @@ std::optional<StorySignature> StorySignature::Unserialise(
     std::string_view bytes) {
   if (bytes.size() != 32 + 2 * kHashes) return std::nullopt;
   StorySignature sig;
-  sig.title_hash = GetU64(bytes, 0);
-  sig.numbers_hash = GetU64(bytes, 8);
-  sig.head_hash = GetU64(bytes, 16);
-  sig.tail_hash = GetU64(bytes, 24);
+  sig.title_hash = GetLittleEndian<uint64_t>(bytes, 0);
+  sig.numbers_hash = GetLittleEndian<uint64_t>(bytes, 8);
+  sig.head_hash = GetLittleEndian<uint64_t>(bytes, 16);
+  sig.tail_hash = GetLittleEndian<uint64_t>(bytes, 24);
   for (size_t i = 0; i < kHashes; ++i) {
     const auto lo = static_cast<unsigned char>(bytes[32 + 2 * i]);
     const auto hi = static_cast<unsigned char>(bytes[33 + 2 * i]);

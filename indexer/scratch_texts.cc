@@ -7,6 +7,8 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "common/byte_order.h"
+
 namespace nsearch::indexer {
 
 namespace {
@@ -16,18 +18,6 @@ namespace {
 constexpr size_t kHeader = 8;
 // Buffered before a write: one write() a few thousand pairs.
 constexpr size_t kBufferBytes = 1 << 20;
-
-void PutU32(uint32_t v, std::string* out) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-
-uint32_t GetU32(std::string_view bytes, size_t at) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i)
-    v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + i]))
-         << (8 * i);
-  return v;
-}
 
 [[noreturn]] void Fail(const std::string& what, const std::string& path) {
   throw std::system_error(errno, std::generic_category(), what + " " + path);
@@ -52,8 +42,8 @@ uint64_t ScratchTexts::Add(std::string_view first, std::string_view second) {
                             "a text of 4 GiB or more for " + path_);
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t at = written_ + buffer_.size();
-  PutU32(static_cast<uint32_t>(first.size()), &buffer_);
-  PutU32(static_cast<uint32_t>(second.size()), &buffer_);
+  PutLittleEndian<uint32_t>(static_cast<uint32_t>(first.size()), &buffer_);
+  PutLittleEndian<uint32_t>(static_cast<uint32_t>(second.size()), &buffer_);
   buffer_.append(first);
   buffer_.append(second);
   if (buffer_.size() >= kBufferBytes) Flush();
@@ -99,7 +89,8 @@ std::string ScratchTexts::Bytes(uint64_t offset, uint64_t size) const {
 std::pair<std::string, std::string> ScratchTexts::Read(uint64_t at) const {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string header = Bytes(at, kHeader);
-  const uint32_t first = GetU32(header, 0), second = GetU32(header, 4);
+  const uint32_t first = GetLittleEndian<uint32_t>(header, 0),
+                 second = GetLittleEndian<uint32_t>(header, 4);
   std::string both = Bytes(at + kHeader, uint64_t{first} + second);
   std::string tail = both.substr(first);
   both.resize(first);
