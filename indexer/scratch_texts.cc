@@ -25,6 +25,20 @@ constexpr size_t kBufferBytes = 1 << 20;
 
 }  // namespace
 
+template <typename Io>
+void ScratchTexts::Transfer(size_t size, const char* what, const Io& io) const {
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = io(done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      Fail(what, path_);
+    }
+    done += static_cast<size_t>(n);
+  }
+}
+
 ScratchTexts::ScratchTexts(std::string path) : path_(std::move(path)) {
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd_ < 0) Fail("cannot create", path_);
@@ -51,18 +65,10 @@ uint64_t ScratchTexts::Add(std::string_view first, std::string_view second) {
 }
 
 void ScratchTexts::Flush() const {
-  size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n =
-        ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
-                 static_cast<off_t>(written_ + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      Fail("cannot write", path_);
-    }
-    done += static_cast<size_t>(n);
-  }
+  Transfer(buffer_.size(), "cannot write", [&](size_t done) {
+    return ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
+                    static_cast<off_t>(written_ + done));
+  });
   written_ += buffer_.size();
   buffer_.clear();
 }
@@ -72,17 +78,10 @@ std::string ScratchTexts::Bytes(uint64_t offset, uint64_t size) const {
     throw std::out_of_range("no such text in " + path_);
   if (offset + size > written_) Flush();
   std::string out(size, '\0');
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::pread(fd_, out.data() + done, size - done,
-                              static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      Fail("cannot read", path_);
-    }
-    done += static_cast<size_t>(n);
-  }
+  Transfer(size, "cannot read", [&](size_t done) {
+    return ::pread(fd_, out.data() + done, size - done,
+                   static_cast<off_t>(offset + done));
+  });
   return out;
 }
 

@@ -37,6 +37,10 @@ class ScratchTexts {
   void Flush() const;
   // `size` bytes at `offset`, from the file or the buffer. REQUIRES: mu_.
   std::string Bytes(uint64_t offset, uint64_t size) const;
+  // Calls io(bytes done so far), a pread or pwrite of the rest, until
+  // `size` bytes are done; throws std::system_error("`what` path").
+  template <typename Io>
+  void Transfer(size_t size, const char* what, const Io& io) const;
 
   const std::string path_;
   int fd_ = -1;
