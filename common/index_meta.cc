@@ -298,19 +298,25 @@ std::string AsciiLowerFirst(std::string text) {
   return text;
 }
 
-// Xapian gives a system error as strerror() text only: true when it is one
-// of the errors that say the system, not the index, failed. (A missing
-// table file, ENOENT, is damage.)
+constexpr int kRuntimeSystemErrors[] = {ENOSPC, EDQUOT, EROFS,  EACCES, EPERM,
+                                        EIO,    EMFILE, ENFILE, ENOMEM, EFBIG};
+
+// Xapian gives a system error as strerror() text only.
 bool IsRuntimeSystemError(const char* system_error) {
   if (system_error == nullptr) return false;
-  for (int code : {ENOSPC, EDQUOT, EROFS, EACCES, EPERM, EIO, EMFILE, ENFILE,
-                   ENOMEM, EFBIG}) {
+  for (int code : kRuntimeSystemErrors) {
     if (std::strcmp(system_error, std::strerror(code)) == 0) return true;
   }
   return false;
 }
 
 }  // namespace
+
+bool IsRuntimeSystemError(int errno_value) {
+  return std::find(std::begin(kRuntimeSystemErrors),
+                   std::end(kRuntimeSystemErrors),
+                   errno_value) != std::end(kRuntimeSystemErrors);
+}
 
 Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path) {
   // Classified by the exception's type and its system error (errno), never

@@ -175,6 +175,12 @@ void WriteIndexStamps(Xapian::WritableDatabase& db, const Schema& schema);
 // ${XDG_DATA_HOME:-$HOME/.local/share}/nsearch/index.
 std::string ResolveIndexPath(const std::string& flag);
 
+// Whether `errno_value` says the system, not the index, failed: a full
+// disk or quota, a file size limit, a read-only file system, permissions,
+// an I/O error, no descriptors or memory. (A missing table file, ENOENT,
+// is damage.)
+bool IsRuntimeSystemError(int errno_value);
+
 // Maps a Xapian exception to a Status, naming the index path.
 Status StatusFromXapian(const Xapian::Error& e, const std::string& index_path);
 

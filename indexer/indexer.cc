@@ -434,6 +434,24 @@ KeyChanges JoinParts(StoryJoiner& joiner, const std::vector<std::string>& parts,
   return changes;
 }
 
+// Runs `write`, a change to a scratch part. A part is opened with
+// DB_DANGEROUS, so Xapian cannot roll back a write that failed: it
+// reports that instead (cancel() is not supported, or a failed rollback)
+// and loses the cause. The failed system call's errno, which nothing
+// after it changed, still names it: a full disk, a file size limit.
+// Throws Xapian::Error.
+template <typename Write>
+void WriteScratch(Write&& write) {
+  errno = 0;
+  try {
+    write();
+  } catch (const Xapian::Error& e) {
+    const int cause = errno;
+    if (e.get_error_string() != nullptr || !IsRuntimeSystemError(cause)) throw;
+    throw Xapian::DatabaseError("a write failed", cause);
+  }
+}
+
 // Stores `changes` in their parts, up to `jobs` parts at a time: a key is
 // a term, and changing one makes Xapian load the document's every term and
 // position (0.8 ms a document, 7,000 documents at 100k). Throws
@@ -447,9 +465,9 @@ void StoreKeys(const StoryJoiner& joiner, const std::vector<std::string>& parts,
     for (const auto& [docid, key] : changes[i]) {
       Xapian::Document doc = part.get_document(docid);
       joiner.SetKey(key, &doc);
-      part.replace_document(docid, doc);
+      WriteScratch([&] { part.replace_document(docid, doc); });
     }
-    part.commit();
+    WriteScratch([&] { part.commit(); });
   });
 }
 
@@ -623,6 +641,12 @@ void AddOutsider(const BuildState& s, const SourceFile& file,
   }
 }
 
+// Commits the parts of a chunk that were opened. Throws Xapian::Error.
+void CommitParts(std::vector<std::optional<Xapian::WritableDatabase>>& parts) {
+  for (auto& p : parts)
+    if (p) WriteScratch([&] { p->commit(); });
+}
+
 // Builds the files of `chunk` into its partial databases, one per shard
 // that gets a document. Throws Xapian::Error.
 void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
@@ -654,10 +678,9 @@ void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
     }
     Parsed item = ProcessFile(file, i, s.schema, nullptr, builder);
     if (item.doc && !options.dry_run) {
-      part(*k).add_document(*item.doc);
+      WriteScratch([&] { part(*k).add_document(*item.doc); });
       if (++since_commit >= options.batch_size) {
-        for (auto& p : parts)
-          if (p) p->commit();
+        CommitParts(parts);
         since_commit = 0;
       }
     }
@@ -668,8 +691,7 @@ void BuildChunk(BuildState& s, const Chunk& chunk, DocumentBuilder& builder) {
     }
     ++s.done;
   }
-  for (auto& p : parts)
-    if (p) p->commit();
+  CommitParts(parts);
   std::lock_guard<std::mutex> lock(s.summary_mu);
   if (!outsiders.empty()) s.outsiders.push_back(std::move(outsiders));
 }
