@@ -16,21 +16,19 @@ namespace nsearch {
 
 namespace {
 
-// A short English stopword list (articles, pronouns, auxiliaries,
-// prepositions, conjunctions). Deliberately small: news queries such as
-// "The Verge" still work as phrases, where stopwords are kept.
+// The English stopword list of Lucene's EnglishAnalyzer and
+// Elasticsearch's `_english_` (33 articles, conjunctions, prepositions and
+// forms of "be"), which BM25 users know. Question words and pronouns are
+// not on it: news titles use them ("What's new in Power Apps", "How to
+// ..."), and a longer list of 71 words cost 0.018 nDCG@10 on the judged
+// news questions while gaining 0.021 on CISI's long ones
+// (docs/RELEVANCE.md). Phrases keep stopwords ("The Verge").
 const std::unordered_set<std::string_view>& EnglishStopwords() {
   static const std::unordered_set<std::string_view> kWords = {
-      "a",     "about", "an",    "and",   "are",   "as",   "at",   "be",
-      "been",  "but",   "by",    "can",   "could", "did",  "do",   "does",
-      "for",   "from",  "had",   "has",   "have",  "he",   "her",  "his",
-      "how",   "i",     "if",    "in",    "into",  "is",   "it",   "its",
-      "it's",  "may",   "more",  "most",  "my",    "no",   "not",  "of",
-      "on",    "or",    "our",   "she",   "so",    "than", "that", "the",
-      "their", "them",  "then",  "there", "these", "they", "this", "those",
-      "to",    "up",    "us",    "was",   "we",    "were", "what", "when",
-      "where", "which", "while", "who",   "whom",  "why",  "will", "with",
-      "would", "you",   "your"};
+      "a",    "an",   "and",  "are",  "as",   "at",    "be",   "but",   "by",
+      "for",  "if",   "in",   "into", "is",   "it",    "no",   "not",   "of",
+      "on",   "or",   "such", "that", "the",  "their", "then", "there", "these",
+      "they", "this", "to",   "was",  "will", "with"};
   return kWords;
 }
 

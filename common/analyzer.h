@@ -51,8 +51,9 @@ struct Token {
 class Analyzer {
  public:
   // Bumped whenever a change would give different terms for the same text;
-  // an index built by another version must be rebuilt.
-  static constexpr int kVersion = 1;
+  // an index built by another version must be rebuilt. 2: the English
+  // stopword list became Lucene's 33 words.
+  static constexpr int kVersion = 2;
   // Longest term kept, in bytes (Xapian's limit is 245 with the prefix).
   static constexpr size_t kMaxTermBytes = 64;
 

@@ -255,7 +255,7 @@ Result<Schema> ReadIndexSchema(const Xapian::Database& db) {
     return SchemaMismatch("index built with analyzer version " + analyzer +
                           " but this nsearch has version " +
                           std::to_string(Analyzer::kVersion) +
-                          "; rebuild the index");
+                          "; rebuild the index (nsearch index --rebuild)");
   // The YAML text is not read back: nothing on the reading side needs it,
   // and it is a few more blocks to read on every query.
   auto schema = Schema::ParseStored(db.get_metadata(kMetaSchemaTree), "",
