@@ -161,6 +161,7 @@ Json PageJson(const searcher::ResultPage& page) {
 Json QueryNodeJson(const QueryNode& node) {
   Json j = {{"op", searcher::KindName(node.kind)}};
   if (!node.field.empty()) j["field"] = node.field;
+  if (node.weight != 1.0) j["weight"] = node.weight;
   switch (node.kind) {
     case QueryNode::Kind::kWord:
     case QueryNode::Kind::kPhrase:

@@ -18,17 +18,30 @@ namespace {
 
 // The English stopword list of Lucene's EnglishAnalyzer and
 // Elasticsearch's `_english_` (33 articles, conjunctions, prepositions and
-// forms of "be"), which BM25 users know. Question words and pronouns are
-// not on it: news titles use them ("What's new in Power Apps", "How to
-// ..."), and a longer list of 71 words cost 0.018 nDCG@10 on the judged
-// news questions while gaining 0.021 on CISI's long ones
-// (docs/RELEVANCE.md). Phrases keep stopwords ("The Verge").
+// forms of "be"), which BM25 users know. Phrases keep stopwords ("The
+// Verge"). Question words and pronouns are minor words instead (below).
 const std::unordered_set<std::string_view>& EnglishStopwords() {
   static const std::unordered_set<std::string_view> kWords = {
       "a",    "an",   "and",  "are",  "as",   "at",    "be",   "but",   "by",
       "for",  "if",   "in",   "into", "is",   "it",    "no",   "not",   "of",
       "on",   "or",   "such", "that", "the",  "their", "then", "there", "these",
       "they", "this", "to",   "was",  "will", "with"};
+  return kWords;
+}
+
+// English minor words: question words, pronouns, auxiliaries and a few
+// adverbs and prepositions that phrase a question more than they say what
+// it is about. News titles use them ("What's new in Power Apps", "How to
+// ..."), so they are indexed and searched; long questions are full of
+// them, so a query weighs them less (docs/RELEVANCE.md, "Stopwords").
+const std::unordered_set<std::string_view>& EnglishMinorWords() {
+  static const std::unordered_set<std::string_view> kWords = {
+      "about", "been", "can",   "could", "did",   "do",  "does", "from",
+      "had",   "has",  "have",  "he",    "her",   "his", "how",  "i",
+      "its",   "it's", "may",   "more",  "most",  "my",  "our",  "she",
+      "so",    "than", "them",  "those", "up",    "us",  "we",   "were",
+      "what",  "when", "where", "which", "while", "who", "whom", "why",
+      "would", "you",  "your"};
   return kWords;
 }
 
@@ -117,6 +130,7 @@ class Analyzer::Impl {
     }
     if (options.stopwords == "english") {
       stopwords_ = &EnglishStopwords();
+      minor_words_ = &EnglishMinorWords();
     } else if (options.stopwords != "none") {
       return InvalidArgument("unknown stopword list '" + options.stopwords +
                              "' (expected english or none)");
@@ -252,6 +266,9 @@ class Analyzer::Impl {
   bool IsStopword(std::string_view term) const {
     return stopwords_ != nullptr && stopwords_->count(term) > 0;
   }
+  bool IsMinorWord(std::string_view term) const {
+    return minor_words_ != nullptr && minor_words_->count(term) > 0;
+  }
 
   bool stemming() const { return stemming_; }
   bool stems_keep_first_byte() const { return stems_keep_first_byte_; }
@@ -308,6 +325,7 @@ class Analyzer::Impl {
   bool stemming_ = false;
   bool stems_keep_first_byte_ = false;
   const std::unordered_set<std::string_view>* stopwords_ = nullptr;
+  const std::unordered_set<std::string_view>* minor_words_ = nullptr;
 };
 
 Result<std::unique_ptr<Analyzer>> Analyzer::Create(
@@ -331,6 +349,10 @@ std::string Analyzer::Stem(const std::string& term) {
 
 bool Analyzer::IsStopword(std::string_view term) const {
   return impl_->IsStopword(term);
+}
+
+bool Analyzer::IsMinorWord(std::string_view term) const {
+  return impl_->IsMinorWord(term);
 }
 
 bool Analyzer::stemming() const { return impl_->stemming(); }

@@ -71,6 +71,10 @@ class Analyzer {
   // The stemmed form of a normalized term (the term itself without stemmer).
   std::string Stem(const std::string& term);
   bool IsStopword(std::string_view term) const;
+  // A word of the stopword list's language that is indexed and searched
+  // but says little about what a question is about ("how", "what", "i"):
+  // the query parser weighs it less. None without a stopword list.
+  bool IsMinorWord(std::string_view term) const;
   bool stemming() const;
   // True when the stemmer only rewrites word endings (English), so a word
   // and its stem start with the same byte: callers may skip stemming words

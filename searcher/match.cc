@@ -152,7 +152,8 @@ double QueryScale(const Xapian::Database& db,
   for (const ScoredLeaf& leaf : scored) {
     const double termfreq =
         leaf.expansion > 0 ? WildcardFreq(db, leaf) : freqs[next_term++];
-    if (termfreq > 0) scale += (k1 + 1) * Bm25Idf(documents, termfreq);
+    if (termfreq > 0)
+      scale += leaf.weight * (k1 + 1) * Bm25Idf(documents, termfreq);
   }
   return scale > 0 ? scale : 1.0;
 }

@@ -106,7 +106,8 @@ std::vector<Xapian::doccount> TermFrequencies(
 // The priors' scale for a query whose BM25-scored leaves are `scored`: the
 // sum, over the leaves that index some document, of the most one leaf can
 // add to a document's score, (k1 + 1) × its IDF as Xapian's BM25Weight
-// computes it (the limit as its wdf grows); a wildcard's frequency is
+// computes it (the limit as its wdf grows), times the leaf's weight (a
+// minor word's); a wildcard's frequency is
 // Xapian's estimate of its expansions' union. A function of the
 // collection's size and term frequencies only, so that shards, local or
 // remote, give the one index's scale. 1 when nothing scores (a query of

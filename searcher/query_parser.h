@@ -94,6 +94,8 @@ struct QueryNode {
   std::string low, high;
   std::string low_text, high_text;  // As resolved, for display.
   unsigned distance = 10;
+  // What the node's BM25 weight is multiplied by (the minor words' OR).
+  double weight = 1.0;
   std::vector<QueryNode> children;
 };
 
@@ -117,6 +119,8 @@ struct ScoredLeaf {
   // For a wildcard: the most terms it expands to (those it is weighed by);
   // 0 for a term.
   size_t expansion = 0;
+  // The product of its nodes' weights (QueryNode::weight).
+  double weight = 1.0;
 };
 
 class QueryParser {

@@ -380,6 +380,56 @@ TEST_F(QueryParserTest, StopwordsAreKeptInPhrasesAndAloneQueries) {
   EXPECT_TRUE(plus->dropped_stopwords.empty());
 }
 
+// Minor words ("how", "do", "i") beside other words only rank: an OR
+// weighed 0.25 that the other words' documents may also match, in every
+// mode, never required and never a relaxable word.
+TEST_F(QueryParserTest, MinorWordsOnlyRankBesideOtherWords) {
+  for (MatchMode mode :
+       {MatchMode::kAll, MatchMode::kRelaxed, MatchMode::kAny}) {
+    const QueryNode root = Root("how do I deploy pytorch", mode);
+    SCOPED_TRACE(cli::QueryNodeJson(root).dump());
+    ASSERT_EQ(Kind::kAndMaybe, root.kind);
+    ASSERT_EQ(2u, root.children.size());
+    const QueryNode& major = root.children[0];
+    EXPECT_EQ(mode == MatchMode::kAll   ? Kind::kAnd
+              : mode == MatchMode::kAny ? Kind::kOr
+                                        : Kind::kWords,
+              major.kind);
+    ASSERT_EQ(2u, major.children.size());
+    ExpectWord(major.children[0], "deploy", false);
+    const QueryNode& minor = root.children[1];
+    EXPECT_EQ(Kind::kOr, minor.kind);
+    EXPECT_EQ(0.25, minor.weight);
+    ASSERT_EQ(3u, minor.children.size());
+    ExpectWord(minor.children[0], "how", false);
+    ExpectWord(minor.children[2], "i", false);
+    EXPECT_EQ(0.25, cli::QueryNodeJson(root)["children"][1]["weight"]);
+  }
+  // Their BM25 bound (the priors' scale) counts a quarter.
+  const QueryNode root = Root("how azure");
+  std::vector<ScoredLeaf> leaves = parser_->ScoredLeaves(root, QueryLimits());
+  ASSERT_EQ(2u, leaves.size());
+  EXPECT_EQ(1.0, leaves[0].weight);
+  EXPECT_EQ(0.25, leaves[1].weight);
+}
+
+// Alone, signed, quoted or in a field a minor word is a word like any.
+TEST_F(QueryParserTest, MinorWordsAloneOrMarkedAreWords) {
+  ExpectWord(Root("what is it"), "what", false);  // "is", "it" stopwords.
+  const QueryNode both = Root("how why");
+  ASSERT_EQ(Kind::kAnd, both.kind);
+  EXPECT_EQ(1.0, both.weight);
+  for (const char* text :
+       {"+how azure", "title:how azure", "\"how\" azure", "how AND azure"}) {
+    const QueryNode root = Root(text);
+    SCOPED_TRACE(text);
+    ASSERT_EQ(Kind::kAnd, root.kind) << cli::QueryNodeJson(root).dump();
+    EXPECT_EQ(2u, root.children.size());
+  }
+  const QueryNode excluded = Root("azure -how");
+  EXPECT_EQ(Kind::kAndNot, excluded.kind);
+}
+
 TEST_F(QueryParserTest, EmptyQueryMatchesEverything) {
   EXPECT_EQ(Kind::kAll, Root("").kind);
   EXPECT_EQ(Kind::kAll, Root("   ").kind);
