@@ -202,8 +202,9 @@ TEST(RobustnessTest, AFullDiskLeavesTheIndexAsItWas) {
 
 // The same on a real full disk: a 1 MiB tmpfs, mounted in a private mount
 // namespace (`unshare -m`, or `-rm` as a user) so that nothing outside sees
-// it; skipped where neither may mount. An incremental run and a rebuild
-// that do not fit stop with exit 1 and ENOSPC's reason; the index keeps
+// it; skipped where neither may mount. An incremental run and rebuilds
+// (also on one thread, by 5,000 and by 20 documents, as above) that do not
+// fit stop with exit 1 and ENOSPC's reason; the index keeps
 // the small tree's documents, opens, answers and passes `check`.
 TEST(RobustnessTest, ARealFullDiskLeavesTheIndexAsItWas) {
   TempDir dir;
@@ -216,6 +217,8 @@ run() { name=$1; shift; "$N" "$@" >"$D/$name.out" 2>"$D/$name.err"; echo $? >"$D
 run small index --index "$D/mnt/ix" "$SMALL"
 run update index --json --index "$D/mnt/ix" "$BIG"
 run rebuild index --json --rebuild --index "$D/mnt/ix" "$BIG"
+run rebuild1 index --json --rebuild --jobs 1 --index "$D/mnt/ix" "$BIG"
+run rebuild20 index --json --rebuild --jobs 1 --batch-size 20 --index "$D/mnt/ix" "$BIG"
 run check check --index "$D/mnt/ix"
 run stats stats --json --index "$D/mnt/ix"
 run query query --json --index "$D/mnt/ix" azure
@@ -234,7 +237,8 @@ run query query --json --index "$D/mnt/ix" azure
     return testing::ReadFileOrDie(d + "/" + step + ".err");
   };
   ASSERT_EQ(0, rc("small")) << err("small");
-  for (const std::string step : {"update", "rebuild"}) {
+  for (const std::string step :
+       {"update", "rebuild", "rebuild1", "rebuild20"}) {
     SCOPED_TRACE(step);
     EXPECT_EQ(1, rc(step));
     EXPECT_NE(std::string::npos, err(step).find("\"io_error\"")) << err(step);
