@@ -165,7 +165,7 @@ po::options_description IndexOptionsOf(IndexFlags* flags) {
       ("rebuild", "build a fresh index beside the live one and swap it in atomically")
       ("dry-run", "report per file what would happen; change nothing")
       ("strict", "exit with code 5 when any file was rejected")
-      ("jobs,j", po::value(&flags->jobs), "threads (default: all cores)")
+      ("jobs,j", po::value(&flags->jobs), "threads (default: the cores this process may use)")
       ("batch-size", po::value(&flags->batch), "documents per commit (default 5000)")
       ("shards", po::value(&flags->shards), "split the index into N shards, searched "
                                             "as one (default: as it is, 1 when new)")

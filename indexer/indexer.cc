@@ -295,8 +295,7 @@ std::string NowIso() {
 }
 
 unsigned JobCount(const IndexOptions& options) {
-  return options.jobs ? options.jobs
-                      : std::max(1u, std::thread::hardware_concurrency());
+  return options.jobs ? options.jobs : std::min(UsableCores(), kMaxJobs);
 }
 
 Result<std::vector<std::unique_ptr<DocumentBuilder>>> MakeBuilders(

@@ -45,7 +45,9 @@ struct IndexOptions {
   // Schema YAML file for a new index; empty uses the built-in schema. An
   // existing index must have been built by the same schema.
   std::string schema_path;
-  unsigned jobs = 0;           // Threads; 0 = all cores. At most kMaxJobs.
+  // Threads, at most kMaxJobs; 0 = the cores this process may use
+  // (UsableCores), at most kMaxJobs.
+  unsigned jobs = 0;
   unsigned batch_size = 5000;  // Documents per commit, 1 to kMaxBatchSize.
   // Files per partial database of a full build (see BuildGeneration).
   size_t chunk_files = 20000;

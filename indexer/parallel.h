@@ -9,10 +9,23 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <sched.h>
 #include <thread>
 #include <vector>
 
 namespace nsearch::indexer {
+
+// The cores this process may run on, as `nproc` counts them: its CPU
+// affinity (taskset, a container's cpuset, systemd's CPUAffinity), not
+// every core of the machine; those when the affinity cannot be read (more
+// than CPU_SETSIZE cores). At least 1.
+inline unsigned UsableCores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 // Calls f(i, thread) for i = 0 to n - 1 on up to `jobs` threads (the
 // calling thread is thread 0; `thread` < jobs), each i once, in increasing
