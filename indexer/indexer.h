@@ -46,7 +46,7 @@ struct IndexOptions {
   // existing index must have been built by the same schema.
   std::string schema_path;
   // Threads, at most kMaxJobs; 0 = the cores this process may use
-  // (UsableCores), at most kMaxJobs.
+  // (UsableCores), capped at kMaxJobs.
   unsigned jobs = 0;
   unsigned batch_size = 5000;  // Documents per commit, 1 to kMaxBatchSize.
   // Files per partial database of a full build (see BuildGeneration).
