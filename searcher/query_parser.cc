@@ -452,7 +452,8 @@ class Parser {
     } else if (!optional.empty()) {
       positive = combine(QueryNode::Kind::kOr, std::move(optional));
     }
-    if (!minor.empty()) positive = RankedBy(std::move(*positive), minor);
+    if (!minor.empty())
+      positive = RankedBy(std::move(*positive), std::move(minor));
     if (excluded.empty()) return positive;
     QueryNode node;
     node.kind = QueryNode::Kind::kAndNot;
@@ -463,7 +464,7 @@ class Parser {
 
   // `positive`, ranked up by the `minor` words, any of them, each weighed
   // kMinorWordWeight.
-  static QueryNode RankedBy(QueryNode positive, std::vector<QueryNode>& minor) {
+  static QueryNode RankedBy(QueryNode positive, std::vector<QueryNode> minor) {
     QueryNode any;
     any.kind = QueryNode::Kind::kOr;
     any.weight = kMinorWordWeight;
@@ -945,36 +946,39 @@ Xapian::Query QueryParser::ToXapian(const QueryNode& node,
       parts.push_back(ToXapian(c, limits, tier));
     return Q(op, parts.begin(), parts.end());
   };
-  switch (node.kind) {
-    case QueryNode::Kind::kAll:
-      return Q::MatchAll;
-    case QueryNode::Kind::kWord:
-    case QueryNode::Kind::kPhrase:
-    case QueryNode::Kind::kNear:
-    case QueryNode::Kind::kWildcard:
-      return TextQuery(node, limits);
-    case QueryNode::Kind::kFilter:
-      return Q(Q::OP_SCALE_WEIGHT, Q(node.term), 0.0);
-    case QueryNode::Kind::kRange:
-      if (node.low.empty()) return Q(Q::OP_VALUE_LE, node.slot, node.high);
-      if (node.high.empty()) return Q(Q::OP_VALUE_GE, node.slot, node.low);
-      return Q(Q::OP_VALUE_RANGE, node.slot, node.low, node.high);
-    case QueryNode::Kind::kAnd:
-      return children(Q::OP_AND);
-    case QueryNode::Kind::kOr:
-      if (node.weight != 1.0)
-        return Q(Q::OP_SCALE_WEIGHT, children(Q::OP_OR), node.weight);
-      return children(Q::OP_OR);
-    case QueryNode::Kind::kAndNot:
-      // What is excluded never relaxes: -(a b) excludes documents with both.
-      return Q(Q::OP_AND_NOT, ToXapian(node.children[0], limits, tier),
-               ToXapian(node.children[1], limits, Tier::kStrict));
-    case QueryNode::Kind::kAndMaybe:
-      return children(Q::OP_AND_MAYBE);
-    case QueryNode::Kind::kWords:
-      return children(tier == Tier::kStrict ? Q::OP_AND : Q::OP_OR);
-  }
-  return Q::MatchNothing;
+  auto unweighted = [&]() -> Q {
+    switch (node.kind) {
+      case QueryNode::Kind::kAll:
+        return Q::MatchAll;
+      case QueryNode::Kind::kWord:
+      case QueryNode::Kind::kPhrase:
+      case QueryNode::Kind::kNear:
+      case QueryNode::Kind::kWildcard:
+        return TextQuery(node, limits);
+      case QueryNode::Kind::kFilter:
+        return Q(Q::OP_SCALE_WEIGHT, Q(node.term), 0.0);
+      case QueryNode::Kind::kRange:
+        if (node.low.empty()) return Q(Q::OP_VALUE_LE, node.slot, node.high);
+        if (node.high.empty()) return Q(Q::OP_VALUE_GE, node.slot, node.low);
+        return Q(Q::OP_VALUE_RANGE, node.slot, node.low, node.high);
+      case QueryNode::Kind::kAnd:
+        return children(Q::OP_AND);
+      case QueryNode::Kind::kOr:
+        return children(Q::OP_OR);
+      case QueryNode::Kind::kAndNot:
+        // What is excluded never relaxes: -(a b) excludes documents with
+        // both.
+        return Q(Q::OP_AND_NOT, ToXapian(node.children[0], limits, tier),
+                 ToXapian(node.children[1], limits, Tier::kStrict));
+      case QueryNode::Kind::kAndMaybe:
+        return children(Q::OP_AND_MAYBE);
+      case QueryNode::Kind::kWords:
+        return children(tier == Tier::kStrict ? Q::OP_AND : Q::OP_OR);
+    }
+    return Q::MatchNothing;
+  };
+  const Q query = unweighted();
+  return node.weight == 1.0 ? query : Q(Q::OP_SCALE_WEIGHT, query, node.weight);
 }
 
 std::vector<ScoredLeaf> QueryParser::ScoredLeaves(
@@ -984,23 +988,24 @@ std::vector<ScoredLeaf> QueryParser::ScoredLeaves(
     case QueryNode::Kind::kAll:
     case QueryNode::Kind::kFilter:
     case QueryNode::Kind::kRange:
-      return out;
+      break;
     case QueryNode::Kind::kWord:
     case QueryNode::Kind::kPhrase:
     case QueryNode::Kind::kNear:
     case QueryNode::Kind::kWildcard:
-      return TextLeaves(node, limits);
-    default:
+      out = TextLeaves(node, limits);
       break;
+    default: {
+      // Only the positive side of AND_NOT scores.
+      const size_t n =
+          node.kind == QueryNode::Kind::kAndNot ? 1 : node.children.size();
+      for (size_t i = 0; i < n; ++i) {
+        auto more = ScoredLeaves(node.children[i], limits);
+        std::move(more.begin(), more.end(), std::back_inserter(out));
+      }
+    }
   }
-  // Only the positive side of AND_NOT scores.
-  const size_t n =
-      node.kind == QueryNode::Kind::kAndNot ? 1 : node.children.size();
-  for (size_t i = 0; i < n; ++i) {
-    auto more = ScoredLeaves(node.children[i], limits);
-    for (ScoredLeaf& leaf : more) leaf.weight *= node.weight;
-    std::move(more.begin(), more.end(), std::back_inserter(out));
-  }
+  for (ScoredLeaf& leaf : out) leaf.weight *= node.weight;
   return out;
 }
 

@@ -94,7 +94,8 @@ struct QueryNode {
   std::string low, high;
   std::string low_text, high_text;  // As resolved, for display.
   unsigned distance = 10;
-  // What the node's BM25 weight is multiplied by (the minor words' OR).
+  // What the node's BM25 weight, and its leaves' share of the priors'
+  // scale, is multiplied by (the minor words' OR). Any kind.
   double weight = 1.0;
   std::vector<QueryNode> children;
 };

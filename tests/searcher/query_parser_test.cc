@@ -413,6 +413,24 @@ TEST_F(QueryParserTest, MinorWordsOnlyRankBesideOtherWords) {
   EXPECT_EQ(0.25, leaves[1].weight);
 }
 
+// A node's weight scales any kind of node, a word included: its BM25
+// part in Xapian's query and its share of the priors' scale.
+TEST_F(QueryParserTest, AWeightScalesAnyNode) {
+  QueryNode word = Root("azure");
+  word.weight = 0.5;
+  const std::string described =
+      parser_->ToXapian(word, QueryLimits()).get_description();
+  EXPECT_NE(std::string::npos, described.find("0.5 * ")) << described;
+  const std::vector<ScoredLeaf> leaves =
+      parser_->ScoredLeaves(word, QueryLimits());
+  ASSERT_EQ(1u, leaves.size());
+  EXPECT_EQ(0.5, leaves[0].weight);
+  word.weight = 1.0;
+  EXPECT_EQ(
+      std::string::npos,
+      parser_->ToXapian(word, QueryLimits()).get_description().find(" * "));
+}
+
 // Alone, signed, quoted or in a field a minor word is a word like any.
 TEST_F(QueryParserTest, MinorWordsAloneOrMarkedAreWords) {
   ExpectWord(Root("what is it"), "what", false);  // "is", "it" stopwords.
