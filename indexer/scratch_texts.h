@@ -35,7 +35,8 @@ class ScratchTexts {
  private:
   // Appends what is buffered to the file. REQUIRES: mu_ is held.
   void Flush() const;
-  // `size` bytes at `offset`, from the file or the buffer. REQUIRES: mu_.
+  // `size` bytes at `offset`, read from the file (after flushing the
+  // buffer when they are still in it). REQUIRES: mu_ is held.
   std::string Bytes(uint64_t offset, uint64_t size) const;
   // Calls io(bytes done so far), a pread or pwrite of the rest, until
   // `size` bytes are done; throws std::system_error("`what` path").
