@@ -90,7 +90,7 @@ void SetMatch(const std::string& key, bool on, SearchRequest* req) {
 // The settings that are true or false.
 bool IsSwitch(const std::string& key) {
   for (const char* k : {"any", "all", "prior", "collapse", "explain",
-                        "parse_only", "correct", "prefix"})
+                        "parse_only", "correct", "prefix", "expand"})
     if (key == k) return true;
   return false;
 }
@@ -105,6 +105,7 @@ void SetSwitch(const std::string& key, bool on, SearchRequest* req,
   if (key == "explain") req->explain = on;
   if (key == "parse_only") *parse_only = on;
   if (key == "correct") req->correct = on;
+  if (key == "expand") req->expand = on;
   if (key == "prefix") req->prefix = on;
 }
 

@@ -287,6 +287,9 @@ void RenderFooter(const Json& r, bool color, std::ostream& out) {
   if (!r["dropped_stopwords"].empty())
     out << "Ignored common words: " << JoinSafe(r["dropped_stopwords"], " ")
         << " (quote them to search for them).\n";
+  if (r.contains("expanded") && !r["expanded"].empty())
+    out << "Expanded with: " << JoinSafe(r["expanded"], " ")
+        << " (stems of the first hits; they rank, never select).\n";
 }
 
 }  // namespace
@@ -296,9 +299,9 @@ PrinterOptions HitsPrinterOptions(OutputFormat format) {
   options.format = format;
   options.color = UseColor();
   options.lines_key = "hits";
-  options.summary_keys = {"query",     "total",   "offset",
-                          "limit",     "relaxed", "all_words_total",
-                          "corrected", "partial", "missing_shards"};
+  options.summary_keys = {
+      "query",           "total",     "offset",  "limit",          "relaxed",
+      "all_words_total", "corrected", "partial", "missing_shards", "expanded"};
   options.text_renderer = RenderHits;
   return options;
 }

@@ -79,6 +79,8 @@ void AddQueryOptions(po::options_description* options, std::string* index_flag,
       ("collapse", po::value<std::string>(), "one hit per: story (default), url, or none")
       ("no-collapse", "show every copy of a story (= --collapse none)")
       ("explain", "show how each hit's score was made")
+      ("expand", "query expansion: rank by the query's words and the terms that "
+                 "best describe its first hits (pseudo-relevance feedback)")
       ("no-correct", "do not run a spelling correction when no document has all "
                      "the words (a suggestion is still shown)")
       ("prefix", "search as you type: the last word matches as a prefix "
@@ -105,7 +107,8 @@ Result<Json> FlagSettings(const po::variables_map& vm) {
       query += (query.empty() ? "" : " ") + w;
     settings["query"] = query;
   }
-  for (const char* flag : {"all", "any", "explain", "prefix", "parse-only"})
+  for (const char* flag :
+       {"all", "any", "explain", "expand", "prefix", "parse-only"})
     if (vm.count(flag)) settings[key(flag)] = true;
   for (const char* flag : {"prior", "correct"})
     if (vm.count(std::string("no-") + flag)) settings[flag] = false;

@@ -155,6 +155,7 @@ Json PageJson(const searcher::ResultPage& page) {
   if (page.corrected)
     out["corrected"] = {{"from", page.corrected->from},
                         {"to", page.corrected->to}};
+  if (page.expanded) out["expanded"] = *page.expanded;
   return out;
 }
 

@@ -198,18 +198,70 @@ void AddRelaxedTier(const Xapian::Database& db, const QueryPlan& plan,
       !more.empty() || result->total.upper > result->all_words.upper;
 }
 
+// The expansion of `plan` (MatchOptions::expand): the terms of its first
+// hits that best tell them from the rest of the collection (Xapian's ESet,
+// Robertson's selection value), each weighed by its share of their values,
+// together `weight` times the query's own words (RM3's interpolation, with
+// BM25 for the language model). Empty when the query finds nothing or
+// has no words.
+std::vector<std::pair<std::string, double>> Expansion(
+    const Xapian::Database& db, const QueryPlan& plan,
+    const MatchOptions& options) {
+  double words = 0;  // The query's own, a minor word counting its weight.
+  for (const ScoredLeaf& leaf : plan.scored) words += leaf.weight;
+  if (words <= 0) return {};  // Filters alone: no text to expand.
+  MatchOptions first = options;
+  first.offset = 0;
+  first.limit = options.expand->documents;
+  first.spies.clear();
+  first.expand.reset();
+  Xapian::RSet rset;
+  for (const MatchedHit& hit : RunPlan(db, plan, first).hits)
+    rset.add_document(hit.docid);
+  if (rset.empty()) return {};
+  // Exact frequencies: Xapian otherwise estimates them from the shards
+  // the feedback documents are in, and shards would expand differently
+  // from one index.
+  const Xapian::ESet eset = Xapian::Enquire(db).get_eset(
+      static_cast<Xapian::termcount>(options.expand->terms), rset,
+      Xapian::Enquire::USE_EXACT_TERMFREQ, options.expand_decider);
+  double values = 0;
+  for (auto t = eset.begin(); t != eset.end(); ++t) values += t.get_weight();
+  std::vector<std::pair<std::string, double>> terms;
+  if (values <= 0) return terms;
+  for (auto t = eset.begin(); t != eset.end(); ++t)
+    terms.emplace_back(
+        *t, options.expand->weight * words * t.get_weight() / values);
+  return terms;
+}
+
+// The expansion's terms as one query that ranks (to join with AND_MAYBE).
+Q ExpansionQuery(const std::vector<std::pair<std::string, double>>& terms) {
+  std::vector<Q> weighed;
+  for (const auto& [term, weight] : terms)
+    weighed.emplace_back(Q::OP_SCALE_WEIGHT, Q(term), weight);
+  return Q(Q::OP_OR, weighed.begin(), weighed.end());
+}
+
 }  // namespace
 
 MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
                     const MatchOptions& options) {
   MatchResult result;
+  Q expansion;
+  if (options.expand) {
+    const auto terms = Expansion(db, plan, options);
+    for (const auto& term : terms) result.expanded.push_back(term.first);
+    if (!terms.empty()) expansion = ExpansionQuery(terms);
+  }
   result.priors = ScaledPriors(db, plan, options);
   const Q prior = result.priors
                       ? PriorQuery(db, options.prior_slots, *result.priors,
                                    options.prior_columns, !options.remote)
                       : Q();
   const std::function<Q(const Q&)> ranked = [&](const Q& query) {
-    return prior.empty() ? query : Q(Q::OP_AND_MAYBE, query, prior);
+    Q text = expansion.empty() ? query : Q(Q::OP_AND_MAYBE, query, expansion);
+    return prior.empty() ? text : Q(Q::OP_AND_MAYBE, text, prior);
   };
   const Xapian::Enquire strict = MakeEnquire(db, ranked(plan.strict), options);
   const Xapian::MSet page =

@@ -46,6 +46,16 @@ struct QueryPlan {
   bool relaxable() const { return !relaxed.empty(); }
 };
 
+// Pseudo-relevance feedback (README "Query expansion"): the stemmed terms
+// that best tell the query's first hits from the collection (Xapian's
+// ESet) rank the hits, never select them. Tuned in docs/RELEVANCE.md.
+struct ExpandOptions {
+  size_t documents = 10;  // The first hits read.
+  size_t terms = 5;       // Terms added.
+  // Their weight together, as a fraction of the query's own words'.
+  double weight = 0.2;
+};
+
 struct MatchOptions {
   size_t offset = 0;
   size_t limit = 10;
@@ -66,6 +76,10 @@ struct MatchOptions {
   // Shown every document `total` counts (facets); the total is then exact.
   // Xapian's own spies, so that remote shards can run them.
   std::vector<Xapian::MatchSpy*> spies;
+  // Expands the query from its first hits; the expansion terms are chosen
+  // among those `expand_decider` accepts (it must refuse the query's own).
+  std::optional<ExpandOptions> expand;
+  const Xapian::ExpandDecider* expand_decider = nullptr;
 };
 
 struct Total {
@@ -95,6 +109,7 @@ struct MatchResult {
   std::optional<PriorWeights> priors;  // As used (with the scale).
   // The query whose matches `total` counts.
   Xapian::Query counted;
+  std::vector<std::string> expanded;  // Terms added by the expansion.
 };
 
 // The frequencies of `terms` in `db`, in order, from one match of no

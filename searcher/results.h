@@ -96,6 +96,9 @@ struct ResultPage {
   std::optional<std::vector<Facet>> facets;
   std::optional<Histogram> histogram;
   std::optional<Correction> corrected;
+  // With `expand`: the stems the expansion added (none when the query
+  // found nothing to learn from).
+  std::optional<std::vector<std::string>> expanded;
 };
 
 // A query as parsed, not run (`--parse-only`).

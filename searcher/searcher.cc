@@ -465,6 +465,32 @@ Result<ResultPage> Searcher::RunQuery(const QueryPlan& plan,
 
 namespace {
 
+// Accepts the stemmed terms of the free-text space ("Z" + stem, not "Z" +
+// a field's upper-case prefix) that some other document shares (a term
+// only one document has finds nothing), except those of `excluded`.
+class StemDecider : public Xapian::ExpandDecider {
+ public:
+  explicit StemDecider(const Xapian::Database& db,
+                       std::set<std::string> excluded = {},
+                       const Analyzer* analyzer = nullptr)
+      : db_(db), excluded_(std::move(excluded)), analyzer_(analyzer) {}
+  bool operator()(const std::string& term) const override {
+    if (term.size() <= 2 || term[0] != kStemPrefix[0] ||
+        (term[1] >= 'A' && term[1] <= 'Z') || excluded_.count(term))
+      return false;
+    const std::string_view stem = std::string_view(term).substr(1);
+    if (analyzer_ &&
+        (analyzer_->IsStopword(stem) || analyzer_->IsMinorWord(stem)))
+      return false;
+    return db_.get_termfreq(term) > 1;
+  }
+
+ private:
+  const Xapian::Database& db_;
+  const std::set<std::string> excluded_;
+  const Analyzer* analyzer_;
+};
+
 // The snippet of a hit: the excerpt's best window, or the body's when the
 // excerpt has no match but the body does.
 std::string HitSnippet(const StoredRecord& record, const ParsedQuery& parsed,
@@ -616,6 +642,11 @@ ResultPage Searcher::MakePage(const QueryPlan& plan,
   }
   page.ranking = match.priors;
   page.missing_shards = shards_.missing();
+  if (request.expand) {
+    page.expanded.emplace();
+    for (const std::string& term : match.expanded)
+      page.expanded->push_back(term.substr(std::strlen(kStemPrefix)));
+  }
   return page;
 }
 
@@ -642,6 +673,14 @@ Result<ResultPage> Searcher::RunQueryOnce(const QueryPlan& plan,
     FacetCounter facets(facet_specs, analyzer_.get(), request.histogram,
                         day_slot);
     options.spies = facets.spies();
+    std::optional<StemDecider> expand_decider;
+    if (request.expand) {
+      options.expand = ExpandOptions();
+      std::set<std::string> excluded;
+      for (const ScoredLeaf& leaf : plan.scored) excluded.insert(leaf.term);
+      expand_decider.emplace(db_, std::move(excluded), analyzer_.get());
+      options.expand_decider = &*expand_decider;
+    }
     const MatchResult match = RunPlan(db_, plan, options);
     ResultPage page = MakePage(plan, request, match);
     if (!facet_specs.empty()) page.facets = facets.Counts(request.facet_size);
@@ -755,25 +794,6 @@ Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {
     return *p;
   });
 }
-
-namespace {
-
-// Accepts the stemmed terms of the free-text space ("Z" + stem, not "Z" +
-// a field's upper-case prefix) that some other document shares: a term
-// only this document has finds nothing.
-class StemDecider : public Xapian::ExpandDecider {
- public:
-  explicit StemDecider(const Xapian::Database& db) : db_(db) {}
-  bool operator()(const std::string& term) const override {
-    return term.size() > 2 && term[0] == kStemPrefix[0] &&
-           !(term[1] >= 'A' && term[1] <= 'Z') && db_.get_termfreq(term) > 1;
-  }
-
- private:
-  const Xapian::Database& db_;
-};
-
-}  // namespace
 
 Result<ResultPage> Searcher::Similar(const std::string& id_or_path,
                                      size_t limit) {

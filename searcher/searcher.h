@@ -74,6 +74,9 @@ struct SearchRequest {
   bool correct = true;
   // Search as you type: the last word matches as a prefix.
   bool prefix = false;
+  // Pseudo-relevance feedback: terms of the first hits rank the hits
+  // (README "Query expansion").
+  bool expand = false;
   // Ends the match with kTimeout after this long; 0 means no limit.
   double timeout_ms = 0;
   QueryLimits limits;

@@ -169,6 +169,21 @@ TEST_F(BatchTest, RequestsChooseTheMatchModeAndTheRankingClock) {
   EXPECT_EQ("invalid_argument", lines[6]["error"]["code"]);
 }
 
+// "expand": true adds the expansion's terms to the response and keeps the
+// query's matches; without it the key is absent, and it must be a switch.
+TEST_F(BatchTest, RequestsChooseQueryExpansion) {
+  const std::vector<json> lines =
+      Ask("{\"id\": 1, \"q\": \"azure openai\"}\n"
+          "{\"id\": 2, \"q\": \"azure openai\", \"expand\": true}\n"
+          "{\"id\": 3, \"q\": \"azure openai\", \"expand\": 1}\n");
+  ASSERT_EQ(3u, lines.size());
+  EXPECT_FALSE(lines[0].contains("expanded"));
+  ASSERT_TRUE(lines[1].contains("expanded")) << lines[1].dump();
+  EXPECT_FALSE(lines[1]["expanded"].empty());
+  EXPECT_EQ(lines[0]["total"], lines[1]["total"]);
+  EXPECT_EQ("invalid_argument", lines[2]["error"]["code"]);
+}
+
 // Issue 12: a batch line's counts had no bounds of their own (facet_size
 // none at all); they now have the flags' bounds, through the same mapping.
 TEST_F(BatchTest, CountsHaveTheFlagsBoundsAndNameTheField) {

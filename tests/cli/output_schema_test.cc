@@ -77,7 +77,8 @@ TEST_F(OutputSchemaTest, QueryJson) {
            {"query", "pytroch", "--json"},
            {"query", "--topic", "AI", "--sort", "date", "--no-collapse",
             "--json"},
-           {"query", "\"TPU v5p\"", "--json"}}) {
+           {"query", "\"TPU v5p\"", "--json"},
+           {"query", "azure openai", "--json", "--expand", "--explain"}}) {
     const RunResult r = Run(args);
     ASSERT_EQ(0, r.exit_code) << r.err;
     EXPECT_EQ(1u, ExpectValidLines("query.schema.json", r.out));
@@ -91,6 +92,10 @@ TEST_F(OutputSchemaTest, QueryJsonlParseOnlySimilarShowStatsCheck) {
       ExpectValidLines(
           "query-jsonl.schema.json",
           Run({"query", "azure", "--format", "jsonl", "--limit", "4"}).out));
+  EXPECT_EQ(4u, ExpectValidLines("query-jsonl.schema.json",
+                                 Run({"query", "azure", "--format", "jsonl",
+                                      "--limit", "3", "--expand"})
+                                     .out));
   EXPECT_EQ(1u, ExpectValidLines(
                     "parse-only.schema.json",
                     Run({"query", "--parse-only", "--json",

@@ -71,6 +71,7 @@ const char* const kVariants[] = {
     R"({"facets": ["topic", "provider", "type"]})",
     R"({"boost": {"recency": 2, "quality": 1}, "half_life": "30d"})",
     R"({"since": "2021-01-01"})",
+    R"({"expand": true})",
 };
 
 std::string CorpusOrSample() {
@@ -248,6 +249,9 @@ void ExpectSameAnswers(const std::vector<Json>& whole,
         << what;
     EXPECT_EQ(whole[i].value("facets", Json()),
               split[i].value("facets", Json()))
+        << what;
+    EXPECT_EQ(whole[i].value("expanded", Json()),
+              split[i].value("expanded", Json()))
         << what;
     ExpectSameHits(whole[i]["hits"], split[i]["hits"], what);
   }

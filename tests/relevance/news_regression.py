@@ -17,7 +17,8 @@ Fails (exit 1) when a mode scores below its floor in floors.json
 (``{"default": x, "noprior": y, "any_noprior": z}``), or when
 ``"require_blend_gain"`` is true (the default when the key is absent) and
 ``default`` is not strictly above ``noprior``: the prior blend must earn its
-keep. Skips (exit 77) when the corpus or the set's queries/qrels are absent.
+keep; likewise query expansion (``any_noprior_expand`` strictly above
+``any_noprior``, unless ``"require_expansion_gain"`` is false). Skips (exit 77) when the corpus or the set's queries/qrels are absent.
 Raising a floor: run the test, take the printed figure minus 0.005.
 """
 
@@ -45,7 +46,15 @@ MODES = {
     "default": {},
     "noprior": {"prior": False},
     "any_noprior": {"any": True, "prior": False},
+    "any_noprior_expand": {"any": True, "prior": False, "expand": True},
 }
+
+# What must earn its keep: (floors.json key, mode, the mode it must beat,
+# what the difference is).
+GAINS = [
+    ("require_blend_gain", "default", "noprior", "prior blend"),
+    ("require_expansion_gain", "any_noprior_expand", "any_noprior", "expansion"),
+]
 
 LIMIT = 100  # hits asked per query; nDCG@10 needs 10, kept higher for ties.
 SKIP = 77    # ctest SKIP_RETURN_CODE
@@ -140,23 +149,25 @@ def main(argv):
     failures = []
     if floors is None:
         failures.append("no %s: create it from the figures above minus 0.005" % floors_path)
-        floors = {"require_blend_gain": False}
+        floors = {key: False for key, _, _, _ in GAINS}
     print("news judged set: %d queries, common options %s"
           % (results["default"]["queries"], json.dumps(COMMON_OPTIONS)))
     for mode, result in results.items():
         value = result["mean"]["ndcg_cut_10"]
         floor = floors.get(mode)
-        print("%-12s nDCG@10 %.4f  floor %s  answered %d/%d  options %s"
+        print("%-18s nDCG@10 %.4f  floor %s  answered %d/%d  options %s"
               % (mode, value, "%.4f" % floor if floor is not None else "none",
                  result["answered"], result["queries"], json.dumps(MODES[mode])))
         if floor is not None and value < floor:
             failures.append("%s nDCG@10 %.4f is below its floor %.4f" % (mode, value, floor))
-    if floors.get("require_blend_gain", True):
-        gain = (results["default"]["mean"]["ndcg_cut_10"]
-                - results["noprior"]["mean"]["ndcg_cut_10"])
-        print("blend gain (default - noprior): %+.4f (required > 0)" % gain)
+    for key, better, worse, what in GAINS:
+        if not floors.get(key, True):
+            continue
+        gain = (results[better]["mean"]["ndcg_cut_10"]
+                - results[worse]["mean"]["ndcg_cut_10"])
+        print("%s gain (%s - %s): %+.4f (required > 0)" % (what, better, worse, gain))
         if gain <= 0:
-            failures.append("default is not above noprior (the prior blend gains %+.4f)" % gain)
+            failures.append("%s is not above %s (%s gains %+.4f)" % (better, worse, what, gain))
     if failures:
         print("\nper-query nDCG@10 (%s):" % ", ".join(results))
         for qid in results["default"]["per_query"]:

@@ -1,5 +1,6 @@
 #include "searcher/searcher.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -266,6 +267,59 @@ TEST_F(SearcherTest, MinorWordsRankButDoNotSelect) {
   const Json result = Search("how azure functions");
   EXPECT_EQ((std::vector<std::string>{a, b}), Titles(result));
   EXPECT_EQ(false, result["relaxed"]);
+}
+
+// Query expansion: the terms the first hits share rank the hits that have
+// them higher, select nothing, and are named in the response.
+TEST_F(SearcherTest, ExpansionRanksByTheFirstHitsTermsWithoutSelecting) {
+  std::vector<TestDoc> docs = {
+      MakeDoc("g.md", "Kubernetes", "Gardening notes."),
+      MakeDoc("n.md", "Node autoscaler", "Autoscaler pods for a cluster.")};
+  for (int i = 0; i < 4; ++i)
+    docs.push_back(MakeDoc("k" + std::to_string(i) + ".md",
+                           "Kubernetes autoscaler " + std::to_string(i),
+                           "Autoscaler pods for a cluster."));
+  for (int i = 0; i < 3; ++i)
+    docs.push_back(MakeDoc("p" + std::to_string(i) + ".md",
+                           "Gardening tips " + std::to_string(i),
+                           "Seeds and soil."));
+  Index(docs);
+  SearchRequest request;
+  request.query = "kubernetes";
+  request.limit = 1;
+  const Json plain = Search(request);
+  EXPECT_EQ(std::vector<std::string>{"Kubernetes"}, Titles(plain));
+  EXPECT_FALSE(plain.contains("expanded"));
+  request.expand = true;
+  const Json expanded = Search(request);
+  EXPECT_EQ(std::vector<std::string>{"Kubernetes autoscaler 0"},
+            Titles(expanded));
+  const auto terms = expanded["expanded"].get<std::vector<std::string>>();
+  EXPECT_TRUE(std::count(terms.begin(), terms.end(), "autoscal"));
+  EXPECT_FALSE(std::count(terms.begin(), terms.end(), "kubernet"));
+  // The same documents: "Node autoscaler" has the terms, not the word.
+  EXPECT_EQ(plain["total"], expanded["total"]);
+  EXPECT_EQ(5u, expanded["total"]["estimated"].get<size_t>());
+  request.limit = 10;
+  EXPECT_EQ(0u, TitleSet(Search(request)).count("Node autoscaler"));
+}
+
+// Nothing to learn from, or no words to add to: no terms.
+TEST_F(SearcherTest, ExpansionOfNoHitsOrOfFiltersAloneAddsNothing) {
+  TestDoc doc = MakeDoc("a.md", "Azure news", "Cloud regions.");
+  doc.topics = {"Cloud"};
+  Index({doc, MakeDoc("b.md", "Azure regions", "Cloud news.")});
+  SearchRequest request;
+  request.query = "zebra";
+  request.expand = true;
+  const Json none = Search(request);
+  EXPECT_TRUE(Titles(none).empty());
+  EXPECT_TRUE(none["expanded"].empty());
+  request.query = "";
+  request.topics = {"Cloud"};
+  const Json filtered = Search(request);
+  EXPECT_EQ(std::vector<std::string>{"Azure news"}, Titles(filtered));
+  EXPECT_TRUE(filtered["expanded"].empty());
 }
 
 TEST_F(SearcherTest, PhraseNeedsTheWordsInOrder) {
