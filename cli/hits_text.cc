@@ -205,8 +205,10 @@ std::string ExplainLine(const Json& e) {
   std::ostringstream why;
   why.precision(3);
   why << "score " << e["score"].get<double>() << " = bm25 "
-      << e["bm25"].get<double>() << " + quality "
-      << e["quality_prior"].get<double>() << " + heat "
+      << e["bm25"].get<double>();
+  if (e.contains("expansion"))
+    why << " + expansion " << e["expansion"].get<double>();
+  why << " + quality " << e["quality_prior"].get<double>() << " + heat "
       << e["heat_prior"].get<double>() << " + recency "
       << e["recency_prior"].get<double>() << " (priors scaled by "
       << e["scale"].get<double>() << ", the most bm25 can give)";

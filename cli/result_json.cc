@@ -49,13 +49,15 @@ Json StoryJson(const searcher::Story& story) {
 }
 
 Json ExplainJson(const searcher::ScoreParts& parts) {
-  return {{"bm25", parts.bm25},
-          {"quality_prior", parts.quality_prior},
-          {"heat_prior", parts.heat_prior},
-          {"recency_prior", parts.recency_prior},
-          {"scale", parts.scale},
-          {"tier", parts.all_words ? "all_words" : "some_words"},
-          {"score", parts.score}};
+  Json out = {{"bm25", parts.bm25},
+              {"quality_prior", parts.quality_prior},
+              {"heat_prior", parts.heat_prior},
+              {"recency_prior", parts.recency_prior},
+              {"scale", parts.scale},
+              {"tier", parts.all_words ? "all_words" : "some_words"},
+              {"score", parts.score}};
+  if (parts.expansion) out["expansion"] = *parts.expansion;
+  return out;
 }
 
 // Appends the catalog fields of `r`, which a hit and a shown document both

@@ -245,6 +245,27 @@ Q ExpansionQuery(const std::vector<std::pair<std::string, double>>& terms) {
 
 }  // namespace
 
+std::vector<double> ExpansionParts(const Xapian::Database& db,
+                                   const Xapian::Query& expansion,
+                                   const std::vector<std::string>& id_terms,
+                                   const std::vector<Xapian::docid>& docids,
+                                   double k1, double b) {
+  // The same terms and weights over the same statistics: the part each
+  // document got in the match (AND_MAYBE adds its right side's weight).
+  Xapian::Enquire enquire(db);
+  const Q ids(Q::OP_OR, id_terms.begin(), id_terms.end());
+  enquire.set_query(Q(Q::OP_FILTER, expansion, ids));
+  enquire.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
+  const Xapian::MSet mset =
+      enquire.get_mset(0, static_cast<Xapian::doccount>(docids.size()));
+  std::vector<double> parts(docids.size(), 0.0);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const auto at = std::find(docids.begin(), docids.end(), *it);
+    if (at != docids.end()) parts[at - docids.begin()] = it.get_weight();
+  }
+  return parts;
+}
+
 MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
                     const MatchOptions& options) {
   MatchResult result;
@@ -253,6 +274,7 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
     const auto terms = Expansion(db, plan, options);
     for (const auto& term : terms) result.expanded.push_back(term.first);
     if (!terms.empty()) expansion = ExpansionQuery(terms);
+    result.expansion = expansion;
   }
   result.priors = ScaledPriors(db, plan, options);
   const Q prior = result.priors

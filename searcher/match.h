@@ -110,6 +110,7 @@ struct MatchResult {
   // The query whose matches `total` counts.
   Xapian::Query counted;
   std::vector<std::string> expanded;  // Terms added by the expansion.
+  Xapian::Query expansion;  // Their query (ExpansionParts); empty: none.
 };
 
 // The frequencies of `terms` in `db`, in order, from one match of no
@@ -129,6 +130,15 @@ std::vector<Xapian::doccount> TermFrequencies(
 // filters).
 double QueryScale(const Xapian::Database& db,
                   const std::vector<ScoredLeaf>& scored, double k1);
+
+// The part of each of `docids` (whose id terms are `id_terms`) that the
+// expansion query `expansion` adds to its score, as RunPlan weighed it
+// (BM25 with `k1`, `b`). Throws Xapian errors.
+std::vector<double> ExpansionParts(const Xapian::Database& db,
+                                   const Xapian::Query& expansion,
+                                   const std::vector<std::string>& id_terms,
+                                   const std::vector<Xapian::docid>& docids,
+                                   double k1, double b);
 
 // Runs `plan` over `db`. Throws Xapian errors.
 MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,

@@ -48,7 +48,9 @@ struct Story {
 
 // How a hit's score was made (`--explain`).
 struct ScoreParts {
-  double bm25 = 0;
+  double bm25 = 0;  // The query's words.
+  // With query expansion: the added terms' part (not in `bm25`).
+  std::optional<double> expansion;
   double quality_prior = 0;
   double heat_prior = 0;
   double recency_prior = 0;

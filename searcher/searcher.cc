@@ -508,8 +508,15 @@ ScoreParts Explain(const MatchedHit& hit, const std::optional<PriorWeights>& w,
                    const PriorSlots& slots) {
   PriorParts parts;
   if (w) parts = DocumentPriors(*w, slots, hit.doc);
-  return {hit.score - parts.Sum(), parts.quality, parts.heat, parts.recency,
-          w ? w->scale : 0.0,      hit.all_words, hit.score};
+  ScoreParts out;
+  out.bm25 = hit.score - parts.Sum();
+  out.quality_prior = parts.quality;
+  out.heat_prior = parts.heat;
+  out.recency_prior = parts.recency;
+  out.scale = w ? w->scale : 0.0;
+  out.all_words = hit.all_words;
+  out.score = hit.score;
+  return out;
 }
 
 }  // namespace
@@ -613,6 +620,26 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
   return options;
 }
 
+void Searcher::ExplainExpansion(const MatchResult& match,
+                                std::vector<Hit>* hits) {
+  std::vector<double> parts(hits->size(), 0.0);
+  if (!match.expansion.empty() && !hits->empty()) {
+    std::vector<std::string> ids;
+    std::vector<Xapian::docid> docids;
+    for (size_t i = 0; i < hits->size(); ++i) {
+      ids.push_back(kIdPrefix + (*hits)[i].document.id);
+      docids.push_back(match.hits[i].docid);
+    }
+    parts = ExpansionParts(db_, match.expansion, ids, docids,
+                           schema_.ranking().k1, schema_.ranking().b);
+  }
+  for (size_t i = 0; i < hits->size(); ++i) {
+    ScoreParts& explain = *(*hits)[i].explain;
+    explain.expansion = parts[i];
+    explain.bm25 -= parts[i];
+  }
+}
+
 ResultPage Searcher::MakePage(const QueryPlan& plan,
                               const SearchRequest& request,
                               const MatchResult& match) {
@@ -646,6 +673,7 @@ ResultPage Searcher::MakePage(const QueryPlan& plan,
     page.expanded.emplace();
     for (const std::string& term : match.expanded)
       page.expanded->push_back(term.substr(std::strlen(kStemPrefix)));
+    if (request.explain) ExplainExpansion(match, &page.hits);
   }
   return page;
 }

@@ -166,6 +166,9 @@ class Searcher {
   Hit MakeHit(const MatchedHit& hit, size_t rank, const QueryPlan& plan,
               const SearchRequest& request, const MatchResult& match,
               Xapian::doccount story_size);
+  // Splits each explained hit's text score into the query's words and the
+  // expansion's terms (ScoreParts::expansion).
+  void ExplainExpansion(const MatchResult& match, std::vector<Hit>* hits);
   // The page of a match, without facets.
   ResultPage MakePage(const QueryPlan& plan, const SearchRequest& request,
                       const MatchResult& match);

@@ -301,7 +301,22 @@ TEST_F(SearcherTest, ExpansionRanksByTheFirstHitsTermsWithoutSelecting) {
   EXPECT_EQ(plain["total"], expanded["total"]);
   EXPECT_EQ(5u, expanded["total"]["estimated"].get<size_t>());
   request.limit = 10;
-  EXPECT_EQ(0u, TitleSet(Search(request)).count("Node autoscaler"));
+  request.explain = true;
+  const Json all = Search(request);
+  EXPECT_EQ(0u, TitleSet(all).count("Node autoscaler"));
+  // --explain splits the text score: the expansion's terms' part apart.
+  for (const Json& hit : all["hits"]) {
+    const Json& e = hit["explain"];
+    const double parts =
+        e["bm25"].get<double>() + e["expansion"].get<double>() +
+        e["quality_prior"].get<double>() + e["heat_prior"].get<double>() +
+        e["recency_prior"].get<double>();
+    EXPECT_NEAR(e["score"].get<double>(), parts, 1e-9) << hit["title"];
+    if (hit["title"] == "Kubernetes")
+      EXPECT_EQ(0.0, e["expansion"].get<double>());
+    else
+      EXPECT_GT(e["expansion"].get<double>(), 0.0) << hit["title"];
+  }
 }
 
 // Nothing to learn from, or no words to add to: no terms.
