@@ -467,13 +467,13 @@ namespace {
 
 // Accepts the stemmed terms of the free-text space ("Z" + stem, not "Z" +
 // a field's upper-case prefix) that some other document shares (a term
-// only one document has finds nothing), except those of `excluded`.
+// only one document has finds nothing). With an analyzer (query
+// expansion): not a stopword or minor word, and not a word of the query
+// (ExcludeQueryWords).
 class StemDecider : public Xapian::ExpandDecider {
  public:
-  explicit StemDecider(const Xapian::Database& db,
-                       std::set<std::string> excluded = {},
-                       const Analyzer* analyzer = nullptr)
-      : db_(db), excluded_(std::move(excluded)), analyzer_(analyzer) {}
+  explicit StemDecider(const Xapian::Database& db, Analyzer* analyzer = nullptr)
+      : db_(db), analyzer_(analyzer) {}
   bool operator()(const std::string& term) const override {
     if (term.size() <= 2 || term[0] != kStemPrefix[0] ||
         (term[1] >= 'A' && term[1] <= 'Z') || excluded_.count(term))
@@ -482,13 +482,34 @@ class StemDecider : public Xapian::ExpandDecider {
     if (analyzer_ &&
         (analyzer_->IsStopword(stem) || analyzer_->IsMinorWord(stem)))
       return false;
+    for (const std::string& prefix : excluded_prefixes_)
+      if (term.compare(0, prefix.size(), prefix) == 0) return false;
     return db_.get_termfreq(term) > 1;
+  }
+
+  // Refuses the stems of the words `scored` searches, in whatever form the
+  // query holds them: stems ("Zazur"), words of a phrase ("azure") and a
+  // wildcard's prefix ("pyto", every stem it starts).
+  void ExcludeQueryWords(const std::vector<ScoredLeaf>& scored) {
+    for (const ScoredLeaf& leaf : scored) {
+      const std::string& t = leaf.term;
+      if (t.size() > 1 && t[0] == kStemPrefix[0] &&
+          !(t[1] >= 'A' && t[1] <= 'Z')) {
+        excluded_.insert(t);
+      } else if (leaf.expansion > 0) {
+        excluded_prefixes_.push_back(kStemPrefix + t);
+      } else if (analyzer_) {
+        excluded_.insert(kStemPrefix + t);
+        excluded_.insert(kStemPrefix + analyzer_->Stem(t));
+      }
+    }
   }
 
  private:
   const Xapian::Database& db_;
-  const std::set<std::string> excluded_;
-  const Analyzer* analyzer_;
+  Analyzer* analyzer_;
+  std::set<std::string> excluded_;
+  std::vector<std::string> excluded_prefixes_;
 };
 
 // The snippet of a hit: the excerpt's best window, or the body's when the
@@ -701,13 +722,11 @@ Result<ResultPage> Searcher::RunQueryOnce(const QueryPlan& plan,
     FacetCounter facets(facet_specs, analyzer_.get(), request.histogram,
                         day_slot);
     options.spies = facets.spies();
-    std::optional<StemDecider> expand_decider;
+    StemDecider expand_decider(db_, analyzer_.get());
     if (request.expand) {
       options.expand = ExpandOptions();
-      std::set<std::string> excluded;
-      for (const ScoredLeaf& leaf : plan.scored) excluded.insert(leaf.term);
-      expand_decider.emplace(db_, std::move(excluded), analyzer_.get());
-      options.expand_decider = &*expand_decider;
+      expand_decider.ExcludeQueryWords(plan.scored);
+      options.expand_decider = &expand_decider;
     }
     const MatchResult match = RunPlan(db_, plan, options);
     ResultPage page = MakePage(plan, request, match);

@@ -297,6 +297,16 @@ TEST_F(SearcherTest, ExpansionRanksByTheFirstHitsTermsWithoutSelecting) {
   const auto terms = expanded["expanded"].get<std::vector<std::string>>();
   EXPECT_TRUE(std::count(terms.begin(), terms.end(), "autoscal"));
   EXPECT_FALSE(std::count(terms.begin(), terms.end(), "kubernet"));
+  // Never the query's own words, in whatever form it holds them: the
+  // words of a phrase, the stems a wildcard stands for.
+  auto expanded_for = [&](const char* query) {
+    request.query = query;
+    return Search(request)["expanded"].get<std::set<std::string>>();
+  };
+  const auto phrase = expanded_for("\"kubernetes autoscaler\"");
+  EXPECT_EQ(0u, phrase.count("kubernet") + phrase.count("autoscal"));
+  EXPECT_EQ(0u, expanded_for("kube*").count("kubernet"));
+  request.query = "kubernetes";
   // The same documents: "Node autoscaler" has the terms, not the word.
   EXPECT_EQ(plain["total"], expanded["total"]);
   EXPECT_EQ(5u, expanded["total"]["estimated"].get<size_t>());
