@@ -270,7 +270,8 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
                     const MatchOptions& options) {
   MatchResult result;
   Q expansion;
-  if (options.expand) {
+  // With no page to rank (--limit 0), expansion would change nothing.
+  if (options.expand && options.limit > 0) {
     const auto terms = Expansion(db, plan, options);
     for (const auto& term : terms) result.expanded.push_back(term.first);
     if (!terms.empty()) expansion = ExpansionQuery(terms);

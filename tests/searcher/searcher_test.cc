@@ -330,7 +330,7 @@ TEST_F(SearcherTest, ExpansionRanksByTheFirstHitsTermsWithoutSelecting) {
 }
 
 // Nothing to learn from, or no words to add to: no terms.
-TEST_F(SearcherTest, ExpansionOfNoHitsOrOfFiltersAloneAddsNothing) {
+TEST_F(SearcherTest, ExpansionOfNoHitsFiltersAloneOrNoPageAddsNothing) {
   TestDoc doc = MakeDoc("a.md", "Azure news", "Cloud regions.");
   doc.topics = {"Cloud"};
   Index({doc, MakeDoc("b.md", "Azure regions", "Cloud news.")});
@@ -345,6 +345,14 @@ TEST_F(SearcherTest, ExpansionOfNoHitsOrOfFiltersAloneAddsNothing) {
   const Json filtered = Search(request);
   EXPECT_EQ(std::vector<std::string>{"Azure news"}, Titles(filtered));
   EXPECT_TRUE(filtered["expanded"].empty());
+  // No page to rank: totals only, and no feedback match to pay for.
+  request.topics.clear();
+  request.query = "azure";
+  EXPECT_FALSE(Search(request)["expanded"].empty());
+  request.limit = 0;
+  const Json counted = Search(request);
+  EXPECT_EQ(2u, counted["total"]["estimated"].get<size_t>());
+  EXPECT_TRUE(counted["expanded"].empty());
 }
 
 TEST_F(SearcherTest, PhraseNeedsTheWordsInOrder) {
