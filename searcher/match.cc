@@ -5,6 +5,8 @@
 #include <functional>
 #include <set>
 
+#include "searcher/expand_terms.h"
+
 namespace nsearch::searcher {
 
 namespace {
@@ -107,10 +109,10 @@ size_t StoriesBefore(const Xapian::Enquire& enquire, size_t offset,
 }
 
 void AddHits(const Xapian::MSet& mset, bool all_words,
-             std::vector<MatchedHit>* hits) {
+             const MatchOptions& options, std::vector<MatchedHit>* hits) {
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     MatchedHit hit;
-    hit.doc = it.get_document();
+    if (!options.hits_only) hit.doc = it.get_document();
     hit.docid = *it;
     hit.score = it.get_weight();
     hit.duplicates = it.get_collapse_count();
@@ -189,7 +191,8 @@ void AddRelaxedTier(const Xapian::Database& db, const QueryPlan& plan,
   const Xapian::MSet more =
       RunTier(relaxed, offset, options.limit - page.size(), options);
   size_t i = result->hits.size();
-  AddHits(more, false, &result->hits);
+  AddHits(more, false, options, &result->hits);
+  if (options.hits_only) return;
   for (auto it = more.begin(); it != more.end(); ++it, ++i)
     result->hits[i].missing = MissingWords(relaxed, it, plan.optional);
   result->total = CountDocuments(db, plan.relaxed, options, true);
@@ -215,23 +218,20 @@ std::vector<std::pair<std::string, double>> Expansion(
   first.limit = options.expand->documents;
   first.spies.clear();
   first.expand.reset();
-  Xapian::RSet rset;
+  first.hits_only = true;
+  std::vector<Xapian::docid> feedback;
   for (const MatchedHit& hit : RunPlan(db, plan, first).hits)
-    rset.add_document(hit.docid);
-  if (rset.empty()) return {};
-  // Exact frequencies: Xapian otherwise estimates them from the shards
-  // the feedback documents are in, and shards would expand differently
-  // from one index.
-  const Xapian::ESet eset = Xapian::Enquire(db).get_eset(
-      static_cast<Xapian::termcount>(options.expand->terms), rset,
-      Xapian::Enquire::USE_EXACT_TERMFREQ, options.expand_decider);
+    feedback.push_back(hit.docid);
+  const std::vector<ExpandTerm> eset =
+      ExpandTerms(db, feedback, options.expand->terms, options.expand_accepts,
+                  options.remote);
   double values = 0;
-  for (auto t = eset.begin(); t != eset.end(); ++t) values += t.get_weight();
+  for (const ExpandTerm& t : eset) values += t.weight;
   std::vector<std::pair<std::string, double>> terms;
   if (values <= 0) return terms;
-  for (auto t = eset.begin(); t != eset.end(); ++t)
-    terms.emplace_back(
-        *t, options.expand->weight * words * t.get_weight() / values);
+  for (const ExpandTerm& t : eset)
+    terms.emplace_back(t.term,
+                       options.expand->weight * words * t.weight / values);
   return terms;
 }
 
@@ -289,10 +289,11 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
   const Xapian::Enquire strict = MakeEnquire(db, ranked(plan.strict), options);
   const Xapian::MSet page =
       RunTier(strict, options.offset, options.limit, options);
-  AddHits(page, true, &result.hits);
+  AddHits(page, true, options, &result.hits);
   // Documents with some of the words follow once those with all run out.
   const bool reach_relaxed = plan.relaxable() && page.size() < options.limit;
-  result.all_words = CountDocuments(db, plan.strict, options, !reach_relaxed);
+  if (!options.hits_only)
+    result.all_words = CountDocuments(db, plan.strict, options, !reach_relaxed);
   result.total = result.all_words;
   result.counted = plan.strict;
   if (reach_relaxed)

@@ -17,6 +17,7 @@
 #ifndef NSEARCH_SEARCHER_MATCH_H_
 #define NSEARCH_SEARCHER_MATCH_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,9 +78,13 @@ struct MatchOptions {
   // Xapian's own spies, so that remote shards can run them.
   std::vector<Xapian::MatchSpy*> spies;
   // Expands the query from its first hits; the expansion terms are chosen
-  // among those `expand_decider` accepts (it must refuse the query's own).
+  // among those `expand_accepts` accepts (it must refuse the query's own).
   std::optional<ExpandOptions> expand;
-  const Xapian::ExpandDecider* expand_decider = nullptr;
+  std::function<bool(const std::string&)> expand_accepts;
+  // The hits' docids and scores alone: no totals, no documents, no missing
+  // words (the expansion's feedback pass; over remote shards each is a
+  // round of messages).
+  bool hits_only = false;
 };
 
 struct Total {

@@ -14,6 +14,7 @@
 #include "common/index_meta.h"
 #include "common/story.h"
 #include "common/text_util.h"
+#include "searcher/expand_terms.h"
 #include "searcher/facets.h"
 #include "searcher/prior.h"
 #include "searcher/snippet.h"
@@ -466,15 +467,14 @@ Result<ResultPage> Searcher::RunQuery(const QueryPlan& plan,
 namespace {
 
 // Accepts the stemmed terms of the free-text space ("Z" + stem, not "Z" +
-// a field's upper-case prefix) that some other document shares (a term
-// only one document has finds nothing). With an analyzer (query
-// expansion): not a stopword or minor word, and not a word of the query
-// (ExcludeQueryWords).
-class StemDecider : public Xapian::ExpandDecider {
+// a field's upper-case prefix); ExpandTerms then keeps those some other
+// document shares (a term only one document has finds nothing). With an
+// analyzer (query expansion): not a stopword or minor word, and not a word
+// of the query (ExcludeQueryWords).
+class StemFilter {
  public:
-  explicit StemDecider(const Xapian::Database& db, Analyzer* analyzer = nullptr)
-      : db_(db), analyzer_(analyzer) {}
-  bool operator()(const std::string& term) const override {
+  explicit StemFilter(Analyzer* analyzer = nullptr) : analyzer_(analyzer) {}
+  bool operator()(const std::string& term) const {
     if (term.size() <= 2 || term[0] != kStemPrefix[0] ||
         (term[1] >= 'A' && term[1] <= 'Z') || excluded_.count(term))
       return false;
@@ -484,7 +484,7 @@ class StemDecider : public Xapian::ExpandDecider {
       return false;
     for (const std::string& prefix : excluded_prefixes_)
       if (term.compare(0, prefix.size(), prefix) == 0) return false;
-    return db_.get_termfreq(term) > 1;
+    return true;
   }
 
   // Refuses the stems of the words `scored` searches, in whatever form the
@@ -506,7 +506,6 @@ class StemDecider : public Xapian::ExpandDecider {
   }
 
  private:
-  const Xapian::Database& db_;
   Analyzer* analyzer_;
   std::set<std::string> excluded_;
   std::vector<std::string> excluded_prefixes_;
@@ -722,11 +721,11 @@ Result<ResultPage> Searcher::RunQueryOnce(const QueryPlan& plan,
     FacetCounter facets(facet_specs, analyzer_.get(), request.histogram,
                         day_slot);
     options.spies = facets.spies();
-    StemDecider expand_decider(db_, analyzer_.get());
     if (request.expand) {
       options.expand = ExpandOptions();
-      expand_decider.ExcludeQueryWords(plan.scored);
-      options.expand_decider = &expand_decider;
+      StemFilter filter(analyzer_.get());
+      filter.ExcludeQueryWords(plan.scored);
+      options.expand_accepts = std::move(filter);
     }
     const MatchResult match = RunPlan(db_, plan, options);
     ResultPage page = MakePage(plan, request, match);
@@ -847,13 +846,10 @@ Result<ResultPage> Searcher::Similar(const std::string& id_or_path,
   NSEARCH_RETURN_IF_ERROR(CheckAtMost("--limit", limit, kMaxLimit));
   NSEARCH_ASSIGN_OR_RETURN(const Xapian::docid docid, FindDocument(id_or_path));
   return WithReopen(shards_, path_, [&]() -> Result<ResultPage> {
-    Xapian::Enquire enquire(db_);
-    Xapian::RSet rset;
-    rset.add_document(docid);
-    StemDecider decider(db_);
-    const Xapian::ESet eset = enquire.get_eset(25, rset, &decider);
     std::vector<Xapian::Query> terms;
-    for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
+    for (const ExpandTerm& t :
+         ExpandTerms(db_, {docid}, 25, StemFilter(), shards_.has_remote()))
+      terms.emplace_back(t.term);
     if (terms.empty()) terms.emplace_back(Xapian::Query::MatchNothing);
     const std::string self =
         kIdPrefix + ReadStoredRecord(db_.get_document(docid), false).id;
