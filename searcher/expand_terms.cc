@@ -47,12 +47,7 @@ std::vector<Xapian::doccount> Frequencies(
   std::vector<std::string> terms;
   terms.reserve(candidates.size());
   for (const auto& entry : candidates) terms.push_back(entry.first);
-  if (remote) return TermFrequencies(db, terms);
-  std::vector<Xapian::doccount> frequencies;
-  frequencies.reserve(terms.size());
-  for (const std::string& term : terms)
-    frequencies.push_back(db.get_termfreq(term));
-  return frequencies;
+  return TermFrequencies(db, terms, remote);
 }
 
 // Robertson's selection value (Xapian's TradEWeight).

@@ -131,24 +131,32 @@ Total& Total::operator+=(const Total& other) {
 }
 
 std::vector<Xapian::doccount> TermFrequencies(
-    const Xapian::Database& db, const std::vector<std::string>& terms) {
+    const Xapian::Database& db, const std::vector<std::string>& terms,
+    bool remote) {
+  std::vector<Xapian::doccount> out;
+  out.reserve(terms.size());
+  if (!remote) {
+    for (const std::string& t : terms) out.push_back(db.get_termfreq(t));
+    return out;
+  }
   std::vector<Q> leaves(terms.begin(), terms.end());
   Xapian::Enquire enquire(db);
   enquire.set_query(Q(Q::OP_OR, leaves.begin(), leaves.end()));
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   const Xapian::MSet stats = enquire.get_mset(0, 0);
-  std::vector<Xapian::doccount> out;
   for (const std::string& t : terms) out.push_back(stats.get_termfreq(t));
   return out;
 }
 
 double QueryScale(const Xapian::Database& db,
-                  const std::vector<ScoredLeaf>& scored, double k1) {
+                  const std::vector<ScoredLeaf>& scored, double k1,
+                  bool remote) {
   const double documents = db.get_doccount();
   std::vector<std::string> terms;
   for (const ScoredLeaf& leaf : scored)
     if (leaf.expansion == 0) terms.push_back(leaf.term);
-  const std::vector<Xapian::doccount> freqs = TermFrequencies(db, terms);
+  const std::vector<Xapian::doccount> freqs =
+      TermFrequencies(db, terms, remote);
   double scale = 0;
   size_t next_term = 0;
   for (const ScoredLeaf& leaf : scored) {
@@ -168,7 +176,7 @@ std::optional<PriorWeights> ScaledPriors(const Xapian::Database& db,
                                          const MatchOptions& options) {
   if (!options.priors) return std::nullopt;
   PriorWeights priors = *options.priors;
-  priors.scale = QueryScale(db, plan.scored, options.k1);
+  priors.scale = QueryScale(db, plan.scored, options.k1, options.remote);
   return priors;
 }
 

@@ -118,11 +118,13 @@ struct MatchResult {
   Xapian::Query expansion;  // Their query (ExpansionParts); empty: none.
 };
 
-// The frequencies of `terms` in `db`, in order, from one match of no
-// documents: over remote shards one round of messages, not one per term
-// and shard.
+// The frequencies of `terms` in `db`, in order. `remote` (some shard of
+// `db` is remote): from one match of no documents, one round of messages,
+// not one per term and shard; locally a look-up per term, cheaper than
+// that match.
 std::vector<Xapian::doccount> TermFrequencies(
-    const Xapian::Database& db, const std::vector<std::string>& terms);
+    const Xapian::Database& db, const std::vector<std::string>& terms,
+    bool remote);
 
 // The priors' scale for a query whose BM25-scored leaves are `scored`: the
 // sum, over the leaves that index some document, of the most one leaf can
@@ -132,9 +134,10 @@ std::vector<Xapian::doccount> TermFrequencies(
 // Xapian's estimate of its expansions' union. A function of the
 // collection's size and term frequencies only, so that shards, local or
 // remote, give the one index's scale. 1 when nothing scores (a query of
-// filters).
+// filters). `remote` as for TermFrequencies.
 double QueryScale(const Xapian::Database& db,
-                  const std::vector<ScoredLeaf>& scored, double k1);
+                  const std::vector<ScoredLeaf>& scored, double k1,
+                  bool remote);
 
 // The part of each of `docids` (whose id terms are `id_terms`) that the
 // expansion query `expansion` adds to its score, as RunPlan weighed it

@@ -574,7 +574,7 @@ std::vector<Xapian::doccount> Searcher::StorySizes(
   std::vector<std::string> keys;
   for (const MatchedHit& hit : hits)
     keys.push_back(kStoryKeyPrefix + hit.doc.get_value(stories->slot));
-  return TermFrequencies(db_, keys);
+  return TermFrequencies(db_, keys, shards_.has_remote());
 }
 
 std::optional<Story> Searcher::StoryOf(const Xapian::Document& doc,

@@ -58,7 +58,8 @@ void CheckScale(const searcher::QueryParser& parser,
   const auto scored = parser.ScoredLeaves(root, limits);
   for (const searcher::ScoredLeaf& leaf : scored)
     Check(!leaf.term.empty(), "a scored leaf names a term");
-  const double scale = searcher::QueryScale(SmallDatabase(), scored, 1.2);
+  const double scale =
+      searcher::QueryScale(SmallDatabase(), scored, 1.2, false);
   Check(std::isfinite(scale) && scale > 0, "the scale is a positive number");
 }
 
