@@ -18,6 +18,20 @@ Status Unavailable(const std::string& name, const Xapian::Error& e) {
 
 }  // namespace
 
+std::string OpenLiveGeneration(
+    const std::function<std::string()>& live,
+    const std::function<void(const std::string&)>& open) {
+  for (int attempt = 1;; ++attempt) {
+    const std::string generation = live();
+    try {
+      open(generation);
+      return generation;
+    } catch (const Xapian::DatabaseError&) {
+      if (attempt == 5 || live() == generation) throw;
+    }
+  }
+}
+
 Result<ShardSet> ShardSet::Open(const std::string& path,
                                 const OpenOptions& options) {
   ShardSet set;
@@ -35,8 +49,8 @@ Result<ShardSet> ShardSet::Open(const std::string& path,
   } else {
     // Open the live generation itself (not the stub), so generation() says
     // exactly which one this searcher reads.
-    set.generation_ = LiveGeneration(path);
-    NSEARCH_RETURN_IF_ERROR(set.OpenAddress(ShardAddress::Local(path)));
+    NSEARCH_RETURN_IF_ERROR(
+        set.OpenAddress(ShardAddress::Local(path), &set.generation_));
   }
   NSEARCH_RETURN_IF_ERROR(set.CheckSchemas());
   set.Combine();
@@ -54,8 +68,10 @@ Status ShardSet::OpenList() {
   return Status::Ok();
 }
 
-Status ShardSet::OpenAddress(const ShardAddress& address) {
+Status ShardSet::OpenAddress(const ShardAddress& address,
+                             std::string* generation) {
   const std::string name = address.Name();
+  const size_t before = parts_.size();
   try {
     if (address.remote()) {
       const unsigned t = options_.remote_timeout_ms;
@@ -63,27 +79,42 @@ Status ShardSet::OpenAddress(const ShardAddress& address) {
           {name, true, Xapian::Remote::open(address.host, address.port, t, t)});
       return Status::Ok();
     }
-    // A local index folder gives each of its shards (Revision).
-    const std::string generation = LiveGeneration(address.path);
-    const std::string folder = generation.empty() ? address.path : generation;
-    const unsigned n = generation.empty() ? 1 : ShardCount(generation);
-    if (!fs::exists(folder))
+    if (!fs::exists(address.path))
       return IndexMissing("no index at " + address.path +
                           " (create one with: nsearch index PATH)");
-    for (unsigned k = 0; k < n; ++k) {
-      const std::string shard = n == 1 ? folder : ShardPath(generation, k, n);
-      parts_.push_back({shard, false, Xapian::Database(shard)});
-    }
+    OpenLocal(address.path, generation);
   } catch (const Xapian::NetworkError& e) {
     if (!options_.allow_partial) return Unavailable(name, e);
     missing_.push_back(name);
   } catch (const Xapian::DatabaseNotFoundError&) {
+    parts_.resize(before);
+    const std::string live = LiveGeneration(address.path);
+    if (!live.empty() && !fs::exists(live))
+      return IndexMissing("no index at " + address.path +
+                          " (create one with: nsearch index PATH)");
     return Corruption("not an nsearch index: " + address.path +
                       " holds no index");
   } catch (const Xapian::Error& e) {
+    parts_.resize(before);
     return StatusFromXapian(e, name);
   }
   return Status::Ok();
+}
+
+void ShardSet::OpenLocal(const std::string& path, std::string* generation) {
+  const size_t before = parts_.size();
+  const std::string opened = OpenLiveGeneration(
+      [&] { return LiveGeneration(path); },
+      [&](const std::string& live) {
+        parts_.resize(before);  // Those of a try that failed.
+        const std::string folder = live.empty() ? path : live;
+        const unsigned n = live.empty() ? 1 : ShardCount(live);
+        for (unsigned k = 0; k < n; ++k) {
+          const std::string shard = n == 1 ? folder : ShardPath(live, k, n);
+          parts_.push_back({shard, false, Xapian::Database(shard)});
+        }
+      });
+  if (generation) *generation = opened;
 }
 
 Status ShardSet::CheckSchemas() const {

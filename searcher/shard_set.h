@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,17 @@ struct OpenOptions {
   // How long a remote shard may take to connect and to answer.
   unsigned remote_timeout_ms = 10000;
 };
+
+// Opens the generation that `live` names (an index folder's live
+// generation, read again for each try) with `open`, and returns it. A
+// rebuild can swap in a newer generation and remove this one (it keeps
+// only the live and the previous one) between the read and the open: when
+// `open` throws a Xapian::DatabaseError and `live` then names another
+// generation, that one is opened instead (at most 5 tries); otherwise the
+// error propagates.
+std::string OpenLiveGeneration(
+    const std::function<std::string()>& live,
+    const std::function<void(const std::string&)>& open);
 
 class ShardSet {
  public:
@@ -75,7 +87,14 @@ class ShardSet {
   // Opens the parts of `list_` (every listed shard; a listed index folder
   // gives each of its shards).
   Status OpenList();
-  Status OpenAddress(const ShardAddress& address);
+  // Opens one listed shard; for a local index folder, sets `generation`
+  // (if given) to the live generation opened.
+  Status OpenAddress(const ShardAddress& address,
+                     std::string* generation = nullptr);
+  // Adds the shards of the live generation of the local index folder
+  // `path` (itself when it has none) and sets `generation` (if given) to
+  // it. Throws Xapian::Error.
+  void OpenLocal(const std::string& path, std::string* generation);
   // Checks that every part carries the first one's schema.
   Status CheckSchemas() const;
   void Combine();
