@@ -109,10 +109,10 @@ size_t StoriesBefore(const Xapian::Enquire& enquire, size_t offset,
 }
 
 void AddHits(const Xapian::MSet& mset, bool all_words,
-             const MatchOptions& options, std::vector<MatchedHit>* hits) {
+             std::vector<MatchedHit>* hits) {
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     MatchedHit hit;
-    if (!options.hits_only) hit.doc = it.get_document();
+    hit.doc = it.get_document();
     hit.docid = *it;
     hit.score = it.get_weight();
     hit.duplicates = it.get_collapse_count();
@@ -199,8 +199,7 @@ void AddRelaxedTier(const Xapian::Database& db, const QueryPlan& plan,
   const Xapian::MSet more =
       RunTier(relaxed, offset, options.limit - page.size(), options);
   size_t i = result->hits.size();
-  AddHits(more, false, options, &result->hits);
-  if (options.hits_only) return;
+  AddHits(more, false, &result->hits);
   for (auto it = more.begin(); it != more.end(); ++it, ++i)
     result->hits[i].missing = MissingWords(relaxed, it, plan.optional);
   result->total = CountDocuments(db, plan.relaxed, options, true);
@@ -209,30 +208,44 @@ void AddRelaxedTier(const Xapian::Database& db, const QueryPlan& plan,
       !more.empty() || result->total.upper > result->all_words.upper;
 }
 
+// The docids of the first `count` hits of `plan` ranked by `ranked`: the
+// strict tier's, then the relaxed tier's (RunPlan's page at offset 0),
+// without the page's documents, totals or missing words.
+std::vector<Xapian::docid> FirstHits(const Xapian::Database& db,
+                                     const QueryPlan& plan,
+                                     const MatchOptions& options,
+                                     const std::function<Q(const Q&)>& ranked,
+                                     size_t count) {
+  std::vector<Xapian::docid> docids;
+  const Xapian::MSet strict =
+      RunTier(MakeEnquire(db, ranked(plan.strict), options), 0, count, options);
+  for (auto it = strict.begin(); it != strict.end(); ++it)
+    docids.push_back(*it);
+  if (!plan.relaxable() || docids.size() >= count) return docids;
+  const Xapian::MSet relaxed = RunTier(
+      MakeEnquire(db, ranked(Q(Q::OP_AND_NOT, plan.relaxed, plan.strict)),
+                  options),
+      0, count - docids.size(), options);
+  for (auto it = relaxed.begin(); it != relaxed.end(); ++it)
+    docids.push_back(*it);
+  return docids;
+}
+
 // The expansion of `plan` (MatchOptions::expand): the terms of its first
-// hits that best tell them from the rest of the collection (Xapian's ESet,
-// Robertson's selection value), each weighed by its share of their values,
-// together `weight` times the query's own words (RM3's interpolation, with
-// BM25 for the language model). Empty when the query finds nothing or
-// has no words.
+// hits, as `ranked` ranks them, that best tell them from the rest of the
+// collection (ExpandTerms: Xapian's expand set, Robertson's selection
+// value), each weighed by its share of their values, together `weight`
+// times the query's own words (RM3's interpolation, with BM25 for the
+// language model). Empty when the query finds nothing or has no words.
 std::vector<std::pair<std::string, double>> Expansion(
     const Xapian::Database& db, const QueryPlan& plan,
-    const MatchOptions& options) {
+    const MatchOptions& options, const std::function<Q(const Q&)>& ranked) {
   double words = 0;  // The query's own, a minor word counting its weight.
   for (const ScoredLeaf& leaf : plan.scored) words += leaf.weight;
   if (words <= 0) return {};  // Filters alone: no text to expand.
-  MatchOptions first = options;
-  first.offset = 0;
-  first.limit = options.expand->documents;
-  first.spies.clear();
-  first.expand.reset();
-  first.hits_only = true;
-  std::vector<Xapian::docid> feedback;
-  for (const MatchedHit& hit : RunPlan(db, plan, first).hits)
-    feedback.push_back(hit.docid);
-  const std::vector<ExpandTerm> eset =
-      ExpandTerms(db, feedback, options.expand->terms, options.expand_accepts,
-                  options.remote);
+  const std::vector<ExpandTerm> eset = ExpandTerms(
+      db, FirstHits(db, plan, options, ranked, options.expand->documents),
+      options.expand->terms, options.expand_accepts, options.remote);
   double values = 0;
   for (const ExpandTerm& t : eset) values += t.weight;
   std::vector<std::pair<std::string, double>> terms;
@@ -277,31 +290,33 @@ std::vector<double> ExpansionParts(const Xapian::Database& db,
 MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
                     const MatchOptions& options) {
   MatchResult result;
-  Q expansion;
-  // With no page to rank (--limit 0), expansion would change nothing.
-  if (options.expand && options.limit > 0) {
-    const auto terms = Expansion(db, plan, options);
-    for (const auto& term : terms) result.expanded.push_back(term.first);
-    if (!terms.empty()) expansion = ExpansionQuery(terms);
-    result.expansion = expansion;
-  }
   result.priors = ScaledPriors(db, plan, options);
   const Q prior = result.priors
                       ? PriorQuery(db, options.prior_slots, *result.priors,
                                    options.prior_columns, !options.remote)
                       : Q();
-  const std::function<Q(const Q&)> ranked = [&](const Q& query) {
-    Q text = expansion.empty() ? query : Q(Q::OP_AND_MAYBE, query, expansion);
+  const std::function<Q(const Q&)> with_priors = [&](const Q& text) {
     return prior.empty() ? text : Q(Q::OP_AND_MAYBE, text, prior);
+  };
+  Q expansion;
+  // With no page to rank (--limit 0), expansion would change nothing.
+  if (options.expand && options.limit > 0) {
+    const auto terms = Expansion(db, plan, options, with_priors);
+    for (const auto& term : terms) result.expanded.push_back(term.first);
+    if (!terms.empty()) expansion = ExpansionQuery(terms);
+    result.expansion = expansion;
+  }
+  const std::function<Q(const Q&)> ranked = [&](const Q& query) {
+    return with_priors(
+        expansion.empty() ? query : Q(Q::OP_AND_MAYBE, query, expansion));
   };
   const Xapian::Enquire strict = MakeEnquire(db, ranked(plan.strict), options);
   const Xapian::MSet page =
       RunTier(strict, options.offset, options.limit, options);
-  AddHits(page, true, options, &result.hits);
+  AddHits(page, true, &result.hits);
   // Documents with some of the words follow once those with all run out.
   const bool reach_relaxed = plan.relaxable() && page.size() < options.limit;
-  if (!options.hits_only)
-    result.all_words = CountDocuments(db, plan.strict, options, !reach_relaxed);
+  result.all_words = CountDocuments(db, plan.strict, options, !reach_relaxed);
   result.total = result.all_words;
   result.counted = plan.strict;
   if (reach_relaxed)

@@ -48,8 +48,9 @@ struct QueryPlan {
 };
 
 // Pseudo-relevance feedback (README "Query expansion"): the stemmed terms
-// that best tell the query's first hits from the collection (Xapian's
-// ESet) rank the hits, never select them. Tuned in docs/RELEVANCE.md.
+// that best tell the query's first hits from the collection (ExpandTerms:
+// Xapian's expand set) rank the hits, never select them. Tuned in
+// docs/RELEVANCE.md.
 struct ExpandOptions {
   size_t documents = 10;  // The first hits read.
   size_t terms = 5;       // Terms added.
@@ -81,10 +82,6 @@ struct MatchOptions {
   // among those `expand_accepts` accepts (it must refuse the query's own).
   std::optional<ExpandOptions> expand;
   std::function<bool(const std::string&)> expand_accepts;
-  // The hits' docids and scores alone: no totals, no documents, no missing
-  // words (the expansion's feedback pass; over remote shards each is a
-  // round of messages).
-  bool hits_only = false;
 };
 
 struct Total {
