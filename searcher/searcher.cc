@@ -475,8 +475,7 @@ class StemFilter {
  public:
   explicit StemFilter(Analyzer* analyzer = nullptr) : analyzer_(analyzer) {}
   bool operator()(const std::string& term) const {
-    if (term.size() <= 2 || term[0] != kStemPrefix[0] ||
-        (term[1] >= 'A' && term[1] <= 'Z') || excluded_.count(term))
+    if (term.size() <= 2 || !IsFreeTextStem(term) || excluded_.count(term))
       return false;
     const std::string_view stem = std::string_view(term).substr(1);
     if (analyzer_ &&
@@ -493,8 +492,7 @@ class StemFilter {
   void ExcludeQueryWords(const std::vector<ScoredLeaf>& scored) {
     for (const ScoredLeaf& leaf : scored) {
       const std::string& t = leaf.term;
-      if (t.size() > 1 && t[0] == kStemPrefix[0] &&
-          !(t[1] >= 'A' && t[1] <= 'Z')) {
+      if (IsFreeTextStem(t)) {
         excluded_.insert(t);
       } else if (leaf.expansion > 0) {
         excluded_prefixes_.push_back(kStemPrefix + t);
@@ -506,6 +504,12 @@ class StemFilter {
   }
 
  private:
+  // "Z" + a stem, not "Z" + a field's upper-case prefix.
+  static bool IsFreeTextStem(const std::string& t) {
+    return t.size() > 1 && t[0] == kStemPrefix[0] &&
+           !(t[1] >= 'A' && t[1] <= 'Z');
+  }
+
   Analyzer* analyzer_;
   std::set<std::string> excluded_;
   std::vector<std::string> excluded_prefixes_;
