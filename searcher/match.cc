@@ -109,10 +109,14 @@ size_t StoriesBefore(const Xapian::Enquire& enquire, size_t offset,
 }
 
 void AddHits(const Xapian::MSet& mset, bool all_words,
-             std::vector<MatchedHit>* hits) {
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+             const MatchOptions& options, std::vector<MatchedHit>* hits) {
+  std::vector<Xapian::Document> docs;
+  if (options.documents && mset.size() > 1)
+    docs = options.documents({mset.begin(), mset.end()});
+  size_t i = 0;
+  for (auto it = mset.begin(); it != mset.end(); ++it, ++i) {
     MatchedHit hit;
-    hit.doc = it.get_document();
+    hit.doc = docs.empty() ? it.get_document() : std::move(docs[i]);
     hit.docid = *it;
     hit.score = it.get_weight();
     hit.duplicates = it.get_collapse_count();
@@ -199,7 +203,7 @@ void AddRelaxedTier(const Xapian::Database& db, const QueryPlan& plan,
   const Xapian::MSet more =
       RunTier(relaxed, offset, options.limit - page.size(), options);
   size_t i = result->hits.size();
-  AddHits(more, false, &result->hits);
+  AddHits(more, false, options, &result->hits);
   for (auto it = more.begin(); it != more.end(); ++it, ++i)
     result->hits[i].missing = MissingWords(relaxed, it, plan.optional);
   result->total = CountDocuments(db, plan.relaxed, options, true);
@@ -313,7 +317,7 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
   const Xapian::Enquire strict = MakeEnquire(db, ranked(plan.strict), options);
   const Xapian::MSet page =
       RunTier(strict, options.offset, options.limit, options);
-  AddHits(page, true, &result.hits);
+  AddHits(page, true, options, &result.hits);
   // Documents with some of the words follow once those with all run out.
   const bool reach_relaxed = plan.relaxable() && page.size() < options.limit;
   result.all_words = CountDocuments(db, plan.strict, options, !reach_relaxed);

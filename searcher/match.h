@@ -82,6 +82,12 @@ struct MatchOptions {
   // among those `expand_accepts` accepts (it must refuse the query's own).
   std::optional<ExpandOptions> expand;
   std::function<bool(const std::string&)> expand_accepts;
+  // Reads the documents of the hits (docids of `db`, in order); unset, each
+  // is read from its MSet, one after another (ShardSet::Documents reads
+  // remote shards side by side).
+  std::function<std::vector<Xapian::Document>(
+      const std::vector<Xapian::docid>&)>
+      documents;
 };
 
 struct Total {

@@ -592,11 +592,13 @@ std::optional<Story> Searcher::StoryOf(const Xapian::Document& doc,
   constexpr size_t kMaxAlso = 20;
   Story story;
   story.size = size;
+  std::vector<Xapian::docid> copies;
   for (auto it = db_.postlist_begin(term);
-       it != db_.postlist_end(term) && story.also.size() < kMaxAlso; ++it) {
-    if (*it == docid) continue;
+       it != db_.postlist_end(term) && copies.size() < kMaxAlso; ++it)
+    if (*it != docid) copies.push_back(*it);
+  for (const Xapian::Document& other : shards_.Documents(copies)) {
     StoredRecord& copy =
-        story.also.emplace_back(ReadStoredRecord(db_.get_document(*it), false));
+        story.also.emplace_back(ReadStoredRecord(other, false));
     copy.body.clear();  // Not shown.
   }
   // Then by id: the same order however the index is sharded.
@@ -630,6 +632,10 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
   options.remote = shards_.has_remote();
+  if (options.remote)
+    options.documents = [this](const std::vector<Xapian::docid>& docids) {
+      return shards_.Documents(docids);
+    };
   // One local database: its revision says when the columns go stale.
   if (keep_priors_ && options.priors && shards_.size() == 1 &&
       !shards_.has_remote()) {

@@ -61,22 +61,56 @@ Status ShardSet::OpenList() {
   parts_.clear();
   missing_.clear();
   opened_ = std::chrono::steady_clock::now();
-  for (const ShardAddress& address : list_)
-    NSEARCH_RETURN_IF_ERROR(OpenAddress(address));
+  // Each remote shard costs round trips before the first query (the
+  // connection, the server's greeting, the stamps CheckSchemas reads): with
+  // more than one, they connect side by side, each on a thread of its own.
+  const size_t remote = static_cast<size_t>(std::count_if(
+      list_.begin(), list_.end(), [](auto& a) { return a.remote(); }));
+  const auto policy = remote > 1 ? std::launch::async : std::launch::deferred;
+  std::vector<std::future<Connected>> connecting(list_.size());
+  for (size_t i = 0; i < list_.size(); ++i)
+    if (list_[i].remote())
+      connecting[i] = std::async(policy, ConnectRemote, list_[i],
+                                 options_.remote_timeout_ms);
+  for (size_t i = 0; i < list_.size(); ++i)
+    NSEARCH_RETURN_IF_ERROR(OpenAddress(
+        list_[i], nullptr, connecting[i].valid() ? &connecting[i] : nullptr));
   if (parts_.empty())
     return ShardUnavailable("no shard answers (" + missing_.front() + ", …)");
   return Status::Ok();
 }
 
+ShardSet::Connected ShardSet::ConnectRemote(const ShardAddress& address,
+                                            unsigned timeout_ms) {
+  Connected out;
+  out.db =
+      Xapian::Remote::open(address.host, address.port, timeout_ms, timeout_ms);
+  try {
+    out.stamps.emplace(out.db.get_metadata(kMetaFormat),
+                       out.db.get_metadata(kMetaSchemaHash));
+  } catch (const Xapian::Error&) {
+    // CheckSchemas asks again, and reports it.
+  }
+  return out;
+}
+
+std::pair<std::string, std::string> ShardSet::Stamps(const Part& part) {
+  if (part.stamps) return *part.stamps;
+  return {part.db.get_metadata(kMetaFormat),
+          part.db.get_metadata(kMetaSchemaHash)};
+}
+
 Status ShardSet::OpenAddress(const ShardAddress& address,
-                             std::string* generation) {
+                             std::string* generation,
+                             std::future<Connected>* connecting) {
   const std::string name = address.Name();
   const size_t before = parts_.size();
   try {
     if (address.remote()) {
-      const unsigned t = options_.remote_timeout_ms;
-      parts_.push_back(
-          {name, true, Xapian::Remote::open(address.host, address.port, t, t)});
+      Connected c = connecting
+                        ? connecting->get()
+                        : ConnectRemote(address, options_.remote_timeout_ms);
+      parts_.push_back({name, true, std::move(c.db), std::move(c.stamps)});
       return Status::Ok();
     }
     if (!fs::exists(address.path))
@@ -111,7 +145,7 @@ void ShardSet::OpenLocal(const std::string& path, std::string* generation) {
         const unsigned n = live.empty() ? 1 : ShardCount(live);
         for (unsigned k = 0; k < n; ++k) {
           const std::string shard = n == 1 ? folder : ShardPath(live, k, n);
-          parts_.push_back({shard, false, Xapian::Database(shard)});
+          parts_.push_back({shard, false, Xapian::Database(shard), {}});
         }
       });
   if (generation) *generation = opened;
@@ -120,13 +154,12 @@ void ShardSet::OpenLocal(const std::string& path, std::string* generation) {
 Status ShardSet::CheckSchemas() const {
   if (parts_.size() < 2 || list_.empty()) return Status::Ok();
   try {
-    // Read once each (a message to a remote shard per key).
-    const std::string format = parts_[0].db.get_metadata(kMetaFormat);
-    const std::string hash = parts_[0].db.get_metadata(kMetaSchemaHash);
+    // Read once each (a message to a remote shard per key, unless read as
+    // it connected).
+    const auto first = Stamps(parts_[0]);
     for (const Part& part : parts_) {
       if (&part == &parts_[0]) continue;
-      if (part.db.get_metadata(kMetaFormat) != format ||
-          part.db.get_metadata(kMetaSchemaHash) != hash)
+      if (Stamps(part) != first)
         return SchemaMismatch("shard " + part.name +
                               " was built by another schema or format than " +
                               parts_[0].name);
@@ -147,6 +180,34 @@ void ShardSet::Combine() {
 bool ShardSet::has_remote() const {
   return std::any_of(parts_.begin(), parts_.end(),
                      [](const Part& p) { return p.remote; });
+}
+
+std::vector<Xapian::Document> ShardSet::Documents(
+    const std::vector<Xapian::docid>& docids) const {
+  std::vector<Xapian::Document> out(docids.size());
+  const size_t n = parts_.size();
+  // Xapian interleaves the shards' docids: shard (id - 1) % n holds id as
+  // its (id - 1) / n + 1.
+  std::vector<std::vector<size_t>> of(n);
+  for (size_t i = 0; i < docids.size(); ++i)
+    of[(docids[i] - 1) % n].push_back(i);
+  auto read = [&](size_t k) {
+    for (size_t i : of[k])
+      out[i] = parts_[k].db.get_document(
+          static_cast<Xapian::docid>((docids[i] - 1) / n + 1));
+  };
+  size_t remote = 0;
+  for (size_t k = 0; k < n; ++k) remote += parts_[k].remote && !of[k].empty();
+  std::vector<std::future<void>> reading;
+  for (size_t k = 0; k < n; ++k) {
+    if (of[k].empty()) continue;
+    if (parts_[k].remote && remote > 1)
+      reading.push_back(std::async(std::launch::async, read, k));
+    else
+      read(k);
+  }
+  for (auto& r : reading) r.get();  // Rethrows a shard's error.
+  return out;
 }
 
 uint64_t ShardSet::Revision() {

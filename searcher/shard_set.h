@@ -13,7 +13,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -64,6 +67,12 @@ class ShardSet {
   // The shards left out (allow_partial), by ShardAddress::Name.
   const std::vector<std::string>& missing() const { return missing_; }
 
+  // The documents of `docids` (of db()), in their order. Remote shards are
+  // read side by side, a thread each: Xapian 1.4 reads a remote document
+  // in a round trip of its own. Throws Xapian::Error.
+  std::vector<Xapian::Document> Documents(
+      const std::vector<Xapian::docid>& docids) const;
+
   // The sum of the local shards' revisions: it grows with every commit to
   // any of them (remote shards do not tell theirs).
   uint64_t Revision();
@@ -83,14 +92,31 @@ class ShardSet {
     std::string name;  // ShardAddress::Name, or the shard's folder.
     bool remote = false;
     Xapian::Database db;
+    // Its kMetaFormat and kMetaSchemaHash, when read as it was opened (a
+    // remote shard, on its own thread); CheckSchemas asks for them if not.
+    std::optional<std::pair<std::string, std::string>> stamps;
+  };
+  // A remote shard connected and its stamps read (ConnectRemote).
+  struct Connected {
+    Xapian::Database db;
+    std::optional<std::pair<std::string, std::string>> stamps;
   };
   // Opens the parts of `list_` (every listed shard; a listed index folder
   // gives each of its shards).
   Status OpenList();
   // Opens one listed shard; for a local index folder, sets `generation`
   // (if given) to the live generation opened.
+  // `connecting` is the connection of a remote `address` under way
+  // (OpenList), or null to connect here.
   Status OpenAddress(const ShardAddress& address,
-                     std::string* generation = nullptr);
+                     std::string* generation = nullptr,
+                     std::future<Connected>* connecting = nullptr);
+  // Connects to the remote shard `address` and reads its stamps; throws
+  // what Xapian::Remote::open throws.
+  static Connected ConnectRemote(const ShardAddress& address,
+                                 unsigned timeout_ms);
+  // A part's kMetaFormat and kMetaSchemaHash. Throws Xapian::Error.
+  static std::pair<std::string, std::string> Stamps(const Part& part);
   // Adds the shards of the live generation of the local index folder
   // `path` (itself when it has none) and sets `generation` (if given) to
   // it. Throws Xapian::Error.
