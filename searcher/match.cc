@@ -297,7 +297,8 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
   result.priors = ScaledPriors(db, plan, options);
   const Q prior = result.priors
                       ? PriorQuery(db, options.prior_slots, *result.priors,
-                                   options.prior_columns, !options.remote)
+                                   options.prior_columns, !options.remote,
+                                   options.slot_bounds)
                       : Q();
   const std::function<Q(const Q&)> with_priors = [&](const Q& text) {
     return prior.empty() ? text : Q(Q::OP_AND_MAYBE, text, prior);

@@ -88,6 +88,9 @@ struct MatchOptions {
   std::function<std::vector<Xapian::Document>(
       const std::vector<Xapian::docid>&)>
       documents;
+  // The bounds of a slot's values, when read faster than `db` does
+  // (ShardSet::SlotBounds); unset, `db`'s.
+  SlotBoundsFn slot_bounds;
 };
 
 struct Total {

@@ -37,10 +37,11 @@ std::optional<int64_t> Whole(std::optional<double> v) {
 // each remote shard: worth it for the days of the recency horizon, which
 // the documents' dates often cover only in part, not for quality and heat,
 // whose levels they span). Leaves first > last when the slot is empty.
-void ClipToSlotBounds(const Xapian::Database& db, Xapian::valueno slot,
-                      int64_t* first, int64_t* last) {
-  const std::string lo = db.get_value_lower_bound(slot);
-  const std::string hi = db.get_value_upper_bound(slot);
+void ClipToSlotBounds(const Xapian::Database& db, const SlotBoundsFn& bounds,
+                      Xapian::valueno slot, int64_t* first, int64_t* last) {
+  const auto [lo, hi] = bounds ? bounds(slot)
+                               : std::pair(db.get_value_lower_bound(slot),
+                                           db.get_value_upper_bound(slot));
   if (lo.empty() || hi.empty()) {
     *last = *first - 1;
     return;
@@ -258,7 +259,7 @@ std::optional<double> SlotNumber(const Xapian::Document& doc,
 
 Q PriorQuery(const Xapian::Database& db, const PriorSlots& slots,
              const PriorWeights& weights, const PriorColumns* columns,
-             bool local) {
+             bool local, const SlotBoundsFn& bounds) {
   using namespace std::placeholders;
   if (weights.quality.weight <= 0 && weights.heat.weight <= 0 &&
       weights.recency.weight <= 0)
@@ -274,7 +275,7 @@ Q PriorQuery(const Xapian::Database& db, const PriorSlots& slots,
                              std::bind(HeatWeight, weights, _1)));
   if (slots.day && weights.recency.weight > 0) {
     auto [first, last] = weights.recency.Days(weights.now);
-    ClipToSlotBounds(db, *slots.day, &first, &last);
+    ClipToSlotBounds(db, bounds, *slots.day, &first, &last);
     parts.push_back(MapQuery(*slots.day, first, last,
                              std::bind(RecencyWeight, weights, _1)));
   }

@@ -18,7 +18,10 @@
 #define NSEARCH_SEARCHER_PRIOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -106,11 +109,13 @@ class PriorColumns {
 // last bits but one (the three are added in another order). Otherwise
 // (remote shards) Xapian's own, whose maps cover every quality and heat
 // level and the days of RecencySpec::Days within the date slot's bounds in
-// `db`.
+// `db` (or as `bounds` gives them: ShardSet::SlotBounds).
+using SlotBoundsFn =
+    std::function<std::pair<std::string, std::string>(Xapian::valueno)>;
 Xapian::Query PriorQuery(const Xapian::Database& db, const PriorSlots& slots,
                          const PriorWeights& weights,
                          const PriorColumns* columns = nullptr,
-                         bool local = false);
+                         bool local = false, const SlotBoundsFn& bounds = {});
 
 }  // namespace nsearch::searcher
 

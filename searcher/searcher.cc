@@ -632,10 +632,14 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
   options.remote = shards_.has_remote();
-  if (options.remote)
+  if (options.remote) {
     options.documents = [this](const std::vector<Xapian::docid>& docids) {
       return shards_.Documents(docids);
     };
+    options.slot_bounds = [this](Xapian::valueno slot) {
+      return shards_.SlotBounds(slot);
+    };
+  }
   // One local database: its revision says when the columns go stale.
   if (keep_priors_ && options.priors && shards_.size() == 1 &&
       !shards_.has_remote()) {

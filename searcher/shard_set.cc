@@ -182,6 +182,22 @@ bool ShardSet::has_remote() const {
                      [](const Part& p) { return p.remote; });
 }
 
+void ShardSet::OnParts(const std::vector<bool>& wanted,
+                       const std::function<void(size_t)>& work) const {
+  size_t remote = 0;
+  for (size_t k = 0; k < parts_.size(); ++k)
+    remote += wanted[k] && parts_[k].remote;
+  std::vector<std::future<void>> running;
+  for (size_t k = 0; k < parts_.size(); ++k) {
+    if (!wanted[k]) continue;
+    if (parts_[k].remote && remote > 1)
+      running.push_back(std::async(std::launch::async, work, k));
+    else
+      work(k);
+  }
+  for (auto& r : running) r.get();  // Rethrows a shard's error.
+}
+
 std::vector<Xapian::Document> ShardSet::Documents(
     const std::vector<Xapian::docid>& docids) const {
   std::vector<Xapian::Document> out(docids.size());
@@ -189,25 +205,34 @@ std::vector<Xapian::Document> ShardSet::Documents(
   // Xapian interleaves the shards' docids: shard (id - 1) % n holds id as
   // its (id - 1) / n + 1.
   std::vector<std::vector<size_t>> of(n);
-  for (size_t i = 0; i < docids.size(); ++i)
+  std::vector<bool> wanted(n, false);
+  for (size_t i = 0; i < docids.size(); ++i) {
     of[(docids[i] - 1) % n].push_back(i);
-  auto read = [&](size_t k) {
+    wanted[(docids[i] - 1) % n] = true;
+  }
+  OnParts(wanted, [&](size_t k) {
     for (size_t i : of[k])
       out[i] = parts_[k].db.get_document(
           static_cast<Xapian::docid>((docids[i] - 1) / n + 1));
-  };
-  size_t remote = 0;
-  for (size_t k = 0; k < n; ++k) remote += parts_[k].remote && !of[k].empty();
-  std::vector<std::future<void>> reading;
-  for (size_t k = 0; k < n; ++k) {
-    if (of[k].empty()) continue;
-    if (parts_[k].remote && remote > 1)
-      reading.push_back(std::async(std::launch::async, read, k));
-    else
-      read(k);
-  }
-  for (auto& r : reading) r.get();  // Rethrows a shard's error.
+  });
   return out;
+}
+
+std::pair<std::string, std::string> ShardSet::SlotBounds(
+    Xapian::valueno slot) const {
+  std::vector<std::pair<std::string, std::string>> of(parts_.size());
+  OnParts(std::vector<bool>(parts_.size(), true), [&](size_t k) {
+    of[k] = {parts_[k].db.get_value_lower_bound(slot),
+             parts_[k].db.get_value_upper_bound(slot)};
+  });
+  // Sortable values order as strings; a shard without values has "".
+  std::pair<std::string, std::string> bounds;
+  for (const auto& [lower, upper] : of) {
+    if (lower.empty()) continue;
+    if (bounds.first.empty() || lower < bounds.first) bounds.first = lower;
+    if (upper > bounds.second) bounds.second = upper;
+  }
+  return bounds;
 }
 
 uint64_t ShardSet::Revision() {

@@ -72,6 +72,10 @@ class ShardSet {
   // in a round trip of its own. Throws Xapian::Error.
   std::vector<Xapian::Document> Documents(
       const std::vector<Xapian::docid>& docids) const;
+  // The lowest and highest value of `slot` in db() (sortable strings, ""
+  // when no document has one), asking remote shards side by side. Throws
+  // Xapian::Error.
+  std::pair<std::string, std::string> SlotBounds(Xapian::valueno slot) const;
 
   // The sum of the local shards' revisions: it grows with every commit to
   // any of them (remote shards do not tell theirs).
@@ -121,6 +125,11 @@ class ShardSet {
   // `path` (itself when it has none) and sets `generation` (if given) to
   // it. Throws Xapian::Error.
   void OpenLocal(const std::string& path, std::string* generation);
+  // Runs `work(k)` for each part k that is `wanted`: remote parts on
+  // threads of their own when there are several, the others here. Throws
+  // the first error of a part.
+  void OnParts(const std::vector<bool>& wanted,
+               const std::function<void(size_t)>& work) const;
   // Checks that every part carries the first one's schema.
   Status CheckSchemas() const;
   void Combine();
