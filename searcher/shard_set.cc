@@ -12,6 +12,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A thread of its own, or, when no thread can be started, the caller's
+// (libstdc++ falls back to deferred when both are allowed).
+constexpr std::launch kSideBySide = std::launch::async | std::launch::deferred;
+
 Status Unavailable(const std::string& name, const Xapian::Error& e) {
   return ShardUnavailable("shard " + name + " does not answer: " + e.get_msg());
 }
@@ -66,7 +70,7 @@ Status ShardSet::OpenList() {
   // more than one, they connect side by side, each on a thread of its own.
   const size_t remote = static_cast<size_t>(std::count_if(
       list_.begin(), list_.end(), [](auto& a) { return a.remote(); }));
-  const auto policy = remote > 1 ? std::launch::async : std::launch::deferred;
+  const auto policy = remote > 1 ? kSideBySide : std::launch::deferred;
   std::vector<std::future<Connected>> connecting(list_.size());
   for (size_t i = 0; i < list_.size(); ++i)
     if (list_[i].remote())
@@ -191,7 +195,7 @@ void ShardSet::OnParts(const std::vector<bool>& wanted,
   for (size_t k = 0; k < parts_.size(); ++k) {
     if (!wanted[k]) continue;
     if (parts_[k].remote && remote > 1)
-      running.push_back(std::async(std::launch::async, work, k));
+      running.push_back(std::async(kSideBySide, work, k));
     else
       work(k);
   }
