@@ -242,7 +242,13 @@ std::string ShardOfValue(unsigned k, unsigned n) {
 }
 
 Result<Schema> ReadIndexSchema(const Xapian::Database& db) {
-  const std::string format = db.get_metadata(kMetaFormat);
+  return ReadIndexSchema(
+      [&db](const std::string& key) { return db.get_metadata(key); });
+}
+
+Result<Schema> ReadIndexSchema(
+    const std::function<std::string(const std::string&)>& metadata) {
+  const std::string format = metadata(kMetaFormat);
   if (format.empty())
     return Corruption("not an nsearch index (no nsearch metadata)");
   if (format != std::to_string(kIndexFormat))
@@ -250,7 +256,7 @@ Result<Schema> ReadIndexSchema(const Xapian::Database& db) {
                           " but this nsearch reads " +
                           std::to_string(kIndexFormat) +
                           "; rebuild the index (nsearch index --rebuild)");
-  const std::string analyzer = db.get_metadata(kMetaAnalyzer);
+  const std::string analyzer = metadata(kMetaAnalyzer);
   if (analyzer != std::to_string(Analyzer::kVersion))
     return SchemaMismatch("index built with analyzer version " + analyzer +
                           " but this nsearch has version " +
@@ -258,8 +264,8 @@ Result<Schema> ReadIndexSchema(const Xapian::Database& db) {
                           "; rebuild the index (nsearch index --rebuild)");
   // The YAML text is not read back: nothing on the reading side needs it,
   // and it is a few more blocks to read on every query.
-  auto schema = Schema::ParseStored(db.get_metadata(kMetaSchemaTree), "",
-                                    db.get_metadata(kMetaSchemaHash));
+  auto schema = Schema::ParseStored(metadata(kMetaSchemaTree), "",
+                                    metadata(kMetaSchemaHash));
   if (!schema.ok())
     return Corruption("the schema stored in the index is invalid: " +
                       schema.error().message());

@@ -7,6 +7,7 @@
 #define NSEARCH_COMMON_INDEX_META_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -167,6 +168,12 @@ std::string ShardOfValue(unsigned k, unsigned n);
 //   kCorruption      not an nsearch index (no metadata)
 //   kSchemaMismatch  other index format or analyzer version
 Result<Schema> ReadIndexSchema(const Xapian::Database& db);
+// The same, reading each metadata key through `metadata`.
+Result<Schema> ReadIndexSchema(
+    const std::function<std::string(const std::string&)>& metadata);
+// The keys ReadIndexSchema reads.
+inline constexpr const char* kSchemaStampKeys[] = {
+    kMetaFormat, kMetaAnalyzer, kMetaSchemaTree, kMetaSchemaHash};
 
 // Writes the format, analyzer and schema stamps.
 void WriteIndexStamps(Xapian::WritableDatabase& db, const Schema& schema);

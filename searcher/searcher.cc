@@ -184,7 +184,8 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::string& path,
                                                  const OpenOptions& options) {
   for (int attempt = 1;; ++attempt) try {
       NSEARCH_ASSIGN_OR_RETURN(ShardSet shards, ShardSet::Open(path, options));
-      auto schema = ReadIndexSchema(shards.db());
+      auto schema = ReadIndexSchema(
+          [&shards](const std::string& key) { return shards.Metadata(key); });
       if (!schema.ok()) return schema.error().WithContext(path);
       NSEARCH_ASSIGN_OR_RETURN(
           auto analyzer,

@@ -90,18 +90,22 @@ ShardSet::Connected ShardSet::ConnectRemote(const ShardAddress& address,
   out.db =
       Xapian::Remote::open(address.host, address.port, timeout_ms, timeout_ms);
   try {
-    out.stamps.emplace(out.db.get_metadata(kMetaFormat),
-                       out.db.get_metadata(kMetaSchemaHash));
+    for (const char* key : kSchemaStampKeys)
+      out.stamps[key] = out.db.get_metadata(key);
   } catch (const Xapian::Error&) {
-    // CheckSchemas asks again, and reports it.
+    out.stamps.clear();  // Asked again where needed, and reported there.
   }
   return out;
 }
 
-std::pair<std::string, std::string> ShardSet::Stamps(const Part& part) {
-  if (part.stamps) return *part.stamps;
-  return {part.db.get_metadata(kMetaFormat),
-          part.db.get_metadata(kMetaSchemaHash)};
+std::string ShardSet::MetadataOf(const Part& part, const std::string& key) {
+  if (auto it = part.stamps.find(key); it != part.stamps.end())
+    return it->second;
+  return part.db.get_metadata(key);
+}
+
+std::string ShardSet::Metadata(const std::string& key) const {
+  return parts_.empty() ? db_.get_metadata(key) : MetadataOf(parts_[0], key);
 }
 
 Status ShardSet::OpenAddress(const ShardAddress& address,
@@ -158,14 +162,20 @@ void ShardSet::OpenLocal(const std::string& path, std::string* generation) {
 Status ShardSet::CheckSchemas() const {
   if (parts_.size() < 2 || list_.empty()) return Status::Ok();
   try {
-    // Read once each (a message to a remote shard per key, unless read as
-    // it connected).
-    const auto first = Stamps(parts_[0]);
+    // The stamps that must agree for the shards' terms and ranking to be
+    // one index's (read as a remote shard connected, or asked now).
+    const auto stamps = [](const Part& part) {
+      return std::vector<std::string>{MetadataOf(part, kMetaFormat),
+                                      MetadataOf(part, kMetaAnalyzer),
+                                      MetadataOf(part, kMetaSchemaHash)};
+    };
+    const auto first = stamps(parts_[0]);
     for (const Part& part : parts_) {
       if (&part == &parts_[0]) continue;
-      if (Stamps(part) != first)
+      if (stamps(part) != first)
         return SchemaMismatch("shard " + part.name +
-                              " was built by another schema or format than " +
+                              " was built by another schema, format or "
+                              "analyzer than " +
                               parts_[0].name);
     }
   } catch (const Xapian::NetworkError& e) {

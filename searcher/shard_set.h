@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -67,6 +68,11 @@ class ShardSet {
   // The shards left out (allow_partial), by ShardAddress::Name.
   const std::vector<std::string>& missing() const { return missing_; }
 
+  // The metadata `key` of the first shard, as db().get_metadata gives it;
+  // a remote shard's schema stamps come from what it sent as it connected.
+  // Throws Xapian::Error.
+  std::string Metadata(const std::string& key) const;
+
   // The documents of `docids` (of db()), in their order. Remote shards are
   // read side by side, a thread each: Xapian 1.4 reads a remote document
   // in a round trip of its own. Throws Xapian::Error.
@@ -96,14 +102,14 @@ class ShardSet {
     std::string name;  // ShardAddress::Name, or the shard's folder.
     bool remote = false;
     Xapian::Database db;
-    // Its kMetaFormat and kMetaSchemaHash, when read as it was opened (a
-    // remote shard, on its own thread); CheckSchemas asks for them if not.
-    std::optional<std::pair<std::string, std::string>> stamps;
+    // Its schema stamps (kSchemaStampKeys) as read when it connected (a
+    // remote shard, on its own thread); empty when not read.
+    std::map<std::string, std::string> stamps;
   };
   // A remote shard connected and its stamps read (ConnectRemote).
   struct Connected {
     Xapian::Database db;
-    std::optional<std::pair<std::string, std::string>> stamps;
+    std::map<std::string, std::string> stamps;
   };
   // Opens the parts of `list_` (every listed shard; a listed index folder
   // gives each of its shards).
@@ -119,8 +125,9 @@ class ShardSet {
   // what Xapian::Remote::open throws.
   static Connected ConnectRemote(const ShardAddress& address,
                                  unsigned timeout_ms);
-  // A part's kMetaFormat and kMetaSchemaHash. Throws Xapian::Error.
-  static std::pair<std::string, std::string> Stamps(const Part& part);
+  // A part's metadata `key`: from its stamps if they hold it. Throws
+  // Xapian::Error.
+  static std::string MetadataOf(const Part& part, const std::string& key);
   // Adds the shards of the live generation of the local index folder
   // `path` (itself when it has none) and sets `generation` (if given) to
   // it. Throws Xapian::Error.

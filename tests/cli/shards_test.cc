@@ -23,7 +23,11 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <xapian.h>
 
+#include "common/analyzer.h"
+#include "common/index_layout.h"
+#include "common/index_meta.h"
 #include "tests/support/test_support.h"
 
 namespace nsearch {
@@ -619,6 +623,35 @@ TEST(ShardsTest, AShardOfAnotherSchemaIsRefused) {
     EXPECT_EQ(3, r.exit_code) << r.err;
     EXPECT_NE(std::string::npos, r.err.find("schema_mismatch")) << r.err;
     EXPECT_NE(std::string::npos, r.err.find("another schema")) << r.err;
+  }
+}
+
+// A shard whose terms came from another analyzer version is refused too,
+// local or remote, even when its schema and format agree.
+TEST(ShardsTest, AShardOfAnotherAnalyzerIsRefused) {
+  TempDir dir;
+  const std::string sample = testing::SourceDir() + "/data/content";
+  const std::string a = dir.path() + "/a", b = dir.path() + "/b";
+  ASSERT_EQ(0, RunNsearch({"index", "--index", a, sample}).exit_code);
+  ASSERT_EQ(0, RunNsearch({"index", "--index", b, sample}).exit_code);
+  // Served first: `nsearch serve` refuses an index of an analyzer version
+  // other than its own (a server of that other version would serve it).
+  ShardServer server(b);
+  const std::string generation = LiveGeneration(b);
+  ASSERT_FALSE(generation.empty());
+  {
+    Xapian::WritableDatabase db(generation, Xapian::DB_OPEN);
+    db.set_metadata(kMetaAnalyzer, std::to_string(Analyzer::kVersion - 1));
+    db.commit();
+  }
+  for (const std::string& second : {b, server.Line()}) {
+    const std::string list = WriteList(dir, "list.txt", {a, second});
+    const auto r =
+        RunNsearch({"query", "--json", "--shard-list", list, "azure"});
+    SCOPED_TRACE(second);
+    EXPECT_EQ(3, r.exit_code) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("schema_mismatch")) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("analyzer")) << r.err;
   }
 }
 
