@@ -307,7 +307,10 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
       if (!best || *other < *best) best = std::move(other);
     }
   }
-  if (best && *best < *self) SetKey(best->key, doc);
+  // Its story's key, even when this document is earlier than every copy
+  // already indexed (an older article of a site added later, or the first
+  // copy changed): those keep their keys, so it takes theirs.
+  if (best) SetKey(best->key, doc);
 }
 
 std::vector<StoryJoiner::Group> StoryJoiner::CandidateGroups(

@@ -177,6 +177,38 @@ TEST_F(StoriesTest, AnIncrementalRunJoinsANewCopy) {
   EXPECT_EQ(KeyOf(a_), KeyOf(b_));
 }
 
+// A copy published before every copy already indexed (a site's archive
+// added later) joins their story rather than starting its own.
+TEST_F(StoriesTest, AnIncrementalRunJoinsACopyEarlierThanTheStory) {
+  const std::string e = dir_.Write(
+      "site/e.md", Story("Contoso ships a quantum compiler for Azure today",
+                         "An early report.", "2024-02-29T08:00:00Z",
+                         "https://early.example/report"));
+  auto run = Run();
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(1u, run->added);
+  EXPECT_EQ(KeyOf(a_), KeyOf(e));
+  EXPECT_EQ(KeyOf(a_), KeyOf(b_));
+}
+
+// The first copy, changed (its own key is a hash of its content), stays in
+// the story its copies still carry.
+TEST_F(StoriesTest, AChangedFirstCopyStaysInItsStory) {
+  const std::string key = KeyOf(a_);
+  ASSERT_EQ(key, KeyOf(b_));
+  std::filesystem::last_write_time(
+      a_, std::filesystem::last_write_time(a_) - std::chrono::seconds(10));
+  dir_.Write("site/a.md",
+             Story("Contoso ships a quantum compiler for Azure today",
+                   "The compiler targets three backends, and a simulator.",
+                   "2024-03-01T09:00:00Z", "https://contoso.com/q"));
+  auto run = Run();
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(1u, run->updated);
+  EXPECT_EQ(key, KeyOf(a_));
+  EXPECT_EQ(key, KeyOf(b_));
+}
+
 TEST_F(StoriesTest, DeletingTheFirstCopyDoesNotSplitTheRest) {
   const std::string d = dir_.Write(
       "site/d.md", Story("Contoso ships a quantum compiler for Azure today",
