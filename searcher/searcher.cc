@@ -856,25 +856,6 @@ Result<Xapian::docid> Searcher::FindDocument(const std::string& id_or_path) {
   });
 }
 
-namespace {
-
-// Takes the hit of document `id` off `page` (the hits after it move up a
-// rank) and out of its totals.
-void WithoutDocument(const std::string& id, ResultPage* page) {
-  auto it = std::find_if(page->hits.begin(), page->hits.end(),
-                         [&](const Hit& h) { return h.document.id == id; });
-  if (it == page->hits.end()) return;
-  for (auto later = page->hits.erase(it); later != page->hits.end(); ++later)
-    --later->rank;
-  for (Total* t : {&page->total, &page->all_words_total}) {
-    if (t->estimated > 0) --t->estimated;
-    if (t->lower > 0) --t->lower;
-    if (t->upper > 0) --t->upper;
-  }
-}
-
-}  // namespace
-
 Result<ResultPage> Searcher::Similar(const std::string& id_or_path,
                                      size_t limit) {
   NSEARCH_RETURN_IF_ERROR(CheckAtMost("--limit", limit, kMaxLimit));
@@ -886,24 +867,18 @@ Result<ResultPage> Searcher::Similar(const std::string& id_or_path,
       terms.emplace_back(t.term);
     if (terms.empty()) terms.emplace_back(Xapian::Query::MatchNothing);
     const std::string self =
-        ReadStoredRecord(db_.get_document(docid), false).id;
-    // The document itself is taken off the page, not excluded in the query:
-    // over several databases Xapian 1.4's matcher could leave a hit out of
-    // the first page of OR(terms) AND_NOT (the document), the document
-    // being the best match of its own terms (a shard list then answered
-    // otherwise than one index: ShardsTest).
+        kIdPrefix + ReadStoredRecord(db_.get_document(docid), false).id;
+    const Xapian::Query query(
+        Xapian::Query::OP_AND_NOT,
+        Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+        Xapian::Query(self));
     SearchRequest request;
     request.query = "similar:" + id_or_path;
-    request.limit = limit + 1;
+    request.limit = limit;
     request.prior = false;
     QueryPlan plan;  // Nothing to highlight, nothing to relax.
-    plan.strict =
-        Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-    NSEARCH_ASSIGN_OR_RETURN(ResultPage page, RunQuery(plan, request));
-    WithoutDocument(self, &page);
-    if (page.hits.size() > limit) page.hits.resize(limit);
-    page.limit = limit;
-    return page;
+    plan.strict = query;
+    return RunQuery(plan, request);
   });
 }
 
