@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <set>
 
 #include "searcher/expand_terms.h"
@@ -76,10 +77,12 @@ std::vector<std::string> MissingWords(
 // Runs one tier's page: `offset`, `limit` of its own ranking.
 Xapian::MSet RunTier(const Xapian::Enquire& enquire, size_t offset,
                      size_t limit, const MatchOptions& options) {
+  const Xapian::doccount check =
+      options.every_match ? std::numeric_limits<Xapian::doccount>::max()
+                          : static_cast<Xapian::doccount>(offset + limit);
   return enquire.get_mset(static_cast<Xapian::doccount>(offset),
-                          static_cast<Xapian::doccount>(limit),
-                          static_cast<Xapian::doccount>(offset + limit),
-                          nullptr, options.decider);
+                          static_cast<Xapian::doccount>(limit), check, nullptr,
+                          options.decider);
 }
 
 // The documents `query` matches, exactly up to kExactTotalLimit (Xapian's
