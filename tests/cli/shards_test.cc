@@ -599,6 +599,22 @@ TEST(ShardsTest, IncrementalRunsKeepShardsEqualToTheWholeIndex) {
                     requests);
 }
 
+// A list of `a` and then `b` (its folder, and its `server`) is refused:
+// exit 3, schema_mismatch, a message that says `why`.
+void ExpectListRefused(const TempDir& dir, const std::string& a,
+                       const std::string& b, const ShardServer& server,
+                       const std::string& why) {
+  for (const std::string& second : {b, server.Line()}) {
+    const std::string list = WriteList(dir, "list.txt", {a, second});
+    const auto r =
+        RunNsearch({"query", "--json", "--shard-list", list, "azure"});
+    SCOPED_TRACE(second);
+    EXPECT_EQ(3, r.exit_code) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("schema_mismatch")) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find(why)) << r.err;
+  }
+}
+
 // Shards built by another schema are not searched together, local or
 // remote: exit 3, schema_mismatch, naming the shard.
 TEST(ShardsTest, AShardOfAnotherSchemaIsRefused) {
@@ -615,15 +631,7 @@ TEST(ShardsTest, AShardOfAnotherSchemaIsRefused) {
   ASSERT_EQ(0, RunNsearch({"index", "--schema", schema, "--index", b, sample})
                    .exit_code);
   ShardServer server(b);
-  for (const std::string& second : {b, server.Line()}) {
-    const std::string list = WriteList(dir, "list.txt", {a, second});
-    const auto r =
-        RunNsearch({"query", "--json", "--shard-list", list, "azure"});
-    SCOPED_TRACE(second);
-    EXPECT_EQ(3, r.exit_code) << r.err;
-    EXPECT_NE(std::string::npos, r.err.find("schema_mismatch")) << r.err;
-    EXPECT_NE(std::string::npos, r.err.find("another schema")) << r.err;
-  }
+  ExpectListRefused(dir, a, b, server, "another schema");
 }
 
 // A shard whose terms came from another analyzer version is refused too,
@@ -644,15 +652,7 @@ TEST(ShardsTest, AShardOfAnotherAnalyzerIsRefused) {
     db.set_metadata(kMetaAnalyzer, std::to_string(Analyzer::kVersion - 1));
     db.commit();
   }
-  for (const std::string& second : {b, server.Line()}) {
-    const std::string list = WriteList(dir, "list.txt", {a, second});
-    const auto r =
-        RunNsearch({"query", "--json", "--shard-list", list, "azure"});
-    SCOPED_TRACE(second);
-    EXPECT_EQ(3, r.exit_code) << r.err;
-    EXPECT_NE(std::string::npos, r.err.find("schema_mismatch")) << r.err;
-    EXPECT_NE(std::string::npos, r.err.find("analyzer")) << r.err;
-  }
+  ExpectListRefused(dir, a, b, server, "analyzer");
 }
 
 TEST(ShardsTest, ChangingTheShardCountNeedsARebuild) {
