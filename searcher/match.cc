@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <limits>
 #include <set>
 
 #include "searcher/expand_terms.h"
+#include "searcher/pruning_guard.h"
 
 namespace nsearch::searcher {
 
@@ -77,12 +77,10 @@ std::vector<std::string> MissingWords(
 // Runs one tier's page: `offset`, `limit` of its own ranking.
 Xapian::MSet RunTier(const Xapian::Enquire& enquire, size_t offset,
                      size_t limit, const MatchOptions& options) {
-  const Xapian::doccount check =
-      options.every_match ? std::numeric_limits<Xapian::doccount>::max()
-                          : static_cast<Xapian::doccount>(offset + limit);
   return enquire.get_mset(static_cast<Xapian::doccount>(offset),
-                          static_cast<Xapian::doccount>(limit), check, nullptr,
-                          options.decider);
+                          static_cast<Xapian::doccount>(limit),
+                          static_cast<Xapian::doccount>(offset + limit),
+                          nullptr, options.decider);
 }
 
 // The documents `query` matches, exactly up to kExactTotalLimit (Xapian's
@@ -314,9 +312,12 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
     if (!terms.empty()) expansion = ExpansionQuery(terms);
     result.expansion = expansion;
   }
+  // Every tier's ranking: the text (and its expansion) guarded against
+  // Xapian's pruning, then the priors.
   const std::function<Q(const Q&)> ranked = [&](const Q& query) {
-    return with_priors(
-        expansion.empty() ? query : Q(Q::OP_AND_MAYBE, query, expansion));
+    return with_priors(GuardPruning(
+        expansion.empty() ? query : Q(Q::OP_AND_MAYBE, query, expansion),
+        options.remote));
   };
   const Xapian::Enquire strict = MakeEnquire(db, ranked(plan.strict), options);
   const Xapian::MSet page =

@@ -73,9 +73,6 @@ struct MatchOptions {
   // Some shard is remote: the priors use Xapian's own classes only.
   bool remote = false;
   double time_limit = 0;  // Seconds; Xapian's soft limit (0: none).
-  // Every match is looked at for the page, none skipped by its weight
-  // bound (see Searcher::Similar); else at least the page's.
-  bool every_match = false;
   // Local databases only: Xapian's remote backend refuses deciders.
   Xapian::MatchDecider* decider = nullptr;
   // Shown every document `total` counts (facets); the total is then exact.

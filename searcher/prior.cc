@@ -7,6 +7,8 @@
 #include <tuple>
 #include <vector>
 
+#include "searcher/every_document_source.h"
+
 namespace nsearch::searcher {
 
 namespace {
@@ -72,40 +74,6 @@ double MaxPriorWeight(const PriorWeights& w, const PriorSlots& slots) {
   if (slots.day) max += w.scale * w.recency.weight;
   return max;
 }
-
-// A posting source of nsearch's own (local databases only: a stock server
-// cannot rebuild it) that gives every document (docids 1..last) a weight:
-// the subclass's get_weight() of the current docid().
-class EveryDocumentSource : public Xapian::PostingSource {
- public:
-  void init(const Xapian::Database& db) override {
-    did_ = 0;
-    last_ = db.get_lastdocid();
-    count_ = db.get_doccount();
-    InitSource(db);
-  }
-  Xapian::doccount get_termfreq_min() const override { return 0; }
-  Xapian::doccount get_termfreq_est() const override { return count_; }
-  Xapian::doccount get_termfreq_max() const override { return count_; }
-  Xapian::docid get_docid() const override { return did_; }
-  void next(double) override { ++did_; }
-  void skip_to(Xapian::docid did, double) override {
-    if (did > did_) did_ = did;
-  }
-  bool check(Xapian::docid did, double) override {
-    if (did > did_) did_ = did;
-    return true;
-  }
-  bool at_end() const override { return did_ > last_; }
-
- protected:
-  virtual void InitSource(const Xapian::Database& db) = 0;
-  Xapian::docid did_ = 0;
-
- private:
-  Xapian::docid last_ = 0;
-  Xapian::doccount count_ = 0;
-};
 
 // The priors from PriorColumns: one array lookup a candidate, and the
 // recency of each day computed once a query (exp2 is most of the rest).

@@ -633,7 +633,6 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
     options.priors = Weights(request);
   options.prior_slots = prior_slots_;
   options.remote = shards_.has_remote();
-  options.every_match = request.every_match && shards_.size() > 1;
   if (options.remote) {
     options.documents = [this](const std::vector<Xapian::docid>& docids) {
       return shards_.Documents(docids);
@@ -877,12 +876,7 @@ Result<ResultPage> Searcher::Similar(const std::string& id_or_path,
     request.query = "similar:" + id_or_path;
     request.limit = limit;
     request.prior = false;
-    // Over shards Xapian 1.4's matcher can skip, by its weight bounds, a
-    // hit that belongs on this OR's first page (a 10th hit of 5.46 left out
-    // for one of 5.27, on the sample tree in 4 shards; python3-xapian
-    // alone does it): similar then looks at every match, as one index's
-    // answer requires (SCALING "Known differences").
-    request.every_match = true;
+    // An OR: RunPlan guards it against Xapian's pruning (pruning_guard.h).
     QueryPlan plan;  // Nothing to highlight, nothing to relax.
     plan.strict = query;
     return RunQuery(plan, request);

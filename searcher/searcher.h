@@ -77,9 +77,6 @@ struct SearchRequest {
   // Pseudo-relevance feedback: terms of the first hits rank the hits
   // (README "Query expansion").
   bool expand = false;
-  // Not a user's option: look at every match for the page (Similar over
-  // shards).
-  bool every_match = false;
   // Ends the match with kTimeout after this long; 0 means no limit.
   double timeout_ms = 0;
   QueryLimits limits;
