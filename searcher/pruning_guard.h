@@ -1,5 +1,5 @@
-// Keeps Xapian 1.4's matcher from leaving a hit off a page (README
-// "Ranking", docs/RELEVANCE.md "Xapian's pruning").
+// Keeps Xapian 1.4's matcher from leaving a hit off a page (README "Exact
+// pages", docs/RELEVANCE.md "Exact pages: Xapian's pruning").
 //
 // Xapian prunes a match by weight bounds: once the page's threshold passes
 // what one side of an OR can add, the OR becomes an AND_MAYBE, and once it

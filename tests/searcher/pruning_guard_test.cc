@@ -5,6 +5,7 @@
 
 #include "searcher/pruning_guard.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <random>
