@@ -70,6 +70,20 @@ class StoriesTest : public ::testing::Test {
     return db.get_document(*it).get_value(7);
   }
 
+  // Adds a copy of A's story (A's title) at `path` and indexes it: it is
+  // added, and A, B and it share one key.
+  void ExpectAddedCopyJoins(const std::string& path, const std::string& excerpt,
+                            const std::string& date, const std::string& url) {
+    const std::string copy = dir_.Write(
+        path, Story("Contoso ships a quantum compiler for Azure today", excerpt,
+                    date, url));
+    auto run = Run();
+    ASSERT_TRUE(run.ok());
+    EXPECT_EQ(1u, run->added);
+    EXPECT_EQ(KeyOf(a_), KeyOf(copy));
+    EXPECT_EQ(KeyOf(a_), KeyOf(b_));
+  }
+
   TempDir dir_;
   std::string index_, a_, b_, other_;
 };
@@ -166,29 +180,15 @@ TEST_F(StoriesTest, ComparisonsOnTwoThreadsKeyAsOnOne) {
 }
 
 TEST_F(StoriesTest, AnIncrementalRunJoinsANewCopy) {
-  const std::string d = dir_.Write(
-      "site/d.md", Story("Contoso ships a quantum compiler for Azure today",
-                         "Our take on the launch.", "2024-03-02T08:00:00Z",
-                         "https://blog.example/take"));
-  auto run = Run();
-  ASSERT_TRUE(run.ok());
-  EXPECT_EQ(1u, run->added);
-  EXPECT_EQ(KeyOf(a_), KeyOf(d));
-  EXPECT_EQ(KeyOf(a_), KeyOf(b_));
+  ExpectAddedCopyJoins("site/d.md", "Our take on the launch.",
+                       "2024-03-02T08:00:00Z", "https://blog.example/take");
 }
 
 // A copy published before every copy already indexed (a site's archive
 // added later) joins their story rather than starting its own.
 TEST_F(StoriesTest, AnIncrementalRunJoinsACopyEarlierThanTheStory) {
-  const std::string e = dir_.Write(
-      "site/e.md", Story("Contoso ships a quantum compiler for Azure today",
-                         "An early report.", "2024-02-29T08:00:00Z",
-                         "https://early.example/report"));
-  auto run = Run();
-  ASSERT_TRUE(run.ok());
-  EXPECT_EQ(1u, run->added);
-  EXPECT_EQ(KeyOf(a_), KeyOf(e));
-  EXPECT_EQ(KeyOf(a_), KeyOf(b_));
+  ExpectAddedCopyJoins("site/e.md", "An early report.", "2024-02-29T08:00:00Z",
+                       "https://early.example/report");
 }
 
 // The first copy, changed (its own key is a hash of its content), stays in
