@@ -675,6 +675,37 @@ TEST(FrontMatterFastPathTest, HandsUnusualYamlToYamlCpp) {
   EXPECT_EQ("N", plain.doc.provider_name);
 }
 
+// A control character (not a tab) anywhere in a line, read or skipped,
+// sends the file to yaml-cpp. The fast path first looks for one in the
+// whole front matter at once, many bytes at a time, so every byte value is
+// tried at every offset of lines longer than such a step.
+TEST(FrontMatterFastPathTest, HandsEveryControlCharacterToYamlCpp) {
+  const auto schema = Schema::Parse(Schema::DefaultText());
+  ASSERT_TRUE(schema.ok());
+  const std::string value =
+      "a value longer than two vector registers (sixty-four bytes), with a "
+      "tail";
+  const std::string head = "---\ntitle: \"t\"\nrelated:\n  - title: ";
+  for (int c = 1; c < 0x20; ++c) {
+    if (c == '\n') continue;
+    for (size_t at = 0; at < value.size(); ++at) {
+      std::string line = value;
+      line[at] = static_cast<char>(c);
+      const std::string skipped = head + line + "\n  - title: x\n---\n";
+      const std::string read = "---\ntitle: " + line + "\n---\n";
+      const std::string where =
+          "byte " + std::to_string(c) + " at " + std::to_string(at);
+      // A \r that ends a line is half of a CRLF line break.
+      const bool fast = c == '\t' || (c == '\r' && at + 1 == value.size());
+      EXPECT_EQ(fast, ExpectPathsAgree(skipped, *schema, where + ", skipped"))
+          << where;
+      if (!fast) {
+        EXPECT_FALSE(ExpectPathsAgree(read, *schema, where)) << where;
+      }
+    }
+  }
+}
+
 // Found by tests/fuzz/front_matter_fuzz.cc: the fast parser skipped the
 // blocks nested under a kept key (provider.images) without checking them,
 // so it accepted files that yaml-cpp rejects, and missed the duplicate-key
