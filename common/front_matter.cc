@@ -61,8 +61,14 @@ bool IsDelimiter(std::string_view line) {
   // Most lines start with something else: decide without trimming.
   if (line.empty() || (line[0] != '-' && line[0] != ' ' && line[0] != '\t'))
     return false;
-  line = Trim(line);
-  return line == "---";
+  // Nor do most indented lines (a block's): they go on with a word.
+  size_t first = 0;
+  while (first < line.size() && (line[first] == ' ' || line[first] == '\t'))
+    ++first;
+  if (first < line.size() && line[first] != '-' &&
+      static_cast<unsigned char>(line[first]) > ' ')
+    return false;
+  return Trim(line) == "---";
 }
 
 // The key of a top-level mapping entry ("title: x" -> "title"), or empty
@@ -759,8 +765,9 @@ std::optional<FmNode> FastParse(const std::vector<std::string_view>& lines,
   size_t i = 1;
   while (i < close) {
     const std::string_view line = lines[i];
-    if (IsBlankOrComment(line) || line[0] == ' ' || line[0] == '-') {
-      ++i;  // Part of a key we skip (or a comment).
+    if (line.empty() || line[0] == ' ' || line[0] == '-' ||
+        IsBlankOrComment(line)) {
+      ++i;  // Part of a key's block (or a comment).
       continue;
     }
     if (line[0] == '\t') return std::nullopt;
@@ -770,11 +777,11 @@ std::optional<FmNode> FastParse(const std::vector<std::string_view>& lines,
       // yaml-cpp would agree, so let it decide.
       return std::nullopt;
     }
-    const size_t end = BlockEnd(lines, i + 1, close, 0, true);
     if (wanted.count(std::string(key)) == 0) {
-      i = end;
+      ++i;  // The lines of its block are skipped one by one above.
       continue;
     }
+    const size_t end = BlockEnd(lines, i + 1, close, 0, true);
     const int line_no = static_cast<int>(i) + 1;
     FmNode value;
     if (!Trim(rest).empty()) {
