@@ -97,8 +97,10 @@ Result<std::string> ReadFile(const std::string& path) {
     return IOError(std::string("cannot open: ") + std::strerror(errno));
   std::string data;
   struct stat st;
+  // One byte more than the file: the read that finds its end needs room,
+  // or the buffer would double (zeroed, the file copied) just for it.
   if (::fstat(fd, &st) == 0 && st.st_size > 0)
-    data.resize(static_cast<size_t>(st.st_size));
+    data.resize(static_cast<size_t>(st.st_size) + 1);
   size_t have = 0;
   while (true) {
     if (have == data.size())
