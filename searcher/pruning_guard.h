@@ -28,7 +28,11 @@ namespace nsearch::searcher {
 // Whether pruning `query` can meet the bug: it holds an OR (or XOR, or
 // elite set) or an AND_MAYBE, other than inside a synonym (a wildcard's
 // expansions), which weighs its subqueries as one term and never prunes
-// them. An AND of words, a phrase or a filter cannot.
+// them. An AND of words, a phrase or a filter cannot. (The priors then sit
+// on an AND_MAYBE's right side: on local databases their sources stop on
+// the document checked, so they are never ahead of the text; over remote
+// shards they are Xapian's value sources: docs/SCALING.md "Known
+// differences".)
 bool PruningCanSkipHits(const Xapian::Query& query);
 
 // `query`, guarded when PruningCanSkipHits. Its documents and weights are
