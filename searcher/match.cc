@@ -185,6 +185,20 @@ std::optional<PriorWeights> ScaledPriors(const Xapian::Database& db,
   return priors;
 }
 
+// The strict tier's text, as block-max matching runs it when it can
+// (MatchOptions::block_bounds). `prior` is the priors' query, `expansion`
+// the query's expansion (none: empty).
+Q StrictText(const Xapian::Database& db, const QueryPlan& plan,
+             const MatchOptions& options, const MatchResult& result,
+             const Q& prior, const Q& expansion) {
+  if (!options.block_bounds || options.sort_slot || !expansion.empty())
+    return plan.strict;
+  const PriorWeights* under = prior.empty() ? nullptr : &*result.priors;
+  return BlockMaxQuery(db, plan.strict, options.k1, options.b,
+                       *options.block_bounds, under, options.prior_slots)
+      .value_or(plan.strict);
+}
+
 // The relaxed tier's part of the page, after the strict tier's `page`
 // (which ended on or before this page).
 void AddRelaxedTier(const Xapian::Database& db, const QueryPlan& plan,
@@ -319,7 +333,9 @@ MatchResult RunPlan(const Xapian::Database& db, const QueryPlan& plan,
         expansion.empty() ? query : Q(Q::OP_AND_MAYBE, query, expansion),
         options.remote));
   };
-  const Xapian::Enquire strict = MakeEnquire(db, ranked(plan.strict), options);
+  const Xapian::Enquire strict = MakeEnquire(
+      db, ranked(StrictText(db, plan, options, result, prior, expansion)),
+      options);
   const Xapian::MSet page =
       RunTier(strict, options.offset, options.limit, options);
   AddHits(page, true, options, &result.hits);

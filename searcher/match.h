@@ -24,6 +24,7 @@
 
 #include <xapian.h>
 
+#include "searcher/block_max.h"
 #include "searcher/prior.h"
 #include "searcher/query_parser.h"
 
@@ -70,6 +71,10 @@ struct MatchOptions {
   // The ranking values of every document of `db`, when the caller keeps
   // them (one local database only).
   const PriorColumns* prior_columns = nullptr;
+  // Their block bounds (block_max.h), kept with them: the strict tier of a
+  // query of one or two plain words, ranked by relevance and not expanded,
+  // then skips the blocks that cannot reach its page.
+  BlockBounds* block_bounds = nullptr;
   // Some shard is remote: the priors use Xapian's own classes only.
   bool remote = false;
   double time_limit = 0;  // Seconds; Xapian's soft limit (0: none).

@@ -66,15 +66,6 @@ Q MapQuery(Xapian::valueno slot, int64_t first, int64_t last,
   return Q(source->release());
 }
 
-// The most the priors of `slots` can add.
-double MaxPriorWeight(const PriorWeights& w, const PriorSlots& slots) {
-  double max = 0;
-  if (slots.quality) max += QualityWeight(w, PriorSpec::kLevels);
-  if (slots.heat) max += HeatWeight(w, PriorSpec::kLevels);
-  if (slots.day) max += w.scale * w.recency.weight;
-  return max;
-}
-
 // The priors from PriorColumns: one array lookup a candidate, and the
 // recency of each day computed once a query (exp2 is most of the rest).
 class ColumnSource : public EveryDocumentSource {
@@ -167,6 +158,34 @@ class SlotSource : public EveryDocumentSource {
 };
 
 }  // namespace
+
+double MaxPriorWeight(const PriorWeights& w, const PriorSlots& slots) {
+  double max = 0;
+  if (slots.quality) max += QualityWeight(w, PriorSpec::kLevels);
+  if (slots.heat) max += HeatWeight(w, PriorSpec::kLevels);
+  if (slots.day) max += w.scale * w.recency.weight;
+  return max;
+}
+
+double PriorBound(const PriorWeights& w, const PriorSlots& slots,
+                  const PriorColumns::Row& most) {
+  // ColumnSource::get_weight's steps: each part grows with its value, and
+  // so does their sum, rounding included.
+  auto level = [](int16_t v) {
+    return v < 0 ? std::nullopt : std::optional<int64_t>(v);
+  };
+  PriorParts parts =
+      ScorePriors(w, slots.quality ? level(most.quality) : std::nullopt,
+                  slots.heat ? level(most.heat) : std::nullopt, std::nullopt);
+  if (slots.day && most.day != PriorColumns::kNoDay && w.recency.weight > 0) {
+    // Past the horizon's last day (far ahead of `now`) a day weighs 0, but
+    // an earlier day of the block may not.
+    parts.recency = most.day > w.recency.Days(w.now).second
+                        ? w.scale * w.recency.weight
+                        : RecencyWeight(w, most.day);
+  }
+  return parts.Sum();
+}
 
 PriorColumns::PriorColumns(const Xapian::Database& db, const PriorSlots& slots)
     : rows_(db.get_lastdocid() + 1) {

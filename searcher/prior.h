@@ -101,6 +101,15 @@ class PriorColumns {
   std::vector<Row> rows_;
 };
 
+// The most the priors of `slots` can add (their sources' maximum weight).
+double MaxPriorWeight(const PriorWeights& w, const PriorSlots& slots);
+
+// At least what PriorQuery's source over PriorColumns gives any row whose
+// values are each at most those of `most` (the largest quality, heat and
+// day of some rows): block-max matching's bound (block_max.h).
+double PriorBound(const PriorWeights& w, const PriorSlots& slots,
+                  const PriorColumns::Row& most);
+
 // A query matching every document with a ranking value, weighted by its
 // priors (ScorePriors); empty when every weight is 0. With `columns` (those
 // of `db`, which must be one local database) one posting source of

@@ -648,9 +648,13 @@ Result<MatchOptions> Searcher::MatchOptionsFor(const SearchRequest& request) {
         db_.get_uuid() + "@" + std::to_string(db_.get_revision());
     if (key != prior_columns_key_) {
       prior_columns_ = std::make_unique<PriorColumns>(db_, prior_slots_);
+      block_bounds_ = block_max_
+                          ? std::make_unique<BlockBounds>(db_, *prior_columns_)
+                          : nullptr;
       prior_columns_key_ = key;
     }
     options.prior_columns = prior_columns_.get();
+    options.block_bounds = block_bounds_.get();
   }
   return options;
 }

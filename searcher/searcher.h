@@ -16,6 +16,7 @@
 #include "common/analyzer.h"
 #include "common/schema.h"
 #include "common/status.h"
+#include "searcher/block_max.h"
 #include "searcher/facets.h"
 #include "searcher/match.h"
 #include "searcher/prior.h"
@@ -129,11 +130,17 @@ class Searcher {
 
   // The generation this searcher opened ("" for a plain database).
   const std::string& generation() const { return shards_.generation(); }
-  // Keeps every document's ranking values in memory (16 bytes a document),
+  // Keeps every document's ranking values in memory (8 bytes a document),
   // read once per index revision, for later queries: for long-lived
   // searchers (batch mode) of one local database, where it saves decoding
-  // three value streams per candidate. Results are the same.
-  void KeepPriorsInMemory() { keep_priors_ = true; }
+  // three value streams per candidate. With `block_max`, also their block
+  // bounds and those of the words queries ask for (block_max.h), so that
+  // the strict tier of a query of one or two plain words skips most of a
+  // large index. Results are the same.
+  void KeepPriorsInMemory(bool block_max = true) {
+    keep_priors_ = true;
+    block_max_ = block_max;
+  }
   // Moves to the newest commit of the opened generation (cheap when
   // nothing changed). A rebuild publishes a new generation: compare
   // generation() with LiveGeneration() and open a new Searcher for that.
@@ -200,7 +207,9 @@ class Searcher {
   QueryParser parser_;
   PriorSlots prior_slots_;
   bool keep_priors_ = false;
+  bool block_max_ = false;
   std::unique_ptr<PriorColumns> prior_columns_;
+  std::unique_ptr<BlockBounds> block_bounds_;  // Of prior_columns_.
   std::string prior_columns_key_;  // uuid@revision they were read at.
 };
 

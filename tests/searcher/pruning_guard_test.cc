@@ -19,6 +19,7 @@
 #include "common/index_meta.h"
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
+#include "tests/support/page_hits.h"
 #include "tests/support/test_support.h"
 
 namespace nsearch::searcher {
@@ -99,13 +100,7 @@ std::vector<std::pair<std::string, double>> Hits(Searcher& searcher,
                                                  SearchRequest request,
                                                  size_t limit) {
   request.limit = limit;
-  auto page = searcher.Search(request);
-  EXPECT_TRUE(page.ok()) << request.query;
-  std::vector<std::pair<std::string, double>> hits;
-  if (page.ok())
-    for (const Hit& hit : page->hits)
-      hits.emplace_back(hit.document.id, hit.score);
-  return hits;
+  return testing::PageHits(searcher, request);
 }
 
 // A page of 10 is the first 10 of a page that holds every match (a match
