@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <utility>
 
 namespace nsearch::searcher {
@@ -22,6 +24,8 @@ constexpr size_t kKeptTerms = 128;
 // threshold is rebuilt from what Xapian passes (min_wt plus the priors'
 // maximum), which may round a last bit up.
 constexpr double kSlack = 1e-9;
+
+constexpr Xapian::docid kLastDocid = std::numeric_limits<Xapian::docid>::max();
 
 size_t BlockOf(Xapian::docid did) { return (did - 1) / kBlockDocs; }
 
@@ -66,7 +70,13 @@ class BlockMaxSource : public Xapian::PostingSource {
   Xapian::doccount get_termfreq_max() const override { return words_[0].freq; }
   Xapian::docid get_docid() const override { return did_; }
   bool at_end() const override { return at_end_; }
-  void next(double min_wt) override { Advance(did_ + 1, min_wt); }
+  void next(double min_wt) override {
+    if (did_ == kLastDocid) {
+      at_end_ = true;
+      return;
+    }
+    Advance(did_ + 1, min_wt);
+  }
   void skip_to(Xapian::docid did, double min_wt) override {
     if (did > did_) Advance(did, min_wt);
   }
@@ -100,7 +110,9 @@ class BlockMaxSource : public Xapian::PostingSource {
       const Xapian::docid did = *its_[0];
       const size_t k = BlockOf(did);
       if (needed > 0 && Bound(k) < needed) {
-        target = static_cast<Xapian::docid>((k + 1) * kBlockDocs + 1);
+        const uint64_t next = (uint64_t{k} + 1) * kBlockDocs + 1;
+        if (next > kLastDocid) break;
+        target = static_cast<Xapian::docid>(next);
         continue;
       }
       target = OnAll(did);
