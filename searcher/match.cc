@@ -186,17 +186,26 @@ std::optional<PriorWeights> ScaledPriors(const Xapian::Database& db,
 }
 
 // The strict tier's text, as block-max matching runs it when it can
-// (MatchOptions::block_bounds). `prior` is the priors' query, `expansion`
-// the query's expansion (none: empty).
+// (MatchOptions::block_bounds): its words, or its words under the
+// request's filters (which weigh nothing). `prior` is the priors' query,
+// `expansion` the query's expansion (none: empty).
 Q StrictText(const Xapian::Database& db, const QueryPlan& plan,
              const MatchOptions& options, const MatchResult& result,
              const Q& prior, const Q& expansion) {
   if (!options.block_bounds || options.sort_slot || !expansion.empty())
     return plan.strict;
   const PriorWeights* under = prior.empty() ? nullptr : &*result.priors;
-  return BlockMaxQuery(db, plan.strict, options.k1, options.b,
-                       *options.block_bounds, under, options.prior_slots)
-      .value_or(plan.strict);
+  auto block_max = [&](const Q& words) {
+    return BlockMaxQuery(db, words, options.k1, options.b,
+                         *options.block_bounds, under, options.prior_slots);
+  };
+  const Q& strict = plan.strict;
+  if (strict.get_type() == Q::OP_FILTER && strict.get_num_subqueries() == 2) {
+    if (auto words = block_max(strict.get_subquery(0)))
+      return Q(Q::OP_FILTER, *words, strict.get_subquery(1));
+    return strict;
+  }
+  return block_max(strict).value_or(strict);
 }
 
 // The relaxed tier's part of the page, after the strict tier's `page`

@@ -166,6 +166,10 @@ TEST_F(BlockMaxTest, PagesAreThoseOfTheFullMatch) {
     r.heat_boost = 0;
     r.recency_boost = 0;
     requests.push_back(r);
+    r = requests[i];  // The request's filters weigh nothing.
+    r.since = "2024-02-01";
+    r.min_quality = 30;
+    requests.push_back(r);
   }
   size_t hits = 0;
   for (const SearchRequest& r : requests) {
