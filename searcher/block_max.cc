@@ -145,19 +145,44 @@ class BlockMaxSource : public Xapian::PostingSource {
   bool at_end_ = false;
 };
 
-// The terms of `text` when it is one term (wqf 1) or an AND of two
-// different ones; empty otherwise.
-std::vector<std::string> PlainWords(const Q& text) {
-  auto plain = [](const Q& q) {
-    return q.get_type() == Q::LEAF_TERM && q.get_length() == 1;
-  };
-  if (plain(text)) return {*text.get_terms_begin()};
-  if (text.get_type() != Q::OP_AND || text.get_num_subqueries() != 2) return {};
-  const Q a = text.get_subquery(0), b = text.get_subquery(1);
-  if (!plain(a) || !plain(b)) return {};
-  const std::string ta = *a.get_terms_begin(), tb = *b.get_terms_begin();
-  if (ta == tb) return {};
-  return {ta, tb};
+// Whether `q` is one plain term (wqf 1).
+bool IsPlainWord(const Q& q) {
+  return q.get_type() == Q::LEAF_TERM && q.get_length() == 1;
+}
+
+// Whether `q` selects without weighing: a range of a value slot, or a
+// query scaled by 0 (QueryParser's filters, such as `topic:x`; Xapian 1.4
+// shows no scale factor but in the description).
+bool IsWeightless(const Q& q) {
+  switch (q.get_type()) {
+    case Q::OP_VALUE_RANGE:
+    case Q::OP_VALUE_GE:
+    case Q::OP_VALUE_LE:
+      return true;
+    case Q::OP_SCALE_WEIGHT:
+      return q.get_description().rfind("Query(0 * ", 0) == 0;
+    default:
+      return false;
+  }
+}
+
+// Splits `q`, a plain word, a weightless filter or an AND of such parts
+// (nested or not), into its words and filters; false when some part is
+// anything else.
+bool SplitAnd(const Q& q, std::vector<std::string>* words,
+              std::vector<Q>* filters) {
+  if (IsPlainWord(q)) {
+    words->push_back(*q.get_terms_begin());
+    return true;
+  }
+  if (IsWeightless(q)) {
+    filters->push_back(q);
+    return true;
+  }
+  if (q.get_type() != Q::OP_AND) return false;
+  for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+    if (!SplitAnd(q.get_subquery(i), words, filters)) return false;
+  return true;
 }
 
 }  // namespace
@@ -230,8 +255,11 @@ std::optional<Q> BlockMaxQuery(const Xapian::Database& db, const Q& text,
                                double k1, double b, BlockBounds& bounds,
                                const PriorWeights* priors,
                                const PriorSlots& slots) {
-  const std::vector<std::string> terms = PlainWords(text);
-  if (terms.empty()) return std::nullopt;
+  std::vector<std::string> terms;
+  std::vector<Q> filters;
+  if (!SplitAnd(text, &terms, &filters) || terms.empty() || terms.size() > 2 ||
+      (terms.size() == 2 && terms[0] == terms[1]))
+    return std::nullopt;
   const Bm25Formula bm25(db, k1, b);
   std::vector<BlockMaxSource::Word> words;
   for (const std::string& term : terms) {
@@ -249,9 +277,13 @@ std::optional<Q> BlockMaxQuery(const Xapian::Database& db, const Q& text,
     prior_maxima = bounds.PriorMaxima(*priors, slots);
     prior_max = MaxPriorWeight(*priors, slots);
   }
-  return Q((new BlockMaxSource(std::move(words), bm25, std::move(prior_maxima),
-                               prior_max))
-               ->release());
+  const Q source((new BlockMaxSource(std::move(words), bm25,
+                                     std::move(prior_maxima), prior_max))
+                     ->release());
+  if (filters.empty()) return source;
+  // Filters add 0 to the AND's sum: the words' two parts, as before.
+  filters.insert(filters.begin(), source);
+  return Q(Q::OP_AND, filters.begin(), filters.end());
 }
 
 }  // namespace nsearch::searcher

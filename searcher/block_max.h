@@ -66,7 +66,8 @@ class BlockBounds {
 };
 
 // `text` (a strict tier) as a block-max posting source when it is one plain
-// word or an AND of two different ones; nullopt otherwise. `priors`: those
+// word or an AND of two different ones, with or without filters that weigh
+// nothing (ANDed with the source); nullopt otherwise. `priors`: those
 // of the prior query (PriorQuery, from the columns) that the source goes
 // under with AND_MAYBE; null when it goes under none.
 std::optional<Xapian::Query> BlockMaxQuery(const Xapian::Database& db,

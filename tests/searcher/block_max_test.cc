@@ -132,6 +132,15 @@ TEST_F(BlockMaxTest, OnlyOneOrTwoPlainWordsRunBlockMax) {
   const std::vector<Q> three = {Q("power"), Q("apps"), Q("data")};
   EXPECT_FALSE(runs(Q(Q::OP_AND, three.begin(), three.end())));
   EXPECT_FALSE(runs(Q("nosuchword")));
+  // Filters that weigh nothing may go with the words, nested or not.
+  const Q filter(Q::OP_SCALE_WEIGHT, Q("Kazure"), 0.0);
+  const Q range(Q::OP_VALUE_GE, 9, "x");
+  EXPECT_TRUE(runs(Q(Q::OP_AND, filter, Q(Q::OP_AND, Q("power"), Q("apps")))));
+  EXPECT_TRUE(runs(Q(Q::OP_AND, range, Q("power"))));
+  EXPECT_FALSE(
+      runs(Q(Q::OP_AND, Q(Q::OP_SCALE_WEIGHT, Q("Kazure"), 0.5), Q("power"))));
+  EXPECT_FALSE(runs(Q(Q::OP_AND, filter, range)));  // No word.
+  EXPECT_FALSE(runs(Q(Q::OP_AND, filter, Q(Q::OP_OR, Q("power"), Q("apps")))));
 }
 
 // A batch searcher with block bounds lists the same hits with the same
@@ -169,6 +178,9 @@ TEST_F(BlockMaxTest, PagesAreThoseOfTheFullMatch) {
     r = requests[i];  // The request's filters weigh nothing.
     r.since = "2024-02-01";
     r.min_quality = 30;
+    requests.push_back(r);
+    r = requests[i];  // Nor do the query's own.
+    r.query = "site:site1.example quality:40.. " + r.query;
     requests.push_back(r);
   }
   size_t hits = 0;
