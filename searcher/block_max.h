@@ -53,6 +53,7 @@ class BlockBounds {
 
   using Maxima = std::shared_ptr<const std::vector<double>>;
   // The largest Part of `term` in each block (0 where it has none).
+  // REQUIRES: the same `bm25` (that of this database) on every call.
   Maxima TermMaxima(const std::string& term, const Bm25Formula& bm25);
   // The most `weights` gives a document of each block (PriorBound).
   Maxima PriorMaxima(const PriorWeights& weights,

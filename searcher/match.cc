@@ -186,9 +186,10 @@ std::optional<PriorWeights> ScaledPriors(const Xapian::Database& db,
 }
 
 // The strict tier's text, as block-max matching runs it when it can
-// (MatchOptions::block_bounds): its words, or its words under the
-// request's filters (which weigh nothing). `prior` is the priors' query,
-// `expansion` the query's expansion (none: empty).
+// (MatchOptions::block_bounds): its words and the query's own filters
+// (BlockMaxQuery), under the request's filters if any (which weigh
+// nothing either). `prior` is the priors' query, `expansion` the query's
+// expansion (none: empty).
 Q StrictText(const Xapian::Database& db, const QueryPlan& plan,
              const MatchOptions& options, const MatchResult& result,
              const Q& prior, const Q& expansion) {
