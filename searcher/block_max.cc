@@ -29,8 +29,8 @@ constexpr Xapian::docid kLastDocid = std::numeric_limits<Xapian::docid>::max();
 
 size_t BlockOf(Xapian::docid did) { return (did - 1) / kBlockDocs; }
 
-// An AND of `words` (one or two), weighed as Xapian's BM25 weighs them,
-// skipping the blocks that cannot reach the page's threshold.
+// An AND of `words`, weighed as Xapian's BM25 weighs them (the rarest
+// first), skipping the blocks that cannot reach the page's threshold.
 class BlockMaxSource : public Xapian::PostingSource {
  public:
   struct Word {
@@ -185,6 +185,19 @@ bool SplitAnd(const Q& q, std::vector<std::string>* words,
   return true;
 }
 
+// Whether the source adds the parts of `terms` (indexed by `freqs`
+// documents) in the order Xapian's AND does: by ascending frequency, which
+// two parts need not follow (a + b is b + a) but three or more must, so
+// their frequencies must differ. A repeated word weighs more (its wqf).
+bool SumsInKnownOrder(const std::vector<std::string>& terms,
+                      const std::vector<Xapian::doccount>& freqs) {
+  for (size_t i = 0; i < terms.size(); ++i)
+    for (size_t j = i + 1; j < terms.size(); ++j)
+      if (terms[i] == terms[j] || (terms.size() > 2 && freqs[i] == freqs[j]))
+        return false;
+  return true;
+}
+
 }  // namespace
 
 Bm25Formula::Bm25Formula(const Xapian::Database& db, double k1, double b)
@@ -257,18 +270,19 @@ std::optional<Q> BlockMaxQuery(const Xapian::Database& db, const Q& text,
                                const PriorSlots& slots) {
   std::vector<std::string> terms;
   std::vector<Q> filters;
-  if (!SplitAnd(text, &terms, &filters) || terms.empty() || terms.size() > 2 ||
-      (terms.size() == 2 && terms[0] == terms[1]))
-    return std::nullopt;
+  if (!SplitAnd(text, &terms, &filters) || terms.empty()) return std::nullopt;
+  std::vector<Xapian::doccount> freqs;
+  for (const std::string& term : terms) freqs.push_back(db.get_termfreq(term));
+  if (!SumsInKnownOrder(terms, freqs)) return std::nullopt;
   const Bm25Formula bm25(db, k1, b);
   std::vector<BlockMaxSource::Word> words;
-  for (const std::string& term : terms) {
+  for (size_t i = 0; i < terms.size(); ++i) {
     BlockMaxSource::Word w;
-    w.term = term;
-    w.freq = db.get_termfreq(term);
+    w.term = terms[i];
+    w.freq = freqs[i];
     if (w.freq == 0) return std::nullopt;  // Xapian's own match is empty.
     w.weight = bm25.TermWeight(w.freq);
-    w.maxima = bounds.TermMaxima(term, bm25);
+    w.maxima = bounds.TermMaxima(w.term, bm25);
     words.push_back(std::move(w));
   }
   BlockBounds::Maxima prior_maxima;

@@ -6,7 +6,7 @@
 // (BlockBounds::TermMaxima, read from the word's postings the first time a
 // query asks, kept until the index changes) and the most its priors can
 // give there (BlockBounds::PriorMaxima, from PriorColumns). The strict
-// tier of a query of one or two plain words then runs as a posting source
+// tier of a query of plain words then runs as a posting source
 // that skips every block whose bound cannot reach the page's threshold
 // (the `min_wt` Xapian passes it) and weighs the other documents as
 // Xapian's BM25Weight does, to the last bit: the same pages, far fewer
@@ -67,7 +67,8 @@ class BlockBounds {
 };
 
 // `text` (a strict tier) as a block-max posting source when it is one plain
-// word or an AND of two different ones, with or without filters that weigh
+// word or an AND of different ones (three or more only when no two are in
+// as many documents: SumsInKnownOrder), with or without filters that weigh
 // nothing (ANDed with the source); nullopt otherwise. `priors`: those
 // of the prior query (PriorQuery, from the columns) that the source goes
 // under with AND_MAYBE; null when it goes under none.

@@ -72,7 +72,7 @@ struct MatchOptions {
   // them (one local database only).
   const PriorColumns* prior_columns = nullptr;
   // Their block bounds (block_max.h), kept with them: the strict tier of a
-  // query of one or two plain words, ranked by relevance and not expanded,
+  // query of plain words, ranked by relevance and not expanded,
   // then skips the blocks that cannot reach its page.
   BlockBounds* block_bounds = nullptr;
   // Some shard is remote: the priors use Xapian's own classes only.

@@ -135,7 +135,7 @@ class Searcher {
   // searchers (batch mode) of one local database, where it saves decoding
   // three value streams per candidate. With `block_max`, also their block
   // bounds and those of the words queries ask for (block_max.h), so that
-  // the strict tier of a query of one or two plain words skips most of a
+  // the strict tier of a query of plain words skips most of a
   // large index. Results are the same.
   void KeepPriorsInMemory(bool block_max = true) {
     keep_priors_ = true;

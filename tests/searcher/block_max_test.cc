@@ -113,8 +113,50 @@ TEST_F(BlockMaxTest, Bm25FormulaIsXapiansToTheBit) {
   EXPECT_GT(compared, 1000u);
 }
 
-// Only one plain word, or an AND of two different ones, runs block-max.
-TEST_F(BlockMaxTest, OnlyOneOrTwoPlainWordsRunBlockMax) {
+// The block-max source lists every document of the AND it replaces, in
+// the same order, with the same weight to the last bit, for one to four
+// words (Xapian adds three or more in ascending frequency) and with
+// filters that weigh nothing. With room for every match, it skips nothing.
+TEST_F(BlockMaxTest, TheSourceWeighsAsXapiansAnd) {
+  const Xapian::Database db(IndexDir());
+  PriorColumns columns(db, PriorSlots{});
+  BlockBounds bounds(db, columns);
+  const Q filter(Q::OP_SCALE_WEIGHT, Q("XHsite1.example"), 0.0);
+  const std::vector<std::vector<std::string>> queries = {
+      {"power"},
+      {"power", "apps"},
+      {"glacier", "data"},
+      {"power", "apps", "azure"},
+      {"data", "cloud", "model", "server"}};
+  size_t compared = 0;
+  for (const auto& terms : queries)
+    for (bool filtered : {false, true}) {
+      std::vector<Q> parts(terms.begin(), terms.end());
+      if (filtered) parts.push_back(filter);
+      const Q plain(Q::OP_AND, parts.begin(), parts.end());
+      const auto source =
+          BlockMaxQuery(db, plain, 1.2, 0.75, bounds, nullptr, PriorSlots{});
+      ASSERT_TRUE(source.has_value()) << plain.get_description();
+      auto run = [&](const Q& q) {
+        Xapian::Enquire enquire(db);
+        enquire.set_query(q);
+        enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+        std::vector<std::pair<Xapian::docid, double>> hits;
+        const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+        for (auto it = mset.begin(); it != mset.end(); ++it)
+          hits.emplace_back(*it, it.get_weight());
+        return hits;
+      };
+      const auto expected = run(plain);
+      EXPECT_EQ(expected, run(*source)) << plain.get_description();
+      compared += expected.size();
+    }
+  EXPECT_GT(compared, 1000u);
+}
+
+// Which queries run block-max: plain words, each once, and filters that
+// weigh nothing.
+TEST_F(BlockMaxTest, WhichQueriesRunBlockMax) {
   const Xapian::Database db(IndexDir());
   PriorColumns columns(db, PriorSlots{});
   BlockBounds bounds(db, columns);
@@ -130,7 +172,7 @@ TEST_F(BlockMaxTest, OnlyOneOrTwoPlainWordsRunBlockMax) {
   EXPECT_FALSE(runs(Q(Q::OP_PHRASE, Q("power"), Q("apps"))));
   EXPECT_FALSE(runs(Q(Q::OP_SCALE_WEIGHT, Q("power"), 0.5)));
   const std::vector<Q> three = {Q("power"), Q("apps"), Q("data")};
-  EXPECT_FALSE(runs(Q(Q::OP_AND, three.begin(), three.end())));
+  EXPECT_TRUE(runs(Q(Q::OP_AND, three.begin(), three.end())));
   EXPECT_FALSE(runs(Q("nosuchword")));
   // Filters that weigh nothing may go with the words, nested or not.
   const Q filter(Q::OP_SCALE_WEIGHT, Q("Kazure"), 0.0);
@@ -156,6 +198,11 @@ TEST_F(BlockMaxTest, PagesAreThoseOfTheFullMatch) {
     for (size_t b = a; b < Words().size(); b += 3) {
       SearchRequest r;
       r.query = a == b ? Words()[a] : Words()[a] + " " + Words()[b];
+      requests.push_back(r);
+      if (a == b) continue;
+      r.query += " " + Words()[(a + b + 1) % Words().size()];  // Three...
+      requests.push_back(r);
+      r.query += " " + Words()[(a * b + 5) % Words().size()];  // ...four.
       requests.push_back(r);
     }
   const size_t plain = requests.size();
