@@ -16,9 +16,9 @@ using Q = Xapian::Query;
 constexpr double kMinNormLength = 0.5;
 constexpr double kK3 = 1;
 
-// Terms whose maxima a BlockBounds keeps (at 1M documents, 125 KB each);
-// past that it starts again.
-constexpr size_t kKeptTerms = 128;
+// The words' maxima a BlockBounds keeps, 8 bytes a block (125 KB a word
+// at 1M documents, so 128 words); past that it starts again.
+constexpr size_t kKeptBytes = size_t{16} << 20;
 
 // A block's bound must reach the threshold less this fraction of it: the
 // threshold is rebuilt from what Xapian passes (min_wt plus the priors'
@@ -245,7 +245,8 @@ BlockBounds::Maxima BlockBounds::TermMaxima(const std::string& term,
                                             const Bm25Formula& bm25) {
   auto it = terms_.find(term);
   if (it != terms_.end()) return it->second;
-  if (terms_.size() >= kKeptTerms) terms_.clear();
+  if ((terms_.size() + 1) * blocks_ * sizeof(double) > kKeptBytes)
+    terms_.clear();
   auto maxima = std::make_shared<std::vector<double>>(blocks_, 0.0);
   const double weight = bm25.TermWeight(db_.get_termfreq(term));
   for (auto p = db_.postlist_begin(term); p != db_.postlist_end(term); ++p) {

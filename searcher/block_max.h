@@ -63,7 +63,7 @@ class BlockBounds {
   const Xapian::Database& db_;
   size_t blocks_;
   std::vector<PriorColumns::Row> most_;  // Per block: each value's largest.
-  std::map<std::string, Maxima> terms_;  // At most kKeptTerms.
+  std::map<std::string, Maxima> terms_;  // At most kKeptBytes of them.
 };
 
 // `text` (a strict tier) as a block-max posting source when it is one plain
