@@ -210,10 +210,14 @@ Bm25Formula::Bm25Formula(const Xapian::Database& db, double k1, double b)
   }
 }
 
+double Bm25Idf(double documents, double termfreq) {
+  double ratio = (documents - termfreq + 0.5) / (termfreq + 0.5);
+  if (ratio < 2) ratio = ratio * 0.5 + 1;
+  return std::log(ratio);
+}
+
 double Bm25Formula::TermWeight(Xapian::doccount termfreq) const {
-  double tw = (documents_ - termfreq + 0.5) / (termfreq + 0.5);
-  if (tw < 2) tw = tw * 0.5 + 1;
-  double weight = std::log(tw) * 1.0;  // The query's factor.
+  double weight = Bm25Idf(documents_, termfreq) * 1.0;  // The query's factor.
   const double wqf = 1;
   weight *= (kK3 + 1) * wqf / (kK3 + wqf);
   weight *= (k1_ + 1);

@@ -29,6 +29,11 @@ namespace nsearch::searcher {
 
 inline constexpr Xapian::docid kBlockDocs = 64;
 
+// Xapian's BM25 IDF (BM25Weight::init without a relevance set): the log of
+// (N - n + 0.5) / (n + 0.5), that ratio first lifted to ratio / 2 + 1 when
+// it is below 2, so that a word in most documents still weighs a little.
+double Bm25Idf(double documents, double termfreq);
+
 // Xapian 1.4's BM25Weight (k2 0, k3 1, min_normlen 0.5) for a word of a
 // query that is not scaled and not repeated, over the statistics of `db`:
 // the same operations in the same order, so the same bits.

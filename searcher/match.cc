@@ -1,7 +1,6 @@
 #include "searcher/match.h"
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
 #include <set>
 
@@ -26,15 +25,6 @@ Xapian::Enquire MakeEnquire(const Xapian::Database& db, const Q& query,
   if (options.collapse_slot) enquire.set_collapse_key(*options.collapse_slot);
   if (options.time_limit > 0) enquire.set_time_limit(options.time_limit);
   return enquire;
-}
-
-// Xapian's BM25 IDF (BM25Weight::init without a relevance set): the log of
-// (N - n + 0.5) / (n + 0.5), that ratio first lifted to ratio / 2 + 1 when
-// it is at most 2, so that a word in most documents still weighs a little.
-double Bm25Idf(double documents, double termfreq) {
-  double ratio = (documents - termfreq + 0.5) / (termfreq + 0.5);
-  if (ratio <= 2) ratio = ratio * 0.5 + 1;
-  return std::log(ratio);
 }
 
 // The documents a wildcard's terms index, as Xapian estimates their union
