@@ -145,46 +145,6 @@ class BlockMaxSource : public Xapian::PostingSource {
   bool at_end_ = false;
 };
 
-// Whether `q` is one plain term (wqf 1).
-bool IsPlainWord(const Q& q) {
-  return q.get_type() == Q::LEAF_TERM && q.get_length() == 1;
-}
-
-// Whether `q` selects without weighing: a range of a value slot, or a
-// query scaled by 0 (QueryParser's filters, such as `topic:x`; Xapian 1.4
-// shows no scale factor but in the description).
-bool IsWeightless(const Q& q) {
-  switch (q.get_type()) {
-    case Q::OP_VALUE_RANGE:
-    case Q::OP_VALUE_GE:
-    case Q::OP_VALUE_LE:
-      return true;
-    case Q::OP_SCALE_WEIGHT:
-      return q.get_description().rfind("Query(0 * ", 0) == 0;
-    default:
-      return false;
-  }
-}
-
-// Splits `q`, a plain word, a weightless filter or an AND of such parts
-// (nested or not), into its words and filters; false when some part is
-// anything else.
-bool SplitAnd(const Q& q, std::vector<std::string>* words,
-              std::vector<Q>* filters) {
-  if (IsPlainWord(q)) {
-    words->push_back(*q.get_terms_begin());
-    return true;
-  }
-  if (IsWeightless(q)) {
-    filters->push_back(q);
-    return true;
-  }
-  if (q.get_type() != Q::OP_AND) return false;
-  for (size_t i = 0; i < q.get_num_subqueries(); ++i)
-    if (!SplitAnd(q.get_subquery(i), words, filters)) return false;
-  return true;
-}
-
 // Whether the source adds the parts of `terms` (indexed by `freqs`
 // documents) in the order Xapian's AND does: by ascending frequency, which
 // two parts need not follow (a + b is b + a) but three or more must, so
@@ -269,13 +229,12 @@ BlockBounds::Maxima BlockBounds::PriorMaxima(const PriorWeights& weights,
   return maxima;
 }
 
-std::optional<Q> BlockMaxQuery(const Xapian::Database& db, const Q& text,
-                               double k1, double b, BlockBounds& bounds,
-                               const PriorWeights* priors,
+std::optional<Q> BlockMaxQuery(const Xapian::Database& db,
+                               const Conjunction& text, double k1, double b,
+                               BlockBounds& bounds, const PriorWeights* priors,
                                const PriorSlots& slots) {
-  std::vector<std::string> terms;
-  std::vector<Q> filters;
-  if (!SplitAnd(text, &terms, &filters) || terms.empty()) return std::nullopt;
+  const std::vector<std::string>& terms = text.terms;
+  if (terms.empty()) return std::nullopt;
   std::vector<Xapian::doccount> freqs;
   for (const std::string& term : terms) freqs.push_back(db.get_termfreq(term));
   if (!SumsInKnownOrder(terms, freqs)) return std::nullopt;
@@ -299,10 +258,10 @@ std::optional<Q> BlockMaxQuery(const Xapian::Database& db, const Q& text,
   const Q source((new BlockMaxSource(std::move(words), bm25,
                                      std::move(prior_maxima), prior_max))
                      ->release());
-  if (filters.empty()) return source;
-  // Filters add 0 to the AND's sum: the words' two parts, as before.
-  filters.insert(filters.begin(), source);
-  return Q(Q::OP_AND, filters.begin(), filters.end());
+  if (text.filters.empty()) return source;
+  // Filters add 0 to the AND's sum: the words' parts, as before.
+  return Q(Q::OP_FILTER, source,
+           Q(Q::OP_AND, text.filters.begin(), text.filters.end()));
 }
 
 }  // namespace nsearch::searcher

@@ -24,6 +24,7 @@
 #include <xapian.h>
 
 #include "searcher/prior.h"
+#include "searcher/query_parser.h"
 
 namespace nsearch::searcher {
 
@@ -71,14 +72,14 @@ class BlockBounds {
   std::map<std::string, Maxima> terms_;  // At most kKeptBytes of them.
 };
 
-// `text` (a strict tier) as a block-max posting source when it is one plain
-// word or an AND of different ones (three or more only when no two are in
-// as many documents: SumsInKnownOrder), with or without filters that weigh
-// nothing (ANDed with the source); nullopt otherwise. `priors`: those
-// of the prior query (PriorQuery, from the columns) that the source goes
-// under with AND_MAYBE; null when it goes under none.
+// `text` (a strict tier) as a block-max posting source when its words are
+// different (three or more only when no two are in as many documents:
+// SumsInKnownOrder) and each is in some document; filtered by its filters
+// if any. nullopt otherwise. `priors`: those of the prior query
+// (PriorQuery, from the columns) that the source goes under with
+// AND_MAYBE; null when it goes under none.
 std::optional<Xapian::Query> BlockMaxQuery(const Xapian::Database& db,
-                                           const Xapian::Query& text, double k1,
+                                           const Conjunction& text, double k1,
                                            double b, BlockBounds& bounds,
                                            const PriorWeights* priors,
                                            const PriorSlots& slots);

@@ -176,27 +176,19 @@ std::optional<PriorWeights> ScaledPriors(const Xapian::Database& db,
 }
 
 // The strict tier's text, as block-max matching runs it when it can
-// (MatchOptions::block_bounds): its words and the query's own filters
-// (BlockMaxQuery), under the request's filters if any (which weigh
-// nothing either). `prior` is the priors' query, `expansion` the query's
+// (MatchOptions::block_bounds): the plan's words and filters
+// (BlockMaxQuery). `prior` is the priors' query, `expansion` the query's
 // expansion (none: empty).
 Q StrictText(const Xapian::Database& db, const QueryPlan& plan,
              const MatchOptions& options, const MatchResult& result,
              const Q& prior, const Q& expansion) {
-  if (!options.block_bounds || options.sort_slot || !expansion.empty())
+  if (!options.block_bounds || options.sort_slot || !expansion.empty() ||
+      !plan.conjunction)
     return plan.strict;
   const PriorWeights* under = prior.empty() ? nullptr : &*result.priors;
-  auto block_max = [&](const Q& words) {
-    return BlockMaxQuery(db, words, options.k1, options.b,
-                         *options.block_bounds, under, options.prior_slots);
-  };
-  const Q& strict = plan.strict;
-  if (strict.get_type() == Q::OP_FILTER && strict.get_num_subqueries() == 2) {
-    if (auto words = block_max(strict.get_subquery(0)))
-      return Q(Q::OP_FILTER, *words, strict.get_subquery(1));
-    return strict;
-  }
-  return block_max(strict).value_or(strict);
+  return BlockMaxQuery(db, *plan.conjunction, options.k1, options.b,
+                       *options.block_bounds, under, options.prior_slots)
+      .value_or(plan.strict);
 }
 
 // The relaxed tier's part of the page, after the strict tier's `page`

@@ -45,6 +45,9 @@ struct QueryPlan {
   std::vector<std::pair<std::string, std::vector<std::string>>> optional;
   // What BM25 scores in either tier (the scale of the priors).
   std::vector<ScoredLeaf> scored;
+  // The strict tier as its words and its filters (the request's among
+  // them), when it is a Conjunction; block-max matching needs them apart.
+  std::optional<Conjunction> conjunction;
   bool relaxable() const { return !relaxed.empty(); }
 };
 

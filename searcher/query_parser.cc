@@ -897,12 +897,17 @@ Xapian::Query QueryParser::TextLeaf(const QueryNode& node,
   }
 }
 
+const FieldSpec* QueryParser::TextField(const QueryNode& node) const {
+  const FieldSpec* field =
+      node.field.empty() ? nullptr : schema_.FindField(node.field);
+  return field && field->text ? field : nullptr;
+}
+
 Xapian::Query QueryParser::TextQuery(const QueryNode& node,
                                      const QueryLimits& limits) const {
   // Unfielded: the free-text space, scored by BM25.
-  const FieldSpec* field =
-      node.field.empty() ? nullptr : schema_.FindField(node.field);
-  if (!field || !field->text) return TextLeaf(node, "", limits);
+  const FieldSpec* field = TextField(node);
+  if (!field) return TextLeaf(node, "", limits);
   // A field's own terms only mark it (no weight): they select, and the
   // free-text space scores, so that BM25 sees one set of statistics.
   const Q marks = field->positions ? TextLeaf(node, field->prefix, limits)
@@ -1013,9 +1018,8 @@ std::vector<ScoredLeaf> QueryParser::TextLeaves(
     const QueryNode& node, const QueryLimits& limits) const {
   // As TextQuery: a field that is not searched only marks (no weight);
   // otherwise the free-text space scores.
-  const FieldSpec* field =
-      node.field.empty() ? nullptr : schema_.FindField(node.field);
-  if (field && field->text && !field->search) return {};
+  const FieldSpec* field = TextField(node);
+  if (field && !field->search) return {};
   switch (node.kind) {
     case QueryNode::Kind::kWord:
       return {{WordTerm(node, "", analyzer_)}};
@@ -1032,6 +1036,47 @@ std::vector<ScoredLeaf> QueryParser::TextLeaves(
       for (const auto& t : node.terms) out.push_back({t});
       return out;
     }
+  }
+}
+
+std::optional<Conjunction> QueryParser::StrictConjunction(
+    const QueryNode& node, const QueryLimits& limits) const {
+  Conjunction out;
+  if (!AddToConjunction(node, limits, &out) || out.terms.empty())
+    return std::nullopt;
+  return out;
+}
+
+bool QueryParser::AddToConjunction(const QueryNode& node,
+                                   const QueryLimits& limits,
+                                   Conjunction* out) const {
+  switch (node.kind) {
+    case QueryNode::Kind::kFilter:
+    case QueryNode::Kind::kRange:
+      out->filters.push_back(ToXapian(node, limits));
+      return true;
+    case QueryNode::Kind::kAnd:
+    case QueryNode::Kind::kWords:  // An AND in the strict tier.
+      if (node.weight != 1.0) return false;
+      for (const auto& c : node.children)
+        if (!AddToConjunction(c, limits, out)) return false;
+      return true;
+    case QueryNode::Kind::kWord:
+    case QueryNode::Kind::kPhrase:
+    case QueryNode::Kind::kNear:
+    case QueryNode::Kind::kWildcard: {
+      const FieldSpec* field = TextField(node);
+      if (field && !field->search) {  // Its marks only select (TextQuery).
+        out->filters.push_back(ToXapian(node, limits));
+        return true;
+      }
+      if (field || node.kind != QueryNode::Kind::kWord || node.weight != 1.0)
+        return false;
+      out->terms.push_back(WordTerm(node, "", analyzer_));
+      return true;
+    }
+    default:
+      return false;
   }
 }
 

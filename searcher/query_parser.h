@@ -124,6 +124,17 @@ struct ScoredLeaf {
   double weight = 1.0;
 };
 
+// A strict tier that is one AND of plain words and of parts that select
+// without weighing: what block-max matching runs (block_max.h).
+struct Conjunction {
+  // The words' terms in the free-text space, in query order (a repeated
+  // word twice).
+  std::vector<std::string> terms;
+  // Filters, ranges, and the words of fields that only mark: they add
+  // nothing to a document's weight.
+  std::vector<Xapian::Query> filters;
+};
+
 class QueryParser {
  public:
   // REQUIRES: `schema` and `analyzer` outlive the parser.
@@ -167,6 +178,12 @@ class QueryParser {
   std::vector<ScoredLeaf> ScoredLeaves(const QueryNode& node,
                                        const QueryLimits& limits) const;
 
+  // The strict tier of `node` (ToXapian, Tier::kStrict) as a Conjunction
+  // when it is one: ANDs of words at weight 1 without a text field, and of
+  // parts that weigh nothing. nullopt for anything else (a phrase, a
+  // wildcard, OR, NOT, a minor word, a word of a searched field).
+  std::optional<Conjunction> StrictConjunction(const QueryNode& node,
+                                               const QueryLimits& limits) const;
   // True when `node` holds a kWords node, so its relaxed tier differs.
   static bool Relaxable(const QueryNode& node);
   // The kWords children of `node` (the words that become optional in the
@@ -176,6 +193,11 @@ class QueryParser {
       const QueryNode& node, const QueryLimits& limits) const;
 
  private:
+  // The text field `node` names; null for none (the free-text space).
+  const FieldSpec* TextField(const QueryNode& node) const;
+  // Adds `node` to `out` (StrictConjunction); false when it does not fit.
+  bool AddToConjunction(const QueryNode& node, const QueryLimits& limits,
+                        Conjunction* out) const;
   // A word, phrase, NEAR or wildcard over the terms under `prefix`.
   Xapian::Query TextLeaf(const QueryNode& node, const std::string& prefix,
                          const QueryLimits& limits) const;

@@ -302,6 +302,7 @@ Result<QueryPlan> Searcher::Plan(const SearchRequest& request) {
   }
   plan.strict = parser_.ToXapian(root, request.limits, Tier::kStrict);
   plan.scored = parser_.ScoredLeaves(root, request.limits);
+  plan.conjunction = parser_.StrictConjunction(root, request.limits);
   if (QueryParser::Relaxable(root)) {
     plan.relaxed = parser_.ToXapian(root, request.limits, Tier::kRelaxed);
     plan.optional = parser_.OptionalWords(root, request.limits);
@@ -312,6 +313,7 @@ Result<QueryPlan> Searcher::Plan(const SearchRequest& request) {
   for (auto& f : filters) all.children.push_back(std::move(f));
   const Xapian::Query filter = parser_.ToXapian(all, request.limits);
   plan.strict = Xapian::Query(Xapian::Query::OP_FILTER, plan.strict, filter);
+  if (plan.conjunction) plan.conjunction->filters.push_back(filter);
   if (plan.relaxable())
     plan.relaxed =
         Xapian::Query(Xapian::Query::OP_FILTER, plan.relaxed, filter);

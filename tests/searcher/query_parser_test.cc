@@ -1,5 +1,6 @@
 #include "searcher/query_parser.h"
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <string>
@@ -574,6 +575,56 @@ TEST_F(QueryParserTest, ToXapianUsesUnstemmedTermsForExactForms) {
   const std::string filter =
       parser_->ToXapian(Root("type:article"), QueryLimits()).get_description();
   EXPECT_NE(std::string::npos, filter.find("XYarticle")) << filter;
+}
+
+// The strict tiers block-max matching can run (StrictConjunction): words
+// without a text field at weight 1, and parts that weigh nothing, under
+// ANDs; the terms are those ToXapian gives the words.
+TEST_F(QueryParserTest, StrictConjunctionsAreWordsAndFilters) {
+  using Q = Xapian::Query;
+  auto conjunction = [&](const std::string& text,
+                         MatchMode match = MatchMode::kRelaxed) {
+    return parser_->StrictConjunction(Root(text, match), QueryLimits());
+  };
+  auto terms = [&](const std::string& text,
+                   MatchMode match = MatchMode::kRelaxed) {
+    const auto c = conjunction(text, match);
+    return c ? c->terms : std::vector<std::string>{"(none)"};
+  };
+  const std::vector<std::string> two = {"Zazur", "Zpytorch"};
+  EXPECT_EQ(two, terms("azure pytorch"));
+  EXPECT_EQ(two, terms("azure pytorch", MatchMode::kAll));
+  EXPECT_EQ(two, terms("+azure pytorch"));
+  EXPECT_EQ(two, terms("azure AND pytorch"));
+  EXPECT_EQ((std::vector<std::string>{"Zazur", "Zazur"}), terms("azure azure"));
+  EXPECT_EQ(std::vector<std::string>{"azure"}, terms("=azure"));
+
+  const auto filtered = conjunction(
+      "azure site:x.com date:2024.. provider:microsoft type:article pytorch");
+  ASSERT_TRUE(filtered.has_value());
+  EXPECT_EQ(two, filtered->terms);
+  // Each filter is the query ToXapian gives its node: it weighs nothing.
+  std::set<std::string> filters;
+  for (const Q& f : filtered->filters) filters.insert(f.get_description());
+  EXPECT_EQ(4u, filters.size());
+  EXPECT_EQ(1u, filters.count("Query(0 * XHx.com)"));
+  EXPECT_EQ(1u, filters.count("Query(0 * XYarticle)"));
+  EXPECT_EQ(1u, filters.count("Query(0 * ZXPNmicrosoft)"));
+  EXPECT_EQ(1u, std::count_if(
+                    filtered->filters.begin(), filtered->filters.end(),
+                    [](const Q& f) { return f.get_type() == Q::OP_VALUE_GE; }));
+
+  // Anything else that weighs, or that is not an AND.
+  for (const char* other :
+       {"azure OR pytorch", "azure -pytorch", "\"azure pytorch\"",
+        "azure pyto*", "azure NEAR pytorch", "title:azure pytorch",
+        "topic:azure pytorch", "(azure OR aws) pytorch", "site:x.com",
+        "date:2024.."})
+    EXPECT_FALSE(conjunction(other).has_value()) << other;
+  EXPECT_FALSE(conjunction("azure pytorch", MatchMode::kAny).has_value());
+  // The minor words' OR weighs less.
+  EXPECT_FALSE(
+      conjunction("how to deploy azure kubernetes with pytorch").has_value());
 }
 
 // Plain words relax by default: one kWords node, AND in the strict tier and
