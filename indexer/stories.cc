@@ -1,6 +1,7 @@
 #include "indexer/stories.h"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -82,10 +83,28 @@ uint64_t CandidateKey(const std::string& term, bool url) {
   return (Fnv1a64(term) & ~uint64_t{1}) | (url ? 1 : 0);
 }
 
+}  // namespace
+
+bool TermRange::Contains(const std::string& term) const {
+  return StartsWith(term, prefix) && term >= from && (to.empty() || term < to);
+}
+
+std::vector<TermRange> HexRanges(const std::string& prefix) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::vector<TermRange> ranges;
+  for (size_t i = 0; i < kHex.size(); ++i) {
+    // The first from the prefix itself, the last to its end.
+    TermRange r{prefix, i ? prefix + kHex[i] : prefix, ""};
+    if (i + 1 < kHex.size()) r.to = prefix + kHex[i + 1];
+    ranges.push_back(std::move(r));
+  }
+  return ranges;
+}
+
 // The outsiders' candidate lists: pairs of (CandidateKey, member id),
 // sorted, so that a run of one key is one list. 16 bytes a term, where a
 // hash map of lists would cost several times that.
-class OutsideLists {
+class StoryJoiner::OutsideLists {
  public:
   OutsideLists(const std::vector<StoryJoiner::Outsider>& outsiders,
                Xapian::docid first_id) {
@@ -96,17 +115,19 @@ class OutsideLists {
       for (uint64_t key : outsiders[i].candidates)
         entries_.emplace_back(key, first_id + static_cast<Xapian::docid>(i));
     std::sort(entries_.begin(), entries_.end());
-    taken_.resize(entries_.size());
+    taken_ = std::make_unique<std::atomic<bool>[]>(entries_.size());
   }
 
   // The outsiders on the list of `key`; the list is then taken.
+  // Thread-safe.
   std::vector<Xapian::docid> Take(uint64_t key) {
     auto begin = std::lower_bound(entries_.begin(), entries_.end(),
                                   std::make_pair(key, Xapian::docid{}));
     std::vector<Xapian::docid> ids;
     for (auto it = begin; it != entries_.end() && it->first == key; ++it)
       ids.push_back(it->second);
-    if (!ids.empty()) taken_[begin - entries_.begin()] = true;
+    if (!ids.empty())
+      taken_[begin - entries_.begin()].store(true, std::memory_order_relaxed);
     return ids;
   }
 
@@ -125,10 +146,10 @@ class OutsideLists {
 
  private:
   std::vector<std::pair<uint64_t, Xapian::docid>> entries_;
-  std::vector<bool> taken_;  // At the first entry of each list taken.
+  // At the first entry of each list taken (a byte each: lists are taken
+  // on several threads).
+  std::unique_ptr<std::atomic<bool>[]> taken_;
 };
-
-}  // namespace
 
 struct StoryJoiner::Member {
   Xapian::docid id = 0;
@@ -313,34 +334,54 @@ void StoryJoiner::AssignStory(const Xapian::Database& db,
   if (best) SetKey(best->key, doc);
 }
 
-std::vector<StoryJoiner::Group> StoryJoiner::CandidateGroups(
-    const Pool& pool) const {
-  OutsideLists outside(pool.outsiders.documents, pool.last + 1);
-  std::vector<Group> groups;
-  auto add = [&groups](std::vector<Xapian::docid> ids, bool same_url) {
-    if (ids.size() >= 2 && ids.size() <= kMaxGroup)
-      groups.push_back(Group{std::move(ids), same_url});
-  };
-  const Xapian::Database& db = pool.db;
-  for (const std::string& prefix :
-       {std::string(kStoryBandPrefix), std::string(kStoryTitlePrefix),
-        url_prefix_}) {
-    if (prefix.empty()) continue;
-    const bool same_url = prefix == url_prefix_;
-    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix);
-         ++t) {
-      const std::vector<Xapian::docid> others =
-          outside.Take(CandidateKey(*t, same_url));
-      const size_t size = t.get_termfreq() + others.size();
-      if (size < 2 || size > kMaxGroup) continue;
-      std::vector<Xapian::docid> ids = Postings(db, *t);
-      ids.insert(ids.end(), others.begin(), others.end());
-      add(std::move(ids), same_url);
-    }
+std::vector<StoryJoiner::CandidateRange> StoryJoiner::CandidateRanges() const {
+  std::vector<CandidateRange> ranges;
+  for (const char* prefix : {kStoryBandPrefix, kStoryTitlePrefix})
+    for (TermRange& r : HexRanges(prefix))
+      ranges.push_back(CandidateRange{std::move(r), false});
+  if (!url_prefix_.empty())
+    ranges.push_back(CandidateRange{{url_prefix_, url_prefix_, ""}, true});
+  return ranges;
+}
+
+void StoryJoiner::AddGroups(const Xapian::Database& db,
+                            const CandidateRange& range, OutsideLists& outside,
+                            std::vector<Group>* groups) {
+  const TermRange& terms = range.terms;
+  auto t = db.allterms_begin(terms.prefix);
+  for (t.skip_to(terms.from);
+       t != db.allterms_end(terms.prefix) && terms.Contains(*t); ++t) {
+    const std::vector<Xapian::docid> others =
+        outside.Take(CandidateKey(*t, range.same_url));
+    const size_t size = t.get_termfreq() + others.size();
+    if (size < 2 || size > kMaxGroup) continue;
+    std::vector<Xapian::docid> ids = Postings(db, *t);
+    ids.insert(ids.end(), others.begin(), others.end());
+    groups->push_back(Group{std::move(ids), range.same_url});
   }
+}
+
+std::vector<StoryJoiner::Group> StoryJoiner::CandidateGroups(
+    const Pool& pool, unsigned jobs, const Reopen& reopen) const {
+  OutsideLists outside(pool.outsiders.documents, pool.last + 1);
+  // Range by range, each on one thread with its own reader; together in
+  // the order of the terms, as one thread would list them.
+  const std::vector<CandidateRange> ranges = CandidateRanges();
+  std::vector<Xapian::Database> readers{pool.db};
+  while (reopen && readers.size() < std::min<size_t>(jobs, ranges.size()))
+    readers.push_back(reopen());
+  std::vector<std::vector<Group>> found(ranges.size());
+  ForEachInParallel(ranges.size(), static_cast<unsigned>(readers.size()),
+                    [&](size_t i, unsigned thread) {
+                      AddGroups(readers[thread], ranges[i], outside, &found[i]);
+                    });
+  std::vector<Group> groups;
+  for (auto& f : found)
+    std::move(f.begin(), f.end(), std::back_inserter(groups));
   // Lists of outsiders alone.
-  outside.ForEachLeft([&add](uint64_t key, std::vector<Xapian::docid> ids) {
-    add(std::move(ids), key & 1);
+  outside.ForEachLeft([&groups](uint64_t key, std::vector<Xapian::docid> ids) {
+    if (ids.size() >= 2 && ids.size() <= kMaxGroup)
+      groups.push_back(Group{std::move(ids), (key & 1) != 0});
   });
   if (!pool.outsiders.documents.empty())
     KeepLinkedToDatabase(pool.last, &groups);
@@ -465,7 +506,7 @@ size_t StoryJoiner::JoinAllStories(const Xapian::Database& db,
                                    const Rewrite& rewrite, unsigned jobs,
                                    const Reopen& reopen) {
   const Pool pool(db, outsiders);
-  const std::vector<Group> groups = CandidateGroups(pool);
+  const std::vector<Group> groups = CandidateGroups(pool, jobs, reopen);
   const std::vector<Member> members = LoadMembers(pool, groups);
   const std::vector<Edges> found =
       CompareGroups(pool, groups, members, jobs, reopen);

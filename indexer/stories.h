@@ -37,6 +37,18 @@
 
 namespace nsearch::indexer {
 
+// The terms of `prefix` from `from` up to `to` (excluded; empty: up to its
+// last term).
+struct TermRange {
+  std::string prefix, from, to;
+  bool Contains(const std::string& term) const;
+};
+
+// The terms of `prefix` in 16 ranges, by the character that follows it (a
+// hexadecimal digit in the story terms, which end in a hash), in term
+// order: each term of the prefix is in exactly one.
+std::vector<TermRange> HexRanges(const std::string& prefix);
+
 class StoryJoiner {
  public:
   // REQUIRES: schema.stories(); `schema` outlives the joiner; `analyzer`
@@ -102,6 +114,7 @@ class StoryJoiner {
     bool same_url = false;  // Copies without comparing them.
   };
   class SlotReader;
+  class OutsideLists;  // The outsiders' candidate lists.
   struct Pool;  // What one JoinAllStories reads: a database and outsiders.
   class Texts;  // Story texts made for Same, on one thread.
   using Edges = std::vector<std::pair<Xapian::docid, Xapian::docid>>;
@@ -112,7 +125,23 @@ class StoryJoiner {
                                    std::string key) const;
   std::optional<Member> Load(Xapian::docid id,
                              const Xapian::Document& doc) const;
-  std::vector<Group> CandidateGroups(const Pool& pool) const;
+  // Candidate terms, of a URL (same_url) or not.
+  struct CandidateRange {
+    TermRange terms;
+    bool same_url = false;
+  };
+  // Every candidate term, in ranges in term order (HexRanges for the
+  // bands and titles), so that threads can read their lists.
+  std::vector<CandidateRange> CandidateRanges() const;
+  // The candidate lists of `range` in `db`, with the outsiders that
+  // `outside` has on each (taken from it), appended to `groups`.
+  static void AddGroups(const Xapian::Database& db, const CandidateRange& range,
+                        OutsideLists& outside, std::vector<Group>* groups);
+  // Every candidate list of the pool, in term order (the database's, then
+  // those of outsiders alone), on up to `jobs` threads (readers from
+  // `reopen`, if any).
+  std::vector<Group> CandidateGroups(const Pool& pool, unsigned jobs,
+                                     const Reopen& reopen) const;
   // Keeps the groups linked, group by group, to a document of the
   // database (an id up to `last`): a link of outsiders alone changes no
   // key it stores.

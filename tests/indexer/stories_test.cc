@@ -1,8 +1,11 @@
 // Story keys through full builds, incremental runs, updates and deletes
 // (indexer/stories.h), and collapsing on them (SPEC §4).
 
+#include "indexer/stories.h"
+
 #include <filesystem>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -131,10 +134,10 @@ TEST_F(StoriesTest, AFullBuildInManyPartsKeysAsInOne) {
   }
 }
 
-// A full build compares candidates on its threads, blocks of candidate
-// lists each: hundreds of stories of three copies (well over one block of
-// lists) key the same with one thread as with two, and every story's
-// copies share one key.
+// A full build reads its candidate lists (ranges of terms) and compares
+// candidates (blocks of lists) on its threads: hundreds of stories of
+// three copies (well over one block of lists) key the same with one
+// thread as with two, and every story's copies share one key.
 TEST_F(StoriesTest, ComparisonsOnTwoThreadsKeyAsOnOne) {
   const std::vector<std::string> topics = {
       "quantum compiler", "storage account",    "data gallery",
@@ -177,6 +180,32 @@ TEST_F(StoriesTest, ComparisonsOnTwoThreadsKeyAsOnOne) {
     distinct.insert(one.at(copies[0]));
   }
   EXPECT_EQ(stories.size(), distinct.size());
+}
+
+// A full build reads the candidate lists in ranges of terms, on its
+// threads: every term of a prefix is in exactly one range, whatever
+// follows the prefix, and the ranges run in term order.
+TEST(HexRangesTest, EveryTermOfThePrefixIsInExactlyOne) {
+  const std::vector<TermRange> ranges = HexRanges(kStoryBandPrefix);
+  ASSERT_EQ(16u, ranges.size());
+  for (size_t i = 1; i < ranges.size(); ++i)
+    EXPECT_EQ(ranges[i - 1].to, ranges[i].from);
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> byte(0, 255), length(0, 20);
+  std::vector<std::string> terms = {kStoryBandPrefix, "XKA",  "XKC",
+                                    "XKT0",           "XKB0", "XKBf",
+                                    "XKB9~",          "XKBA", "XKBz"};
+  for (int i = 0; i < 5000; ++i) {
+    std::string t = i % 2 ? kStoryBandPrefix : "";
+    for (int n = length(rng); n > 0; --n) t += static_cast<char>(byte(rng));
+    terms.push_back(t);
+  }
+  for (const std::string& t : terms) {
+    const bool ours = t.rfind(kStoryBandPrefix, 0) == 0;
+    size_t in = 0;
+    for (const TermRange& r : ranges) in += r.Contains(t);
+    EXPECT_EQ(ours ? 1u : 0u, in) << t;
+  }
 }
 
 TEST_F(StoriesTest, AnIncrementalRunJoinsANewCopy) {
