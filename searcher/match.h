@@ -46,7 +46,8 @@ struct QueryPlan {
   // What BM25 scores in either tier (the scale of the priors).
   std::vector<ScoredLeaf> scored;
   // The strict tier as its words and its filters (the request's among
-  // them), when it is a Conjunction; block-max matching needs them apart.
+  // them), when it is a Conjunction and the searcher runs block-max
+  // matching, which needs them apart.
   std::optional<Conjunction> conjunction;
   bool relaxable() const { return !relaxed.empty(); }
 };

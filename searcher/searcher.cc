@@ -302,7 +302,9 @@ Result<QueryPlan> Searcher::Plan(const SearchRequest& request) {
   }
   plan.strict = parser_.ToXapian(root, request.limits, Tier::kStrict);
   plan.scored = parser_.ScoredLeaves(root, request.limits);
-  plan.conjunction = parser_.StrictConjunction(root, request.limits);
+  // Only block-max matching reads it (batch mode): one-off calls skip it.
+  if (block_max_)
+    plan.conjunction = parser_.StrictConjunction(root, request.limits);
   if (QueryParser::Relaxable(root)) {
     plan.relaxed = parser_.ToXapian(root, request.limits, Tier::kRelaxed);
     plan.optional = parser_.OptionalWords(root, request.limits);
